@@ -1,0 +1,200 @@
+using System.Runtime.CompilerServices;
+
+namespace Zagg.Grid;
+
+/// <summary>
+/// HEALPix NESTED cells of geographic positions (decimal degrees, WGS84) under a latitude
+/// convention, and the way back from cells to positions. The single place where degrees and
+/// the ellipsoid meet the sphere.
+/// </summary>
+public static class GeoGrid
+{
+    private const double DegreesToRadians = Math.PI / 180.0;
+    private const double RadiansToDegrees = 180.0 / Math.PI;
+
+    /// <summary>The NESTED cell of a position; throws for a latitude outside [−90, 90] or a non-finite value.</summary>
+    public static long Locate(double latitude, double longitude, int order, LatitudeConvention convention = LatitudeConvention.Authalic)
+    {
+        HealpixNested.CheckOrder(order);
+        CheckPosition(latitude, longitude);
+        return LocateUnchecked(latitude, longitude, order, convention);
+    }
+
+    /// <summary>The morton word of a position at an order in [1, 18].</summary>
+    public static long LocateMorton(double latitude, double longitude, int order, LatitudeConvention convention = LatitudeConvention.Authalic)
+    {
+        CheckMortonOrder(order);
+        CheckPosition(latitude, longitude);
+        return Morton.FromNestedUnchecked(LocateUnchecked(latitude, longitude, order, convention), order);
+    }
+
+    /// <summary>
+    /// NESTED cells of many positions. A position that is not one (NaN, |lat| &gt; 90, infinite
+    /// longitude) gets −1; the count of those is returned. Allocates nothing.
+    /// </summary>
+    public static int Locate(ReadOnlySpan<double> latitude, ReadOnlySpan<double> longitude, int order, LatitudeConvention convention, Span<long> nested)
+    {
+        HealpixNested.CheckOrder(order);
+        CheckLengths(latitude, longitude, nested);
+        int invalid = 0;
+        bool authalic = convention == LatitudeConvention.Authalic;
+        for (int i = 0; i < latitude.Length; i++)
+        {
+            double lat = latitude[i], lon = longitude[i];
+            if (Math.Abs(lat) <= 90 && double.IsFinite(lon))
+                nested[i] = Kernel(lat, lon, order, authalic);
+            else
+            {
+                nested[i] = -1;
+                invalid++;
+            }
+        }
+        return invalid;
+    }
+
+    /// <summary>
+    /// Morton words (order 1–18) of many positions. A position that is not one gets 0 (never a
+    /// morton word); the count of those is returned. Allocates nothing.
+    /// </summary>
+    public static int LocateMorton(ReadOnlySpan<double> latitude, ReadOnlySpan<double> longitude, int order, LatitudeConvention convention, Span<long> morton)
+    {
+        CheckMortonOrder(order);
+        CheckLengths(latitude, longitude, morton);
+        int invalid = 0;
+        bool authalic = convention == LatitudeConvention.Authalic;
+        for (int i = 0; i < latitude.Length; i++)
+        {
+            double lat = latitude[i], lon = longitude[i];
+            if (Math.Abs(lat) <= 90 && double.IsFinite(lon))
+                morton[i] = Morton.FromNestedUnchecked(Kernel(lat, lon, order, authalic), order);
+            else
+            {
+                morton[i] = 0;
+                invalid++;
+            }
+        }
+        return invalid;
+    }
+
+    /// <summary>The centre of a cell as a geographic position (longitude in (−180, 180]).</summary>
+    public static GeoPoint Centre(long cell, int order, LatitudeConvention convention = LatitudeConvention.Authalic)
+    {
+        HealpixNested.CentreZPhi(order, cell, out double z, out double phi, out double st, out bool haveSt);
+        return FromZPhi(z, phi, st, haveSt, convention);
+    }
+
+    /// <summary>
+    /// The boundary of a cell as geographic positions: <paramref name="step"/> points per edge,
+    /// starting at the northern corner, counter-clockwise (north, west, south, east corners).
+    /// </summary>
+    public static void Boundary(long cell, int order, int step, LatitudeConvention convention, Span<GeoPoint> output)
+    {
+        if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), step, "step must be at least 1");
+        Span<Vec3> v = step <= 64 ? stackalloc Vec3[4 * step] : new Vec3[4 * step];
+        HealpixNested.Boundary(order, cell, step, v);
+        if (output.Length < v.Length) throw new ArgumentException($"output needs room for {v.Length} points", nameof(output));
+        for (int i = 0; i < v.Length; i++) output[i] = FromSphere(v[i], convention);
+    }
+
+    public static GeoPoint[] Boundary(long cell, int order, int step = 1, LatitudeConvention convention = LatitudeConvention.Authalic)
+    {
+        var result = new GeoPoint[4 * step];
+        Boundary(cell, order, step, convention, result);
+        return result;
+    }
+
+    /// <summary>The unit vector on the HEALPix sphere of a geographic position.</summary>
+    public static Vec3 ToSphere(GeoPoint p, LatitudeConvention convention = LatitudeConvention.Authalic)
+    {
+        CheckPosition(p.Latitude, p.Longitude);
+        double lat = p.Latitude * DegreesToRadians;
+        double lon = p.Longitude * DegreesToRadians;
+        if (convention == LatitudeConvention.Authalic) lat = AuthalicLatitude.FromGeodetic(lat);
+        return Vec3.FromLatLonRadians(lat, lon);
+    }
+
+    /// <summary>The geographic position of a direction on the HEALPix sphere (longitude in (−180, 180]).</summary>
+    public static GeoPoint FromSphere(Vec3 v, LatitudeConvention convention = LatitudeConvention.Authalic)
+    {
+        double lat = v.Latitude;
+        if (convention == LatitudeConvention.Authalic) lat = AuthalicLatitude.ToGeodetic(lat);
+        return new GeoPoint(lat * RadiansToDegrees, NormalizeLongitude(v.Longitude * RadiansToDegrees));
+    }
+
+    private static GeoPoint FromZPhi(double z, double phi, double st, bool haveSt, LatitudeConvention convention)
+    {
+        double lat;
+        if (convention == LatitudeConvention.GeodeticSpherical)
+        {
+            double theta = haveSt ? Math.Atan2(st, z) : Math.Acos(z);
+            lat = 90.0 - theta * RadiansToDegrees;
+        }
+        else
+        {
+            double c = haveSt ? st : Math.Sqrt((1 - z) * (1 + z));
+            lat = AuthalicLatitude.ToGeodetic(Math.Atan2(z, c)) * RadiansToDegrees;
+        }
+        return new GeoPoint(lat, NormalizeLongitude(phi * RadiansToDegrees));
+    }
+
+    /// <summary>A longitude in degrees mapped to (−180, 180].</summary>
+    public static double NormalizeLongitude(double lon)
+    {
+        if (lon > -180 && lon <= 180) return lon;
+        double r = lon % 360.0;
+        if (r > 180) r -= 360;
+        else if (r <= -180) r += 360;
+        return r;
+    }
+
+    /// <summary>
+    /// The per-point kernel. Under the geodetic-spherical convention it evaluates exactly what
+    /// healpy's ang2pix(lonlat=True) evaluates (θ = π/2 − radians(lat)), so ids agree bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Kernel(double lat, double lon, int order, bool authalic)
+    {
+        double phi = lon * DegreesToRadians;
+        if (!authalic)
+        {
+            double theta = HealpixNested.HalfPi - lat * DegreesToRadians;
+            bool nearPole = theta < 0.01 || theta > 3.14159 - 0.01;
+            return HealpixNested.FromZPhi(order, Math.Cos(theta), phi, nearPole ? Math.Sin(theta) : 0.0, nearPole);
+        }
+        else
+        {
+            double latRad = lat * DegreesToRadians;
+            double s = Math.Sin(latRad);
+            double z = AuthalicLatitude.SinFromSinGeodetic(s);
+            if (Math.Abs(z) < 0.99)
+                return HealpixNested.FromZPhi(order, z, phi, 0.0, false);
+            double st = AuthalicLatitude.CosFromSinCosGeodetic(s, Math.Cos(latRad));
+            return HealpixNested.FromZPhi(order, z, phi, st, true);
+        }
+    }
+
+    private static long LocateUnchecked(double latitude, double longitude, int order, LatitudeConvention convention)
+        => Kernel(latitude, longitude, order, convention == LatitudeConvention.Authalic);
+
+    private static void CheckPosition(double latitude, double longitude)
+    {
+        if (!(Math.Abs(latitude) <= 90))
+            throw new ArgumentOutOfRangeException(nameof(latitude), latitude, "latitude must be a number of degrees in [−90, 90]");
+        if (!double.IsFinite(longitude))
+            throw new ArgumentOutOfRangeException(nameof(longitude), longitude, "longitude must be a finite number of degrees");
+    }
+
+    private static void CheckMortonOrder(int order)
+    {
+        if (order < Morton.MinOrder || order > Morton.MaxOrder)
+            throw new ArgumentOutOfRangeException(nameof(order), order, $"morton words exist for orders {Morton.MinOrder}–{Morton.MaxOrder}");
+    }
+
+    private static void CheckLengths(ReadOnlySpan<double> latitude, ReadOnlySpan<double> longitude, Span<long> output)
+    {
+        if (latitude.Length != longitude.Length)
+            throw new ArgumentException($"latitude has {latitude.Length} values and longitude {longitude.Length}", nameof(longitude));
+        if (output.Length < latitude.Length)
+            throw new ArgumentException($"output has room for {output.Length} values, {latitude.Length} needed", nameof(output));
+    }
+}
