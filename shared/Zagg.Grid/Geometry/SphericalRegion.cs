@@ -1,0 +1,220 @@
+namespace Zagg.Grid.Geometry;
+
+/// <summary>
+/// A polygon on the HEALPix sphere: rings of unit vectors joined by great-circle arcs, grouped
+/// into parts (exterior, holes). A point is inside when it is inside some part's exterior and
+/// none of that part's holes. Every ring is stored wound so that its region (the smaller side)
+/// lies to its left.
+/// </summary>
+public sealed class SphericalRegion
+{
+    private readonly Ring[] _rings;
+    private readonly int[][] _parts; // ring indices, exterior first
+
+    /// <summary>Every edge of every ring, for the coverage walk.</summary>
+    internal readonly Edge[] Edges;
+
+    /// <summary>The polygon's vertices, for the coverage walk.</summary>
+    internal readonly Vec3[] Vertices;
+
+    private SphericalRegion(Ring[] rings, int[][] parts)
+    {
+        _rings = rings;
+        _parts = parts;
+        var edges = new List<Edge>();
+        var vertices = new List<Vec3>();
+        for (int r = 0; r < rings.Length; r++)
+        {
+            var v = rings[r].Points;
+            vertices.AddRange(v);
+            for (int i = 0; i < v.Length; i++)
+                edges.Add(new Edge(v[i], v[(i + 1) % v.Length], r));
+        }
+        Edges = [.. edges];
+        Vertices = [.. vertices];
+    }
+
+    public int RingCount => _rings.Length;
+
+    /// <summary>Puts a geographic polygon on the sphere under a latitude convention.</summary>
+    public static SphericalRegion FromGeo(GeoPolygon polygon, LatitudeConvention convention = LatitudeConvention.Authalic)
+    {
+        var rings = new List<Ring>();
+        var parts = new List<int[]>();
+        for (int p = 0; p < polygon.Parts.Count; p++)
+        {
+            var indices = new List<int>();
+            for (int r = 0; r < polygon.Parts[p].Count; r++)
+            {
+                var pts = new List<Vec3>();
+                foreach (var g in polygon.Parts[p][r])
+                {
+                    var v = GeoGrid.ToSphere(g, convention);
+                    if (pts.Count == 0 || v.AngleTo(pts[^1]) > 1e-15) pts.Add(v);
+                }
+                if (pts.Count > 1 && pts[0].AngleTo(pts[^1]) <= 1e-15) pts.RemoveAt(pts.Count - 1);
+                string where = $"part {p} ring {r}";
+                if (pts.Count < 3)
+                    throw new ArgumentException($"{where} has {pts.Count} distinct positions; a ring needs at least 3");
+                indices.Add(rings.Count);
+                rings.Add(Ring.Create([.. pts], where));
+            }
+            parts.Add([.. indices]);
+        }
+        return new SphericalRegion([.. rings], [.. parts]);
+    }
+
+    /// <summary>Whether a direction lies inside the region.</summary>
+    public bool Contains(Vec3 p)
+    {
+        Span<bool> inside = _rings.Length <= 256 ? stackalloc bool[_rings.Length] : new bool[_rings.Length];
+        for (int r = 0; r < _rings.Length; r++) inside[r] = _rings[r].Contains(p);
+        return Combine(inside);
+    }
+
+    /// <summary>Whether a geographic position lies inside the region.</summary>
+    public bool Contains(GeoPoint p, LatitudeConvention convention = LatitudeConvention.Authalic)
+        => Contains(GeoGrid.ToSphere(p, convention));
+
+    /// <summary>Ring-by-ring containment of a direction, for the coverage walk.</summary>
+    internal void RingStates(Vec3 p, Span<bool> inside)
+    {
+        for (int r = 0; r < _rings.Length; r++) inside[r] = _rings[r].Contains(p);
+    }
+
+    /// <summary>Parts combined: inside some exterior and none of its holes.</summary>
+    internal bool Combine(ReadOnlySpan<bool> ringInside)
+    {
+        foreach (var part in _parts)
+        {
+            if (!ringInside[part[0]]) continue;
+            bool inHole = false;
+            for (int h = 1; h < part.Length && !inHole; h++) inHole = ringInside[part[h]];
+            if (!inHole) return true;
+        }
+        return false;
+    }
+
+    /// <summary>A directed great-circle arc (shorter than π) with its unit normal a×b/|a×b|.</summary>
+    internal readonly struct Edge
+    {
+        public readonly Vec3 A, B, Normal;
+        public readonly int Ring;
+
+        public Edge(Vec3 a, Vec3 b, int ring)
+        {
+            A = a;
+            B = b;
+            Normal = (a + b).Cross(b - a).Normalized(); // = 2·a×b, without the cancellation of a×b for close points
+            Ring = ring;
+        }
+
+        /// <summary>The angle from p to the nearest point of the arc.</summary>
+        public double DistanceTo(Vec3 p)
+        {
+            // The foot of p on the great circle lies within the arc when p is on a's far side of
+            // the plane through a and the pole and on b's near side of the one through b.
+            if (p.Dot(Normal.Cross(A)) >= 0 && p.Dot(B.Cross(Normal)) >= 0)
+                return Math.Asin(Math.Min(1.0, Math.Abs(p.Dot(Normal))));
+            return Math.Min(p.AngleTo(A), p.AngleTo(B));
+        }
+    }
+
+    /// <summary>
+    /// Whether the arcs a→b and c→d (each shorter than π) cross. A point exactly on the other
+    /// arc's great circle counts as lying on its right, the same way in every test, so a vertex
+    /// on the path between two points is counted once or twice as if moved off it, never lost.
+    /// </summary>
+    internal static bool Crosses(Vec3 a, Vec3 b, Vec3 c, Vec3 d)
+    {
+        int acb = -Side(Orientation(a, b, c));
+        int bda = Side(Orientation(a, b, d));
+        if (acb != bda) return false;
+        int cbd = -Side(Orientation(c, d, b));
+        int dac = Side(Orientation(c, d, a));
+        return acb == cbd && acb == dac;
+    }
+
+    private static int Side(double orientation) => orientation > 0 ? 1 : -1;
+
+    /// <summary>
+    /// det(a, b, c) = (a×b)·c: positive when c is left of the arc a→b. Evaluated as
+    /// a·((b−a)×(c−a)), whose differences are exact for nearby points, so the sign stays right
+    /// for points 1e-9 rad apart where the direct form is rounding noise.
+    /// </summary>
+    internal static double Orientation(Vec3 a, Vec3 b, Vec3 c) => a.Dot((b - a).Cross(c - a));
+
+    /// <summary>How many edges of a list the arc p→q crosses (q need not be within π of p).</summary>
+    internal static int CountCrossings(Vec3 p, Vec3 q, ReadOnlySpan<Edge> edges, int ring = -1)
+    {
+        if (p.AngleTo(q) > Math.PI - 1e-6)
+        {
+            // Nearly antipodal: go through a point a quarter turn away from both.
+            Vec3 w = Perpendicular(p);
+            return CountCrossings(p, w, edges, ring) + CountCrossings(w, q, edges, ring);
+        }
+        int n = 0;
+        foreach (ref readonly var e in edges)
+            if ((ring < 0 || e.Ring == ring) && Crosses(p, q, e.A, e.B)) n++;
+        return n;
+    }
+
+    private static Vec3 Perpendicular(Vec3 p)
+    {
+        Vec3 axis = Math.Abs(p.X) < 0.6 ? new Vec3(1, 0, 0) : new Vec3(0, 1, 0);
+        return p.Cross(axis).Normalized();
+    }
+
+    private sealed class Ring
+    {
+        public required Vec3[] Points;
+        public required Edge[] Edges;
+        public required Vec3 Inside; // a point known to be inside the ring's region
+
+        public bool Contains(Vec3 p) => (CountCrossings(p, Inside, Edges) & 1) == 0;
+
+        public static Ring Create(Vec3[] pts, string where)
+        {
+            for (int i = 0; i < pts.Length; i++)
+                if (pts[i].AngleTo(pts[(i + 1) % pts.Length]) >= Math.PI - 1e-12)
+                    throw new ArgumentException($"{where}: positions {i} and {(i + 1) % pts.Length} are antipodal, so the edge between them is undefined");
+            // Area to the left of the ring = 2π − Σ turning angles; wind so the smaller side is on the left.
+            if (LeftArea(pts) > 2 * Math.PI) Array.Reverse(pts);
+            var edges = new Edge[pts.Length];
+            for (int i = 0; i < pts.Length; i++) edges[i] = new Edge(pts[i], pts[(i + 1) % pts.Length], 0);
+            return new Ring { Points = pts, Edges = edges, Inside = PointLeftOf(edges) };
+        }
+
+        private static double LeftArea(Vec3[] v)
+        {
+            double turning = 0;
+            int n = v.Length;
+            for (int i = 0; i < n; i++)
+            {
+                Vec3 a = v[(i + n - 1) % n], b = v[i], c = v[(i + 1) % n];
+                Vec3 n1 = a.Cross(b), n2 = b.Cross(c);
+                turning += Math.Atan2(n1.Cross(n2).Dot(b), n1.Dot(n2));
+            }
+            return 2 * Math.PI - turning;
+        }
+
+        /// <summary>A point just left of the middle of the longest edge, closer to it than to any other edge.</summary>
+        private static Vec3 PointLeftOf(Edge[] edges)
+        {
+            int best = 0;
+            double longest = 0;
+            for (int i = 0; i < edges.Length; i++)
+            {
+                double len = edges[i].A.AngleTo(edges[i].B);
+                if (len > longest) { longest = len; best = i; }
+            }
+            var e = edges[best];
+            Vec3 mid = (e.A + e.B).Normalized();
+            double clearance = longest / 4;
+            for (int i = 0; i < edges.Length; i++)
+                if (i != best) clearance = Math.Min(clearance, edges[i].DistanceTo(mid));
+            double offset = Math.Max(clearance / 4, 1e-14);
+            return (mid + Math.Tan(offset) * e.Normal).Normalized();
+        }
+    }
+}
