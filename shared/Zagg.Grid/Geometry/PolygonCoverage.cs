@@ -49,49 +49,42 @@ public static class PolygonCoverage
         return Vec3.FromZPhi(z, phi, st, have);
     }
 
-    /// <summary>A radius (radians) enclosing the whole cell around its centre.</summary>
-    private static double CapRadius(int level, long cell, Vec3 centre, Span<Vec3> outline)
-    {
-        int step = outline.Length / 4;
-        HealpixNested.Boundary(level, cell, step, outline);
-        double r = 0;
-        foreach (var v in outline) r = Math.Max(r, centre.AngleTo(v));
-        // The outline is sampled; its curved sides bulge far less than this margin between samples.
-        return r * 1.1 + 1e-15;
-    }
-
     private sealed class Walk(SphericalRegion region, int order, CellRanges result, HashSet<long> vertexCells)
     {
         private readonly SphericalRegion.Edge[] _edges = region.Edges;
 
-        public void Visit(long cell, int level, Vec3 centre, bool[] states, int[] candidates)
-        {
-            Span<Vec3> outline = stackalloc Vec3[4 * (level < 3 ? 16 : OutlineStep)];
-            double radius = CapRadius(level, cell, centre, outline);
-            var touching = new List<int>();
-            foreach (int i in candidates)
-                if (_edges[i].DistanceTo(centre) <= radius) touching.Add(i);
+        // One buffer of edge indices per level: a cell writes the edges that reach it into its
+        // level's buffer, and its children read them from there (the walk is depth first).
+        private readonly int[][] _reaching = new int[order + 1][];
 
-            if (touching.Count == 0)
+        public void Visit(long cell, int level, Vec3 centre, bool[] states, ReadOnlySpan<int> candidates)
+        {
+            var (sinR, cosR) = CapOf(level, cell, centre);
+            int[] buffer = _reaching[level] ??= new int[_edges.Length];
+            int count = 0;
+            foreach (int i in candidates)
+                if (_edges[i].Reaches(centre, sinR, cosR)) buffer[count++] = i;
+
+            if (count == 0)
             {
                 if (region.Combine(states))
                     result.Append(cell << (2 * (order - level)), 1L << (2 * (order - level)));
                 return;
             }
 
+            var reaching = new ReadOnlySpan<int>(buffer, 0, count);
             if (level == order)
             {
-                if (region.Combine(states) || vertexCells.Contains(cell) || OutlineCrossed(cell, touching))
+                if (region.Combine(states) || vertexCells.Contains(cell) || OutlineCrossed(cell, reaching))
                     result.Append(cell, 1);
                 return;
             }
 
-            int[] passed = [.. touching];
             for (long child = cell << 2; child < (cell << 2) + 4; child++)
             {
                 Vec3 c = Centre(level + 1, child);
                 bool[] childStates = states;
-                foreach (int i in passed)
+                foreach (int i in reaching)
                 {
                     ref readonly var e = ref _edges[i];
                     if (SphericalRegion.Crosses(centre, c, e.A, e.B))
@@ -100,15 +93,30 @@ public static class PolygonCoverage
                         childStates[e.Ring] = !childStates[e.Ring];
                     }
                 }
-                Visit(child, level + 1, c, childStates, passed);
+                Visit(child, level + 1, c, childStates, reaching);
             }
         }
 
-        private bool OutlineCrossed(long cell, List<int> touching)
+        /// <summary>
+        /// A cap around the centre that holds the whole cell, as (sin r, cos r): the farthest of
+        /// the corners and side midpoints (16 points per side for the large cells of orders
+        /// 0–2), widened by 10% for the sides' bulge between them.
+        /// </summary>
+        private static (double Sin, double Cos) CapOf(int level, long cell, Vec3 centre)
+        {
+            Span<Vec3> outline = stackalloc Vec3[level < 3 ? 64 : 8];
+            HealpixNested.Boundary(level, cell, outline.Length / 4, outline);
+            double minDot = 1;
+            foreach (var v in outline) minDot = Math.Min(minDot, centre.Dot(v));
+            double r = Math.Acos(Math.Clamp(minDot, -1, 1)) * 1.1 + 1e-15;
+            return Math.SinCos(Math.Min(r, Math.PI / 2));
+        }
+
+        private bool OutlineCrossed(long cell, ReadOnlySpan<int> reaching)
         {
             Span<Vec3> outline = stackalloc Vec3[4 * OutlineStep];
             HealpixNested.Boundary(order, cell, OutlineStep, outline);
-            foreach (int i in touching)
+            foreach (int i in reaching)
             {
                 ref readonly var e = ref _edges[i];
                 for (int k = 0; k < outline.Length; k++)

@@ -114,10 +114,22 @@ public sealed class SphericalRegion
         {
             // The foot of p on the great circle lies within the arc when p is on a's far side of
             // the plane through a and the pole and on b's near side of the one through b.
-            if (p.Dot(Normal.Cross(A)) >= 0 && p.Dot(B.Cross(Normal)) >= 0)
+            if (FootWithin(p))
                 return Math.Asin(Math.Min(1.0, Math.Abs(p.Dot(Normal))));
             return Math.Min(p.AngleTo(A), p.AngleTo(B));
         }
+
+        /// <summary>
+        /// Whether the arc comes within a cap of angular radius r around p, given sin r and
+        /// cos r (r &lt; π/2): no inverse trigonometry, for the coverage walk's inner loop.
+        /// </summary>
+        public bool Reaches(Vec3 p, double sinRadius, double cosRadius)
+        {
+            if (p.Dot(A) >= cosRadius || p.Dot(B) >= cosRadius) return true;
+            return FootWithin(p) && Math.Abs(p.Dot(Normal)) <= sinRadius && p.Dot(A + B) > 0;
+        }
+
+        private bool FootWithin(Vec3 p) => p.Dot(Normal.Cross(A)) >= 0 && p.Dot(B.Cross(Normal)) >= 0;
     }
 
     /// <summary>

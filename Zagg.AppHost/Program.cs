@@ -1,0 +1,3 @@
+using Zagg.AppHost.Cli;
+
+return ZaggCli.Run(args, Console.In, Console.Out, Console.Error);
