@@ -166,7 +166,8 @@ public static class GeoGrid
             double latRad = lat * DegreesToRadians;
             double s = Math.Sin(latRad);
             double z = AuthalicLatitude.SinFromSinGeodetic(s);
-            if (Math.Abs(z) < 0.99)
+            // Like the reference, sin θ is worth its cost only within 0.01 rad of a pole (cos 0.01 ≈ 0.99995).
+            if (Math.Abs(z) < 0.99995)
                 return HealpixNested.FromZPhi(order, z, phi, 0.0, false);
             double st = AuthalicLatitude.CosFromSinCosGeodetic(s, Math.Cos(latRad));
             return HealpixNested.FromZPhi(order, z, phi, st, true);

@@ -82,9 +82,12 @@ public static class HealpixNested
             long jm = (long)((1.0 - tp) * tmp);
             jp = Math.Min(jp, nside - 1); // points on the boundary
             jm = Math.Min(jm, nside - 1);
-            return z >= 0
-                ? Compose(order, nside - jm - 1, nside - jp - 1, ntt)
-                : Compose(order, jp, jm, ntt + 8);
+            // Selects rather than branches: the hemisphere is as random as the data.
+            bool north = z >= 0;
+            long ix = north ? nside - jm - 1 : jp;
+            long iy = north ? nside - jp - 1 : jm;
+            int face = north ? ntt : ntt + 8;
+            return Compose(order, ix, iy, face);
         }
     }
 
@@ -353,7 +356,15 @@ public static class HealpixNested
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double PositiveModulo(double v, double m)
     {
-        if (v >= 0) return v < m ? v : v % m;
+        if (v >= -m && v < m)
+        {
+            // For |v| < m, fmod(v, m) is v itself: the reference gives v for v ≥ 0 and v + m
+            // (0 if that rounds to m) for v < 0. The sign bit picks without a branch, which
+            // matters because longitudes' signs are random.
+            double r = v + m * (double)(long)((ulong)BitConverter.DoubleToInt64Bits(v) >> 63);
+            return r == m ? 0.0 : r;
+        }
+        if (v >= 0) return v % m;
         double tmp = v % m + m;
         return tmp == m ? 0.0 : tmp;
     }

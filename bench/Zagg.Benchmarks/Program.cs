@@ -1,0 +1,10 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project bench/Zagg.Benchmarks -- --filter '*'
+// A quick figure without BenchmarkDotNet's full protocol: add --quick.
+if (args.Contains("--quick"))
+{
+    Zagg.Benchmarks.QuickRun.Run();
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
