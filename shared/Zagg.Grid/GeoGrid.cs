@@ -35,21 +35,7 @@ public static class GeoGrid
     public static int Locate(ReadOnlySpan<double> latitude, ReadOnlySpan<double> longitude, int order, LatitudeConvention convention, Span<long> nested)
     {
         HealpixNested.CheckOrder(order);
-        CheckLengths(latitude, longitude, nested);
-        int invalid = 0;
-        bool authalic = convention == LatitudeConvention.Authalic;
-        for (int i = 0; i < latitude.Length; i++)
-        {
-            double lat = latitude[i], lon = longitude[i];
-            if (Math.Abs(lat) <= 90 && double.IsFinite(lon))
-                nested[i] = Kernel(lat, lon, order, authalic);
-            else
-            {
-                nested[i] = -1;
-                invalid++;
-            }
-        }
-        return invalid;
+        return LocateMany<NestedId>(latitude, longitude, order, convention, nested);
     }
 
     /// <summary>
@@ -59,17 +45,42 @@ public static class GeoGrid
     public static int LocateMorton(ReadOnlySpan<double> latitude, ReadOnlySpan<double> longitude, int order, LatitudeConvention convention, Span<long> morton)
     {
         CheckMortonOrder(order);
-        CheckLengths(latitude, longitude, morton);
+        return LocateMany<MortonWord>(latitude, longitude, order, convention, morton);
+    }
+
+    /// <summary>How a batch writes a cell, and what it writes for a position that is not one.</summary>
+    private interface ICellEncoding
+    {
+        static abstract long Encode(long nested, int order);
+        static abstract long Invalid { get; }
+    }
+
+    private readonly struct NestedId : ICellEncoding
+    {
+        public static long Encode(long nested, int order) => nested;
+        public static long Invalid => -1;
+    }
+
+    private readonly struct MortonWord : ICellEncoding
+    {
+        public static long Encode(long nested, int order) => Morton.FromNestedUnchecked(nested, order);
+        public static long Invalid => 0;
+    }
+
+    private static int LocateMany<TEncoding>(ReadOnlySpan<double> latitude, ReadOnlySpan<double> longitude, int order, LatitudeConvention convention, Span<long> output)
+        where TEncoding : struct, ICellEncoding
+    {
+        CheckLengths(latitude, longitude, output);
         int invalid = 0;
         bool authalic = convention == LatitudeConvention.Authalic;
         for (int i = 0; i < latitude.Length; i++)
         {
             double lat = latitude[i], lon = longitude[i];
             if (Math.Abs(lat) <= 90 && double.IsFinite(lon))
-                morton[i] = Morton.FromNestedUnchecked(Kernel(lat, lon, order, authalic), order);
+                output[i] = TEncoding.Encode(Kernel(lat, lon, order, authalic), order);
             else
             {
-                morton[i] = 0;
+                output[i] = TEncoding.Invalid;
                 invalid++;
             }
         }
