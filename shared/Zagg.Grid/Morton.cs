@@ -173,6 +173,9 @@ public static class Morton
     /// <summary>Parses a morton word from text, with an error that quotes the text.</summary>
     public static long Parse(string text)
     {
+        var digits = text.AsSpan().Trim().TrimStart("+-");
+        if (digits.Length > MaxOrder + 1 && !digits.ContainsAnyExceptInRange('0', '9'))
+            throw new FormatException($"morton word {text.Trim()} has order {digits.Length - 1}; the finest is {MaxOrder}");
         if (!long.TryParse(text.AsSpan().Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long word))
             throw new FormatException($"'{text}' is not a morton word: expected an integer such as -6134114");
         Validate(word);

@@ -40,6 +40,20 @@ public class HealpixTests
     }
 
     [Fact]
+    public void The_sphere_level_entry_agrees_with_geodetic_spherical_degrees()
+    {
+        var rng = new Random(3);
+        for (int i = 0; i < 2000; i++)
+        {
+            double lat = Math.Asin(2 * rng.NextDouble() - 1) * 180 / Math.PI, lon = 360 * rng.NextDouble() - 180;
+            double theta = Math.PI / 2 - lat * (Math.PI / 180), phi = lon * (Math.PI / 180);
+            Assert.Equal(GeoGrid.Locate(lat, lon, 17, LatitudeConvention.GeodeticSpherical), HealpixNested.FromColatitudeLongitude(17, theta, phi));
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => HealpixNested.FromColatitudeLongitude(3, -0.1, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HealpixNested.FromColatitudeLongitude(3, 1, double.NaN));
+    }
+
+    [Fact]
     public void The_poles_and_the_antimeridian_are_where_they_should_be()
     {
         // The poles are corners shared by base cells 0–3 (north) and 8–11 (south).

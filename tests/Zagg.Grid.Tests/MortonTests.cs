@@ -89,6 +89,7 @@ public class MortonTests
         Assert.Equal(-6134114, Morton.Parse(" -6134114 "));
         Assert.Contains("'abc'", Assert.Throws<FormatException>(() => Morton.Parse("abc")).Message);
         Assert.Contains("digit 0", Assert.Throws<FormatException>(() => Morton.Parse("-6134104")).Message);
+        Assert.Contains("has order 19; the finest is 18", Assert.Throws<FormatException>(() => Morton.Parse("-61341141111111111111")).Message);
     }
 
     [Fact]
