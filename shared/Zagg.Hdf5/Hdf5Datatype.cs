@@ -1,0 +1,78 @@
+using System.Text;
+using Zagg.Hdf5.Format;
+
+namespace Zagg.Hdf5;
+
+public enum Hdf5TypeClass { FixedPoint = 0, FloatingPoint = 1, Time = 2, String = 3, Bitfield = 4, Opaque = 5, Compound = 6, Reference = 7, Enumerated = 8, VariableLength = 9, Array = 10 }
+
+/// <summary>An HDF5 datatype as far as this reader understands it.</summary>
+public sealed record Hdf5Datatype
+{
+    public required Hdf5TypeClass Class { get; init; }
+
+    /// <summary>Bytes per element as stored in the dataset (for variable-length data, the size of its heap reference).</summary>
+    public required int Size { get; init; }
+
+    public bool BigEndian { get; init; }
+    public bool Signed { get; init; }
+
+    /// <summary>Variable-length strings: true. Fixed strings are <see cref="Hdf5TypeClass.String"/>.</summary>
+    public bool IsVariableLengthString => Class == Hdf5TypeClass.VariableLength && VariableLengthIsString;
+
+    internal bool VariableLengthIsString { get; init; }
+
+    /// <summary>Whether the reader can return this type's values.</summary>
+    public bool IsSupported => Class is Hdf5TypeClass.FixedPoint or Hdf5TypeClass.FloatingPoint or Hdf5TypeClass.String || IsVariableLengthString;
+
+    /// <summary>NumPy's description: "&lt;f8", "&gt;i4", "|u1", "|S10"; variable-length strings "vlen-str".</summary>
+    public string NumpyDescr => Class switch
+    {
+        Hdf5TypeClass.FixedPoint => $"{Order}{(Signed ? 'i' : 'u')}{Size}",
+        Hdf5TypeClass.FloatingPoint => $"{Order}f{Size}",
+        Hdf5TypeClass.String => $"|S{Size}",
+        _ when IsVariableLengthString => "vlen-str",
+        _ => Class.ToString().ToLowerInvariant(),
+    };
+
+    private char Order => Size == 1 ? '|' : BigEndian ? '>' : '<';
+
+    public override string ToString() => NumpyDescr;
+
+    internal static Hdf5Datatype Parse(ref H5Reader r)
+    {
+        byte classVersion = r.U8();
+        var cls = (Hdf5TypeClass)(classVersion & 0x0F);
+        int version = classVersion >> 4;
+        byte b0 = r.U8(), b1 = r.U8(), b2 = r.U8();
+        int size = (int)r.U32();
+        if (version is < 1 or > 5) throw r.Error($"datatype message version {version} is not defined");
+        switch (cls)
+        {
+            case Hdf5TypeClass.FixedPoint:
+            {
+                int offset = r.U16(), precision = r.U16();
+                if (size is not (1 or 2 or 4 or 8) || offset != 0 || precision != size * 8)
+                    return new Hdf5Datatype { Class = Hdf5TypeClass.Bitfield, Size = size };
+                return new Hdf5Datatype { Class = cls, Size = size, BigEndian = (b0 & 1) != 0, Signed = (b0 & 8) != 0 };
+            }
+            case Hdf5TypeClass.FloatingPoint:
+            {
+                r.Skip(12);
+                bool vax = (b0 & 0x40) != 0;
+                if (size is not (4 or 8) || vax) return new Hdf5Datatype { Class = Hdf5TypeClass.Opaque, Size = size };
+                return new Hdf5Datatype { Class = cls, Size = size, BigEndian = (b0 & 1) != 0, Signed = true };
+            }
+            case Hdf5TypeClass.String:
+                return new Hdf5Datatype { Class = cls, Size = size };
+            case Hdf5TypeClass.VariableLength:
+            {
+                bool isString = (b0 & 0x0F) == 1;
+                Parse(ref r); // base type
+                return new Hdf5Datatype { Class = cls, Size = size, VariableLengthIsString = isString };
+            }
+            default:
+                // Known classes this reader does not decode: remember the size so the object can still be listed.
+                return new Hdf5Datatype { Class = cls, Size = size };
+        }
+    }
+}

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using Zagg.Hdf5.Format;
+using Zagg.Hdf5.IO;
+
+namespace Zagg.Hdf5;
+
+/// <summary>
+/// An HDF5 file opened for reading over any <see cref="IByteSource"/>. Metadata is read in
+/// large cached blocks; dataset reads fetch only the chunks they need, coalesced.
+/// </summary>
+public sealed class Hdf5File : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<ulong, Task<ObjectHeader>> _headers = new();
+    private readonly bool _ownsSource;
+
+    internal H5Context Context { get; }
+    internal GlobalHeap GlobalHeap { get; }
+    internal Superblock Superblock { get; }
+
+    /// <summary>Chunks closer than this in the file are fetched in one request (default 1 MiB).</summary>
+    public int CoalesceGap { get; set; } = 1 << 20;
+
+    /// <summary>How many coalesced ranges one read fetches at once (default 8).</summary>
+    public int MaxConcurrentReads { get; set; } = 8;
+
+    private Hdf5File(H5Context context, Superblock superblock, bool ownsSource)
+    {
+        Context = context;
+        Superblock = superblock;
+        GlobalHeap = new GlobalHeap(context);
+        _ownsSource = ownsSource;
+        Root = new Hdf5Group(this, "/", superblock.RootObjectHeader);
+    }
+
+    public string Name => Context.Name;
+
+    /// <summary>The superblock version (0–3).</summary>
+    public int FormatVersion => Superblock.Version;
+
+    public Hdf5Group Root { get; }
+
+    /// <summary>Requests and bytes fetched from the source so far.</summary>
+    public ByteSourceStatistics Statistics => Context.Source.Statistics;
+
+    public static Task<Hdf5File> OpenAsync(string path, CancellationToken ct = default)
+        => OpenAsync(new FileByteSource(path), ownsSource: true, ct);
+
+    public static async Task<Hdf5File> OpenAsync(IByteSource source, bool ownsSource = false, CancellationToken ct = default)
+    {
+        var cache = new MetadataCache(source);
+        try
+        {
+            var sb = await Superblock.ReadAsync(cache, ct).ConfigureAwait(false);
+            var ctx = new H5Context { Source = source, Metadata = cache, OffsetSize = sb.OffsetSize, LengthSize = sb.LengthSize, BaseAddress = sb.BaseAddress };
+            if (sb.BaseAddress != 0) throw new Hdf5UnsupportedException($"{source.Name}: a base address other than 0 ({sb.BaseAddress}) is not supported");
+            return new Hdf5File(ctx, sb, ownsSource);
+        }
+        catch
+        {
+            if (ownsSource) await source.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The object at a path ("/gt1l/land_ice_segments/h_li"), or null when there is none.</summary>
+    public async Task<Hdf5Object?> TryGetAsync(string path, CancellationToken ct = default)
+    {
+        Hdf5Object current = Root;
+        foreach (string part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (current is not Hdf5Group g) return null;
+            var next = await g.TryGetChildAsync(part, ct).ConfigureAwait(false);
+            if (next is null) return null;
+            current = next;
+        }
+        return current;
+    }
+
+    public async Task<Hdf5Dataset> GetDatasetAsync(string path, CancellationToken ct = default)
+    {
+        var o = await TryGetAsync(path, ct).ConfigureAwait(false);
+        return o switch
+        {
+            Hdf5Dataset d => d,
+            null => throw new Hdf5Exception($"{Name}: no dataset {path}"),
+            _ => throw new Hdf5Exception($"{Name}: {path} is a group, not a dataset"),
+        };
+    }
+
+    public async Task<Hdf5Group> GetGroupAsync(string path, CancellationToken ct = default)
+    {
+        var o = await TryGetAsync(path, ct).ConfigureAwait(false);
+        return o switch
+        {
+            Hdf5Group g => g,
+            null => throw new Hdf5Exception($"{Name}: no group {path}"),
+            _ => throw new Hdf5Exception($"{Name}: {path} is a dataset, not a group"),
+        };
+    }
+
+    internal Task<ObjectHeader> HeaderAsync(ulong address, string path, CancellationToken ct)
+        => _headers.GetOrAdd(address, a => ObjectHeader.ReadAsync(Context, a, path, ct).AsTask());
+
+    /// <summary>Makes a group or dataset object for the header at an address.</summary>
+    internal async Task<Hdf5Object> ObjectAtAsync(ulong address, string path, CancellationToken ct)
+    {
+        var header = await HeaderAsync(address, path, ct).ConfigureAwait(false);
+        if (header.First(MessageType.Layout) is not null || header.First(MessageType.Dataspace) is not null && header.First(MessageType.Datatype) is not null)
+            return Hdf5Dataset.Create(this, path, header);
+        return new Hdf5Group(this, path, address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsSource) await Context.Source.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>A group or a dataset.</summary>
+public abstract class Hdf5Object
+{
+    private protected Hdf5Object(Hdf5File file, string path, ulong address)
+    {
+        File = file;
+        Path = path;
+        Address = address;
+    }
+
+    public Hdf5File File { get; }
+
+    /// <summary>The absolute path, e.g. "/gt1l/land_ice_segments".</summary>
+    public string Path { get; }
+
+    internal ulong Address { get; }
+
+    /// <summary>The object's attributes, compact or dense.</summary>
+    public async Task<IReadOnlyList<Hdf5Attribute>> AttributesAsync(CancellationToken ct = default)
+    {
+        var header = await File.HeaderAsync(Address, Path, ct).ConfigureAwait(false);
+        var result = new List<Hdf5Attribute>();
+        foreach (var m in header.OfType(MessageType.Attribute))
+            result.Add(Hdf5Attribute.Parse(File, m.Data, Path));
+        if (header.First(MessageType.AttributeInfo) is { } info)
+        {
+            var r = File.Context.Reader(info.Data, $"{File.Name}: attribute info of {Path}");
+            var dense = DenseStorage.ParseAttributeInfo(ref r);
+            if (dense.IsDefined)
+            {
+                var heap = await FractalHeap.OpenAsync(File.Context, dense.FractalHeap, Path, ct).ConfigureAwait(false);
+                foreach (var record in await BTreeV2.RecordsAsync(File.Context, dense.NameIndex, Path, ct).ConfigureAwait(false))
+                {
+                    var bytes = await heap.GetAsync(record.AsMemory(0, 8), ct).ConfigureAwait(false);
+                    result.Add(Hdf5Attribute.Parse(File, bytes.ToArray(), Path));
+                }
+            }
+        }
+        return result;
+    }
+
+    public async Task<Hdf5Attribute?> TryGetAttributeAsync(string name, CancellationToken ct = default)
+    {
+        foreach (var a in await AttributesAsync(ct).ConfigureAwait(false))
+            if (a.Name == name) return a;
+        return null;
+    }
+
+    internal static string Join(string parent, string name) => parent == "/" ? "/" + name : parent + "/" + name;
+}
+
+/// <summary>A group: named links to other objects.</summary>
+public sealed class Hdf5Group : Hdf5Object
+{
+    private Task<IReadOnlyList<(string Name, ulong Address, string? Soft)>>? _links;
+
+    internal Hdf5Group(Hdf5File file, string path, ulong address) : base(file, path, address) { }
+
+    /// <summary>The names of the group's members, in the file's order (by name for indexed groups).</summary>
+    public async Task<IReadOnlyList<string>> NamesAsync(CancellationToken ct = default)
+    {
+        var links = await LinksAsync(ct).ConfigureAwait(false);
+        var names = new List<string>(links.Count);
+        foreach (var l in links) names.Add(l.Name);
+        return names;
+    }
+
+    /// <summary>The group's members as objects (soft and external links are left out).</summary>
+    public async Task<IReadOnlyList<Hdf5Object>> ChildrenAsync(CancellationToken ct = default)
+    {
+        var result = new List<Hdf5Object>();
+        foreach (var l in await LinksAsync(ct).ConfigureAwait(false))
+            if (l.Soft is null && l.Address != H5Reader.Undefined)
+                result.Add(await File.ObjectAtAsync(l.Address, Join(Path, l.Name), ct).ConfigureAwait(false));
+        return result;
+    }
+
+    public async Task<Hdf5Object?> TryGetChildAsync(string name, CancellationToken ct = default)
+    {
+        foreach (var l in await LinksAsync(ct).ConfigureAwait(false))
+        {
+            if (l.Name != name) continue;
+            if (l.Soft is not null) return await File.TryGetAsync(l.Soft.StartsWith('/') ? l.Soft : Join(Path, l.Soft), ct).ConfigureAwait(false);
+            if (l.Address == H5Reader.Undefined) throw new Hdf5UnsupportedException($"{File.Name}: {Join(Path, name)} is an external link, which is not supported");
+            return await File.ObjectAtAsync(l.Address, Join(Path, name), ct).ConfigureAwait(false);
+        }
+        return null;
+    }
+
+    private Task<IReadOnlyList<(string Name, ulong Address, string? Soft)>> LinksAsync(CancellationToken ct)
+        => _links ??= ReadLinksAsync(ct);
+
+    private async Task<IReadOnlyList<(string Name, ulong Address, string? Soft)>> ReadLinksAsync(CancellationToken ct)
+    {
+        var ctx = File.Context;
+        var result = new List<(string, ulong, string?)>();
+        // The root group of a version 0/1 superblock may carry its symbol table in the superblock.
+        var header = await File.HeaderAsync(Address, Path, ct).ConfigureAwait(false);
+        if (header.First(MessageType.SymbolTable) is { } st)
+        {
+            var r = ctx.Reader(st.Data, $"{File.Name}: symbol table message of {Path}");
+            ulong btree = r.Offset(), heap = r.Offset();
+            foreach (var l in await SymbolTableGroup.ReadAsync(ctx, btree, heap, Path, ct).ConfigureAwait(false))
+                result.Add((l.Name, l.Address, null));
+            return result;
+        }
+        foreach (var m in header.OfType(MessageType.Link))
+        {
+            var r = ctx.Reader(m.Data, $"{File.Name}: link message in {Path}");
+            var l = Link.Parse(ref r);
+            result.Add((l.Name, l.Address, l.SoftPath));
+        }
+        if (header.First(MessageType.LinkInfo) is { } li)
+        {
+            var r = ctx.Reader(li.Data, $"{File.Name}: link info of {Path}");
+            var dense = DenseStorage.ParseLinkInfo(ref r);
+            if (dense.IsDefined)
+            {
+                var heap = await FractalHeap.OpenAsync(ctx, dense.FractalHeap, Path, ct).ConfigureAwait(false);
+                foreach (var record in await BTreeV2.RecordsAsync(ctx, dense.NameIndex, Path, ct).ConfigureAwait(false))
+                {
+                    // Name index records: a 4-byte hash, then the heap ID of the link message.
+                    var bytes = await heap.GetAsync(record.AsMemory(4), ct).ConfigureAwait(false);
+                    var lr = ctx.Reader(bytes.Span, $"{File.Name}: dense link in {Path}");
+                    var l = Link.Parse(ref lr);
+                    result.Add((l.Name, l.Address, l.SoftPath));
+                }
+            }
+        }
+        return result;
+    }
+}

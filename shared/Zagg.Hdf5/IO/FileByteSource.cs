@@ -1,0 +1,47 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Zagg.Hdf5.IO;
+
+/// <summary>A local file read with positional reads (no shared file pointer; safe for concurrent reads).</summary>
+public sealed class FileByteSource : IByteSource
+{
+    private readonly SafeFileHandle _handle;
+
+    public FileByteSource(string path)
+    {
+        Name = path;
+        try
+        {
+            _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+            Length = RandomAccess.GetLength(_handle);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Hdf5Exception($"{path}: cannot be opened: {e.Message}", e);
+        }
+    }
+
+    public string Name { get; }
+    public long Length { get; }
+    public ByteSourceStatistics Statistics { get; } = new();
+
+    public async ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        if (offset < 0 || offset + destination.Length > Length)
+            throw new Hdf5Exception($"{Name}: read of {destination.Length} bytes at {offset} is past the end of the file ({Length} bytes); the file is truncated or damaged");
+        int done = 0;
+        while (done < destination.Length)
+        {
+            int n = await RandomAccess.ReadAsync(_handle, destination[done..], offset + done, cancellationToken).ConfigureAwait(false);
+            if (n == 0) throw new Hdf5Exception($"{Name}: unexpected end of file at {offset + done}");
+            done += n;
+        }
+        Statistics.Record(destination.Length);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _handle.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
