@@ -367,8 +367,24 @@ public sealed class Hdf5Dataset : Hdf5Object
                     list.Add(new ChunkRef(offset, address, size, mask));
                 }
                 break;
+            case ChunkIndexType.ExtensibleArray:
+                foreach (var (index, element) in await ExtensibleArray.ElementsAsync(ctx, _layout.Address, Path, ct).ConfigureAwait(false))
+                {
+                    var r = ctx.Reader(element, $"{Where}: chunk entry");
+                    ulong address = r.Offset();
+                    if (address == H5Reader.Undefined) continue;
+                    ulong size = rawBytes;
+                    uint mask = 0;
+                    if (_filters.Length > 0)
+                    {
+                        size = r.UVar(element.Length - ctx.OffsetSize - 4);
+                        mask = r.U32();
+                    }
+                    list.Add(new ChunkRef(UnlimitedFirstOffset(index), address, size, mask));
+                }
+                break;
             default:
-                throw new Hdf5UnsupportedException($"{Where}: the {ChunkIndex} chunk index is not supported yet");
+                throw new Hdf5UnsupportedException($"{Where}: chunk index {(int)_layout.Index} is not supported");
         }
         return list;
     }
@@ -402,6 +418,30 @@ public sealed class Hdf5Dataset : Hdf5Object
             offset[d] = linear % g[d] * (long)_layout.ChunkDims[d];
             linear /= g[d];
         }
+        return offset;
+    }
+
+    /// <summary>
+    /// The chunk offset of an extensible array index: chunks are numbered in row-major order with
+    /// the unlimited dimension moved to the front (it alone has no fixed extent).
+    /// </summary>
+    private long[] UnlimitedFirstOffset(long linear)
+    {
+        int rank = _space.Rank;
+        var max = _space.MaxDims ?? _space.Dims;
+        int unlimited = Array.IndexOf(max, H5Reader.Undefined);
+        if (unlimited < 0) unlimited = 0;
+        var order = new List<int> { unlimited };
+        for (int d = 0; d < rank; d++) if (d != unlimited) order.Add(d);
+        var offset = new long[rank];
+        for (int k = rank - 1; k >= 1; k--)
+        {
+            int d = order[k];
+            long g = (long)((max[d] + _layout.ChunkDims[d] - 1) / _layout.ChunkDims[d]);
+            offset[d] = linear % g * (long)_layout.ChunkDims[d];
+            linear /= g;
+        }
+        offset[unlimited] = linear * (long)_layout.ChunkDims[unlimited];
         return offset;
     }
 

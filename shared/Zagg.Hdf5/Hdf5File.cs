@@ -174,7 +174,7 @@ public sealed class Hdf5Group : Hdf5Object
 
     internal Hdf5Group(Hdf5File file, string path, ulong address) : base(file, path, address) { }
 
-    /// <summary>The names of the group's members, in the file's order (by name for indexed groups).</summary>
+    /// <summary>The names of the group's members, in name order.</summary>
     public async Task<IReadOnlyList<string>> NamesAsync(CancellationToken ct = default)
     {
         var links = await LinksAsync(ct).ConfigureAwait(false);
@@ -220,6 +220,7 @@ public sealed class Hdf5Group : Hdf5Object
             ulong btree = r.Offset(), heap = r.Offset();
             foreach (var l in await SymbolTableGroup.ReadAsync(ctx, btree, heap, Path, ct).ConfigureAwait(false))
                 result.Add((l.Name, l.Address, null));
+            result.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
             return result;
         }
         foreach (var m in header.OfType(MessageType.Link))
@@ -245,6 +246,8 @@ public sealed class Hdf5Group : Hdf5Object
                 }
             }
         }
+        // Name order, as h5py lists them (dense groups index by name hash, not by name).
+        result.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
         return result;
     }
 }

@@ -1,0 +1,61 @@
+using Xunit;
+
+namespace Zagg.Hdf5.Tests;
+
+/// <summary>The fixtures exercise the structures they are meant to: checked here, not assumed.</summary>
+public class FormatCoverageTests
+{
+    [Theory]
+    [InlineData("earliest.h5", 0)]
+    [InlineData("v108.h5", 2)]
+    [InlineData("latest.h5", 3)]
+    public async Task Superblock_versions(string file, int version)
+    {
+        await using var h5 = await Hdf5File.OpenAsync(Truth.Fixture(file));
+        Assert.Equal(version, h5.FormatVersion);
+    }
+
+    [Fact]
+    public async Task The_latest_format_uses_every_v4_chunk_index()
+    {
+        await using var h5 = await Hdf5File.OpenAsync(Truth.Fixture("latest.h5"));
+        async Task<string?> Index(string path) => (await h5.GetDatasetAsync(path)).ChunkIndex;
+        Assert.Equal("single-chunk", await Index("/layouts/single_chunk"));
+        Assert.Equal("implicit", await Index("/layouts/implicit"));
+        Assert.Equal("fixed-array", await Index("/layouts/chunked_2d"));
+        Assert.Equal("fixed-array", await Index("/layouts/fa_paged"));
+        Assert.Equal("extensible-array", await Index("/layouts/ea_many"));
+        Assert.Equal("extensible-array", await Index("/layouts/ea_gzip"));
+        Assert.Equal("btree-v2", await Index("/layouts/unlimited_2d"));
+        Assert.Equal("btree-v2", await Index("/layouts/bt2_gzip"));
+        Assert.Equal("compact", (await h5.GetDatasetAsync("/layouts/compact")).Layout);
+    }
+
+    [Theory]
+    [InlineData("earliest.h5")]
+    [InlineData("v108.h5")] // HDF5 1.8 structures: link messages and dense groups, but layout v3 with v1 B-trees
+    public async Task Older_formats_index_chunks_with_version_1_btrees(string file)
+    {
+        await using var h5 = await Hdf5File.OpenAsync(Truth.Fixture(file));
+        foreach (string path in new[] { "/layouts/single_chunk", "/layouts/ea_many", "/layouts/unlimited_2d", "/layouts/fa_paged" })
+            Assert.Equal("btree-v1", (await h5.GetDatasetAsync(path)).ChunkIndex);
+        var names = await (await h5.GetGroupAsync("/many_links")).NamesAsync();
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"d{i:00}"), names);
+    }
+
+    [Theory]
+    [InlineData("earliest.h5")]
+    [InlineData("v108.h5")]
+    [InlineData("latest.h5")]
+    public async Task Groups_list_their_members(string file)
+    {
+        await using var h5 = await Hdf5File.OpenAsync(Truth.Fixture(file));
+        var root = await h5.Root.NamesAsync();
+        Assert.Equal(["empty_group", "fills", "filters", "gt1l", "gt2r", "layouts", "many_attrs", "many_links", "strings", "types"], root.Order());
+        Assert.Empty(await (await h5.GetGroupAsync("/empty_group")).NamesAsync());
+        Assert.Equal(12, (await (await h5.GetGroupAsync("/many_links")).NamesAsync()).Count);
+        Assert.Equal(12, (await (await h5.GetGroupAsync("/many_attrs")).AttributesAsync()).Count);
+        var lis = await (await h5.GetGroupAsync("/gt1l/land_ice_segments")).ChildrenAsync();
+        Assert.Contains(lis, o => o is Hdf5Dataset { Path: "/gt1l/land_ice_segments/h_li" });
+    }
+}
