@@ -88,8 +88,23 @@ public sealed class Hdf5Dataset : Hdf5Object
             int size = (int)r.U32();
             if (size == type.Size) fill = r.Bytes(size).ToArray();
         }
+        if ((UInt128)space.ElementCount * (ulong)Math.Max(1, type.Size) > (UInt128)(1UL << 62))
+            throw new Hdf5Exception($"{where}: {space.ElementCount} elements of {type.Size} bytes are implausibly large; the file is damaged");
+        if (layout.Class == LayoutClass.Chunked)
+        {
+            UInt128 chunkBytes = (UInt128)Math.Max(1, type.Size);
+            foreach (ulong d in layout.ChunkDims)
+            {
+                if (d == 0) throw new Hdf5Exception($"{where}: a chunk dimension is 0");
+                chunkBytes *= d;
+                if (chunkBytes > MaxChunkBytes) throw new Hdf5Exception($"{where}: chunks of {string.Join(" x ", layout.ChunkDims)} elements are larger than {MaxChunkBytes >> 20} MiB; the file is damaged or beyond this reader");
+            }
+        }
         return new Hdf5Dataset(file, path, header.Address, type, space, layout, filters, fill);
     }
+
+    /// <summary>The largest chunk this reader decodes (HDF5 itself caps chunks at 4 GiB).</summary>
+    private const long MaxChunkBytes = 1L << 30;
 
     private static byte[]? ParseFill(H5Reader r, int elementSize)
     {
@@ -132,9 +147,9 @@ public sealed class Hdf5Dataset : Hdf5Object
     public async Task<byte[]> ReadBytesAsync(long start = 0, long stop = -1, CancellationToken ct = default)
     {
         (start, stop) = CheckRows(start, stop);
-        long bytes = checked((stop - start) * RowElements * Datatype.Size);
-        if (bytes > Array.MaxLength) throw new Hdf5Exception($"{Where}: {bytes} bytes are too many for one read; read fewer rows");
-        var output = new byte[bytes];
+        UInt128 bytes = (UInt128)(ulong)(stop - start) * (ulong)RowElements * (ulong)Datatype.Size;
+        if (bytes > (UInt128)Array.MaxLength) throw new Hdf5Exception($"{Where}: {bytes} bytes are too many for one read; read fewer rows");
+        var output = new byte[(long)bytes];
         await ReadBytesAsync(output, start, stop, ct).ConfigureAwait(false);
         return output;
     }
@@ -214,7 +229,13 @@ public sealed class Hdf5Dataset : Hdf5Object
         long c0 = (long)_layout.ChunkDims[0];
         var wanted = new List<ChunkRef>();
         foreach (var c in chunks)
-            if (c.Offset[0] < stop && c.Offset[0] + c0 > start && c.Address != H5Reader.Undefined) wanted.Add(c);
+        {
+            if (c.Address == H5Reader.Undefined || c.Offset[0] >= stop || c.Offset[0] + c0 <= start) continue;
+            for (int d = 0; d < c.Offset.Length; d++)
+                if (c.Offset[d] < 0 || c.Offset[d] % (long)_layout.ChunkDims[d] != 0 || c.Offset[d] >= (long)Math.Max(_space.Dims[d], 1))
+                    throw new Hdf5Exception($"{Where}: the chunk index names a chunk at ({string.Join(",", c.Offset)}), which is off the chunk grid; the file is damaged");
+            wanted.Add(c);
+        }
         long expected = (stop - 1) / c0 - start / c0 + 1;
         for (int d = 1; d < _space.Rank; d++) expected *= ((long)_space.Dims[d] + (long)_layout.ChunkDims[d] - 1) / (long)_layout.ChunkDims[d];
         if (wanted.Count < expected) Fill(output.Span);
@@ -459,7 +480,7 @@ public sealed class Hdf5Dataset : Hdf5Object
         int pageBits = r.U8();
         ulong entries = r.Length();
         ulong dataBlock = r.Offset();
-        Checksum.Verify(head.Span[..(r.Position + 4)], what);
+        Checksum.VerifyAt(head.Span, r.Position, what);
         if ((long)entries != GridCount()) throw new Hdf5Exception($"{what}: {entries} entries for {GridCount()} chunks");
         if (entries == 0 || dataBlock == H5Reader.Undefined) return;
         string dwhat = $"{Where}: fixed array data block at {dataBlock}";
@@ -476,8 +497,8 @@ public sealed class Hdf5Dataset : Hdf5Object
         var b = ctx.Reader(block.Span, dwhat);
         b.Signature("FADB");
         b.Skip(2 + ctx.OffsetSize + bitmap);
-        if (!paged) Checksum.Verify(block.Span[..(int)total], dwhat);
-        else { Checksum.Verify(block.Span[..(prefix + bitmap + 4)], dwhat); b.Skip(4); }
+        if (!paged) Checksum.VerifyAt(block.Span, (int)total - 4, dwhat);
+        else { Checksum.VerifyAt(block.Span, prefix + bitmap, dwhat); b.Skip(4); }
         for (ulong i = 0; i < entries; i++)
         {
             if (paged && i > 0 && i % pageEntries == 0) b.Skip(4);

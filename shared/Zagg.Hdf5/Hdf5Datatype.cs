@@ -46,6 +46,7 @@ public sealed record Hdf5Datatype
         byte b0 = r.U8(), b1 = r.U8(), b2 = r.U8();
         int size = (int)r.U32();
         if (version is < 1 or > 5) throw r.Error($"datatype message version {version} is not defined");
+        if (size == 0) throw r.Error("datatype of size 0");
         switch (cls)
         {
             case Hdf5TypeClass.FixedPoint:
@@ -67,6 +68,7 @@ public sealed record Hdf5Datatype
             case Hdf5TypeClass.VariableLength:
             {
                 bool isString = (b0 & 0x0F) == 1;
+                if (size != 8 + r.OffsetSize) throw r.Error($"variable-length type of {size} bytes; references take {8 + r.OffsetSize}");
                 Parse(ref r); // base type
                 return new Hdf5Datatype { Class = cls, Size = size, VariableLengthIsString = isString };
             }

@@ -63,6 +63,13 @@ internal static class Checksum
             throw new Hdf5Exception($"{what}: checksum mismatch (stored {stored:x8}, computed {computed:x8}); the file is damaged");
     }
 
+    /// <summary>Verifies the lookup3 checksum stored at <paramref name="position"/> over the bytes before it.</summary>
+    public static void VerifyAt(ReadOnlySpan<byte> data, int position, string what)
+    {
+        if (position < 0 || data.Length < position + 4) throw new Hdf5Exception($"{what}: truncated before its checksum");
+        Verify(data[..(position + 4)], what);
+    }
+
     /// <summary>HDF5's Fletcher-32 over 16-bit big-endian words.</summary>
     public static uint Fletcher32(ReadOnlySpan<byte> data)
     {

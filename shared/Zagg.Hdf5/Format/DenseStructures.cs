@@ -49,7 +49,7 @@ internal sealed class FractalHeap
         if (h._tableWidth == 0 || h._startBlock == 0 || !BitOperations.IsPow2(h._startBlock) || !BitOperations.IsPow2(h._maxDirectBlock))
             throw r.Error("table width and block sizes are not valid");
         int end = r.Position;
-        Checksum.Verify(data.Span[..(end + 4)], what);
+        Checksum.VerifyAt(data.Span, end, what);
         return h;
     }
 
@@ -133,7 +133,7 @@ internal static class BTreeV2
         ulong root = r.Offset();
         int rootRecords = r.U16();
         r.Length();
-        Checksum.Verify(data.Span[..(r.Position + 4)], what);
+        Checksum.VerifyAt(data.Span, r.Position, what);
         if (recordSize == 0 || nodeSize < 16 || depth > 64) throw r.Error("node or record size is not valid");
 
         // Per depth: the largest record count of a node and the byte widths that encode it (the format's own rule).
@@ -167,7 +167,7 @@ internal static class BTreeV2
         r.Skip(count * recordSize);
         if (depth == 0)
         {
-            Checksum.Verify(node.Span[..(r.Position + 4)], $"{what}: node at {address}");
+            Checksum.VerifyAt(node.Span, r.Position, $"{what}: node at {address}");
             var rr = ctx.Reader(node.Span, what);
             rr.Seek(recordsStart);
             for (int i = 0; i < count; i++) records.Add(rr.Bytes(recordSize).ToArray());
@@ -181,7 +181,7 @@ internal static class BTreeV2
             if (depth > 1) r.UVar(Width(cumulative[depth - 1]));
             children[i] = (child, (int)n);
         }
-        Checksum.Verify(node.Span[..(r.Position + 4)], $"{what}: node at {address}");
+        Checksum.VerifyAt(node.Span, r.Position, $"{what}: node at {address}");
         var own = new byte[count][];
         for (int i = 0; i < count; i++) own[i] = node.Slice(recordsStart + i * recordSize, recordSize).ToArray();
         if (visited > 64) throw new Hdf5Exception($"{what}: deeper than the header says");

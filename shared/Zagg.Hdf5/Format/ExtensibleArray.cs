@@ -28,7 +28,7 @@ internal static class ExtensibleArray
         ulong maxIndexSet = r.Length();
         r.Length();
         ulong indexBlock = r.Offset();
-        Checksum.Verify(head.Span[..(r.Position + 4)], what);
+        Checksum.VerifyAt(head.Span, r.Position, what);
         if (elementSize < ctx.OffsetSize || maxBits is 0 or > 64 || !BitOperations.IsPow2(dataBlockMin) || !BitOperations.IsPow2(superBlockMinPointers))
             throw r.Error("creation parameters are not valid");
         var result = new List<(long, byte[])>();

@@ -92,7 +92,7 @@ internal sealed record Superblock(int Version, int OffsetSize, int LengthSize, u
             ulong eof = r.Offset();
             ulong root = r.Offset();
             int end = r.Position;
-            Checksum.Verify(data.Span[..(end + 4)], what);
+            Checksum.VerifyAt(data.Span, end, what);
             return new Superblock(version, offsetSize, lengthSize, baseAddress, eof, root, H5Reader.Undefined, H5Reader.Undefined);
         }
         throw new Hdf5UnsupportedException($"{what}: version {version} is not supported (0–3 are)");

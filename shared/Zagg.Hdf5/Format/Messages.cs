@@ -43,7 +43,19 @@ internal sealed record Dataspace(ulong[] Dims, ulong[]? MaxDims, bool IsNull)
         if ((flags & 1) != 0)
         {
             max = new ulong[rank];
-            for (int i = 0; i < rank; i++) max[i] = r.Length();
+            for (int i = 0; i < rank; i++)
+            {
+                max[i] = r.Length();
+                if (max[i] != H5Reader.Undefined && max[i] != ulong.MaxValue && max[i] < dims[i])
+                    throw r.Error($"maximum dimension {i} ({max[i]}) is smaller than the dimension ({dims[i]})");
+            }
+        }
+        // Element counts must fit a signed 64-bit count with room for the element size.
+        UInt128 count = 1;
+        foreach (ulong d in dims)
+        {
+            count *= d;
+            if (count > (UInt128)(1UL << 48)) throw r.Error($"dimensions {string.Join(" x ", dims)} are implausibly large");
         }
         return new Dataspace(dims, max, isNull);
     }
@@ -80,6 +92,7 @@ internal sealed class DataLayout
             if (l.Class == LayoutClass.Chunked)
             {
                 r.U32(); // element size
+                if (dimensionality < 2) throw r.Error($"chunked layout with dimensionality {dimensionality}; at least 2 (rank + 1)");
                 l.ChunkDims = dims[..^1];
             }
             else if (l.Class == LayoutClass.Compact)
@@ -106,6 +119,7 @@ internal sealed class DataLayout
                 l.Address = r.Offset();
                 var dims = new ulong[dimensionality];
                 for (int i = 0; i < dimensionality; i++) dims[i] = r.U32();
+                if (dimensionality < 2) throw r.Error($"chunked layout with dimensionality {dimensionality}; at least 2 (rank + 1)");
                 l.ChunkDims = dims[..^1];
                 break;
             }
@@ -116,6 +130,7 @@ internal sealed class DataLayout
                 int encoded = r.U8();
                 var dims = new ulong[dimensionality];
                 for (int i = 0; i < dimensionality; i++) dims[i] = r.UVar(encoded);
+                if (dimensionality < 2) throw r.Error($"chunked layout with dimensionality {dimensionality}; at least 2 (rank + 1)");
                 l.ChunkDims = dims[..^1];
                 l.Index = (ChunkIndexType)r.U8();
                 switch (l.Index)
@@ -150,7 +165,7 @@ internal sealed class DataLayout
             default:
                 throw r.Error($"layout class {(int)l.Class} is not defined");
         }
-        if (l.Class == LayoutClass.Chunked && l.ChunkDims.Length != rank && rank > 0)
+        if (l.Class == LayoutClass.Chunked && l.ChunkDims.Length != rank)
             throw r.Error($"chunk has {l.ChunkDims.Length} dimensions, the dataspace {rank}");
         return l;
     }

@@ -40,7 +40,7 @@ internal sealed class ObjectHeader
             trackOrder = (flags & 0x04) != 0;
             var chunk = await ctx.Metadata.ReadAsync((long)address, checked(start + (int)size + 4), ct).ConfigureAwait(false);
             if (chunk.Length < start + (int)size + 4) throw new Hdf5Exception($"{what}: truncated");
-            Checksum.Verify(chunk.Span[..(start + (int)size + 4)], what);
+            Checksum.VerifyAt(chunk.Span, start + (int)size, what);
             ParseMessagesV2(chunk.Span.Slice(start, (int)size), trackOrder, messages, pending, ctx, what);
         }
         else if (prefix.Length >= 16 && prefix.Span[0] == 1)
