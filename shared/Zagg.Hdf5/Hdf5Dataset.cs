@@ -222,6 +222,17 @@ public sealed class Hdf5Dataset : Hdf5Object
 
     internal sealed record ChunkRef(long[] Offset, ulong Address, ulong Size, uint Mask);
 
+    /// <summary>The stored chunks: their first element's coordinates, file address and stored (filtered) size.</summary>
+    public async Task<IReadOnlyList<Hdf5Chunk>> ChunksAsync(CancellationToken ct = default)
+    {
+        if (_layout.Class != LayoutClass.Chunked) return [];
+        var list = await (_chunks ??= ChunkListAsync(ct)).ConfigureAwait(false);
+        var result = new List<Hdf5Chunk>(list.Count);
+        foreach (var c in list)
+            if (c.Address != H5Reader.Undefined) result.Add(new Hdf5Chunk(c.Offset, (long)c.Address, (long)c.Size));
+        return result;
+    }
+
     private async Task ReadChunkedAsync(Memory<byte> output, long start, long stop, CancellationToken ct)
     {
         FilterPipeline.CheckSupported(_filters, Where);
@@ -514,3 +525,6 @@ public sealed class Hdf5Dataset : Hdf5Object
         }
     }
 }
+
+/// <summary>One stored chunk of a dataset.</summary>
+public sealed record Hdf5Chunk(long[] Offset, long Address, long StoredSize);

@@ -39,8 +39,11 @@ public sealed class Hdf5File : IAsyncDisposable
 
     public Hdf5Group Root { get; }
 
-    /// <summary>Requests and bytes fetched from the source so far.</summary>
+    /// <summary>Requests and bytes fetched from the source so far (metadata and data).</summary>
     public ByteSourceStatistics Statistics => Context.Source.Statistics;
+
+    /// <summary>The part of <see cref="Statistics"/> that was metadata, fetched in cached blocks.</summary>
+    public ByteSourceStatistics MetadataStatistics => Context.Metadata.Statistics;
 
     public static Task<Hdf5File> OpenAsync(string path, CancellationToken ct = default)
         => OpenAsync(new FileByteSource(path), ownsSource: true, ct);

@@ -12,6 +12,9 @@ internal sealed class MetadataCache(IByteSource source, int blockSize = 64 * 102
 
     public IByteSource Source => source;
 
+    /// <summary>The metadata blocks fetched (a subset of the source's own counts).</summary>
+    public ByteSourceStatistics Statistics { get; } = new();
+
     /// <summary>The bytes [address, address + length), or fewer where the file ends first.</summary>
     public async ValueTask<ReadOnlyMemory<byte>> ReadAsync(long address, int length, CancellationToken ct = default)
     {
@@ -42,6 +45,7 @@ internal sealed class MetadataCache(IByteSource source, int blockSize = 64 * 102
         long start = index * blockSize;
         var block = new byte[(int)Math.Min(blockSize, source.Length - start)];
         await source.ReadAsync(start, block, ct).ConfigureAwait(false);
+        Statistics.Record(block.Length);
         return block;
     }
 }

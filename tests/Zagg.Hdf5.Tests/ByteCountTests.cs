@@ -1,0 +1,47 @@
+using Xunit;
+
+namespace Zagg.Hdf5.Tests;
+
+/// <summary>A read fetches the chunks it needs and metadata, nothing else.</summary>
+public class ByteCountTests
+{
+    [Theory]
+    [MemberData(nameof(FixtureTests.Files), MemberType = typeof(FixtureTests))]
+    public async Task A_one_percent_row_range_fetches_only_its_chunk_plus_metadata(string file)
+    {
+        await using var h5 = await Hdf5File.OpenAsync(Truth.Fixture(file));
+        var d = await h5.GetDatasetAsync("/layouts/ea_gzip"); // 3000 rows in 30 gzip chunks of 100
+        var chunks = await d.ChunksAsync();
+        Assert.Equal(30, chunks.Count);
+        long dataBefore = h5.Statistics.Bytes - h5.MetadataStatistics.Bytes;
+        var part = await d.ReadAsync<double>(1210, 1240); // 1% of the rows, inside chunk 12
+        long dataBytes = h5.Statistics.Bytes - h5.MetadataStatistics.Bytes - dataBefore;
+        var needed = chunks.Single(c => c.Offset[0] == 1200);
+        Assert.Equal(needed.StoredSize, dataBytes);
+        long all = chunks.Sum(c => c.StoredSize);
+        Assert.True(dataBytes * 20 < all, $"{dataBytes} of {all} stored bytes fetched for 1% of the rows");
+        var (_, _, truth) = Truth.Values("/layouts/ea_gzip");
+        Assert.Equal(BitConverter.ToDouble(truth, 8 * 1210), part[0]);
+        // Metadata comes in cached 64 KiB blocks: a handful of requests, not one per structure.
+        Assert.InRange(h5.MetadataStatistics.Requests, 1, 16);
+    }
+
+    [Fact]
+    public async Task Neighbouring_chunks_are_fetched_in_one_request()
+    {
+        await using var h5 = await Hdf5File.OpenAsync(Truth.Fixture("latest.h5"));
+        var d = await h5.GetDatasetAsync("/layouts/ea_gzip");
+        var chunks = (await d.ChunksAsync()).Where(c => c.Offset[0] >= 500 && c.Offset[0] < 1500).OrderBy(c => c.Address).ToList();
+        await d.ChunksAsync();
+        long requestsBefore = h5.Statistics.Requests - h5.MetadataStatistics.Requests;
+        await d.ReadBytesAsync(500, 1500);
+        long requests = h5.Statistics.Requests - h5.MetadataStatistics.Requests - requestsBefore;
+        Assert.Equal(10, chunks.Count);
+        Assert.Equal(1, requests); // ten chunks within the coalescing gap: one ranged read
+        h5.CoalesceGap = 0;
+        long before2 = h5.Statistics.Requests - h5.MetadataStatistics.Requests;
+        await d.ReadBytesAsync(500, 1500);
+        long contiguousRuns = 1 + chunks.Zip(chunks.Skip(1)).Count(p => p.First.Address + p.First.StoredSize != p.Second.Address);
+        Assert.Equal(contiguousRuns, h5.Statistics.Requests - h5.MetadataStatistics.Requests - before2);
+    }
+}
