@@ -17,6 +17,7 @@ public static class ZaggCli
         var root = new RootCommand(
             $"{ServiceIdentity.Product} {ServiceIdentity.Version}: aggregates satellite point observations into HEALPix grids stored as Zarr v3 (DGGS convention).");
         root.Subcommands.Add(GridCommands.Build(console));
+        root.Subcommands.Add(H5Commands.Build(console));
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new PrintVersion(console);
         return root;
