@@ -1,0 +1,61 @@
+using Xunit;
+using Zagg.Hdf5.IO;
+
+namespace Zagg.Hdf5.Tests;
+
+/// <summary>Reads over HTTP with Range requests against a real nginx on loopback.</summary>
+public class HttpSourceTests(NginxServer nginx) : IClassFixture<NginxServer>
+{
+    [NeedsNginxFact]
+    public async Task Every_dataset_reads_the_same_over_http_as_from_the_file()
+    {
+        await using var local = await Hdf5File.OpenAsync(Truth.Fixture("latest.h5"));
+        await using var remote = await Hdf5File.OpenAsync(await HttpByteSource.OpenAsync(new Uri(nginx.Url("/files/latest.h5"))), ownsSource: true);
+        foreach (string path in Truth.DatasetPaths())
+        {
+            var a = await local.GetDatasetAsync(path);
+            if (a.Datatype.IsVariableLengthString)
+            {
+                Assert.Equal(await a.ReadStringsAsync(), await (await remote.GetDatasetAsync(path)).ReadStringsAsync());
+                continue;
+            }
+            Assert.Equal(await a.ReadBytesAsync(), await (await remote.GetDatasetAsync(path)).ReadBytesAsync());
+        }
+        Assert.True(remote.Statistics.Requests > 0);
+    }
+
+    [NeedsNginxFact]
+    public async Task A_row_range_over_http_fetches_only_its_chunk()
+    {
+        await using var remote = await Hdf5File.OpenAsync(await HttpByteSource.OpenAsync(new Uri(nginx.Url("/files/earliest.h5"))), ownsSource: true);
+        var d = await remote.GetDatasetAsync("/layouts/ea_gzip");
+        var chunks = await d.ChunksAsync();
+        long before = remote.Statistics.Bytes - remote.MetadataStatistics.Bytes;
+        await d.ReadAsync<double>(2950, 2990);
+        Assert.Equal(chunks.Single(c => c.Offset[0] == 2900).StoredSize, remote.Statistics.Bytes - remote.MetadataStatistics.Bytes - before);
+    }
+
+    [NeedsNginxFact]
+    public async Task A_bearer_token_opens_protected_objects_and_is_never_shown()
+    {
+        var e = await Assert.ThrowsAsync<Hdf5Exception>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/secret/latest.h5")), "wrong-token"));
+        Assert.Contains("HTTP 401", e.Message);
+        Assert.Contains("check the Earthdata token", e.Message);
+        Assert.DoesNotContain("wrong-token", e.Message);
+        await using var source = await HttpByteSource.OpenAsync(new Uri(nginx.Url("/secret/latest.h5")), NginxServer.Token);
+        Assert.DoesNotContain(NginxServer.Token, source.Name);
+        await using var h5 = await Hdf5File.OpenAsync(source);
+        Assert.Equal(3, h5.FormatVersion);
+    }
+
+    [NeedsNginxFact]
+    public async Task Missing_objects_and_dead_servers_are_named()
+    {
+        var e = await Assert.ThrowsAsync<Hdf5Exception>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/files/nothere.h5?X-Amz-Signature=secret"))));
+        Assert.Contains("HTTP 404", e.Message);
+        Assert.Contains("/files/nothere.h5", e.Message);
+        Assert.DoesNotContain("secret", e.Message);
+        var dead = await Assert.ThrowsAsync<Hdf5Exception>(() => HttpByteSource.OpenAsync(new Uri("http://127.0.0.1:9/x.h5")));
+        Assert.Contains("cannot be reached", dead.Message);
+    }
+}

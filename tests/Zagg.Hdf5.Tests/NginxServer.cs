@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Xunit;
+
+namespace Zagg.Hdf5.Tests;
+
+/// <summary>Runs a test only where nginx is installed; under CI (CI=true) its absence is a failure, not a skip.</summary>
+public sealed class NeedsNginxFactAttribute : FactAttribute
+{
+    public NeedsNginxFactAttribute()
+    {
+        if (!File.Exists(NginxServer.Binary) && Environment.GetEnvironmentVariable("CI") != "true")
+            Skip = "nginx is not installed (apt-get install nginx-light; .ci/run installs it)";
+    }
+}
+
+/// <summary>
+/// A real nginx on a loopback port serving the fixtures: /files/ openly, /secret/ only with
+/// "Authorization: Bearer test-token-123".
+/// </summary>
+public sealed class NginxServer : IAsyncLifetime
+{
+    public const string Binary = "/usr/sbin/nginx";
+    public const string Token = "test-token-123";
+
+    private string _dir = "";
+    private Process? _process;
+
+    public int Port { get; private set; }
+
+    public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(Binary))
+        {
+            if (Environment.GetEnvironmentVariable("CI") == "true") throw new InvalidOperationException("nginx is required under CI but is not installed");
+            return;
+        }
+        _dir = Directory.CreateTempSubdirectory("zagg-nginx").FullName;
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        string root = Path.Combine(AppContext.BaseDirectory, "Fixtures");
+        string conf = Path.Combine(_dir, "nginx.conf");
+        File.WriteAllText(conf, $$"""
+            daemon off;
+            worker_processes 1;
+            pid {{_dir}}/nginx.pid;
+            error_log {{_dir}}/error.log;
+            user root;
+            events { worker_connections 64; }
+            http {
+              access_log off;
+              client_body_temp_path {{_dir}}/body;
+              proxy_temp_path {{_dir}}/proxy;
+              fastcgi_temp_path {{_dir}}/fastcgi;
+              uwsgi_temp_path {{_dir}}/uwsgi;
+              scgi_temp_path {{_dir}}/scgi;
+              server {
+                listen 127.0.0.1:{{Port}};
+                location /files/ { alias {{root}}/; }
+                location /secret/ {
+                  if ($http_authorization != "Bearer {{Token}}") { return 401; }
+                  alias {{root}}/;
+                }
+              }
+            }
+            """);
+        _process = Process.Start(new ProcessStartInfo(Binary, ["-c", conf, "-p", _dir]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        using var client = new HttpClient();
+        for (int i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var r = await client.GetAsync(Url("/files/truth.json"));
+                if (r.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            if (_process.HasExited) throw new InvalidOperationException($"nginx exited: {await _process.StandardError.ReadToEndAsync()} {ReadLog()}");
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"nginx did not answer on port {Port}: {ReadLog()}");
+    }
+
+    private string ReadLog() => File.Exists(Path.Combine(_dir, "error.log")) ? File.ReadAllText(Path.Combine(_dir, "error.log")) : "";
+
+    public Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+        _process?.Dispose();
+        if (_dir.Length > 0) try { Directory.Delete(_dir, true); } catch (IOException) { }
+        return Task.CompletedTask;
+    }
+}
