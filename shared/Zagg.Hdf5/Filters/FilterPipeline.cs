@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Zagg.Hdf5.Format;
 
 namespace Zagg.Hdf5.Filters;
@@ -18,66 +21,89 @@ internal static class FilterPipeline
     /// <summary>Decodes a stored chunk into <paramref name="output"/> (exactly the chunk's raw size).</summary>
     public static void Decode(Filter[] filters, uint mask, byte[] stored, int storedLength, Span<byte> output, int elementSize, string where)
     {
-        byte[] current = stored;
-        int length = storedLength;
-        byte[]? scratch = null;
-        for (int i = filters.Length - 1; i >= 0; i--)
+        // Stages run in reverse pipeline order; intermediate results live in two rented buffers.
+        byte[]? a = null, b = null;
+        try
         {
-            if ((mask & (1u << i)) != 0) continue;
-            var f = filters[i];
-            switch (f.Id)
+            ReadOnlySpan<byte> current = stored.AsSpan(0, storedLength);
+            for (int i = filters.Length - 1; i >= 0; i--)
             {
-                case Filter.Fletcher32:
+                if ((mask & (1u << i)) != 0) continue;
+                var f = filters[i];
+                switch (f.Id)
                 {
-                    if (length < 4) throw new Hdf5Exception($"{where}: chunk too short for its fletcher32 checksum");
-                    uint stored32 = BinaryPrimitives.ReadUInt32LittleEndian(current.AsSpan(length - 4));
-                    uint computed = Checksum.Fletcher32(current.AsSpan(0, length - 4));
-                    uint reversed = BinaryPrimitives.ReverseEndianness(computed);
-                    if (stored32 != computed && stored32 != reversed)
-                        throw new Hdf5Exception($"{where}: fletcher32 checksum mismatch (stored {stored32:x8}, computed {computed:x8}); the chunk is damaged");
-                    length -= 4;
-                    break;
+                    case Filter.Fletcher32:
+                    {
+                        if (current.Length < 4) throw new Hdf5Exception($"{where}: chunk too short for its fletcher32 checksum");
+                        uint stored32 = BinaryPrimitives.ReadUInt32LittleEndian(current[^4..]);
+                        uint computed = Checksum.Fletcher32(current[..^4]);
+                        if (stored32 != computed && stored32 != BinaryPrimitives.ReverseEndianness(computed))
+                            throw new Hdf5Exception($"{where}: fletcher32 checksum mismatch (stored {stored32:x8}, computed {computed:x8}); the chunk is damaged");
+                        current = current[..^4];
+                        break;
+                    }
+                    case Filter.Deflate:
+                    {
+                        byte[] target = Next(ref a, ref b, current, output.Length);
+                        int n = Inflate(current, target.AsSpan(0, output.Length), where);
+                        current = target.AsSpan(0, n);
+                        break;
+                    }
+                    case Filter.Shuffle:
+                    {
+                        int size = f.ClientData.Length > 0 ? (int)f.ClientData[0] : elementSize;
+                        byte[] target = Next(ref a, ref b, current, current.Length);
+                        Unshuffle(current, target.AsSpan(0, current.Length), size);
+                        current = target.AsSpan(0, current.Length);
+                        break;
+                    }
+                    default:
+                        throw new Hdf5UnsupportedException($"{where}: filter {f.DisplayName} is not supported");
                 }
-                case Filter.Deflate:
-                {
-                    scratch = new byte[output.Length];
-                    int n = Inflate(current, length, scratch, where);
-                    current = scratch;
-                    length = n;
-                    break;
-                }
-                case Filter.Shuffle:
-                {
-                    int size = f.ClientData.Length > 0 ? (int)f.ClientData[0] : elementSize;
-                    var target = new byte[length];
-                    Unshuffle(current.AsSpan(0, length), target, size);
-                    current = target;
-                    break;
-                }
-                default:
-                    throw new Hdf5UnsupportedException($"{where}: filter {f.DisplayName} is not supported");
             }
+            if (current.Length != output.Length)
+                throw new Hdf5Exception($"{where}: chunk decodes to {current.Length} bytes, {output.Length} expected");
+            current.CopyTo(output);
         }
-        if (length != output.Length)
-            throw new Hdf5Exception($"{where}: chunk decodes to {length} bytes, {output.Length} expected");
-        current.AsSpan(0, length).CopyTo(output);
+        finally
+        {
+            if (a is not null) ArrayPool<byte>.Shared.Return(a);
+            if (b is not null) ArrayPool<byte>.Shared.Return(b);
+        }
     }
 
-    private static int Inflate(byte[] input, int length, byte[] output, string where)
+    /// <summary>A rented buffer that is not the one <paramref name="current"/> lives in.</summary>
+    private static byte[] Next(ref byte[]? a, ref byte[]? b, ReadOnlySpan<byte> current, int size)
+    {
+        bool inA = a is not null && current.Overlaps(a);
+        ref byte[]? slot = ref inA ? ref b : ref a;
+        if (slot is null || slot.Length < size)
+        {
+            if (slot is not null) ArrayPool<byte>.Shared.Return(slot);
+            slot = ArrayPool<byte>.Shared.Rent(size);
+        }
+        return slot;
+    }
+
+    private static unsafe int Inflate(ReadOnlySpan<byte> input, Span<byte> output, string where)
     {
         try
         {
-            using var z = new ZLibStream(new MemoryStream(input, 0, length, writable: false), CompressionMode.Decompress);
-            int total = 0;
-            while (total < output.Length)
+            fixed (byte* p = input)
             {
-                int n = z.Read(output, total, output.Length - total);
-                if (n == 0) break;
-                total += n;
+                using var source = new UnmanagedMemoryStream(p, input.Length);
+                using var z = new ZLibStream(source, CompressionMode.Decompress);
+                int total = 0;
+                while (total < output.Length)
+                {
+                    int n = z.Read(output[total..]);
+                    if (n == 0) break;
+                    total += n;
+                }
+                if (total == output.Length && z.ReadByte() >= 0)
+                    throw new Hdf5Exception($"{where}: deflated chunk holds more than the chunk's {output.Length} bytes");
+                return total;
             }
-            if (total == output.Length && z.ReadByte() >= 0)
-                throw new Hdf5Exception($"{where}: deflated chunk holds more than the chunk's {output.Length} bytes");
-            return total;
         }
         catch (InvalidDataException e)
         {
@@ -94,12 +120,71 @@ internal static class FilterPipeline
             return;
         }
         int n = src.Length / elementSize;
+        int done = 0;
+        if (Sse2.IsSupported && elementSize == 8) done = Unshuffle8(src, dst, n);
+        else if (Sse2.IsSupported && elementSize == 4) done = Unshuffle4(src, dst, n);
         for (int b = 0; b < elementSize; b++)
         {
             var plane = src.Slice(b * n, n);
-            for (int i = 0; i < n; i++) dst[i * elementSize + b] = plane[i];
+            for (int i = done; i < n; i++) dst[i * elementSize + b] = plane[i];
         }
         // Bytes beyond whole elements are stored as they are.
         src[(n * elementSize)..].CopyTo(dst[(n * elementSize)..]);
+    }
+
+    /// <summary>16 elements of 8 bytes at a time: an 8 × 16 byte transpose by unpacking 8-, 16- then 32-bit lanes.</summary>
+    private static int Unshuffle8(ReadOnlySpan<byte> src, Span<byte> dst, int n)
+    {
+        int i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            var p0 = Vector128.Create(src.Slice(i, 16));
+            var p1 = Vector128.Create(src.Slice(n + i, 16));
+            var p2 = Vector128.Create(src.Slice(2 * n + i, 16));
+            var p3 = Vector128.Create(src.Slice(3 * n + i, 16));
+            var p4 = Vector128.Create(src.Slice(4 * n + i, 16));
+            var p5 = Vector128.Create(src.Slice(5 * n + i, 16));
+            var p6 = Vector128.Create(src.Slice(6 * n + i, 16));
+            var p7 = Vector128.Create(src.Slice(7 * n + i, 16));
+            var a0 = Sse2.UnpackLow(p0, p1).AsUInt16(); var a1 = Sse2.UnpackHigh(p0, p1).AsUInt16();
+            var b0 = Sse2.UnpackLow(p2, p3).AsUInt16(); var b1 = Sse2.UnpackHigh(p2, p3).AsUInt16();
+            var c0 = Sse2.UnpackLow(p4, p5).AsUInt16(); var c1 = Sse2.UnpackHigh(p4, p5).AsUInt16();
+            var d0 = Sse2.UnpackLow(p6, p7).AsUInt16(); var d1 = Sse2.UnpackHigh(p6, p7).AsUInt16();
+            var e0 = Sse2.UnpackLow(a0, b0).AsUInt32(); var e1 = Sse2.UnpackHigh(a0, b0).AsUInt32();
+            var e2 = Sse2.UnpackLow(a1, b1).AsUInt32(); var e3 = Sse2.UnpackHigh(a1, b1).AsUInt32();
+            var f0 = Sse2.UnpackLow(c0, d0).AsUInt32(); var f1 = Sse2.UnpackHigh(c0, d0).AsUInt32();
+            var f2 = Sse2.UnpackLow(c1, d1).AsUInt32(); var f3 = Sse2.UnpackHigh(c1, d1).AsUInt32();
+            var o = dst.Slice(i * 8, 128);
+            Sse2.UnpackLow(e0, f0).AsByte().CopyTo(o);
+            Sse2.UnpackHigh(e0, f0).AsByte().CopyTo(o[16..]);
+            Sse2.UnpackLow(e1, f1).AsByte().CopyTo(o[32..]);
+            Sse2.UnpackHigh(e1, f1).AsByte().CopyTo(o[48..]);
+            Sse2.UnpackLow(e2, f2).AsByte().CopyTo(o[64..]);
+            Sse2.UnpackHigh(e2, f2).AsByte().CopyTo(o[80..]);
+            Sse2.UnpackLow(e3, f3).AsByte().CopyTo(o[96..]);
+            Sse2.UnpackHigh(e3, f3).AsByte().CopyTo(o[112..]);
+        }
+        return i;
+    }
+
+    /// <summary>16 elements of 4 bytes at a time: a 4 × 16 byte transpose.</summary>
+    private static int Unshuffle4(ReadOnlySpan<byte> src, Span<byte> dst, int n)
+    {
+        int i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            var p0 = Vector128.Create(src.Slice(i, 16));
+            var p1 = Vector128.Create(src.Slice(n + i, 16));
+            var p2 = Vector128.Create(src.Slice(2 * n + i, 16));
+            var p3 = Vector128.Create(src.Slice(3 * n + i, 16));
+            var a0 = Sse2.UnpackLow(p0, p1).AsUInt16(); var a1 = Sse2.UnpackHigh(p0, p1).AsUInt16();
+            var b0 = Sse2.UnpackLow(p2, p3).AsUInt16(); var b1 = Sse2.UnpackHigh(p2, p3).AsUInt16();
+            var o = dst.Slice(i * 4, 64);
+            Sse2.UnpackLow(a0, b0).AsByte().CopyTo(o);
+            Sse2.UnpackHigh(a0, b0).AsByte().CopyTo(o[16..]);
+            Sse2.UnpackLow(a1, b1).AsByte().CopyTo(o[32..]);
+            Sse2.UnpackHigh(a1, b1).AsByte().CopyTo(o[48..]);
+        }
+        return i;
     }
 }
