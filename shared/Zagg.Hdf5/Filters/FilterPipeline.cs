@@ -52,6 +52,12 @@ internal static class FilterPipeline
                     case Filter.Shuffle:
                     {
                         int size = f.ClientData.Length > 0 ? (int)f.ClientData[0] : elementSize;
+                        if (i == FirstActive(filters, mask) && current.Length == output.Length)
+                        {
+                            // The last stage writes straight into the caller's buffer.
+                            Unshuffle(current, output, size);
+                            return;
+                        }
                         byte[] target = Next(ref a, ref b, current, current.Length);
                         Unshuffle(current, target.AsSpan(0, current.Length), size);
                         current = target.AsSpan(0, current.Length);
@@ -70,6 +76,13 @@ internal static class FilterPipeline
             if (a is not null) ArrayPool<byte>.Shared.Return(a);
             if (b is not null) ArrayPool<byte>.Shared.Return(b);
         }
+    }
+
+    private static int FirstActive(Filter[] filters, uint mask)
+    {
+        for (int i = 0; i < filters.Length; i++)
+            if ((mask & (1u << i)) == 0) return i;
+        return -1;
     }
 
     /// <summary>A rented buffer that is not the one <paramref name="current"/> lives in.</summary>
