@@ -14,7 +14,7 @@ public class FixtureTests
     {
         await using var h5 = await Hdf5File.OpenAsync(Truth.Fixture(file));
         int n = 0;
-        foreach (string path in Truth.DatasetPaths())
+        foreach (string path in Truth.DatasetPaths().Where(p => !p.StartsWith("/unsupported/")))
         {
             var meta = Truth.Meta.GetProperty("datasets").GetProperty(path);
             var d = await h5.GetDatasetAsync(path);
@@ -86,7 +86,7 @@ public class FixtureTests
     public async Task Row_ranges_match_slices_of_the_whole(string file)
     {
         await using var h5 = await Hdf5File.OpenAsync(Truth.Fixture(file));
-        foreach (string path in Truth.DatasetPaths())
+        foreach (string path in Truth.DatasetPaths().Where(p => !p.StartsWith("/unsupported/")))
         {
             var d = await h5.GetDatasetAsync(path);
             if (d.Shape.Length == 0 || d.Datatype.IsVariableLengthString) continue;

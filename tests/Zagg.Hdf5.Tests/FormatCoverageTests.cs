@@ -51,11 +51,30 @@ public class FormatCoverageTests
     {
         await using var h5 = await Hdf5File.OpenAsync(Truth.Fixture(file));
         var root = await h5.Root.NamesAsync();
-        Assert.Equal(["empty_group", "fills", "filters", "gt1l", "gt2r", "layouts", "many_attrs", "many_links", "strings", "types"], root.Order());
+        Assert.Equal(["empty_group", "fills", "filters", "gt1l", "gt2r", "layouts", "many_attrs", "many_links", "strings", "types", "unsupported"], root.Order());
         Assert.Empty(await (await h5.GetGroupAsync("/empty_group")).NamesAsync());
         Assert.Equal(12, (await (await h5.GetGroupAsync("/many_links")).NamesAsync()).Count);
         Assert.Equal(12, (await (await h5.GetGroupAsync("/many_attrs")).AttributesAsync()).Count);
         var lis = await (await h5.GetGroupAsync("/gt1l/land_ice_segments")).ChildrenAsync();
         Assert.Contains(lis, o => o is Hdf5Dataset { Path: "/gt1l/land_ice_segments/h_li" });
+    }
+}
+
+/// <summary>Valid HDF5 this reader does not decode: listed, and refused by name, never misread.</summary>
+public class UnsupportedFeatureTests
+{
+    [Theory]
+    [InlineData("earliest.h5", "/unsupported/compound", "Compound")]
+    [InlineData("latest.h5", "/unsupported/compound", "Compound")]
+    [InlineData("latest.h5", "/unsupported/enum", "Enumerated")]
+    public async Task Reading_names_the_feature_and_the_path(string file, string path, string feature)
+    {
+        await using var h5 = await Hdf5File.OpenAsync(Truth.Fixture(file));
+        var d = await h5.GetDatasetAsync(path);
+        Assert.False(d.Datatype.IsSupported);
+        var e = await Assert.ThrowsAsync<Hdf5UnsupportedException>(() => d.ReadBytesAsync());
+        Assert.Contains(path, e.Message);
+        Assert.Contains(feature, e.Message);
+        await Assert.ThrowsAsync<Hdf5Exception>(() => d.ReadAsync<double>());
     }
 }

@@ -11,7 +11,7 @@ public class HttpSourceTests(NginxServer nginx) : IClassFixture<NginxServer>
     {
         await using var local = await Hdf5File.OpenAsync(Truth.Fixture("latest.h5"));
         await using var remote = await Hdf5File.OpenAsync(await HttpByteSource.OpenAsync(new Uri(nginx.Url("/files/latest.h5"))), ownsSource: true);
-        foreach (string path in Truth.DatasetPaths())
+        foreach (string path in Truth.DatasetPaths().Where(p => !p.StartsWith("/unsupported/")))
         {
             var a = await local.GetDatasetAsync(path);
             if (a.Datatype.IsVariableLengthString)
