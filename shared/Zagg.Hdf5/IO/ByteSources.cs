@@ -12,7 +12,7 @@ public static class ByteSources
         if (location.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             return await HttpByteSource.OpenAsync(new Uri(location), bearerToken ?? Environment.GetEnvironmentVariable("EARTHDATA_TOKEN"), ct: ct).ConfigureAwait(false);
         if (location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
-            throw new Hdf5UnsupportedException($"{location}: S3 reads are not available yet; use the object's HTTPS URL");
+            return await S3ByteSource.OpenAsync(location, ct: ct).ConfigureAwait(false);
         if (location.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
             location = new Uri(location).LocalPath;
         return new FileByteSource(location);

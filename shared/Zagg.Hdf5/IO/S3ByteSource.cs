@@ -1,0 +1,129 @@
+using System.Net;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Zagg.Hdf5.IO;
+
+/// <summary>An S3 object read with ranged GETs. Credentials come from the AWS chain or are given; they never appear in names or messages.</summary>
+public sealed class S3ByteSource : IByteSource
+{
+    private readonly IAmazonS3 _client;
+    private readonly bool _ownsClient;
+    private readonly string _bucket;
+    private readonly string _key;
+
+    private S3ByteSource(IAmazonS3 client, bool ownsClient, string bucket, string key, long length)
+    {
+        _client = client;
+        _ownsClient = ownsClient;
+        _bucket = bucket;
+        _key = key;
+        Length = length;
+    }
+
+    public string Name => $"s3://{_bucket}/{_key}";
+    public long Length { get; }
+    public ByteSourceStatistics Statistics { get; } = new();
+
+    /// <summary>Opens s3://bucket/key, learning its length from a HEAD request.</summary>
+    public static async Task<S3ByteSource> OpenAsync(string url, IAmazonS3? client = null, CancellationToken ct = default)
+    {
+        var (bucket, key) = ParseUrl(url);
+        bool owns = client is null;
+        client ??= S3Clients.Create();
+        try
+        {
+            var head = await client.GetObjectMetadataAsync(bucket, key, ct).ConfigureAwait(false);
+            return new S3ByteSource(client, owns, bucket, key, head.ContentLength);
+        }
+        catch (AmazonS3Exception e)
+        {
+            if (owns) client.Dispose();
+            string hint = e.StatusCode switch
+            {
+                HttpStatusCode.NotFound => " (no such bucket or key)",
+                HttpStatusCode.Forbidden => " (access denied: check the credentials and the region; NSIDC's bucket is readable only from us-west-2)",
+                _ => "",
+            };
+            throw new Hdf5Exception($"s3://{bucket}/{key}: {(int)e.StatusCode} {e.ErrorCode}{hint}", e);
+        }
+        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or System.Net.Sockets.SocketException)
+        {
+            if (owns) client.Dispose();
+            throw new Hdf5Exception($"s3://{bucket}/{key}: cannot be reached: {e.Message}", e);
+        }
+    }
+
+    public async ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        if (destination.Length == 0) return;
+        if (offset < 0 || offset + destination.Length > Length)
+            throw new Hdf5Exception($"{Name}: read of {destination.Length} bytes at {offset} is past the end ({Length} bytes); the object is truncated or damaged");
+        var request = new GetObjectRequest { BucketName = _bucket, Key = _key, ByteRange = new ByteRange(offset, offset + destination.Length - 1) };
+        try
+        {
+            using var response = await _client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            int done = 0;
+            while (done < destination.Length)
+            {
+                int n = await response.ResponseStream.ReadAsync(destination[done..], cancellationToken).ConfigureAwait(false);
+                if (n == 0) throw new Hdf5Exception($"{Name}: the response ended after {done} of {destination.Length} bytes");
+                done += n;
+            }
+        }
+        catch (AmazonServiceException e)
+        {
+            throw new Hdf5Exception($"{Name}: reading bytes at {offset} failed: {e.Message}", e);
+        }
+        Statistics.Record(destination.Length);
+    }
+
+    public static (string Bucket, string Key) ParseUrl(string url)
+    {
+        if (!url.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"'{url}' is not an s3:// URL");
+        string rest = url[5..];
+        int slash = rest.IndexOf('/');
+        if (slash <= 0 || slash == rest.Length - 1)
+            throw new ArgumentException($"'{url}' should be s3://bucket/key");
+        return (rest[..slash], rest[(slash + 1)..]);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_ownsClient) _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>S3 clients configured the way every Zagg S3 user needs them.</summary>
+public static class S3Clients
+{
+    /// <summary>
+    /// A client for the standard AWS credential chain, or for explicit credentials.
+    /// AWS_ENDPOINT_URL_S3 (else AWS_ENDPOINT_URL) selects another S3-compatible endpoint, with
+    /// path-style addressing; the region defaults to AWS_REGION, else us-west-2 (NSIDC's).
+    /// Checksums are computed only when an operation requires them, which every S3-compatible
+    /// server accepts.
+    /// </summary>
+    public static IAmazonS3 Create(AWSCredentials? credentials = null)
+    {
+        var config = new AmazonS3Config
+        {
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        string? endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
+        string region = Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-west-2";
+        if (!string.IsNullOrEmpty(endpoint))
+        {
+            config.ServiceURL = endpoint;
+            config.ForcePathStyle = true;
+            config.AuthenticationRegion = region;
+        }
+        else config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Xunit;
+
+namespace Zagg.Hdf5.Tests;
+
+/// <summary>Runs a test only where s3rver is installed (tools/node, by npm ci); under CI its absence is a failure.</summary>
+public sealed class NeedsS3rverFactAttribute : FactAttribute
+{
+    public NeedsS3rverFactAttribute()
+    {
+        if (S3rverServer.Script is null && Environment.GetEnvironmentVariable("CI") != "true")
+            Skip = "s3rver is not installed (npm ci --prefix tools/node; .ci/run does it)";
+    }
+}
+
+/// <summary>A real s3rver on a loopback port with a bucket "fixtures" holding the HDF5 fixtures.</summary>
+public sealed class S3rverServer : IAsyncLifetime
+{
+    public const string Bucket = "fixtures";
+
+    private string _dir = "";
+    private Process? _process;
+
+    public static string? Script
+    {
+        get
+        {
+            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "Zagg.sln")))
+                {
+                    string s = Path.Combine(d.FullName, "tools", "node", "node_modules", "s3rver", "bin", "s3rver.js");
+                    return File.Exists(s) ? s : null;
+                }
+            return null;
+        }
+    }
+
+    public string Endpoint { get; private set; } = "";
+
+    /// <summary>A client for this server with s3rver's fixed test credentials.</summary>
+    public IAmazonS3 Client() => new AmazonS3Client(new BasicAWSCredentials("S3RVER", "S3RVER"), new AmazonS3Config
+    {
+        ServiceURL = Endpoint,
+        ForcePathStyle = true,
+        AuthenticationRegion = "us-east-1",
+        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+    });
+
+    public async Task InitializeAsync()
+    {
+        string? script = Script;
+        if (script is null)
+        {
+            if (Environment.GetEnvironmentVariable("CI") == "true") throw new InvalidOperationException("s3rver is required under CI but tools/node has no s3rver");
+            return;
+        }
+        _dir = Directory.CreateTempSubdirectory("zagg-s3rver").FullName;
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        Endpoint = $"http://127.0.0.1:{port}";
+        _process = Process.Start(new ProcessStartInfo("node", [script, "-d", _dir, "-a", "127.0.0.1", "-p", port.ToString(), "--silent", "--configure-bucket", Bucket])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        using var client = Client();
+        for (int i = 0; ; i++)
+        {
+            try
+            {
+                await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket });
+                break;
+            }
+            catch (Exception) when (i < 100 && !_process.HasExited) { await Task.Delay(100); }
+        }
+        foreach (string name in new[] { "latest.h5", "earliest.h5" })
+            // s3rver stores aws-chunked (streaming-signature) uploads verbatim: send plain payloads.
+            await client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "granules/" + name, FilePath = Truth.Fixture(name), UseChunkEncoding = false });
+    }
+
+    public Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+        _process?.Dispose();
+        if (_dir.Length > 0) try { Directory.Delete(_dir, true); } catch (IOException) { }
+        return Task.CompletedTask;
+    }
+}
