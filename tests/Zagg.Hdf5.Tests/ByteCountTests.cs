@@ -45,3 +45,24 @@ public class ByteCountTests
         Assert.Equal(contiguousRuns, h5.Statistics.Requests - h5.MetadataStatistics.Requests - before2);
     }
 }
+
+public class ConcurrencyTests
+{
+    [Theory]
+    [MemberData(nameof(FixtureTests.Files), MemberType = typeof(FixtureTests))]
+    public async Task Every_dataset_read_at_once_from_one_file_matches_h5py(string file)
+    {
+        await using var h5 = await Hdf5File.OpenAsync(Truth.Fixture(file));
+        var paths = Truth.DatasetPaths().Where(p => !p.StartsWith("/unsupported/")).ToList();
+        var reads = paths.Select(async p =>
+        {
+            var d = await h5.GetDatasetAsync(p);
+            return d.Datatype.IsVariableLengthString ? null : await d.ReadBytesAsync();
+        }).ToList();
+        var results = await Task.WhenAll(reads);
+        for (int i = 0; i < paths.Count; i++)
+            if (results[i] is { } bytes) Assert.True(Truth.Values(paths[i]).Data.AsSpan().SequenceEqual(bytes), paths[i]);
+        var strings = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ => await (await h5.GetDatasetAsync("/strings/vlen")).ReadStringsAsync()));
+        Assert.All(strings, s => Assert.Equal(["x", "hello", "\u00e9t\u00e9"], s));
+    }
+}

@@ -78,3 +78,25 @@ public class UnsupportedFeatureTests
         await Assert.ThrowsAsync<Hdf5Exception>(() => d.ReadAsync<double>());
     }
 }
+
+/// <summary>Superblock version 1, written by the C API (tools/fixtures/superblock1.c) since h5py cannot ask for it.</summary>
+public class Superblock1Tests
+{
+    [Fact]
+    public async Task A_version_1_superblock_file_reads_like_h5py_reads_it()
+    {
+        await using var h5 = await Hdf5File.OpenAsync(Truth.Fixture("superblock1.h5"));
+        Assert.Equal(1, h5.FormatVersion);
+        using var zip = System.IO.Compression.ZipFile.OpenRead(Truth.Fixture("superblock1.npz"));
+        foreach (var entry in zip.Entries)
+        {
+            using var s = entry.Open();
+            var (descr, shape, data) = Npy.Read(s);
+            var d = await h5.GetDatasetAsync("/" + entry.FullName[..^4]);
+            Assert.Equal(shape, d.Shape);
+            Assert.Equal(descr, d.Datatype.NumpyDescr);
+            Assert.Equal(data, await d.ReadBytesAsync());
+        }
+        Assert.Equal(2, zip.Entries.Count);
+    }
+}

@@ -199,15 +199,11 @@ internal static class BTreeV2
 /// <summary>Global heap collections: the bodies of variable-length data.</summary>
 internal sealed class GlobalHeap(H5Context ctx)
 {
-    private readonly Dictionary<ulong, Dictionary<int, ReadOnlyMemory<byte>>> _collections = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, Task<Dictionary<int, ReadOnlyMemory<byte>>>> _collections = new();
 
     public async ValueTask<ReadOnlyMemory<byte>> GetAsync(ulong collection, int index, CancellationToken ct)
     {
-        if (!_collections.TryGetValue(collection, out var objects))
-        {
-            objects = await LoadAsync(collection, ct).ConfigureAwait(false);
-            _collections[collection] = objects;
-        }
+        var objects = await _collections.GetOrAdd(collection, c => LoadAsync(c, ct).AsTask()).ConfigureAwait(false);
         if (!objects.TryGetValue(index, out var data))
             throw new Hdf5Exception($"{ctx.Name}: global heap collection at {collection} has no object {index}");
         return data;
