@@ -100,3 +100,30 @@ public class Superblock1Tests
         Assert.Equal(2, zip.Entries.Count);
     }
 }
+
+/// <summary>Files from HDF5 before 1.6 carry only the old fill value message; made here by blanking the new one.</summary>
+public class OldFillValueTests
+{
+    [Fact]
+    public async Task The_old_fill_value_message_alone_fills_unwritten_chunks()
+    {
+        byte[] bytes = File.ReadAllBytes(Truth.Fixture("earliest.h5"));
+        ulong address;
+        await using (var h5 = await Hdf5File.OpenAsync(Truth.Fixture("earliest.h5")))
+            address = (await h5.GetDatasetAsync("/fills/partial")).Address;
+        // Version 1 object header: 16-byte prefix, then messages of type(2) size(2) flags(1) reserved(3) data.
+        int at = (int)address + 16, blanked = 0;
+        int count = BitConverter.ToUInt16(bytes, (int)address + 2);
+        for (int m = 0; m < count; m++)
+        {
+            int type = BitConverter.ToUInt16(bytes, at), size = BitConverter.ToUInt16(bytes, at + 2);
+            if (type == 0x0005) { bytes[at] = 0; bytes[at + 1] = 0; blanked++; }
+            at += 8 + size;
+        }
+        Assert.Equal(1, blanked);
+        await using var patched = await Hdf5File.OpenAsync(new IO.MemoryByteSource(bytes, "earliest-old-fill.h5"));
+        var d = await patched.GetDatasetAsync("/fills/partial");
+        Assert.Equal(BitConverter.GetBytes(-9999f), d.FillValue!.Value.ToArray());
+        Assert.Equal(Truth.Values("/fills/partial").Data, await d.ReadBytesAsync());
+    }
+}
