@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Xunit;
 
 namespace Zagg.Hdf5.Tests;
@@ -39,10 +37,7 @@ public sealed class NginxServer : IAsyncLifetime
             return;
         }
         _dir = Directory.CreateTempSubdirectory("zagg-nginx").FullName;
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        Port = LoopbackProcess.FreePort();
         string root = Path.Combine(AppContext.BaseDirectory, "Fixtures");
         string conf = Path.Combine(_dir, "nginx.conf");
         File.WriteAllText(conf, $$"""
@@ -89,13 +84,7 @@ public sealed class NginxServer : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        _process?.Dispose();
-        if (_dir.Length > 0) try { Directory.Delete(_dir, true); } catch (IOException) { }
+        LoopbackProcess.Stop(_process, _dir);
         return Task.CompletedTask;
     }
 }

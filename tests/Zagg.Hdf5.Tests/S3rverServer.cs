@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -61,10 +59,7 @@ public sealed class S3rverServer : IAsyncLifetime
             return;
         }
         _dir = Directory.CreateTempSubdirectory("zagg-s3rver").FullName;
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        int port = LoopbackProcess.FreePort();
         Endpoint = $"http://127.0.0.1:{port}";
         _process = Process.Start(new ProcessStartInfo("node", [script, "-d", _dir, "-a", "127.0.0.1", "-p", port.ToString(), "--silent", "--configure-bucket", Bucket])
         {
@@ -88,13 +83,7 @@ public sealed class S3rverServer : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        _process?.Dispose();
-        if (_dir.Length > 0) try { Directory.Delete(_dir, true); } catch (IOException) { }
+        LoopbackProcess.Stop(_process, _dir);
         return Task.CompletedTask;
     }
 }

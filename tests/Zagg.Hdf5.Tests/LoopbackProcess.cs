@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Zagg.Hdf5.Tests;
+
+/// <summary>What the real servers the tests start have in common: a free loopback port, and a clean stop.</summary>
+internal static class LoopbackProcess
+{
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public static void Stop(Process? process, string workDirectory)
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+        process?.Dispose();
+        if (workDirectory.Length > 0)
+            try { Directory.Delete(workDirectory, true); } catch (IOException) { }
+    }
+}
