@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+
+namespace Zagg.Zarr.Stores;
+
+/// <summary>A folder: keys are relative paths. Writes go to a temporary file renamed into place.</summary>
+public sealed class LocalStore : IZarrStore
+{
+    private const string TempSuffix = ".zagg-tmp";
+    private readonly string _root;
+
+    public LocalStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+        Name = root;
+    }
+
+    public string Name { get; }
+
+    private string PathOf(string key)
+    {
+        if (key.Length == 0 || key.StartsWith('/') || key.Split('/').Any(p => p is "" or "." or ".."))
+            throw new ArgumentException($"'{key}' is not a store key");
+        return Path.Combine(_root, key.Replace('/', Path.DirectorySeparatorChar));
+    }
+
+    public async Task<byte[]?> GetAsync(string key, CancellationToken ct = default)
+    {
+        string path = PathOf(key);
+        try { return await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false); }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ZarrException($"{Name}: cannot read {key}: {e.Message}", e);
+        }
+    }
+
+    public async Task SetAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct = default)
+    {
+        string path = PathOf(key);
+        string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await using (var f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+                await f.WriteAsync(value, ct).ConfigureAwait(false);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw new ZarrException($"{Name}: cannot write {key}: {e.Message}", e);
+        }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken ct = default)
+    {
+        try { File.Delete(PathOf(key)); }
+        catch (DirectoryNotFoundException) { }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ZarrException($"{Name}: cannot delete {key}: {e.Message}", e);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> ExistsAsync(string key, CancellationToken ct = default) => Task.FromResult(File.Exists(PathOf(key)));
+
+    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        if (!Directory.Exists(_root)) yield break;
+        // Start from the deepest folder the prefix names, then filter by the full prefix.
+        int slash = prefix.LastIndexOf('/');
+        string dir = slash < 0 ? _root : Path.Combine(_root, prefix[..slash].Replace('/', Path.DirectorySeparatorChar));
+        if (!Directory.Exists(dir)) yield break;
+        foreach (string file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+        {
+            ct.ThrowIfCancellationRequested();
+            if (file.EndsWith(TempSuffix, StringComparison.Ordinal)) continue;
+            string key = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (key.StartsWith(prefix, StringComparison.Ordinal)) yield return key;
+        }
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+}

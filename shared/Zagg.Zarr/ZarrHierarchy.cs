@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using Zagg.Zarr.Stores;
+
+namespace Zagg.Zarr;
+
+/// <summary>Groups, the node listing, and consolidated metadata (zarr-python 3's inline form).</summary>
+public static class ZarrHierarchy
+{
+    public static Task CreateGroupAsync(IZarrStore store, string path, JsonObject? attributes = null, CancellationToken ct = default)
+        => store.SetAsync(ZarrJson.KeyOf(path), ZarrJson.Encode(ZarrJson.Group(attributes)), ct);
+
+    /// <summary>The metadata of a node (group or array).</summary>
+    public static async Task<JsonObject?> ReadNodeAsync(IZarrStore store, string path, CancellationToken ct = default)
+    {
+        byte[]? json = await store.GetAsync(ZarrJson.KeyOf(path), ct).ConfigureAwait(false);
+        return json is null ? null : ZarrJson.Decode(json, $"{store.Name}: {(path.Length == 0 ? "/" : path)}");
+    }
+
+    /// <summary>
+    /// Every node below the root, path → metadata: from the root's consolidated metadata when it
+    /// has some, else by listing every zarr.json (a store never consolidated still opens).
+    /// </summary>
+    public static async Task<SortedDictionary<string, JsonObject>> NodesAsync(IZarrStore store, bool preferConsolidated = true, CancellationToken ct = default)
+    {
+        var nodes = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+        var root = await ReadNodeAsync(store, "", ct).ConfigureAwait(false);
+        if (preferConsolidated && root?["consolidated_metadata"]?["metadata"] is JsonObject meta)
+        {
+            foreach (var (k, v) in meta)
+                if (v is JsonObject o) nodes[k] = (JsonObject)o.DeepClone();
+            return nodes;
+        }
+        await foreach (string key in store.ListAsync("", ct).ConfigureAwait(false))
+        {
+            if (key != ZarrJson.Key && key.EndsWith("/" + ZarrJson.Key, StringComparison.Ordinal))
+            {
+                string path = key[..^(ZarrJson.Key.Length + 1)];
+                nodes[path] = (await ReadNodeAsync(store, path, ct).ConfigureAwait(false))!;
+            }
+        }
+        return nodes;
+    }
+
+    /// <summary>Writes the root zarr.json with every node's metadata inline, so readers open the store with one GET.</summary>
+    public static async Task ConsolidateAsync(IZarrStore store, CancellationToken ct = default)
+    {
+        var root = await ReadNodeAsync(store, "", ct).ConfigureAwait(false)
+            ?? throw new ZarrException($"{store.Name}: no root group to consolidate");
+        var nodes = await NodesAsync(store, preferConsolidated: false, ct).ConfigureAwait(false);
+        var metadata = new JsonObject();
+        foreach (var (path, node) in nodes)
+        {
+            node.Remove("consolidated_metadata");
+            metadata[path] = node;
+        }
+        root["consolidated_metadata"] = new JsonObject
+        {
+            ["kind"] = "inline",
+            ["must_understand"] = false,
+            ["metadata"] = metadata,
+        };
+        await store.SetAsync(ZarrJson.Key, ZarrJson.Encode(root), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes every key of a store (to rewrite a template with overwrite).</summary>
+    public static async Task ClearAsync(IZarrStore store, CancellationToken ct = default)
+    {
+        var keys = new List<string>();
+        await foreach (string k in store.ListAsync("", ct).ConfigureAwait(false)) keys.Add(k);
+        foreach (string k in keys) await store.DeleteAsync(k, ct).ConfigureAwait(false);
+    }
+}
