@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Xunit;
+using Zagg.TestSupport;
 
 namespace Zagg.Hdf5.Tests;
 

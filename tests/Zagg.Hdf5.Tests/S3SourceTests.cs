@@ -1,14 +1,22 @@
 using Xunit;
 using Zagg.Hdf5.IO;
+using Zagg.TestSupport;
 
 namespace Zagg.Hdf5.Tests;
 
 /// <summary>Reads with S3 ranged GETs against a real s3rver on loopback.</summary>
 public class S3SourceTests(S3rverServer s3) : IClassFixture<S3rverServer>
 {
+    private async Task UploadAsync()
+    {
+        foreach (string name in new[] { "latest.h5", "earliest.h5" })
+            await s3.UploadAsync("granules/" + name, Truth.Fixture(name));
+    }
+
     [NeedsS3rverFact]
     public async Task Every_dataset_reads_the_same_from_s3_as_from_the_file()
     {
+        await UploadAsync();
         await using var local = await Hdf5File.OpenAsync(Truth.Fixture("earliest.h5"));
         await using var remote = await Hdf5File.OpenAsync(await S3ByteSource.OpenAsync($"s3://{S3rverServer.Bucket}/granules/earliest.h5", s3.Client()), ownsSource: true);
         foreach (string path in Truth.DatasetPaths().Where(p => !p.StartsWith("/unsupported/")))
@@ -23,6 +31,7 @@ public class S3SourceTests(S3rverServer s3) : IClassFixture<S3rverServer>
     [NeedsS3rverFact]
     public async Task The_endpoint_comes_from_the_environment_with_path_style_addressing()
     {
+        await UploadAsync();
         Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_S3", s3.Endpoint);
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "S3RVER");
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "S3RVER");

@@ -4,7 +4,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Xunit;
 
-namespace Zagg.Hdf5.Tests;
+namespace Zagg.TestSupport;
 
 /// <summary>Runs a test only where s3rver is installed (tools/node, by npm ci); under CI its absence is a failure.</summary>
 public sealed class NeedsS3rverFactAttribute : FactAttribute
@@ -16,7 +16,7 @@ public sealed class NeedsS3rverFactAttribute : FactAttribute
     }
 }
 
-/// <summary>A real s3rver on a loopback port with a bucket "fixtures" holding the HDF5 fixtures.</summary>
+/// <summary>A real s3rver on a loopback port with an empty bucket "fixtures".</summary>
 public sealed class S3rverServer : IAsyncLifetime
 {
     public const string Bucket = "fixtures";
@@ -24,19 +24,8 @@ public sealed class S3rverServer : IAsyncLifetime
     private string _dir = "";
     private Process? _process;
 
-    public static string? Script
-    {
-        get
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "Zagg.sln")))
-                {
-                    string s = Path.Combine(d.FullName, "tools", "node", "node_modules", "s3rver", "bin", "s3rver.js");
-                    return File.Exists(s) ? s : null;
-                }
-            return null;
-        }
-    }
+    public static string? Script => LoopbackProcess.RepositoryRoot() is { } root
+        && Path.Combine(root, "tools", "node", "node_modules", "s3rver", "bin", "s3rver.js") is var s && File.Exists(s) ? s : null;
 
     public string Endpoint { get; private set; } = "";
 
@@ -76,9 +65,13 @@ public sealed class S3rverServer : IAsyncLifetime
             }
             catch (Exception) when (i < 100 && !_process.HasExited) { await Task.Delay(100); }
         }
-        foreach (string name in new[] { "latest.h5", "earliest.h5" })
-            // s3rver stores aws-chunked (streaming-signature) uploads verbatim: send plain payloads.
-            await client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "granules/" + name, FilePath = Truth.Fixture(name), UseChunkEncoding = false });
+    }
+
+    /// <summary>Uploads a file; plain payloads, since s3rver stores aws-chunked uploads verbatim.</summary>
+    public async Task UploadAsync(string key, string file)
+    {
+        using var client = Client();
+        await client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, FilePath = file, UseChunkEncoding = false });
     }
 
     public Task DisposeAsync()

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Zagg.Hdf5.Tests;
+namespace Zagg.TestSupport;
 
 /// <summary>What the real servers the tests start have in common: a free loopback port, and a clean stop.</summary>
-internal static class LoopbackProcess
+public static class LoopbackProcess
 {
     public static int FreePort()
     {
@@ -14,6 +14,14 @@ internal static class LoopbackProcess
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+
+    /// <summary>The repository root (the folder with Zagg.sln), found from the test's own folder.</summary>
+    public static string? RepositoryRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Zagg.sln"))) return d.FullName;
+        return null;
     }
 
     public static void Stop(Process? process, string workDirectory)

@@ -1,0 +1,242 @@
+using System.Text.Json.Nodes;
+using Zagg.Grid;
+using Zagg.Zarr.Codecs;
+using Zagg.Zarr.Stores;
+
+namespace Zagg.Zarr.Dggs;
+
+/// <summary>How parent cells map to chunks.</summary>
+public enum DggsLayout
+{
+    /// <summary>
+    /// The seed-compatible layout: chunk i is the i-th parent cell of the catalog; shape is
+    /// 4^(child−parent) × number of parent cells; cell_ids and morton coordinate arrays.
+    /// </summary>
+    Compact,
+
+    /// <summary>
+    /// The full domain: shape 12·4^child, a parent cell's chunk is its NESTED id at the parent
+    /// order, cell ids are implied by position, untouched chunks are absent.
+    /// </summary>
+    Full,
+}
+
+/// <summary>One aggregated variable of the template.</summary>
+public sealed record DggsVariable(string Name, ZarrDataType DataType, byte[]? FillValue = null)
+{
+    /// <summary>The fill value: as given, else NaN for floats and 0 otherwise.</summary>
+    public byte[] Fill => FillValue ?? (DataType.IsFloat() ? DataType.Fill(double.NaN) : DataType.Fill(0));
+}
+
+/// <summary>What a DGGS store holds: grid, layout, variables and codecs.</summary>
+public sealed record DggsTemplate
+{
+    public required int ParentOrder { get; init; }
+    public required int ChildOrder { get; init; }
+
+    /// <summary>Parent cells in the catalog (the compact layout's chunk count).</summary>
+    public long ParentCellCount { get; init; }
+
+    public DggsLayout Layout { get; init; } = DggsLayout.Compact;
+    public LatitudeConvention Latitude { get; init; } = LatitudeConvention.Authalic;
+    public required IReadOnlyList<DggsVariable> Variables { get; init; }
+
+    /// <summary>Codecs of every array (default: little-endian bytes, as the seed writes).</summary>
+    public IReadOnlyList<CodecSpec> Codecs { get; init; } = [CodecSpec.Bytes()];
+
+    public int Depth => ChildOrder - ParentOrder;
+
+    /// <summary>Children per parent cell: the chunk length.</summary>
+    public int ChunkLength => 1 << (2 * Depth);
+
+    public string GroupPath => ChildOrder.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// A Zarr v3 store following the DGGS convention: the template, and one parent cell's chunk of
+/// every array as the unit of work — written by any number of processes at once with no
+/// coordination, idempotent, each chunk an atomic Set.
+/// </summary>
+public sealed class DggsStore
+{
+    public const string CellIds = "cell_ids";
+    public const string MortonName = "morton";
+
+    private readonly Dictionary<string, ZarrArray> _arrays;
+
+    private DggsStore(IZarrStore store, DggsTemplate template, Dictionary<string, ZarrArray> arrays)
+    {
+        Store = store;
+        Template = template;
+        _arrays = arrays;
+    }
+
+    public IZarrStore Store { get; }
+    public DggsTemplate Template { get; }
+    public IReadOnlyDictionary<string, ZarrArray> Arrays => _arrays;
+
+    /// <summary>Writes the hierarchy and every array's metadata; refuses an existing store unless <paramref name="overwrite"/>.</summary>
+    public static async Task<DggsStore> CreateAsync(IZarrStore store, DggsTemplate t, bool overwrite = false, CancellationToken ct = default)
+    {
+        Validate(t);
+        if (await store.ExistsAsync(ZarrJson.Key, ct).ConfigureAwait(false))
+        {
+            if (!overwrite) throw new ZarrException($"{store.Name}: a store already exists here; pass overwrite to replace it");
+            await ZarrHierarchy.ClearAsync(store, ct).ConfigureAwait(false);
+        }
+        await ZarrHierarchy.CreateGroupAsync(store, "", null, ct).ConfigureAwait(false);
+        await ZarrHierarchy.CreateGroupAsync(store, t.GroupPath, GroupAttributes(t), ct).ConfigureAwait(false);
+        var arrays = new Dictionary<string, ZarrArray>();
+        foreach (var (name, type, fill) in ArraySpecs(t))
+        {
+            var meta = new ArrayMetadata
+            {
+                Shape = [t.Layout == DggsLayout.Compact ? t.ChunkLength * t.ParentCellCount : 12L << (2 * t.ChildOrder)],
+                DataType = type,
+                ChunkShape = [t.ChunkLength],
+                FillValue = fill,
+                Codecs = t.Codecs,
+                DimensionNames = ["cells"],
+            };
+            arrays[name] = await ZarrArray.CreateAsync(store, $"{t.GroupPath}/{name}", meta, ct).ConfigureAwait(false);
+        }
+        return new DggsStore(store, t, arrays);
+    }
+
+    /// <summary>Opens a store written by <see cref="CreateAsync"/> (consolidated or not).</summary>
+    public static async Task<DggsStore> OpenAsync(IZarrStore store, CancellationToken ct = default)
+    {
+        var nodes = await ZarrHierarchy.NodesAsync(store, ct: ct).ConfigureAwait(false);
+        var group = nodes.FirstOrDefault(n => n.Value["node_type"]?.GetValue<string>() == "group" && n.Value["attributes"]?["zagg"] is JsonObject);
+        if (group.Value is null) throw new ZarrException($"{store.Name}: not a Zagg DGGS store (no group with \"zagg\" attributes)");
+        var z = group.Value["attributes"]!["zagg"]!;
+        var variables = new List<DggsVariable>();
+        var arrays = new Dictionary<string, ZarrArray>();
+        foreach (var (path, node) in nodes)
+        {
+            if (node["node_type"]?.GetValue<string>() != "array" || !path.StartsWith(group.Key + "/", StringComparison.Ordinal)) continue;
+            var meta = ArrayMetadata.FromJson(node, $"{store.Name}: {path}");
+            string name = path[(group.Key.Length + 1)..];
+            arrays[name] = ZarrArray.FromMetadata(store, path, meta);
+            if (name is not (CellIds or MortonName)) variables.Add(new DggsVariable(name, meta.DataType, meta.FillValue));
+        }
+        var template = new DggsTemplate
+        {
+            ParentOrder = z["parent_order"]!.GetValue<int>(),
+            ChildOrder = z["child_order"]!.GetValue<int>(),
+            ParentCellCount = z["parent_cells"]?.GetValue<long>() ?? 0,
+            Layout = z["layout"]!.GetValue<string>() == "full" ? DggsLayout.Full : DggsLayout.Compact,
+            Latitude = LatitudeConventionNames.Parse(z["latitude_convention"]!.GetValue<string>()),
+            Variables = variables,
+            Codecs = arrays.Values.FirstOrDefault()?.Metadata.Codecs ?? [CodecSpec.Bytes()],
+        };
+        return new DggsStore(store, template, arrays);
+    }
+
+    /// <summary>The chunk of a parent cell: its position in the catalog (compact) or its NESTED id (full).</summary>
+    public long ChunkOf(long parentNested, long catalogIndex) => Template.Layout == DggsLayout.Compact ? catalogIndex : parentNested;
+
+    /// <summary>
+    /// Writes one parent cell: its coordinate chunks (computed here) and the given variable
+    /// chunks (each <see cref="DggsTemplate.ChunkLength"/> little-endian values). Variables not
+    /// given are written as fill, so a rewrite always leaves the same bytes.
+    /// </summary>
+    public async Task WriteCellAsync(long parentNested, long catalogIndex, IReadOnlyDictionary<string, byte[]> variables, CancellationToken ct = default)
+    {
+        var t = Template;
+        HealpixNested.CheckCell(t.ParentOrder, parentNested);
+        foreach (string name in variables.Keys)
+            if (!_arrays.ContainsKey(name) || name is CellIds or MortonName)
+                throw new ArgumentException($"'{name}' is not a variable of this store");
+        long chunk = ChunkOf(parentNested, catalogIndex);
+        var writes = new List<Task>();
+        long first = parentNested << (2 * t.Depth);
+        if (_arrays.TryGetValue(CellIds, out var ids))
+        {
+            var bytes = new byte[t.ChunkLength * 8];
+            for (int i = 0; i < t.ChunkLength; i++) BitConverter.TryWriteBytes(bytes.AsSpan(i * 8), (ulong)(first + i));
+            writes.Add(ids.WriteChunkAsync([chunk], bytes, ct));
+        }
+        if (_arrays.TryGetValue(MortonName, out var morton))
+        {
+            var bytes = new byte[t.ChunkLength * 8];
+            for (int i = 0; i < t.ChunkLength; i++) BitConverter.TryWriteBytes(bytes.AsSpan(i * 8), Morton.FromNested(first + i, t.ChildOrder));
+            writes.Add(morton.WriteChunkAsync([chunk], bytes, ct));
+        }
+        foreach (var v in t.Variables)
+        {
+            var array = _arrays[v.Name];
+            writes.Add(array.WriteChunkAsync([chunk], variables.TryGetValue(v.Name, out var data) ? data : array.FilledChunk(), ct));
+        }
+        await Task.WhenAll(writes).ConfigureAwait(false);
+    }
+
+    public Task ConsolidateAsync(CancellationToken ct = default) => ZarrHierarchy.ConsolidateAsync(Store, ct);
+
+    private static IEnumerable<(string Name, ZarrDataType Type, byte[] Fill)> ArraySpecs(DggsTemplate t)
+    {
+        if (t.Layout == DggsLayout.Compact) yield return (CellIds, ZarrDataType.UInt64, ZarrDataType.UInt64.Fill(0));
+        if (t.ChildOrder <= Morton.MaxOrder) yield return (MortonName, ZarrDataType.Int64, ZarrDataType.Int64.Fill(0));
+        foreach (var v in t.Variables) yield return (v.Name, v.DataType, v.Fill);
+    }
+
+    private static void Validate(DggsTemplate t)
+    {
+        if (t.ParentOrder < 0 || t.ChildOrder > HealpixNested.MaxOrder || t.ChildOrder < t.ParentOrder)
+            throw new ZarrException($"orders parent {t.ParentOrder}, child {t.ChildOrder}: need 0 ≤ parent ≤ child ≤ {HealpixNested.MaxOrder}");
+        if (t.Depth > 15) throw new ZarrException($"child order {t.ChildOrder} is {t.Depth} levels below the parent; chunks of 4^{t.Depth} cells are too large (at most 15 levels)");
+        if (t.Layout == DggsLayout.Compact && t.ParentCellCount <= 0) throw new ZarrException("the compact layout needs the number of parent cells");
+        var names = new HashSet<string> { CellIds, MortonName };
+        foreach (var v in t.Variables)
+        {
+            if (string.IsNullOrWhiteSpace(v.Name) || v.Name.Contains('/') || v.Name.StartsWith('.')) throw new ZarrException($"'{v.Name}' is not a usable array name");
+            if (!names.Add(v.Name)) throw new ZarrException($"variable '{v.Name}' is named twice or clashes with a coordinate");
+        }
+    }
+
+    /// <summary>The DGGS convention's attributes, plus Zagg's own record of the layout.</summary>
+    public static JsonObject GroupAttributes(DggsTemplate t)
+    {
+        var dggs = new JsonObject
+        {
+            ["name"] = "healpix",
+            ["refinement_level"] = t.ChildOrder,
+            ["indexing_scheme"] = "nested",
+            ["spatial_dimension"] = "cells",
+        };
+        if (t.Layout == DggsLayout.Compact)
+        {
+            dggs["coordinate"] = CellIds;
+            dggs["compression"] = "none";
+        }
+        if (t.Latitude == LatitudeConvention.Authalic)
+            dggs["ellipsoid"] = new JsonObject
+            {
+                ["name"] = "WGS84",
+                ["semi_major_axis"] = AuthalicLatitude.SemiMajorAxis,
+                ["inverse_flattening"] = AuthalicLatitude.InverseFlattening,
+            };
+        else
+            dggs["latitude_convention"] = LatitudeConvention.GeodeticSpherical.ToName();
+        return new JsonObject
+        {
+            ["zarr_conventions"] = new JsonArray(new JsonObject
+            {
+                ["schema_url"] = "https://raw.githubusercontent.com/zarr-conventions/dggs/refs/tags/v1/schema.json",
+                ["spec_url"] = "https://github.com/zarr-conventions/dggs/blob/v1/README.md",
+                ["uuid"] = "7b255807-140c-42ca-97f6-7a1cfecdbc38",
+                ["name"] = "dggs",
+                ["description"] = "Discrete Global Grid Systems convention for zarr",
+            }),
+            ["dggs"] = dggs,
+            ["zagg"] = new JsonObject
+            {
+                ["layout"] = t.Layout == DggsLayout.Compact ? "compact" : "full",
+                ["parent_order"] = t.ParentOrder,
+                ["child_order"] = t.ChildOrder,
+                ["parent_cells"] = t.Layout == DggsLayout.Compact ? t.ParentCellCount : null,
+                ["latitude_convention"] = t.Latitude.ToName(),
+            },
+        };
+    }
+}
