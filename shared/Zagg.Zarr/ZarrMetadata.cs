@@ -33,10 +33,24 @@ public sealed class ArrayMetadata
         },
         ["chunk_key_encoding"] = new JsonObject { ["name"] = "default", ["configuration"] = new JsonObject { ["separator"] = Separator } },
         ["fill_value"] = DataType.FillToJson(FillValue),
-        ["codecs"] = new JsonArray(Codecs.Select(c => (JsonNode)c.ToJson()).ToArray()),
+        ["codecs"] = new JsonArray(Codecs.Select(c => (JsonNode)WithoutOneByteEndian(c.ToJson())).ToArray()),
         ["attributes"] = Attributes.DeepClone(),
         ["dimension_names"] = DimensionNames is null ? null : new JsonArray(DimensionNames.Select(n => (JsonNode)JsonValue.Create(n)).ToArray()),
     };
+
+    /// <summary>
+    /// For one-byte types the bytes codec's endian means nothing, and the spec lets it be left
+    /// out; some readers mishandle it (zarrita swaps bools in groups of four), so it is not written.
+    /// </summary>
+    private JsonObject WithoutOneByteEndian(JsonObject codec)
+    {
+        if (DataType.Size() != 1) return codec;
+        if (codec["name"]?.GetValue<string>() == "bytes") codec.Remove("configuration");
+        if (codec["configuration"]?["codecs"] is JsonArray inner)
+            foreach (var c in inner)
+                if (c is JsonObject o && o["name"]?.GetValue<string>() == "bytes") o.Remove("configuration");
+        return codec;
+    }
 
     public static ArrayMetadata FromJson(JsonObject o, string where)
     {

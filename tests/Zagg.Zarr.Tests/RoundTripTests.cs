@@ -17,7 +17,7 @@ public class RoundTripTests
         "gzip" => [CodecSpec.Bytes(), CodecSpec.Gzip(6)],
         "gzip-crc32c" => [CodecSpec.Bytes(), CodecSpec.Gzip(1), CodecSpec.Crc32c()],
         "sharded" => [CodecSpec.Sharding([4, 5], [CodecSpec.Bytes()])],
-        "sharded-gzip-crc32c" => [CodecSpec.Sharding([4, 5], [CodecSpec.Bytes(), CodecSpec.Gzip(5)]), CodecSpec.Crc32c()],
+        "sharded-gzip-crc32c" => [CodecSpec.Sharding([4, 5], [CodecSpec.Bytes(), CodecSpec.Gzip(5), CodecSpec.Crc32c()])],
         _ => throw new ArgumentException(name),
     };
 
@@ -98,6 +98,14 @@ public class RoundTripTests
         Assert.Equal("true", ZarrDataType.Bool.FillToJson([1]).ToJsonString());
         Assert.Equal(BitConverter.GetBytes(1.5f), ZarrDataType.Float32.FillFromJson(System.Text.Json.Nodes.JsonNode.Parse("\"0x3fc00000\""), "t"));
         Assert.Throws<ZarrException>(() => ZarrDataType.Int8.FillFromJson(System.Text.Json.Nodes.JsonNode.Parse("300"), "t"));
+    }
+
+    [Fact]
+    public async Task Codecs_after_sharding_are_refused()
+    {
+        var meta = new ArrayMetadata { Shape = [8], DataType = ZarrDataType.Int32, ChunkShape = [8], FillValue = ZarrDataType.Int32.Fill(0), Codecs = [CodecSpec.Sharding([4], [CodecSpec.Bytes()]), CodecSpec.Crc32c()] };
+        var e = await Assert.ThrowsAsync<ZarrException>(() => ZarrArray.CreateAsync(new LocalStore(Path.GetTempPath()), "never", meta));
+        Assert.Contains("codecs after sharding_indexed", e.Message);
     }
 
     [Fact]

@@ -83,6 +83,8 @@ internal sealed class CodecPipeline
             }
         }
         if (a is null) throw new ZarrException($"{where}: no array→bytes codec (\"bytes\" or \"sharding_indexed\")");
+        if (a is ShardingCodec && b.Count > 0)
+            throw new ZarrException($"{where}: codecs after sharding_indexed would hide the shard index from readers that fetch it by range; put them in the shard's own codecs");
         return new CodecPipeline(a, [.. b]);
     }
 
