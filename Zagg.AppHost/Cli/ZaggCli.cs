@@ -18,6 +18,7 @@ public static class ZaggCli
             $"{ServiceIdentity.Product} {ServiceIdentity.Version}: aggregates satellite point observations into HEALPix grids stored as Zarr v3 (DGGS convention).");
         root.Subcommands.Add(GridCommands.Build(console));
         root.Subcommands.Add(H5Commands.Build(console));
+        root.Subcommands.Add(InspectCommand.Build(console));
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new PrintVersion(console);
         return root;
