@@ -1,0 +1,106 @@
+namespace Zagg.Core.Aggregation;
+
+/// <summary>
+/// The aggregation functions over one cell's values, with NumPy's semantics: population
+/// variance, quantiles by linear interpolation (NumPy's default, including its lerp), the
+/// weighted average, NaN propagating through min/max/sum/mean as in NumPy.
+/// </summary>
+public static class Statistics
+{
+    /// <summary>Sum by pairwise summation, as NumPy sums floating-point arrays.</summary>
+    public static double Sum(ReadOnlySpan<double> a)
+    {
+        if (a.Length <= 8)
+        {
+            double s = 0;
+            foreach (double v in a) s += v;
+            return s;
+        }
+        int half = a.Length / 2;
+        return Sum(a[..half]) + Sum(a[half..]);
+    }
+
+    public static double Mean(ReadOnlySpan<double> a) => a.Length == 0 ? double.NaN : Sum(a) / a.Length;
+
+    public static double Min(ReadOnlySpan<double> a)
+    {
+        if (a.Length == 0) return double.NaN;
+        double m = double.PositiveInfinity;
+        foreach (double v in a)
+        {
+            if (double.IsNaN(v)) return double.NaN;
+            if (v < m) m = v;
+        }
+        return m;
+    }
+
+    public static double Max(ReadOnlySpan<double> a)
+    {
+        if (a.Length == 0) return double.NaN;
+        double m = double.NegativeInfinity;
+        foreach (double v in a)
+        {
+            if (double.IsNaN(v)) return double.NaN;
+            if (v > m) m = v;
+        }
+        return m;
+    }
+
+    /// <summary>Population variance: mean of squared deviations from the mean (ddof 0).</summary>
+    public static double Variance(ReadOnlySpan<double> a)
+    {
+        if (a.Length == 0) return double.NaN;
+        double mean = Mean(a);
+        double[] sq = new double[a.Length];
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = a[i] - mean;
+            sq[i] = d * d;
+        }
+        return Sum(sq) / a.Length;
+    }
+
+    public static double StandardDeviation(ReadOnlySpan<double> a) => Math.Sqrt(Variance(a));
+
+    /// <summary>Σ a·w / Σ w.</summary>
+    public static double WeightedAverage(ReadOnlySpan<double> a, ReadOnlySpan<double> w)
+    {
+        if (a.Length == 0) return double.NaN;
+        if (w.Length != a.Length) throw new ArgumentException("weights and values differ in length");
+        double[] aw = new double[a.Length];
+        for (int i = 0; i < a.Length; i++) aw[i] = a[i] * w[i];
+        return Sum(aw) / Sum(w);
+    }
+
+    /// <summary>The q-quantile by linear interpolation between sorted values (NumPy's default method).</summary>
+    public static double Quantile(ReadOnlySpan<double> a, double q)
+    {
+        if (!(q >= 0 && q <= 1)) throw new ArgumentOutOfRangeException(nameof(q), q, "a quantile must be in [0, 1]");
+        if (a.Length == 0) return double.NaN;
+        var sorted = a.ToArray();
+        foreach (double v in sorted) if (double.IsNaN(v)) return double.NaN;
+        Array.Sort(sorted);
+        double index = (sorted.Length - 1) * q;
+        int below = (int)Math.Floor(index);
+        int above = Math.Min(below + 1, sorted.Length - 1);
+        double gamma = index - below;
+        return Lerp(sorted[below], sorted[above], gamma);
+    }
+
+    public static double Median(ReadOnlySpan<double> a)
+    {
+        if (a.Length == 0) return double.NaN;
+        var sorted = a.ToArray();
+        foreach (double v in sorted) if (double.IsNaN(v)) return double.NaN;
+        Array.Sort(sorted);
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /// <summary>NumPy's lerp: exact at both ends, from whichever end is nearer.</summary>
+    private static double Lerp(double a, double b, double t)
+    {
+        double diff = b - a;
+        return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+    }
+}
