@@ -109,6 +109,19 @@ public class RoundTripTests
     }
 
     [Fact]
+    public void Store_urls_open_the_right_store()
+    {
+        Assert.IsType<LocalStore>(ZarrStores.Open("out.zarr"));
+        Assert.IsType<LocalStore>(ZarrStores.Open("file:///tmp/out.zarr"));
+        Assert.Equal("/tmp/out.zarr", ZarrStores.Open("file:///tmp/out.zarr").Name);
+        var s3 = ZarrStores.Open("s3://bucket/runs/out.zarr");
+        Assert.IsType<S3Store>(s3);
+        Assert.Equal("s3://bucket/runs/out.zarr", s3.Name);
+        Assert.Contains("store URLs are paths", Assert.Throws<ZarrException>(() => ZarrStores.Open("https://example/out.zarr")).Message);
+        Assert.Contains("names no bucket", Assert.Throws<ZarrException>(() => ZarrStores.Open("s3:///x")).Message);
+    }
+
+    [Fact]
     public void Crc32c_matches_the_standard_check_value()
     {
         // The CRC-32C of the ASCII digits 1–9 is 0xE3069283 (RFC 3720's check value).

@@ -129,7 +129,13 @@ public class ZarritaTests
                 await store.WriteCellAsync(DggsStoreTests.Parents[i], i, DggsStoreTests.CellValues(i));
             await store.ConsolidateAsync();
             var names = store.Arrays.Keys.ToArray();
-            var read = await Zarrita.ReadAsync(tmp.Dir, names.Select(n => "5/" + n).ToArray());
+            var read = await Zarrita.ReadAsync(tmp.Dir, [.. names.Select(n => "5/" + n), "5"]);
+            var dggs = read.GetProperty("5").GetProperty("attributes").GetProperty("dggs");
+            Assert.Equal("healpix", dggs.GetProperty("name").GetString());
+            Assert.Equal(5, dggs.GetProperty("refinement_level").GetInt32());
+            Assert.Equal(layout == DggsLayout.Compact, dggs.TryGetProperty("coordinate", out _));
+            Assert.Equal(6378137.0, dggs.GetProperty("ellipsoid").GetProperty("semi_major_axis").GetDouble());
+            Assert.Equal("7b255807-140c-42ca-97f6-7a1cfecdbc38", read.GetProperty("5").GetProperty("attributes").GetProperty("zarr_conventions")[0].GetProperty("uuid").GetString());
             foreach (string name in names)
             {
                 var array = store.Arrays[name];

@@ -10,7 +10,12 @@ const root = zarr.root(store);
 const out = {};
 const plain = (v) => (typeof v === "bigint" ? v.toString() : Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : v === -Infinity ? "-Infinity" : v);
 for (const p of paths) {
-  const arr = await zarr.open.v3(root.resolve(p), { kind: "array" });
+  const node = await zarr.open.v3(root.resolve(p));
+  if (node instanceof zarr.Group) {
+    out[p] = { attributes: node.attrs };
+    continue;
+  }
+  const arr = node;
   const chunk = await zarr.get(arr);
   out[p] = {
     shape: arr.shape,
