@@ -1,0 +1,215 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using Zagg.Core.Config;
+using Zagg.Grid;
+using Zagg.Hdf5;
+using Zagg.Hdf5.IO;
+using Zagg.Zarr;
+
+namespace Zagg.Core.Aggregation;
+
+/// <summary>What one parent cell's aggregation did (the run report's row).</summary>
+public sealed record CellResult(
+    long ParentMorton, long ParentNested, int CellsWithData, long TotalObs, int GranuleCount, int FilesProcessed,
+    double DurationSeconds, string? Error, IReadOnlyList<string> GranuleErrors);
+
+/// <summary>A cell's result and its chunk of every configured variable (little-endian, the variable's dtype).</summary>
+public sealed record CellAggregation(CellResult Result, IReadOnlyDictionary<string, byte[]> Chunks);
+
+/// <summary>
+/// Aggregates one parent cell: for each granule and group, reads the coordinates, finds the points
+/// whose child cell lies in the parent, reads the variables and the quality flag over just that
+/// index range, keeps quality == value, bins the points into the 4^(child−parent) children once
+/// (a counting sort), and computes every configured statistic per child.
+/// </summary>
+public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<string, CancellationToken, Task<IByteSource>>? open = null)
+{
+    private readonly Func<string, CancellationToken, Task<IByteSource>> _open = open ?? ((url, ct) => ByteSources.OpenAsync(url, ct: ct));
+    private readonly int _depth = config.Grid.ChildOrder - parentOrder;
+
+    public async Task<CellAggregation> AggregateAsync(long parentNested, IReadOnlyList<string> granules, CancellationToken ct = default)
+    {
+        var watch = Stopwatch.StartNew();
+        HealpixNested.CheckCell(parentOrder, parentNested);
+        var columns = config.DataSource.Variables.Keys.ToArray();
+        var gathered = new Gathered(columns.Length);
+        var errors = new List<string>();
+        int processed = 0;
+        foreach (string url in granules)
+        {
+            try
+            {
+                await GatherGranuleAsync(url, parentNested, columns, gathered, ct).ConfigureAwait(false);
+                processed++;
+            }
+            catch (Exception e) when (e is Hdf5Exception or IOException or InvalidDataException or ArgumentException or KeyNotFoundException)
+            {
+                errors.Add(e.Message.StartsWith(url, StringComparison.Ordinal) ? e.Message : $"{url}: {e.Message}");
+            }
+        }
+        var chunks = Statistics(gathered, columns, out int cellsWithData);
+        string? error = granules.Count == 0 ? "No granules found"
+            : processed == 0 ? "No granule could be read"
+            : gathered.Count == 0 ? "No data after filtering" : null;
+        long morton = parentOrder >= Morton.MinOrder ? Morton.FromNested(parentNested, parentOrder) : 0;
+        var result = new CellResult(morton, parentNested, cellsWithData, gathered.Count, granules.Count, processed, watch.Elapsed.TotalSeconds, error, errors);
+        return new CellAggregation(result, chunks);
+    }
+
+    private async Task GatherGranuleAsync(string url, long parent, string[] columns, Gathered gathered, CancellationToken ct)
+    {
+        await using var h5 = await Hdf5File.OpenAsync(await _open(url, ct).ConfigureAwait(false), ownsSource: true, ct).ConfigureAwait(false);
+        var ds = config.DataSource;
+        IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
+        int shift = 2 * _depth;
+        long firstChild = parent << shift;
+        foreach (string group in groups)
+        {
+            string Path(string template) => template.Replace("{group}", group);
+            if (await h5.TryGetAsync(Path(ds.Latitude), ct).ConfigureAwait(false) is not Hdf5Dataset latDs) continue; // a missing group (beam)
+            var lonDs = await h5.GetDatasetAsync(Path(ds.Longitude), ct).ConfigureAwait(false);
+            if (latDs.Shape.Length != 1 || lonDs.Shape.Length != 1 || latDs.Shape[0] != lonDs.Shape[0])
+                throw new InvalidDataException($"{Path(ds.Latitude)} and {Path(ds.Longitude)} are not 1-D of one length");
+            double[] lat = await latDs.ReadAsync<double>(ct: ct).ConfigureAwait(false);
+            double[] lon = await lonDs.ReadAsync<double>(ct: ct).ConfigureAwait(false);
+            var cells = new long[lat.Length];
+            GeoGrid.Locate(lat, lon, config.Grid.ChildOrder, config.Grid.Latitude, cells);
+            int i0 = -1, i1 = -1;
+            for (int i = 0; i < cells.Length; i++)
+                if (cells[i] >= 0 && cells[i] >> shift == parent)
+                {
+                    if (i0 < 0) i0 = i;
+                    i1 = i;
+                }
+            if (i0 < 0) continue;
+            // Only the index range that holds this cell's points is read.
+            var values = new double[columns.Length][];
+            for (int c = 0; c < columns.Length; c++)
+                values[c] = await ReadRangeAsync(h5, Path(ds.Variables[columns[c]]), i0, i1 + 1, lat.Length, ct).ConfigureAwait(false);
+            double[]? quality = ds.QualityFilter is { } qf ? await ReadRangeAsync(h5, Path(qf.Dataset), i0, i1 + 1, lat.Length, ct).ConfigureAwait(false) : null;
+            for (int i = i0; i <= i1; i++)
+            {
+                if (cells[i] < 0 || cells[i] >> shift != parent) continue;
+                if (quality is not null && quality[i - i0] != ds.QualityFilter!.Value) continue;
+                gathered.Add((int)(cells[i] - firstChild), values, i - i0);
+            }
+        }
+    }
+
+    private static async Task<double[]> ReadRangeAsync(Hdf5File h5, string path, long start, long stop, long length, CancellationToken ct)
+    {
+        var d = await h5.GetDatasetAsync(path, ct).ConfigureAwait(false);
+        if (d.Shape.Length != 1 || d.Shape[0] != length)
+            throw new InvalidDataException($"{path} has shape ({string.Join(", ", d.Shape)}), the coordinates ({length})");
+        return await d.ReadAsync<double>(start, stop, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Bins the points by child with one counting sort, then computes each variable per child.</summary>
+    private Dictionary<string, byte[]> Statistics(Gathered g, string[] columns, out int cellsWithData)
+    {
+        int children = 1 << (2 * _depth);
+        var start = new int[children + 1];
+        for (int i = 0; i < g.Count; i++) start[g.Child[i] + 1]++;
+        for (int c = 0; c < children; c++) start[c + 1] += start[c];
+        var sorted = new double[columns.Length][];
+        for (int k = 0; k < columns.Length; k++) sorted[k] = new double[g.Count];
+        var cursor = (int[])start.Clone();
+        for (int i = 0; i < g.Count; i++)
+        {
+            int at = cursor[g.Child[i]]++;
+            for (int k = 0; k < columns.Length; k++) sorted[k][at] = g.Values[k][i];
+        }
+        var index = new Dictionary<string, int>();
+        for (int k = 0; k < columns.Length; k++) index[columns[k]] = k;
+
+        var chunks = new Dictionary<string, byte[]>();
+        foreach (var v in config.Variables) chunks[v.Name] = Filled(v.DataType, v.FillValue ?? (v.DataType.IsFloat() ? v.DataType.Fill(double.NaN) : v.DataType.Fill(0)), children);
+        cellsWithData = 0;
+        for (int c = 0; c < children; c++)
+        {
+            int from = start[c], n = start[c + 1] - from;
+            if (n == 0) continue;
+            cellsWithData++;
+            Dictionary<string, double[]>? childColumns = null;
+            Dictionary<string, double[]> Columns() => childColumns ??= columns.ToDictionary(name => name, name => sorted[index[name]].AsSpan(from, n).ToArray());
+            foreach (var v in config.Variables)
+            {
+                double value;
+                if (v.Expression is not null) value = ExpressionEvaluator.EvaluateScalar(v.Expression, Columns());
+                else
+                {
+                    var x = sorted[index[v.SourceColumn!]].AsSpan(from, n);
+                    value = v.Function switch
+                    {
+                        "len" or "count" => n,
+                        "min" => Aggregation.Statistics.Min(x),
+                        "max" => Aggregation.Statistics.Max(x),
+                        "sum" => Aggregation.Statistics.Sum(x),
+                        "mean" => Aggregation.Statistics.Mean(x),
+                        "var" => Aggregation.Statistics.Variance(x),
+                        "std" => Aggregation.Statistics.StandardDeviation(x),
+                        "median" => Aggregation.Statistics.Median(x),
+                        "quantile" => Aggregation.Statistics.Quantile(x, ((NumberExpr)v.Parameters["q"]).Value),
+                        "average" => Average(x, v, Columns),
+                        _ => throw new InvalidOperationException(v.Function),
+                    };
+                }
+                Write(chunks[v.Name], v.DataType, c, value);
+            }
+        }
+        return chunks;
+    }
+
+    private static double Average(ReadOnlySpan<double> x, VariableConfig v, Func<Dictionary<string, double[]>> columns)
+    {
+        if (!v.Parameters.TryGetValue("weights", out var w)) return Aggregation.Statistics.Mean(x);
+        var weights = ExpressionEvaluator.Evaluate(w, columns());
+        return weights.IsVector ? Aggregation.Statistics.WeightedAverage(x, weights.Vector) : Aggregation.Statistics.Mean(x);
+    }
+
+    private static byte[] Filled(ZarrDataType type, byte[] fill, int count)
+    {
+        var chunk = new byte[count * type.Size()];
+        if (fill.Any(b => b != 0))
+            for (int i = 0; i < chunk.Length; i += fill.Length) fill.CopyTo(chunk, i);
+        return chunk;
+    }
+
+    /// <summary>Stores a float64 result in the variable's dtype (integers truncate, as NumPy's astype; non-finite integers keep the fill).</summary>
+    private static void Write(byte[] chunk, ZarrDataType type, int child, double v)
+    {
+        var slot = chunk.AsSpan(child * type.Size(), type.Size());
+        if (!type.IsFloat() && !double.IsFinite(v)) return;
+        switch (type)
+        {
+            case ZarrDataType.Float32: BinaryPrimitives.WriteSingleLittleEndian(slot, (float)v); break;
+            case ZarrDataType.Float64: BinaryPrimitives.WriteDoubleLittleEndian(slot, v); break;
+            case ZarrDataType.Bool: slot[0] = v != 0 ? (byte)1 : (byte)0; break;
+            case ZarrDataType.UInt64: BinaryPrimitives.WriteUInt64LittleEndian(slot, (ulong)v); break;
+            default:
+                long l = (long)v;
+                for (int i = 0; i < slot.Length; i++) slot[i] = (byte)(l >> (8 * i));
+                break;
+        }
+    }
+
+    /// <summary>The kept points, struct of arrays: child index and one column per variable.</summary>
+    private sealed class Gathered(int columns)
+    {
+        public int[] Child = new int[1024];
+        public double[][] Values = Enumerable.Range(0, columns).Select(_ => new double[1024]).ToArray();
+        public int Count;
+
+        public void Add(int child, double[][] source, int at)
+        {
+            if (Count == Child.Length)
+            {
+                Array.Resize(ref Child, Count * 2);
+                for (int k = 0; k < Values.Length; k++) Array.Resize(ref Values[k], Count * 2);
+            }
+            Child[Count] = child;
+            for (int k = 0; k < Values.Length; k++) Values[k][Count] = source[k][at];
+            Count++;
+        }
+    }
+}
