@@ -127,7 +127,9 @@ internal static class PipelineCommands
 
     private static async Task<int> RunAsync(CliConsole console, RunOptions options, bool dryRun, CancellationToken ct)
     {
-        var cells = PipelineRunner.SelectCells(options);
+        IReadOnlyList<(int Index, long Nested, IReadOnlyList<string> Granules)> cells;
+        try { cells = PipelineRunner.SelectCells(options); }
+        catch (CatalogException e) { throw new CliException(e.Message); }
         var o = console.Out;
         if (dryRun)
         {
