@@ -281,21 +281,24 @@ public sealed class Hdf5Dataset : Hdf5Object
                     await File.Context.Source.ReadAsync((long)range.Start, buffer, ct).ConfigureAwait(false);
                 }
                 finally { gate.Release(); }
-                var decoded = new byte[chunkBytes];
-                for (int k = range.First; k < range.First + range.Count; k++)
+                byte[] decoded = System.Buffers.ArrayPool<byte>.Shared.Rent(chunkBytes);
+                try
                 {
-                    var c = wanted[k];
-                    string where = $"{Where}: chunk at ({string.Join(",", c.Offset)})";
-                    int at = (int)(c.Address - range.Start);
-                    byte[] stored = buffer.AsSpan(at, (int)c.Size).ToArray();
-                    if (_filters.Length == 0)
+                    for (int k = range.First; k < range.First + range.Count; k++)
                     {
-                        if (stored.Length != chunkBytes) throw new Hdf5Exception($"{where}: {stored.Length} bytes stored, {chunkBytes} expected");
-                        stored.CopyTo(decoded, 0);
+                        var c = wanted[k];
+                        var stored = buffer.AsSpan((int)(c.Address - range.Start), (int)c.Size);
+                        if (_filters.Length == 0)
+                        {
+                            if (stored.Length != chunkBytes) throw new Hdf5Exception($"{Where}: chunk at ({string.Join(",", c.Offset)}): {stored.Length} bytes stored, {chunkBytes} expected");
+                            CopyChunk(stored, c.Offset, output.Span, start, stop);
+                            continue;
+                        }
+                        FilterPipeline.Decode(_filters, c.Mask, stored, decoded.AsSpan(0, chunkBytes), Datatype.Size, $"{Where}: chunk at ({string.Join(",", c.Offset)})");
+                        CopyChunk(decoded.AsSpan(0, chunkBytes), c.Offset, output.Span, start, stop);
                     }
-                    else FilterPipeline.Decode(_filters, c.Mask, stored, stored.Length, decoded, Datatype.Size, where);
-                    CopyChunk(decoded, c.Offset, output.Span, start, stop);
                 }
+                finally { System.Buffers.ArrayPool<byte>.Shared.Return(decoded); }
             }, ct));
         }
         await Task.WhenAll(tasks).ConfigureAwait(false);

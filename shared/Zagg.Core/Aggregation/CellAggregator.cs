@@ -27,6 +27,9 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     private readonly Func<string, CancellationToken, Task<IByteSource>> _open = open ?? ((url, ct) => ByteSources.OpenAsync(url, ct: ct));
     private readonly int _depth = config.Grid.ChildOrder - parentOrder;
 
+    // Neighbouring cells share granules: each granule's coordinates are read and located once per run.
+    private readonly LocatedCells _cells = new(maxPoints: 32 << 20);
+
     public async Task<CellAggregation> AggregateAsync(long parentNested, IReadOnlyList<string> granules, CancellationToken ct = default)
     {
         var watch = Stopwatch.StartNew();
@@ -66,14 +69,8 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         foreach (string group in groups)
         {
             string Path(string template) => template.Replace("{group}", group);
-            if (await h5.TryGetAsync(Path(ds.Latitude), ct).ConfigureAwait(false) is not Hdf5Dataset latDs) continue; // a missing group (beam)
-            var lonDs = await h5.GetDatasetAsync(Path(ds.Longitude), ct).ConfigureAwait(false);
-            if (latDs.Shape.Length != 1 || lonDs.Shape.Length != 1 || latDs.Shape[0] != lonDs.Shape[0])
-                throw new InvalidDataException($"{Path(ds.Latitude)} and {Path(ds.Longitude)} are not 1-D of one length");
-            double[] lat = await latDs.ReadAsync<double>(ct: ct).ConfigureAwait(false);
-            double[] lon = await lonDs.ReadAsync<double>(ct: ct).ConfigureAwait(false);
-            var cells = new long[lat.Length];
-            GeoGrid.Locate(lat, lon, config.Grid.ChildOrder, config.Grid.Latitude, cells);
+            long[]? cells = await _cells.GetAsync((url, group), () => LocateAsync(h5, Path(ds.Latitude), Path(ds.Longitude), ct)).ConfigureAwait(false);
+            if (cells is null) continue; // a missing group (beam)
             int i0 = -1, i1 = -1;
             for (int i = 0; i < cells.Length; i++)
                 if (cells[i] >= 0 && cells[i] >> shift == parent)
@@ -85,8 +82,8 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             // Only the index range that holds this cell's points is read.
             var values = new double[columns.Length][];
             for (int c = 0; c < columns.Length; c++)
-                values[c] = await ReadRangeAsync(h5, Path(ds.Variables[columns[c]]), i0, i1 + 1, lat.Length, ct).ConfigureAwait(false);
-            double[]? quality = ds.QualityFilter is { } qf ? await ReadRangeAsync(h5, Path(qf.Dataset), i0, i1 + 1, lat.Length, ct).ConfigureAwait(false) : null;
+                values[c] = await ReadRangeAsync(h5, Path(ds.Variables[columns[c]]), i0, i1 + 1, cells.Length, ct).ConfigureAwait(false);
+            double[]? quality = ds.QualityFilter is { } qf ? await ReadRangeAsync(h5, Path(qf.Dataset), i0, i1 + 1, cells.Length, ct).ConfigureAwait(false) : null;
             for (int i = i0; i <= i1; i++)
             {
                 if (cells[i] < 0 || cells[i] >> shift != parent) continue;
@@ -94,6 +91,20 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                 gathered.Add((int)(cells[i] - firstChild), values, i - i0);
             }
         }
+    }
+
+    /// <summary>The child cell of every point of a group (−1 for a position that is not one), or null when the group is missing.</summary>
+    private async Task<long[]?> LocateAsync(Hdf5File h5, string latPath, string lonPath, CancellationToken ct)
+    {
+        if (await h5.TryGetAsync(latPath, ct).ConfigureAwait(false) is not Hdf5Dataset latDs) return null;
+        var lonDs = await h5.GetDatasetAsync(lonPath, ct).ConfigureAwait(false);
+        if (latDs.Shape.Length != 1 || lonDs.Shape.Length != 1 || latDs.Shape[0] != lonDs.Shape[0])
+            throw new InvalidDataException($"{latPath} and {lonPath} are not 1-D of one length");
+        double[] lat = await latDs.ReadAsync<double>(ct: ct).ConfigureAwait(false);
+        double[] lon = await lonDs.ReadAsync<double>(ct: ct).ConfigureAwait(false);
+        var cells = new long[lat.Length];
+        GeoGrid.Locate(lat, lon, config.Grid.ChildOrder, config.Grid.Latitude, cells);
+        return cells;
     }
 
     private static async Task<double[]> ReadRangeAsync(Hdf5File h5, string path, long start, long stop, long length, CancellationToken ct)
@@ -125,20 +136,36 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         var chunks = new Dictionary<string, byte[]>();
         foreach (var v in config.Variables) chunks[v.Name] = Filled(v.DataType, v.FillValue ?? (v.DataType.IsFloat() ? v.DataType.Fill(double.NaN) : v.DataType.Fill(0)), children);
         cellsWithData = 0;
+        // Expressions and weights, evaluated once for the whole cell (segments are children).
+        var segmented = new SegmentedEvaluator(sorted, index, start, g.Count);
+        var perChild = new Dictionary<string, double[]>();
+        var weights = new Dictionary<string, SegmentedEvaluator.Segmented>();
+        foreach (var v in config.Variables)
+        {
+            if (v.Expression is not null)
+            {
+                var r = segmented.Evaluate(v.Expression);
+                perChild[v.Name] = r.PerChild ?? Enumerable.Repeat(r.Scalar, children).ToArray();
+            }
+            else if (v.Function == "average" && v.Parameters.TryGetValue("weights", out var w))
+                weights[v.Name] = segmented.Evaluate(w);
+        }
+        var orderStats = new double[columns.Length][];
+        var sortedReady = new bool[columns.Length];
         for (int c = 0; c < children; c++)
         {
             int from = start[c], n = start[c + 1] - from;
             if (n == 0) continue;
             cellsWithData++;
-            Dictionary<string, double[]>? childColumns = null;
-            Dictionary<string, double[]> Columns() => childColumns ??= columns.ToDictionary(name => name, name => sorted[index[name]].AsSpan(from, n).ToArray());
+            Array.Clear(sortedReady);
             foreach (var v in config.Variables)
             {
                 double value;
-                if (v.Expression is not null) value = ExpressionEvaluator.EvaluateScalar(v.Expression, Columns());
+                if (v.Expression is not null) value = perChild[v.Name][c];
                 else
                 {
-                    var x = sorted[index[v.SourceColumn!]].AsSpan(from, n);
+                    int k = index[v.SourceColumn!];
+                    var x = sorted[k].AsSpan(from, n);
                     value = v.Function switch
                     {
                         "len" or "count" => n,
@@ -148,24 +175,36 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                         "mean" => Aggregation.Statistics.Mean(x),
                         "var" => Aggregation.Statistics.Variance(x),
                         "std" => Aggregation.Statistics.StandardDeviation(x),
-                        "median" => Aggregation.Statistics.Median(x),
-                        "quantile" => Aggregation.Statistics.Quantile(x, ((NumberExpr)v.Parameters["q"]).Value),
-                        "average" => Average(x, v, Columns),
+                        // An empty span (a NaN among the values) gives NaN, as NumPy does.
+                        "median" => Aggregation.Statistics.MedianOfSorted(Ordered(k, x)),
+                        "quantile" => Aggregation.Statistics.QuantileOfSorted(Ordered(k, x), ((NumberExpr)v.Parameters["q"]).Value),
+                        "average" => weights.TryGetValue(v.Name, out var w) ? Weighted(x, w, from, n, c) : Aggregation.Statistics.Mean(x),
                         _ => throw new InvalidOperationException(v.Function),
                     };
                 }
                 Write(chunks[v.Name], v.DataType, c, value);
             }
+
+            // A child's values of one column, sorted once for all its order statistics; null when one is NaN.
+            ReadOnlySpan<double> Ordered(int k, ReadOnlySpan<double> x)
+            {
+                if (!sortedReady[k])
+                {
+                    var buffer = orderStats[k] is { } b && b.Length >= n ? b : orderStats[k] = new double[Math.Max(n, 64)];
+                    x.CopyTo(buffer);
+                    buffer.AsSpan(0, n).Sort();
+                    sortedReady[k] = true;
+                }
+                var s = orderStats[k].AsSpan(0, n);
+                return n > 0 && double.IsNaN(s[0]) ? default : s;
+            }
         }
         return chunks;
     }
 
-    private static double Average(ReadOnlySpan<double> x, VariableConfig v, Func<Dictionary<string, double[]>> columns)
-    {
-        if (!v.Parameters.TryGetValue("weights", out var w)) return Aggregation.Statistics.Mean(x);
-        var weights = ExpressionEvaluator.Evaluate(w, columns());
-        return weights.IsVector ? Aggregation.Statistics.WeightedAverage(x, weights.Vector) : Aggregation.Statistics.Mean(x);
-    }
+    /// <summary>The weighted average of a child; weights per point, or one weight (then the plain mean).</summary>
+    private static double Weighted(ReadOnlySpan<double> x, SegmentedEvaluator.Segmented w, int from, int n, int child)
+        => w.PerPoint is { } p ? Aggregation.Statistics.WeightedAverage(x, p.AsSpan(from, n)) : Aggregation.Statistics.Mean(x);
 
     private static byte[] Filled(ZarrDataType type, byte[] fill, int count)
     {
@@ -210,6 +249,39 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             Child[Count] = child;
             for (int k = 0; k < Values.Length; k++) Values[k][Count] = source[k][at];
             Count++;
+        }
+    }
+
+    /// <summary>
+    /// Each granule group's located points, shared by the cells of a run and bounded by a total
+    /// number of points (oldest entries go first when it is exceeded).
+    /// </summary>
+    private sealed class LocatedCells(long maxPoints)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Lazy<Task<long[]?>>> _entries = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string, string)> _order = new();
+        private long _points;
+
+        public async Task<long[]?> GetAsync((string Url, string Group) key, Func<Task<long[]?>> locate)
+        {
+            var lazy = _entries.GetOrAdd(key, _ => new Lazy<Task<long[]?>>(locate));
+            bool created = !lazy.IsValueCreated;
+            long[]? cells;
+            try { cells = await lazy.Value.ConfigureAwait(false); }
+            catch
+            {
+                _entries.TryRemove(key, out _); // a failed read is not remembered
+                throw;
+            }
+            if (created && cells is not null)
+            {
+                _order.Enqueue(key);
+                if (Interlocked.Add(ref _points, cells.Length) > maxPoints)
+                    while (Interlocked.Read(ref _points) > maxPoints / 2 && _order.TryDequeue(out var old))
+                        if (_entries.TryRemove(old, out var gone) && gone.IsValueCreated && gone.Value.IsCompletedSuccessfully && gone.Value.Result is { } g)
+                            Interlocked.Add(ref _points, -g.Length);
+            }
+            return cells;
         }
     }
 }

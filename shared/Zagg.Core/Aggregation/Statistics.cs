@@ -80,6 +80,13 @@ public static class Statistics
         var sorted = a.ToArray();
         foreach (double v in sorted) if (double.IsNaN(v)) return double.NaN;
         Array.Sort(sorted);
+        return QuantileOfSorted(sorted, q);
+    }
+
+    /// <summary>The q-quantile of values already sorted ascending and free of NaN.</summary>
+    public static double QuantileOfSorted(ReadOnlySpan<double> sorted, double q)
+    {
+        if (sorted.Length == 0) return double.NaN;
         double index = (sorted.Length - 1) * q;
         int below = (int)Math.Floor(index);
         int above = Math.Min(below + 1, sorted.Length - 1);
@@ -93,7 +100,14 @@ public static class Statistics
         var sorted = a.ToArray();
         foreach (double v in sorted) if (double.IsNaN(v)) return double.NaN;
         Array.Sort(sorted);
+        return MedianOfSorted(sorted);
+    }
+
+    /// <summary>The median of values already sorted ascending and free of NaN.</summary>
+    public static double MedianOfSorted(ReadOnlySpan<double> sorted)
+    {
         int n = sorted.Length;
+        if (n == 0) return double.NaN;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 

@@ -10,13 +10,30 @@ public readonly record struct Value(double Scalar, double[]? Vector)
     public bool IsVector => Vector is not null;
 }
 
+/// <summary>Where an expression finds its columns: one cell's (or one child's) values per column, all of one length.</summary>
+public interface IColumnSource
+{
+    ReadOnlySpan<double> Column(string name);
+}
+
 /// <summary>Evaluates an <see cref="Expr"/> over one cell's columns (all of one length), in float64.</summary>
 public static class ExpressionEvaluator
 {
-    public static Value Evaluate(Expr e, IReadOnlyDictionary<string, double[]> columns) => e switch
+    private sealed class DictionaryColumns(IReadOnlyDictionary<string, double[]> columns) : IColumnSource
+    {
+        public ReadOnlySpan<double> Column(string name)
+            => columns.TryGetValue(name, out var col) ? col : throw new KeyNotFoundException($"column '{name}' is not available");
+    }
+
+    public static Value Evaluate(Expr e, IReadOnlyDictionary<string, double[]> columns) => Evaluate(e, new DictionaryColumns(columns));
+
+    public static double EvaluateScalar(Expr e, IReadOnlyDictionary<string, double[]> columns) => EvaluateScalar(e, new DictionaryColumns(columns));
+
+    public static Value Evaluate(Expr e, IColumnSource columns) => e switch
     {
         NumberExpr n => Value.Of(n.Value),
-        ColumnExpr c => columns.TryGetValue(c.Name, out var col) ? Value.Of(col) : throw new KeyNotFoundException($"column '{c.Name}' is not available"),
+        ColumnExpr c => Value.Of(columns.Column(c.Name).ToArray()),
+        BinaryExpr { Op: "**", Right: NumberExpr { Value: 2 } } sq => Map(Evaluate(sq.Left, columns), x => x * x),
         UnaryExpr u => Map(Evaluate(u.Operand, columns), x => -x),
         BinaryExpr b => Combine(Evaluate(b.Left, columns), Evaluate(b.Right, columns), b.Op switch
         {
@@ -32,7 +49,7 @@ public static class ExpressionEvaluator
     };
 
     /// <summary>Evaluates to one number: a vector result is an error the config validation prevents.</summary>
-    public static double EvaluateScalar(Expr e, IReadOnlyDictionary<string, double[]> columns)
+    public static double EvaluateScalar(Expr e, IColumnSource columns)
     {
         var v = Evaluate(e, columns);
         if (v.IsVector) throw new InvalidOperationException("the expression yields one value per point, not one number");

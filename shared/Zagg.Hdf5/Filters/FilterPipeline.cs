@@ -20,12 +20,16 @@ internal static class FilterPipeline
 
     /// <summary>Decodes a stored chunk into <paramref name="output"/> (exactly the chunk's raw size).</summary>
     public static void Decode(Filter[] filters, uint mask, byte[] stored, int storedLength, Span<byte> output, int elementSize, string where)
+        => Decode(filters, mask, stored.AsSpan(0, storedLength), output, elementSize, where);
+
+    /// <summary>Decodes a stored chunk, given as a span (e.g. within a coalesced read), into <paramref name="output"/>.</summary>
+    public static void Decode(Filter[] filters, uint mask, ReadOnlySpan<byte> stored, Span<byte> output, int elementSize, string where)
     {
         // Stages run in reverse pipeline order; intermediate results live in two rented buffers.
         byte[]? a = null, b = null;
         try
         {
-            ReadOnlySpan<byte> current = stored.AsSpan(0, storedLength);
+            ReadOnlySpan<byte> current = stored;
             for (int i = filters.Length - 1; i >= 0; i--)
             {
                 if ((mask & (1u << i)) != 0) continue;

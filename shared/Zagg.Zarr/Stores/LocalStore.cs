@@ -35,16 +35,19 @@ public sealed class LocalStore : IZarrStore
         }
     }
 
-    public async Task SetAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct = default)
+    /// <remarks>Written synchronously: chunks are small, and local "async" writes are thread-pool blocking writes on Linux anyway.</remarks>
+    public Task SetAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct = default)
     {
+        ct.ThrowIfCancellationRequested();
         string path = PathOf(key);
         string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}";
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await using (var f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-                await f.WriteAsync(value, ct).ConfigureAwait(false);
+            using (var f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+                f.Write(value.Span);
             File.Move(temp, path, overwrite: true);
+            return Task.CompletedTask;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,0 +1,103 @@
+using Zagg.Core.Config;
+
+namespace Zagg.Core.Aggregation;
+
+/// <summary>
+/// Evaluates an expression for every child of a cell at once. The cell's points are sorted by
+/// child, so a child is a contiguous segment: element-wise parts are computed once over all the
+/// cell's points, and each reduction (sum, mean, min, max, len) becomes one pass over the
+/// segments. The result is one value per point (element-wise) or one per child (reduced).
+/// </summary>
+internal sealed class SegmentedEvaluator(double[][] sorted, Dictionary<string, int> index, int[] start, int points)
+{
+    private int Children => start.Length - 1;
+
+    /// <summary>A value per point (PerPoint) or per child (PerChild), or one scalar.</summary>
+    public readonly record struct Segmented(double Scalar, double[]? PerPoint, double[]? PerChild);
+
+    public Segmented Evaluate(Expr e) => e switch
+    {
+        NumberExpr n => new(n.Value, null, null),
+        ColumnExpr c => new(0, index.TryGetValue(c.Name, out int k) ? sorted[k] : throw new KeyNotFoundException($"column '{c.Name}' is not available"), null),
+        UnaryExpr u => Map(Evaluate(u.Operand), static x => -x),
+        BinaryExpr { Op: "**", Right: NumberExpr { Value: 2 } } sq => Map(Evaluate(sq.Left), static x => x * x),
+        BinaryExpr b => Combine(Evaluate(b.Left), Evaluate(b.Right), b.Op),
+        CallExpr call => Call(call.Function, Evaluate(call.Argument)),
+        _ => throw new InvalidOperationException(e.GetType().Name),
+    };
+
+    private Segmented Call(string f, Segmented v)
+    {
+        switch (f)
+        {
+            case "sqrt": return Map(v, Math.Sqrt);
+            case "abs": return Map(v, Math.Abs);
+            case "log": return Map(v, Math.Log);
+            case "exp": return Map(v, Math.Exp);
+        }
+        if (v.PerPoint is null) return v; // a reduction of one value per child (or a scalar) is that value, as NumPy's of a scalar
+        var r = new double[Children];
+        for (int c = 0; c < r.Length; c++)
+        {
+            var seg = v.PerPoint.AsSpan(start[c], start[c + 1] - start[c]);
+            r[c] = f switch
+            {
+                "sum" => Statistics.Sum(seg),
+                "mean" => Statistics.Mean(seg),
+                "min" => Statistics.Min(seg),
+                "max" => Statistics.Max(seg),
+                "len" => seg.Length,
+                _ => throw new InvalidOperationException(f),
+            };
+        }
+        return new(0, null, r);
+    }
+
+    private Segmented Map(Segmented v, Func<double, double> f)
+    {
+        if (v.PerPoint is { } p)
+        {
+            var r = new double[points];
+            for (int i = 0; i < r.Length; i++) r[i] = f(p[i]);
+            return new(0, r, null);
+        }
+        if (v.PerChild is { } ch)
+        {
+            var r = new double[ch.Length];
+            for (int i = 0; i < r.Length; i++) r[i] = f(ch[i]);
+            return new(0, null, r);
+        }
+        return new(f(v.Scalar), null, null);
+    }
+
+    private Segmented Combine(Segmented a, Segmented b, string op)
+    {
+        if (a.PerPoint is null && a.PerChild is null && b.PerPoint is null && b.PerChild is null)
+            return new(Apply(op, a.Scalar, b.Scalar), null, null);
+        bool perPoint = a.PerPoint is not null || b.PerPoint is not null;
+        var r = new double[perPoint ? points : Children];
+        if (perPoint)
+        {
+            // A per-child operand is spread over its child's points.
+            for (int c = 0; c < Children; c++)
+                for (int i = start[c]; i < start[c + 1]; i++)
+                    r[i] = Apply(op, At(a, i, c), At(b, i, c));
+        }
+        else
+            for (int c = 0; c < r.Length; c++) r[c] = Apply(op, At(a, -1, c), At(b, -1, c));
+        return new(0, perPoint ? r : null, perPoint ? null : r);
+    }
+
+    private static double At(Segmented v, int point, int child)
+        => v.PerPoint is { } p ? p[point] : v.PerChild is { } c ? c[child] : v.Scalar;
+
+    private static double Apply(string op, double x, double y) => op switch
+    {
+        "+" => x + y,
+        "-" => x - y,
+        "*" => x * y,
+        "/" => x / y,
+        "**" => Math.Pow(x, y),
+        _ => throw new InvalidOperationException(op),
+    };
+}
