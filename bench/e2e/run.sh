@@ -14,12 +14,14 @@ if [ ! -f "$work/.made-$granules-$points" ]; then
   /usr/bin/python3 "$here/make_granules.py" "$work/granules" "$granules" "$points"
   touch "$work/.made-$granules-$points"
 fi
-dotnet publish "$root/Zagg.AppHost" -c Release -o "$work/zagg" --nologo -v:quiet >/dev/null
+dotnet publish "$root/Zagg.AppHost" -c Release -r linux-x64 --self-contained false -o "$work/zagg" --nologo -v:quiet >/dev/null
 "$work/zagg/zagg" catalog --files "$work/granules" --parent-order 6 --output "$work/catalog.json"
-rm -rf "$work/out.zarr"
-/usr/bin/time -v "$work/zagg/zagg" run --catalog "$work/catalog.json" --store "$work/out.zarr" 2> "$work/time.txt" | tail -2
+# STORE_DIR=/dev/shm puts the store on tmpfs, to measure without the disk's file-creation costs.
+out="${STORE_DIR:-$work}/out.zarr"
+rm -rf "$out" "$out.report.json"
+/usr/bin/time -v "$work/zagg/zagg" run --catalog "$work/catalog.json" --store "$out" 2> "$work/time.txt" | tail -2
 wall=$(grep -E "Elapsed \(wall clock\)" "$work/time.txt" | awk '{print $NF}')
 rss=$(grep -E "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')
-obs=$(python3 -c "import json;print(json.load(open('$work/out.zarr.report.json'))['total_obs'])")
+obs=$(python3 -c "import json;print(json.load(open('$out.report.json'))['total_obs'])")
 secs=$(python3 -c "p='$wall'.split(':');print(sum(float(x)*60**i for i,x in enumerate(reversed(p))))")
 echo "observations: $obs; wall (process start included): ${secs} s; $(python3 -c "print(f'{$obs/$secs/1e6:.2f}')") M obs/s; peak RSS $((rss / 1024)) MB"

@@ -65,8 +65,21 @@ public sealed class Hdf5File : IAsyncDisposable
         }
     }
 
-    /// <summary>The object at a path ("/gt1l/land_ice_segments/h_li"), or null when there is none.</summary>
+    private readonly ConcurrentDictionary<string, Task<Hdf5Object?>> _paths = new(StringComparer.Ordinal);
+
+    /// <summary>The object at a path ("/gt1l/land_ice_segments/h_li"), or null when there is none. Resolved once per path.</summary>
     public async Task<Hdf5Object?> TryGetAsync(string path, CancellationToken ct = default)
+    {
+        var lookup = _paths.GetOrAdd(path, p => ResolveAsync(p, ct));
+        try { return await lookup.ConfigureAwait(false); }
+        catch
+        {
+            _paths.TryRemove(new KeyValuePair<string, Task<Hdf5Object?>>(path, lookup)); // a failed lookup is not remembered
+            throw;
+        }
+    }
+
+    private async Task<Hdf5Object?> ResolveAsync(string path, CancellationToken ct)
     {
         Hdf5Object current = Root;
         foreach (string part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))

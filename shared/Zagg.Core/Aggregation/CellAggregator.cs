@@ -22,13 +22,19 @@ public sealed record CellAggregation(CellResult Result, IReadOnlyDictionary<stri
 /// index range, keeps quality == value, bins the points into the 4^(child−parent) children once
 /// (a counting sort), and computes every configured statistic per child.
 /// </summary>
-public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<string, CancellationToken, Task<IByteSource>>? open = null)
+public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<string, CancellationToken, Task<IByteSource>>? open = null) : IAsyncDisposable
 {
+    /// <summary>Closes the granules kept open for the cells of a run.</summary>
+    public ValueTask DisposeAsync() => _files.CloseAllAsync();
+
     private readonly Func<string, CancellationToken, Task<IByteSource>> _open = open ?? ((url, ct) => ByteSources.OpenAsync(url, ct: ct));
     private readonly int _depth = config.Grid.ChildOrder - parentOrder;
 
     // Neighbouring cells share granules: each granule's coordinates are read and located once per run.
     private readonly LocatedCells _cells = new(maxPoints: 32 << 20);
+
+    // ... and each granule is opened, and its metadata parsed, once while cells need it.
+    private readonly OpenGranules _files = new(capacity: 32);
 
     public async Task<CellAggregation> AggregateAsync(long parentNested, IReadOnlyList<string> granules, CancellationToken ct = default)
     {
@@ -61,7 +67,8 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
 
     private async Task GatherGranuleAsync(string url, long parent, string[] columns, Gathered gathered, CancellationToken ct)
     {
-        await using var h5 = await Hdf5File.OpenAsync(await _open(url, ct).ConfigureAwait(false), ownsSource: true, ct).ConfigureAwait(false);
+        using var lease = await _files.AcquireAsync(url, async () => await Hdf5File.OpenAsync(await _open(url, ct).ConfigureAwait(false), ownsSource: true, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        var h5 = lease.File;
         var ds = config.DataSource;
         IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
         int shift = 2 * _depth;
@@ -282,6 +289,82 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                             Interlocked.Add(ref _points, -g.Length);
             }
             return cells;
+        }
+    }
+
+    /// <summary>
+    /// Open granules shared by the cells of a run: leased while a cell reads one, the least
+    /// recently used idle one closed when more than <paramref name="capacity"/> are open.
+    /// </summary>
+    private sealed class OpenGranules(int capacity)
+    {
+        internal sealed class Entry(Task<Hdf5File> file)
+        {
+            public readonly Task<Hdf5File> File = file;
+            public int Users;
+            public long LastUse;
+        }
+
+        private readonly Dictionary<string, Entry> _entries = [];
+        private long _clock;
+
+        internal sealed class Lease(OpenGranules owner, string url, Entry entry, Hdf5File file) : IDisposable
+        {
+            public Hdf5File File => file;
+            public void Dispose() => owner.Release(url, entry);
+        }
+
+        public async Task<Lease> AcquireAsync(string url, Func<Task<Hdf5File>> open)
+        {
+            Entry entry;
+            lock (_entries)
+            {
+                if (!_entries.TryGetValue(url, out entry!)) _entries[url] = entry = new Entry(open());
+                entry.Users++;
+                entry.LastUse = ++_clock;
+            }
+            try { return new Lease(this, url, entry, await entry.File.ConfigureAwait(false)); }
+            catch
+            {
+                lock (_entries)
+                {
+                    entry.Users--;
+                    if (_entries.TryGetValue(url, out var e) && e == entry) _entries.Remove(url); // a failed open is not remembered
+                }
+                throw;
+            }
+        }
+
+        private void Release(string url, Entry entry)
+        {
+            List<Task<Hdf5File>>? close = null;
+            lock (_entries)
+            {
+                entry.Users--;
+                while (_entries.Count > capacity)
+                {
+                    var idle = _entries.Where(e => e.Value.Users == 0).OrderBy(e => e.Value.LastUse).FirstOrDefault();
+                    if (idle.Value is null) break;
+                    _entries.Remove(idle.Key);
+                    (close ??= []).Add(idle.Value.File);
+                }
+            }
+            if (close is not null)
+                foreach (var f in close)
+                    if (f.IsCompletedSuccessfully) f.Result.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        /// <summary>Closes every granule (at the end of a run).</summary>
+        public async ValueTask CloseAllAsync()
+        {
+            List<Task<Hdf5File>> all;
+            lock (_entries)
+            {
+                all = _entries.Values.Select(e => e.File).ToList();
+                _entries.Clear();
+            }
+            foreach (var f in all)
+                if (f.IsCompletedSuccessfully) await f.Result.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -75,21 +75,38 @@ internal sealed class SegmentedEvaluator(double[][] sorted, Dictionary<string, i
         if (a.PerPoint is null && a.PerChild is null && b.PerPoint is null && b.PerChild is null)
             return new(Apply(op, a.Scalar, b.Scalar), null, null);
         bool perPoint = a.PerPoint is not null || b.PerPoint is not null;
+        // Both operands brought to the result's length (a per-child value spread over its points), then one tight loop per operator.
+        var x = Expand(a, perPoint);
+        var y = Expand(b, perPoint);
         var r = new double[perPoint ? points : Children];
-        if (perPoint)
+        switch (op)
         {
-            // A per-child operand is spread over its child's points.
-            for (int c = 0; c < Children; c++)
-                for (int i = start[c]; i < start[c + 1]; i++)
-                    r[i] = Apply(op, At(a, i, c), At(b, i, c));
+            case "+": for (int i = 0; i < r.Length; i++) r[i] = x[i] + y[i]; break;
+            case "-": for (int i = 0; i < r.Length; i++) r[i] = x[i] - y[i]; break;
+            case "*": for (int i = 0; i < r.Length; i++) r[i] = x[i] * y[i]; break;
+            case "/": for (int i = 0; i < r.Length; i++) r[i] = x[i] / y[i]; break;
+            case "**": for (int i = 0; i < r.Length; i++) r[i] = Math.Pow(x[i], y[i]); break;
+            default: throw new InvalidOperationException(op);
         }
-        else
-            for (int c = 0; c < r.Length; c++) r[c] = Apply(op, At(a, -1, c), At(b, -1, c));
         return new(0, perPoint ? r : null, perPoint ? null : r);
     }
 
-    private static double At(Segmented v, int point, int child)
-        => v.PerPoint is { } p ? p[point] : v.PerChild is { } c ? c[child] : v.Scalar;
+    private double[] Expand(Segmented v, bool perPoint)
+    {
+        if (perPoint)
+        {
+            if (v.PerPoint is { } p) return p;
+            var r = new double[points];
+            if (v.PerChild is { } c)
+                for (int k = 0; k < Children; k++) r.AsSpan(start[k], start[k + 1] - start[k]).Fill(c[k]);
+            else r.AsSpan().Fill(v.Scalar);
+            return r;
+        }
+        if (v.PerChild is { } ch) return ch;
+        var s = new double[Children];
+        s.AsSpan().Fill(v.Scalar);
+        return s;
+    }
 
     private static double Apply(string op, double x, double y) => op switch
     {

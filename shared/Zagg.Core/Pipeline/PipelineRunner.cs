@@ -88,7 +88,7 @@ public static class PipelineRunner
         var store = ZarrStores.Open(o.Store);
         var dggs = await DggsStore.CreateAsync(store, o.Config.ToTemplate(parentOrder, o.Catalog.Cells.Count), o.Overwrite, ct).ConfigureAwait(false);
         string driver = o.Driver ?? o.Config.DataSource.Driver;
-        var aggregator = new CellAggregator(o.Config, parentOrder);
+        await using var aggregator = new CellAggregator(o.Config, parentOrder);
         var results = new CellResult[cells.Count];
         int done = 0, errors = 0;
         long observations = 0;
