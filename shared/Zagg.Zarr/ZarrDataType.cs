@@ -126,6 +126,16 @@ public static class ZarrDataTypes
         for (int i = 0; i < b.Length; i++) b[i] = (byte)(v >> (8 * i));
     }
 
+    /// <summary>One little-endian element as a double.</summary>
+    public static double ToDouble(this ZarrDataType t, ReadOnlySpan<byte> b) => t switch
+    {
+        ZarrDataType.Bool => b[0],
+        ZarrDataType.Float32 => BinaryPrimitives.ReadSingleLittleEndian(b),
+        ZarrDataType.Float64 => BinaryPrimitives.ReadDoubleLittleEndian(b),
+        ZarrDataType.UInt64 => BinaryPrimitives.ReadUInt64LittleEndian(b),
+        _ => ReadInteger(t, b),
+    };
+
     private static long ReadInteger(ZarrDataType t, ReadOnlySpan<byte> b) => t switch
     {
         ZarrDataType.Int8 => (sbyte)b[0],

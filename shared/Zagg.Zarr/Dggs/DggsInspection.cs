@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 
 namespace Zagg.Zarr.Dggs;
@@ -31,7 +30,7 @@ public static class DggsInspection
                 {
                     var v = data.AsSpan(i, size);
                     if (v.SequenceEqual(meta.FillValue)) continue;
-                    double d = ToDouble(meta.DataType, v);
+                    double d = meta.DataType.ToDouble(v);
                     if (double.IsNaN(d)) continue;
                     min = Math.Min(min, d);
                     max = Math.Max(max, d);
@@ -45,21 +44,6 @@ public static class DggsInspection
         }
         return result;
     }
-
-    private static double ToDouble(ZarrDataType t, ReadOnlySpan<byte> b) => t switch
-    {
-        ZarrDataType.Bool => b[0],
-        ZarrDataType.Int8 => (sbyte)b[0],
-        ZarrDataType.UInt8 => b[0],
-        ZarrDataType.Int16 => BinaryPrimitives.ReadInt16LittleEndian(b),
-        ZarrDataType.UInt16 => BinaryPrimitives.ReadUInt16LittleEndian(b),
-        ZarrDataType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(b),
-        ZarrDataType.UInt32 => BinaryPrimitives.ReadUInt32LittleEndian(b),
-        ZarrDataType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(b),
-        ZarrDataType.UInt64 => BinaryPrimitives.ReadUInt64LittleEndian(b),
-        ZarrDataType.Float32 => BinaryPrimitives.ReadSingleLittleEndian(b),
-        _ => BinaryPrimitives.ReadDoubleLittleEndian(b),
-    };
 
     /// <summary>The group's DGGS attributes, as stored.</summary>
     public static async Task<JsonObject?> DggsAttributesAsync(DggsStore store, CancellationToken ct = default)
