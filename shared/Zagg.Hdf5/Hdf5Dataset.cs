@@ -269,9 +269,12 @@ public sealed class Hdf5Dataset : Hdf5Object
         }
         using var gate = new SemaphoreSlim(Math.Max(1, File.MaxConcurrentReads));
         var tasks = new List<Task>(ranges.Count);
+        bool inline = File.Context.Source.IsLocal || ranges.Count == 1;
         foreach (var range in ranges)
         {
-            tasks.Add(Task.Run(async () =>
+            tasks.Add(inline ? ReadRange() : Task.Run(ReadRange, ct));
+
+            async Task ReadRange()
             {
                 await gate.WaitAsync(ct).ConfigureAwait(false);
                 byte[] buffer;
@@ -299,7 +302,7 @@ public sealed class Hdf5Dataset : Hdf5Object
                     }
                 }
                 finally { System.Buffers.ArrayPool<byte>.Shared.Return(decoded); }
-            }, ct));
+            }
         }
         await Task.WhenAll(tasks).ConfigureAwait(false);
     }

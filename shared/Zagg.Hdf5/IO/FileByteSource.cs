@@ -25,6 +25,8 @@ public sealed class FileByteSource : IByteSource
     public long Length { get; }
     public ByteSourceStatistics Statistics { get; } = new();
 
+    public bool IsLocal => true;
+
     /// <remarks>
     /// Local reads are positional reads done synchronously: on Linux .NET runs "async" file reads
     /// as blocking reads on the thread pool anyway, and a read served from the page cache costs

@@ -17,6 +17,12 @@ public interface IByteSource : IAsyncDisposable
 
     /// <summary>Requests made and bytes fetched so far.</summary>
     ByteSourceStatistics Statistics { get; }
+
+    /// <summary>
+    /// True when reads cost no more than the work around them (a local file, memory): then
+    /// concurrent requests gain nothing, and readers process ranges one after another.
+    /// </summary>
+    bool IsLocal => false;
 }
 
 /// <summary>Thread-safe counters of a source's requests and bytes.</summary>

@@ -7,6 +7,8 @@ public sealed class MemoryByteSource(ReadOnlyMemory<byte> data, string name = "m
     public long Length => data.Length;
     public ByteSourceStatistics Statistics { get; } = new();
 
+    public bool IsLocal => true;
+
     public ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
     {
         if (offset < 0 || offset + destination.Length > data.Length)
