@@ -59,12 +59,10 @@ public sealed class Hdf5Attribute
         var nameBytes = r.Bytes(Pad(nameSize));
         int end = nameBytes[..nameSize].IndexOf((byte)0);
         string name = System.Text.Encoding.UTF8.GetString(end < 0 ? nameBytes[..nameSize] : nameBytes[..end]);
-        int typeStart = r.Position;
         var tr = ctx.Reader(r.Bytes(Pad(typeSize)), $"{what} '{name}' datatype");
         var type = Hdf5Datatype.Parse(ref tr);
         var sr = ctx.Reader(r.Bytes(Pad(spaceSize)), $"{what} '{name}' dataspace");
         var space = Dataspace.Parse(ref sr);
-        _ = typeStart;
         ulong count = space.ElementCount;
         ulong bytes = count * (ulong)type.Size;
         if (bytes > (ulong)r.Remaining) throw r.Error($"'{name}' needs {bytes} bytes of data, {r.Remaining} present");

@@ -17,7 +17,7 @@ internal static class ExtensibleArray
         var r = ctx.Reader(head.Span, what);
         r.Signature("EAHD");
         if (r.U8() != 0) throw r.Error("version is not 0");
-        int client = r.U8();
+        r.Skip(1); // client: whether chunks are filtered, which the dataset's own pipeline already says
         int elementSize = r.U8();
         int maxBits = r.U8();
         int indexElements = r.U8();
@@ -117,7 +117,6 @@ internal static class ExtensibleArray
                     result.Add((start + e, dr.Bytes(elementSize).ToArray()));
             }
         }
-        _ = client;
         return result;
     }
 }

@@ -62,13 +62,13 @@ internal static class BTreeV1
     private const int MaxDepth = 64;
 
     /// <summary>Calls <paramref name="leaf"/> with each leaf entry's key bytes and child address, left to right.</summary>
-    public static async ValueTask CollectAsync(H5Context ctx, ulong address, int type, string path, Action<byte[], ulong> leaf, CancellationToken ct, int rank = 0, Func<byte[], bool>? prune = null)
+    public static async ValueTask CollectAsync(H5Context ctx, ulong address, int type, string path, Action<byte[], ulong> leaf, CancellationToken ct, int rank = 0)
     {
         var seen = new HashSet<ulong>();
-        await VisitAsync(ctx, address, type, path, leaf, ct, rank, prune, seen, 0).ConfigureAwait(false);
+        await VisitAsync(ctx, address, type, path, leaf, ct, rank, seen, 0).ConfigureAwait(false);
     }
 
-    private static async ValueTask VisitAsync(H5Context ctx, ulong address, int type, string path, Action<byte[], ulong> leaf, CancellationToken ct, int rank, Func<byte[], bool>? prune, HashSet<ulong> seen, int depth)
+    private static async ValueTask VisitAsync(H5Context ctx, ulong address, int type, string path, Action<byte[], ulong> leaf, CancellationToken ct, int rank, HashSet<ulong> seen, int depth)
     {
         string what = $"{ctx.Name}: B-tree node of {path} at {address}";
         ctx.CheckAddress(address, what);
@@ -94,9 +94,8 @@ internal static class BTreeV1
         }
         foreach (var (key, child) in children)
         {
-            if (prune is not null && !prune(key)) continue;
             if (level == 0) leaf(key, child);
-            else await VisitAsync(ctx, child, type, path, leaf, ct, rank, prune, seen, depth + 1).ConfigureAwait(false);
+            else await VisitAsync(ctx, child, type, path, leaf, ct, rank, seen, depth + 1).ConfigureAwait(false);
         }
     }
 }

@@ -47,13 +47,10 @@ internal sealed class ObjectHeader
         {
             version = 1;
             var r = new H5Reader(prefix.Span, ctx.OffsetSize, ctx.LengthSize, what);
-            r.Skip(2);
-            int count = r.U16();
-            r.U32();
+            r.Skip(2 + 2 + 4); // version, reserved, message count (the block's size bounds the walk), reference count
             uint size = r.U32();
             var chunk = await ctx.Metadata.ReadAsync((long)address + 16, (int)Math.Min(size, int.MaxValue), ct).ConfigureAwait(false);
             ParseMessagesV1(chunk.Span, messages, pending, ctx, what);
-            _ = count;
         }
         else
         {
