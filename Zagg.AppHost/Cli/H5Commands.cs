@@ -107,8 +107,7 @@ internal static class H5Commands
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 using (var output = new OutputFile(path))
                 {
-                    output.Writer.Flush();
-                    Npy.Write(((StreamWriter)output.Writer).BaseStream, descr, shape, data);
+                    Npy.Write(output.Stream, descr, shape, data);
                     output.Commit();
                 }
                 console.Out.WriteLine($"{d.Path} -> {path}  {descr} {Shape(shape)}");

@@ -16,19 +16,25 @@ public sealed class OutputFile : IDisposable
         string dir = Path.GetDirectoryName(_path)!;
         if (!Directory.Exists(dir)) throw new CliException($"cannot write {path}: folder {dir} does not exist");
         _temp = Path.Combine(dir, $".{Path.GetFileName(_path)}.{Environment.ProcessId}.tmp");
-        try { Writer = new StreamWriter(_temp, append: false, new System.Text.UTF8Encoding(false), 1 << 16); }
+        try { Stream = new FileStream(_temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliException($"cannot write {path}: {e.Message}");
         }
     }
 
-    public TextWriter Writer { get; }
+    /// <summary>The file's bytes, for binary output.</summary>
+    public Stream Stream { get; }
+
+    /// <summary>The file as text (UTF-8, no BOM).</summary>
+    public TextWriter Writer => _writer ??= new StreamWriter(Stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+
+    private StreamWriter? _writer;
 
     public void Commit()
     {
-        Writer.Flush();
-        Writer.Dispose();
+        _writer?.Flush();
+        Stream.Dispose();
         File.Move(_temp, _path, overwrite: true);
         _committed = true;
     }
@@ -36,7 +42,7 @@ public sealed class OutputFile : IDisposable
     public void Dispose()
     {
         if (_committed) return;
-        Writer.Dispose();
+        Stream.Dispose();
         try { File.Delete(_temp); } catch (IOException) { }
     }
 }

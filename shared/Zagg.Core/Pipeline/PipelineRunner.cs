@@ -124,16 +124,9 @@ public static class PipelineRunner
     {
         string location = ReportLocation(store);
         byte[] bytes = System.Text.Encoding.UTF8.GetBytes(report.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        if (location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
-        {
-            int slash = location.LastIndexOf('/');
-            await S3Store.Open(location[..slash]).SetAsync(location[(slash + 1)..], bytes, ct).ConfigureAwait(false);
-        }
-        else
-        {
-            string path = location.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(location).LocalPath : location;
-            await File.WriteAllBytesAsync(path + ".tmp", bytes, ct).ConfigureAwait(false);
-            File.Move(path + ".tmp", path, overwrite: true);
-        }
+        // The folder (or bucket prefix) holding the store, opened as a store: one atomic write, local or S3.
+        int slash = location.LastIndexOf('/');
+        string folder = slash < 0 ? "." : slash == 0 ? "/" : location[..slash];
+        await ZarrStores.Open(folder).SetAsync(location[(slash + 1)..], bytes, ct).ConfigureAwait(false);
     }
 }
