@@ -1,7 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using Zagg.AppHost.Orchestration;
+using Zagg.Contracts;
 using Zagg.Core.Config;
 using Zagg.Core.Pipeline;
+using Zagg.Orchestration;
+using Zagg.ServiceDefaults.Messaging;
 using Zagg.Grid;
 using Zagg.Zarr;
 
@@ -28,9 +32,15 @@ internal static class PipelineCommands
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing store." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the cells, granules per cell and the store; write nothing." };
         var driver = new Option<string?>("--driver") { Description = "How NASA granules are reached: s3 or https (default: the config's data_source.driver).", HelpName = "s3|https" };
-        var cmd = new Command("run", "Aggregate the catalog's cells into the output store, write the run report next to it, and consolidate.")
+        var transport = new Option<string>("--transport") { Description = "memory: every service in this process, no broker; rabbitmq: the services here and worker processes, through a broker.", DefaultValueFactory = _ => "memory", HelpName = "memory|rabbitmq" };
+        var rabbitmq = new Option<string?>("--rabbitmq") { Description = $"The broker for --transport rabbitmq (default {MessagingOptions.DefaultRabbitMq}, user guest).", HelpName = "URL" };
+        var workers = new Option<int>("--workers") { Description = "Worker processes to start with --transport rabbitmq; each aggregates --max-workers cells at once.", DefaultValueFactory = _ => 2, HelpName = "N" };
+        var startBroker = new Option<bool>("--start-broker") { Description = "With --transport rabbitmq: start Debian's rabbitmq-server on loopback when no broker answers, and stop it at the end." };
+        var dashboard = new Option<bool>("--dashboard") { Description = "Serve a live page of the run (services, workers, queues, progress, failures) on 127.0.0.1." };
+        var dashboardPort = new Option<int>("--dashboard-port") { Description = "The dashboard's port (default: a free one).", DefaultValueFactory = _ => 0, HelpName = "PORT" };
+        var cmd = new Command("run", "Aggregate the catalog's cells into the output store through the message-driven services, write the run report next to it, and consolidate.")
         {
-            config, catalog, store, maxCells, mortonCell, maxWorkers, overwrite, dryRun, driver,
+            config, catalog, store, maxCells, mortonCell, maxWorkers, overwrite, dryRun, driver, transport, rabbitmq, workers, startBroker, dashboard, dashboardPort,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -46,18 +56,27 @@ internal static class PipelineCommands
                 catch (FormatException e) { throw new CliException($"--morton-cell: {e.Message}"); }
             }
             if (parse.GetValue(maxWorkers) < 1) throw new CliException("--max-workers must be at least 1");
-            var options = new RunOptions
+            if (parse.GetValue(workers) < 1) throw new CliException("--workers must be at least 1");
+            MessagingOptions messaging;
+            try { messaging = MessagingOptions.Parse(parse.GetValue(transport)!, parse.GetValue(rabbitmq)); }
+            catch (ArgumentException e) { throw new CliException(e.Message); }
+            var run = new UserRun
             {
+                ConfigName = parse.GetValue(config)!,
                 Config = cfg,
+                CatalogPath = catalogPath,
                 Catalog = LoadCatalog(catalogPath),
                 Store = storeUrl,
-                MaxCells = parse.GetValue(maxCells),
-                MortonCell = morton,
-                MaxWorkers = parse.GetValue(maxWorkers),
-                Overwrite = parse.GetValue(overwrite),
-                Driver = d,
+                Selection = new RunSelection { MaxCells = parse.GetValue(maxCells), MortonCell = morton, Overwrite = parse.GetValue(overwrite), Driver = d },
+                Orchestration = new OrchestrationOptions
+                {
+                    Messaging = messaging with { WorkerConcurrency = parse.GetValue(maxWorkers) },
+                    WorkerProcesses = parse.GetValue(workers),
+                    StartBroker = parse.GetValue(startBroker),
+                    DashboardPort = parse.GetValue(dashboard) ? parse.GetValue(dashboardPort) : null,
+                },
             };
-            return await RunAsync(console, options, parse.GetValue(dryRun), ct);
+            return await RunAsync(console, run, parse.GetValue(dryRun), ct);
         });
         return cmd;
     }
@@ -117,54 +136,101 @@ internal static class PipelineCommands
             string catalogPath = Path.Combine(dir, "catalog.json");
             cat.Save(catalogPath);
             console.Out.WriteLine($"catalog: {cat.Cells.Count} parent cells of order 6 -> {catalogPath}");
-            var options = new RunOptions { Config = cfg, Catalog = cat, Store = Path.Combine(dir, "atl06.zarr"), Overwrite = true };
-            int code = await RunAsync(console, options, dryRun: false, ct);
-            console.Out.WriteLine($"look at it: zagg inspect {options.Store}");
+            var run = new UserRun
+            {
+                ConfigName = "atl06", Config = cfg, CatalogPath = catalogPath, Catalog = cat, Store = Path.Combine(dir, "atl06.zarr"),
+                Selection = new RunSelection { Overwrite = true }, Orchestration = new OrchestrationOptions(),
+            };
+            int code = await RunAsync(console, run, dryRun: false, ct);
+            console.Out.WriteLine($"look at it: zagg inspect {run.Store}");
             return code;
         });
         return cmd;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, RunOptions options, bool dryRun, CancellationToken ct)
+    /// <summary>A run as the user asked for it, checked.</summary>
+    internal sealed record UserRun
     {
-        IReadOnlyList<(int Index, long Nested, IReadOnlyList<string> Granules)> cells;
-        try { cells = PipelineRunner.SelectCells(options); }
+        public required string ConfigName { get; init; }
+        public required PipelineConfig Config { get; init; }
+        public required string CatalogPath { get; init; }
+        public required Zagg.Core.Pipeline.Catalog Catalog { get; init; }
+        public required string Store { get; init; }
+        public required RunSelection Selection { get; init; }
+        public required OrchestrationOptions Orchestration { get; init; }
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, UserRun run, bool dryRun, CancellationToken ct)
+    {
+        IReadOnlyList<PlannedCell> cells;
+        try { cells = RunPlanner.Select(run.Catalog, run.Selection, run.Config); }
         catch (CatalogException e) { throw new CliException(e.Message); }
         var o = console.Out;
         if (dryRun)
         {
-            o.WriteLine($"store   {options.Store}{(options.Overwrite ? " (overwrite)" : "")}");
-            o.WriteLine($"cells   {cells.Count} of {options.Catalog.Cells.Count} (parent order {options.Catalog.ParentOrder}, child order {options.Config.Grid.ChildOrder})");
-            foreach (var (index, nested, granules) in cells)
-                o.WriteLine($"  {Morton.FromNested(nested, options.Catalog.ParentOrder),12}  chunk {index,5}  {granules.Count} granules");
+            o.WriteLine($"store   {run.Store}{(run.Selection.Overwrite ? " (overwrite)" : "")}");
+            o.WriteLine($"cells   {cells.Count} of {run.Catalog.Cells.Count} (parent order {run.Catalog.ParentOrder}, child order {run.Config.Grid.ChildOrder}), largest first");
+            foreach (var cell in cells)
+                o.WriteLine($"  {cell.ParentMorton,12}  chunk {cell.ChunkIndex,5}  {cell.Granules.Count} granules");
             return 0;
         }
+        var request = new RunRequested
+        {
+            RunId = Guid.NewGuid(),
+            Spec = new RunSpec
+            {
+                Config = ConfigReferences.FromUser(run.ConfigName),
+                Catalog = Path.GetFullPath(run.CatalogPath),
+                Store = run.Store.Contains("://", StringComparison.Ordinal) ? run.Store : Path.GetFullPath(run.Store),
+                Selection = run.Selection,
+                Credentials = "env",
+                RequestedAt = DateTimeOffset.UtcNow,
+            },
+        };
+        var monitor = new RunMonitor(request.RunId);
         bool terminal = ReferenceEquals(console.Out, Console.Out) && !Console.IsOutputRedirected;
         var lastPrint = TimeSpan.Zero;
-        var progress = new SynchronousProgress<RunProgress>(p =>
+        var gate = new object();
+        int shown = -1;
+        monitor.Changed += () =>
         {
-            double rate = p.Elapsed.TotalSeconds > 0 ? p.Observations / p.Elapsed.TotalSeconds : 0;
-            string text = $"{p.CellsDone}/{p.CellsTotal} cells, {p.Observations} obs, {rate / 1e6:F2} M obs/s, {p.Errors} errors";
-            if (terminal)
+            lock (gate)
             {
-                int width = 30, filled = p.CellsTotal == 0 ? width : width * p.CellsDone / p.CellsTotal;
-                Console.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {text}   ");
-                if (p.CellsDone == p.CellsTotal) Console.WriteLine();
+                int finished = monitor.Done + monitor.Failed, total = monitor.Planned;
+                if (!monitor.Dispatched || finished == shown) return;
+                shown = finished;
+                var elapsed = monitor.Clock.Elapsed;
+                double rate = elapsed.TotalSeconds > 0 ? monitor.Observations / elapsed.TotalSeconds : 0;
+                string text = $"{finished}/{total} cells, {monitor.Observations} obs, {rate / 1e6:F2} M obs/s, {monitor.Failed} errors";
+                bool last = finished >= total;
+                if (terminal)
+                {
+                    int width = 30, filled = total == 0 ? width : width * Math.Min(finished, total) / total;
+                    Console.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {text}   ");
+                    if (last) Console.WriteLine();
+                }
+                else if (last || elapsed - lastPrint > TimeSpan.FromSeconds(5))
+                {
+                    lastPrint = elapsed;
+                    o.WriteLine(text);
+                }
             }
-            else if (p.CellsDone == p.CellsTotal || p.Elapsed - lastPrint > TimeSpan.FromSeconds(5))
-            {
-                lastPrint = p.Elapsed;
-                o.WriteLine(text);
-            }
-        });
-        RunReport report;
-        try { report = await PipelineRunner.RunAsync(options, progress, ct); }
-        catch (Exception e) when (e is ZarrException or CatalogException or ConfigException) { throw new CliException(e.Message); }
-        foreach (var c in report.Cells.Where(RunReport.IsFailure))
-            console.Error.WriteLine($"zagg: cell {c.ParentMorton}: {c.Error ?? string.Join("; ", c.GranuleErrors)}");
-        o.WriteLine($"report: {PipelineRunner.ReportLocation(options.Store)}");
-        o.WriteLine(report.Summary);
-        return report.Errors > 0 ? ZaggCli.Failure : 0;
+        };
+        if (run.Orchestration.Messaging.IsRabbitMq)
+            o.WriteLine($"run {request.RunId}: {run.Orchestration.WorkerProcesses} worker process(es) through {run.Orchestration.Messaging.BrokerForDisplay}");
+        RunCompleted completed;
+        try
+        {
+            completed = await LocalOrchestrator.RunAsync(request, run.Orchestration, monitor, console.Error,
+                url => o.WriteLine($"dashboard: {url}"), ct);
+        }
+        catch (OrchestrationException e) { throw new CliException(e.Message); }
+        if (completed.Error is not null) throw new CliException(completed.Error);
+        foreach (var f in monitor.Failures.OrderBy(f => f.ChunkIndex))
+            console.Error.WriteLine($"zagg: cell {f.ParentMorton}: failed after {f.Attempts} attempt(s): {f.Error}");
+        o.WriteLine($"report: {completed.Report}");
+        o.WriteLine(completed.Summary);
+        return completed.Succeeded ? 0 : ZaggCli.Failure;
     }
 
     private static PipelineConfig LoadConfig(string nameOrPath)
@@ -189,16 +255,5 @@ internal static class PipelineCommands
         var files = Directory.GetFiles(dir, glob).Order().ToList();
         if (files.Count == 0) throw new CliException($"--files {pattern}: no file matches");
         return files;
-    }
-
-    /// <summary>Reports on the caller's thread (IProgress posts to the thread pool otherwise).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        private readonly object _gate = new();
-
-        public void Report(T value)
-        {
-            lock (_gate) report(value);
-        }
     }
 }

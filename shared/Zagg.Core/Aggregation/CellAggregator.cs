@@ -40,12 +40,16 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     {
         var watch = Stopwatch.StartNew();
         HealpixNested.CheckCell(parentOrder, parentNested);
+        using var span = PipelineTelemetry.Source.StartActivity("zagg.cell.aggregate");
+        span?.SetTag("zagg.parent_nested", parentNested).SetTag("zagg.parent_order", parentOrder).SetTag("zagg.granules", granules.Count);
         var columns = config.DataSource.Variables.Keys.ToArray();
         var gathered = new Gathered(columns.Length);
         var errors = new List<string>();
         int processed = 0;
         foreach (string url in granules)
         {
+            using var read = PipelineTelemetry.Source.StartActivity("zagg.granule.read");
+            read?.SetTag("zagg.granule", url);
             try
             {
                 await GatherGranuleAsync(url, parentNested, columns, gathered, ct).ConfigureAwait(false);
@@ -54,6 +58,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             catch (Exception e) when (e is Hdf5Exception or IOException or InvalidDataException or ArgumentException or KeyNotFoundException)
             {
                 errors.Add(e.Message.StartsWith(url, StringComparison.Ordinal) ? e.Message : $"{url}: {e.Message}");
+                read?.SetStatus(ActivityStatusCode.Error, e.Message);
             }
         }
         var chunks = Statistics(gathered, columns, out int cellsWithData);
@@ -62,6 +67,8 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             : gathered.Count == 0 ? "No data after filtering" : null;
         long morton = parentOrder >= Morton.MinOrder ? Morton.FromNested(parentNested, parentOrder) : 0;
         var result = new CellResult(morton, parentNested, cellsWithData, gathered.Count, granules.Count, processed, watch.Elapsed.TotalSeconds, error, errors);
+        span?.SetTag("zagg.parent_morton", morton).SetTag("zagg.observations", gathered.Count).SetTag("zagg.children_with_data", cellsWithData);
+        PipelineTelemetry.Observations.Add(gathered.Count);
         return new CellAggregation(result, chunks);
     }
 
@@ -303,6 +310,19 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             public readonly Task<Hdf5File> File = file;
             public int Users;
             public long LastUse;
+            private long _reported;
+
+            /// <summary>Adds what the file fetched since the last report to the bytes-read counter (each byte once).</summary>
+            public void ReportBytes(Hdf5File h5)
+            {
+                long now = h5.Statistics.Bytes, before;
+                while (now > (before = Interlocked.Read(ref _reported)))
+                    if (Interlocked.CompareExchange(ref _reported, now, before) == before)
+                    {
+                        PipelineTelemetry.BytesRead.Add(now - before);
+                        return;
+                    }
+            }
         }
 
         private readonly Dictionary<string, Entry> _entries = [];
@@ -311,7 +331,11 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         internal sealed class Lease(OpenGranules owner, string url, Entry entry, Hdf5File file) : IDisposable
         {
             public Hdf5File File => file;
-            public void Dispose() => owner.Release(url, entry);
+            public void Dispose()
+            {
+                entry.ReportBytes(file);
+                owner.Release(url, entry);
+            }
         }
 
         public async Task<Lease> AcquireAsync(string url, Func<Task<Hdf5File>> open)

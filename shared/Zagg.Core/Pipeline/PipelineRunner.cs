@@ -120,7 +120,7 @@ public static class PipelineRunner
     /// <summary>The report goes next to the store: STORE.report.json.</summary>
     public static string ReportLocation(string store) => store.TrimEnd('/') + ".report.json";
 
-    private static async Task WriteReportAsync(string store, RunReport report, CancellationToken ct)
+    public static async Task WriteReportAsync(string store, RunReport report, CancellationToken ct = default)
     {
         string location = ReportLocation(store);
         byte[] bytes = System.Text.Encoding.UTF8.GetBytes(report.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

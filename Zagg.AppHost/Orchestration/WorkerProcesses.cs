@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Zagg.ServiceDefaults.Messaging;
+
+namespace Zagg.AppHost.Orchestration;
+
+/// <summary>
+/// The worker processes of a RabbitMQ run: <c>dotnet Zagg.Worker.dll --rabbitmq … --max-workers M</c>,
+/// started beside the AppHost's own files (so "Worker" is in their command line), their output
+/// forwarded with a prefix, stopped at the end.
+/// </summary>
+public sealed class WorkerProcesses : IAsyncDisposable
+{
+    public sealed record Info(int Number, int ProcessId, DateTime Started)
+    {
+        public int? ExitCode { get; set; }
+    }
+
+    private readonly List<Process> _processes = [];
+    public ConcurrentDictionary<int, Info> Workers { get; } = new();
+
+    /// <summary>Set when every worker has exited.</summary>
+    public Task AllExited => _allExited.Task;
+
+    private readonly TaskCompletionSource _allExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _running;
+
+    public static string WorkerAssembly => Path.Combine(AppContext.BaseDirectory, "Zagg.Worker.dll");
+
+    public static WorkerProcesses Start(int count, MessagingOptions messaging, TextWriter log)
+    {
+        if (!File.Exists(WorkerAssembly)) throw new FileNotFoundException($"the worker is not beside zagg: {WorkerAssembly} is missing (rebuild Zagg.AppHost)");
+        var set = new WorkerProcesses();
+        string dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+        for (int i = 1; i <= count; i++)
+        {
+            var psi = new ProcessStartInfo(dotnet)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (string a in new[] { WorkerAssembly, "--rabbitmq", messaging.RabbitMq.ToString(), "--max-workers", messaging.WorkerConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning" })
+                psi.ArgumentList.Add(a);
+            var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+            int number = i;
+            void Forward(string? line)
+            {
+                if (line is null) return;
+                lock (log) log.WriteLine($"[worker {number}] {line}");
+            }
+            process.OutputDataReceived += (_, e) => Forward(e.Data);
+            process.ErrorDataReceived += (_, e) => Forward(e.Data);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var info = new Info(number, process.Id, DateTime.UtcNow);
+            set.Workers[number] = info;
+            Interlocked.Increment(ref set._running);
+            process.Exited += (_, _) =>
+            {
+                info.ExitCode = process.ExitCode;
+                if (Interlocked.Decrement(ref set._running) == 0) set._allExited.TrySetResult();
+            };
+            set._processes.Add(process);
+        }
+        return set;
+    }
+
+    /// <summary>Stops every worker (their cells are done; an unacknowledged message would be redelivered anyway).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _processes)
+        {
+            try
+            {
+                if (!p.HasExited) p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception) { }
+            p.Dispose();
+        }
+    }
+}

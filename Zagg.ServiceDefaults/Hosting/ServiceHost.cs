@@ -1,0 +1,66 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Zagg.ServiceDefaults.Messaging;
+
+namespace Zagg.ServiceDefaults.Hosting;
+
+/// <summary>
+/// What a service's Program.cs calls to run it as its own process against a broker:
+/// <c>--rabbitmq amqp://127.0.0.1</c> (or ZAGG_RABBITMQ), <c>--max-workers N</c> for workers,
+/// <c>--health-port P</c> (default: a free port) for /health. Stops on Ctrl+C or SIGTERM.
+/// </summary>
+public static class ServiceHost
+{
+    public static async Task<int> RunAsync(string[] args, string serviceName, Action<IBusRegistrationConfigurator> consumers, Action<IServiceCollection>? services = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = serviceName });
+        builder.Configuration.AddEnvironmentVariables("ZAGG_");
+        MessagingOptions messaging;
+        int health;
+        try
+        {
+            messaging = MessagingOptions.Parse(builder.Configuration["transport"] ?? "rabbitmq", builder.Configuration["rabbitmq"]);
+            if (!messaging.IsRabbitMq) throw new ArgumentException("a service on its own needs a broker: --transport rabbitmq (the in-memory transport is for zagg run, all in one process)");
+            messaging = messaging with { WorkerConcurrency = ReadInt(builder.Configuration, "max-workers", Environment.ProcessorCount, 1) };
+            health = ReadInt(builder.Configuration, "health-port", 0, 0);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"{serviceName}: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        builder.WebHost.UseUrls($"http://127.0.0.1:{health}");
+        builder.AddZaggServiceDefaults(serviceName);
+        services?.Invoke(builder.Services);
+        builder.Services.AddZaggBus(messaging, consumers);
+        var app = builder.Build();
+        app.MapZaggHealth();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(serviceName);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError("{Service} could not start against {Broker}: {Reason}", serviceName, messaging.BrokerForDisplay, e.Message);
+            return 1;
+        }
+        log.LogInformation("{Service} {Version} (pid {Pid}) consuming from {Broker}; health at {Urls}/health",
+            serviceName, ServiceIdentity.Version, Environment.ProcessId, messaging.BrokerForDisplay, string.Join(", ", app.Urls));
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static int ReadInt(IConfiguration c, string key, int fallback, int min)
+    {
+        string? text = c[key];
+        if (text is null) return fallback;
+        if (!int.TryParse(text, out int v) || v < min) throw new ArgumentException($"--{key} must be a whole number ≥ {min}, not '{text}'");
+        return v;
+    }
+}

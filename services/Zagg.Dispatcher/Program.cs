@@ -1,0 +1,4 @@
+using Zagg.Dispatcher;
+using Zagg.ServiceDefaults.Hosting;
+
+return await ServiceHost.RunAsync(args, DispatcherService.Name, x => x.AddDispatcherService());

@@ -1,0 +1,4 @@
+using Zagg.ServiceDefaults.Hosting;
+using Zagg.Template;
+
+return await ServiceHost.RunAsync(args, TemplateService.Name, x => x.AddTemplateService());
