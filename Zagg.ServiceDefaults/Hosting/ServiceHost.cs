@@ -36,6 +36,8 @@ public static class ServiceHost
         }
         builder.WebHost.UseUrls($"http://127.0.0.1:{health}");
         builder.AddZaggServiceDefaults(serviceName);
+        // A failed start is reported once, below, without the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         services?.Invoke(builder.Services);
         builder.Services.AddZaggBus(messaging, consumers);
         var app = builder.Build();

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Xunit;
+using Zagg.Contracts;
+
+namespace Zagg.Services.Tests;
+
+public class ContractTests
+{
+    private static readonly RunSpec Spec = new()
+    {
+        Config = ConfigReference.Text("data_source: {}\n", "my.yaml"),
+        Catalog = "/data/catalog.json",
+        Store = "s3://bucket/out.zarr",
+        Selection = new RunSelection { MaxCells = 3, MortonCell = -5111131, Overwrite = true, Driver = "https" },
+        Credentials = "env",
+        RequestedAt = new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero),
+    };
+
+    public static TheoryData<object> Messages() =>
+    [
+        new RunRequested { RunId = Guid.NewGuid(), Spec = Spec },
+        new CatalogReady { RunId = Guid.NewGuid(), Spec = Spec, ParentOrder = 6, CatalogCells = 12 },
+        new TemplateReady { RunId = Guid.NewGuid(), Spec = Spec, ParentOrder = 6, ChildOrder = 12, CatalogCells = 12 },
+        new CellsDispatched { RunId = Guid.NewGuid(), Store = "/tmp/s", Cells = 3, RequestedAt = Spec.RequestedAt },
+        new AggregateCell
+        {
+            RunId = Guid.NewGuid(), ChunkIndex = 4, ParentMorton = -5111131, ParentOrder = 6, ChildOrder = 12,
+            Granules = ["s3://nsidc/ATL06_1.h5", "/local/ATL06_2.h5"], Store = "/tmp/s", Config = ConfigReference.BuiltIn("atl06"), Credentials = "env",
+        },
+        new CellAggregated
+        {
+            RunId = Guid.NewGuid(), ChunkIndex = 4, ParentMorton = -5111131, CellsWithData = 100, Observations = 12345, GranuleCount = 2,
+            FilesProcessed = 2, DurationSeconds = 0.25, Worker = "host:1", Store = "/tmp/s", Redelivered = true,
+        },
+        new CellFailed { RunId = Guid.NewGuid(), ChunkIndex = 4, ParentMorton = -5111131, Error = "bad", Attempts = 4, GranuleCount = 2, Worker = "host:1", Store = "/tmp/s" },
+        new RunCompleted { RunId = Guid.NewGuid(), Store = "/tmp/s", Cells = 3, CellsWithData = 2, Observations = 9, Errors = 1, DurationSeconds = 1.5, Report = "/tmp/s.report.json" },
+    ];
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void Every_message_round_trips_through_System_Text_Json(object message)
+    {
+        var type = message.GetType();
+        string json = JsonSerializer.Serialize(message, type, ContractJson.Options);
+        Assert.Contains("\"version\":1", json);
+        var method = typeof(ContractJson).GetMethod(nameof(ContractJson.Deserialize))!.MakeGenericMethod(type);
+        object back = method.Invoke(null, [json])!;
+        Assert.Equal(json, JsonSerializer.Serialize(back, type, ContractJson.Options));
+    }
+
+    [Fact]
+    public void A_message_from_a_newer_contract_is_refused_by_name()
+    {
+        string json = ContractJson.Serialize(new CellsDispatched { RunId = Guid.NewGuid(), Store = "s", Cells = 1, RequestedAt = DateTimeOffset.UtcNow }).Replace("\"version\":1", "\"version\":2");
+        var e = Assert.Throws<ContractVersionException>(() => ContractJson.Deserialize<CellsDispatched>(json));
+        Assert.Contains("CellsDispatched has contract version 2", e.Message);
+    }
+
+    [Fact]
+    public void Credentials_travel_as_a_reference_never_as_a_secret()
+    {
+        Environment.SetEnvironmentVariable("EARTHDATA_TOKEN", "secret-token-value");
+        try
+        {
+            string json = ContractJson.Serialize(new RunRequested { RunId = Guid.NewGuid(), Spec = Spec });
+            Assert.Contains("\"credentials\":\"env\"", json);
+            Assert.DoesNotContain("secret-token-value", json);
+        }
+        finally { Environment.SetEnvironmentVariable("EARTHDATA_TOKEN", null); }
+    }
+}
