@@ -67,17 +67,32 @@ public sealed class WorkerProcesses : IAsyncDisposable
         return set;
     }
 
-    /// <summary>Stops every worker (their cells are done; an unacknowledged message would be redelivered anyway).</summary>
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    private const int SigTerm = 15;
+
+    /// <summary>
+    /// Stops every worker: SIGTERM first, so each finishes what it holds (a failed cell's message
+    /// reaches the error queue rather than going back to the worker queue), then a kill after 10 s.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        foreach (var p in _processes)
+            if (!p.HasExited && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())) SendSignal(p.Id, SigTerm);
         foreach (var p in _processes)
         {
             try
             {
-                if (!p.HasExited) p.Kill(entireProcessTree: true);
-                await p.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token).ConfigureAwait(false);
+                using var graceful = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try { await p.WaitForExitAsync(graceful.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException)
+                {
+                    p.Kill(entireProcessTree: true);
+                    await p.WaitForExitAsync().ConfigureAwait(false);
+                }
             }
-            catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or System.ComponentModel.Win32Exception) { }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
             p.Dispose();
         }
     }

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using Xunit;
+using Zagg.AppHost.Orchestration;
+using Zagg.Contracts;
+
+namespace Zagg.AppHost.Tests;
+
+[CollectionDefinition("telemetry", DisableParallelization = true)]
+public sealed class TelemetryCollection;
+
+/// <summary>One trace per run, across every service: spans collected by an in-memory exporter on the real OpenTelemetry SDK.</summary>
+[Collection("telemetry")]
+public class TraceTests
+{
+    private sealed class ListExporter(List<Activity> spans) : BaseExporter<Activity>
+    {
+        public override ExportResult Export(in Batch<Activity> batch)
+        {
+            lock (spans)
+                foreach (var a in batch) spans.Add(a);
+            return ExportResult.Success;
+        }
+    }
+
+    [Fact]
+    public async Task A_runs_spans_share_one_trace_id_across_services()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-trace").FullName;
+        try
+        {
+            string catalog = Path.Combine(dir, "catalog.json");
+            Assert.Equal(0, CliRunner.Run("catalog", "--files", Path.Combine(AppContext.BaseDirectory, "demo"), "--output", catalog).ExitCode);
+            var spans = new List<Activity>();
+            var request = new RunRequested
+            {
+                RunId = Guid.NewGuid(),
+                Spec = new RunSpec { Config = ConfigReference.BuiltIn("atl06"), Catalog = catalog, Store = Path.Combine(dir, "out.zarr"), RequestedAt = DateTimeOffset.UtcNow },
+            };
+            var options = new OrchestrationOptions { Traces = b => b.AddProcessor(new SimpleActivityExportProcessor(new ListExporter(spans))) };
+            var completed = await LocalOrchestrator.RunAsync(request, options, new RunMonitor(request.RunId), TextWriter.Null);
+            Assert.True(completed.Succeeded, completed.Error);
+
+            List<Activity> all;
+            lock (spans) all = [.. spans];
+            var root = Assert.Single(all, a => a.DisplayName == "zagg run");
+            string names = string.Join(", ", all.Select(a => $"{a.Source.Name}:{a.DisplayName}").Distinct());
+            Assert.All(all, a => Assert.True(a.TraceId == root.TraceId, $"{a.DisplayName} has trace {a.TraceId}, the run {root.TraceId}"));
+            foreach (string hop in new[] { "RunRequested", "CatalogReady", "TemplateReady", "AggregateCell", "CellAggregated", "CellsDispatched", "RunCompleted" })
+                Assert.True(all.Any(a => a.Source.Name == "MassTransit" && (a.DisplayName.Contains(hop, StringComparison.Ordinal) || a.Tags.Any(t => t.Value?.Contains(hop, StringComparison.Ordinal) == true))), $"no MassTransit span for {hop}: {names}");
+            Assert.Equal(7, all.Count(a => a.DisplayName == "zagg.cell.aggregate"));
+            Assert.Contains(all, a => a.DisplayName == "zagg.granule.read");
+            Assert.Equal(7, all.Count(a => a.DisplayName == "zagg.chunk.write"));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
