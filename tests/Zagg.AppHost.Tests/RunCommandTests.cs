@@ -147,4 +147,29 @@ public class RunCommandTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void Transport_mistakes_are_named_and_a_broker_password_is_never_shown()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
+        try
+        {
+            string catalog = Path.Combine(dir, "catalog.json");
+            Assert.Equal(0, CliRunner.Run("catalog", "--files", Demo, "--output", catalog).ExitCode);
+            string store = Path.Combine(dir, "out.zarr");
+            var bogus = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--transport", "kafka");
+            Assert.NotEqual(0, bogus.ExitCode);
+            Assert.Contains("--transport must be memory or rabbitmq", bogus.Error);
+            int port = Zagg.TestSupport.LoopbackProcess.FreePort();
+            var none = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--transport", "rabbitmq", "--rabbitmq", $"amqp://zagg:hunter2@127.0.0.1:{port}");
+            Assert.Equal(1, none.ExitCode);
+            Assert.Contains($"no broker answers at amqp://127.0.0.1:{port}", none.Error);
+            Assert.Contains("--start-broker", none.Error);
+            Assert.DoesNotContain("hunter2", none.Error + none.Out);
+            Assert.False(Directory.Exists(store));
+            Assert.Contains("--rabbitmq must be an amqp:// URL", CliRunner.Run("run", "--catalog", catalog, "--store", store, "--transport", "rabbitmq", "--rabbitmq", "http://x:secret@h").Error);
+            Assert.DoesNotContain("secret", CliRunner.Run("run", "--catalog", catalog, "--store", store, "--transport", "rabbitmq", "--rabbitmq", "http://x:secret@h").Error);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }
