@@ -64,3 +64,24 @@ public static class ZaggBus
         });
     }
 }
+
+/// <summary>
+/// A Zagg consumer's definition: its queue, and the retry policy with the failures that retrying cannot
+/// mend (those go straight to the consumer's final handling).
+/// </summary>
+public abstract class ZaggConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer> where TConsumer : class, IConsumer
+{
+    private readonly Type[] _permanent;
+
+    protected ZaggConsumerDefinition(MessagingOptions options, string queue, Type[] permanent)
+    {
+        Options = options;
+        _permanent = permanent;
+        EndpointName = queue;
+    }
+
+    protected MessagingOptions Options { get; }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<TConsumer> consumer, IRegistrationContext context) =>
+        endpoint.UseZaggRetry(Options, _permanent);
+}

@@ -29,19 +29,8 @@ public sealed class RunRequestedConsumer(MessagingOptions options, ILogger<RunRe
     }
 }
 
-public sealed class RunRequestedConsumerDefinition : ConsumerDefinition<RunRequestedConsumer>
-{
-    private readonly MessagingOptions _options;
-
-    public RunRequestedConsumerDefinition(MessagingOptions options)
-    {
-        _options = options;
-        EndpointName = Queues.Catalog;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<RunRequestedConsumer> consumer, IRegistrationContext context) =>
-        endpoint.UseZaggRetry(_options, RunFailures.Permanent);
-}
+public sealed class RunRequestedConsumerDefinition(MessagingOptions options)
+    : ZaggConsumerDefinition<RunRequestedConsumer>(options, Queues.Catalog, RunFailures.Permanent);
 
 public static class CatalogService
 {

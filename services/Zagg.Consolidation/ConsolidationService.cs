@@ -42,19 +42,8 @@ public sealed class RunTracker(RunConsolidator consolidator, ILogger<RunTracker>
     }
 }
 
-public sealed class RunTrackerDefinition : ConsumerDefinition<RunTracker>
-{
-    private readonly MessagingOptions _options;
-
-    public RunTrackerDefinition(MessagingOptions options)
-    {
-        _options = options;
-        EndpointName = Queues.Consolidation;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<RunTracker> consumer, IRegistrationContext context) =>
-        endpoint.UseZaggRetry(_options, typeof(ContractVersionException));
-}
+public sealed class RunTrackerDefinition(MessagingOptions options)
+    : ZaggConsumerDefinition<RunTracker>(options, Queues.Consolidation, [typeof(ContractVersionException)]);
 
 public static class ConsolidationService
 {

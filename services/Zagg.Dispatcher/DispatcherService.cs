@@ -39,19 +39,8 @@ public sealed class TemplateReadyConsumer(MessagingOptions options, ILogger<Temp
     }
 }
 
-public sealed class TemplateReadyConsumerDefinition : ConsumerDefinition<TemplateReadyConsumer>
-{
-    private readonly MessagingOptions _options;
-
-    public TemplateReadyConsumerDefinition(MessagingOptions options)
-    {
-        _options = options;
-        EndpointName = Queues.Dispatcher;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<TemplateReadyConsumer> consumer, IRegistrationContext context) =>
-        endpoint.UseZaggRetry(_options, RunFailures.Permanent);
-}
+public sealed class TemplateReadyConsumerDefinition(MessagingOptions options)
+    : ZaggConsumerDefinition<TemplateReadyConsumer>(options, Queues.Dispatcher, RunFailures.Permanent);
 
 public static class DispatcherService
 {

@@ -43,19 +43,8 @@ public sealed class CatalogReadyConsumer(MessagingOptions options, ILogger<Catal
     }
 }
 
-public sealed class CatalogReadyConsumerDefinition : ConsumerDefinition<CatalogReadyConsumer>
-{
-    private readonly MessagingOptions _options;
-
-    public CatalogReadyConsumerDefinition(MessagingOptions options)
-    {
-        _options = options;
-        EndpointName = Queues.Template;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<CatalogReadyConsumer> consumer, IRegistrationContext context) =>
-        endpoint.UseZaggRetry(_options, CatalogReadyConsumer.Permanent);
-}
+public sealed class CatalogReadyConsumerDefinition(MessagingOptions options)
+    : ZaggConsumerDefinition<CatalogReadyConsumer>(options, Queues.Template, CatalogReadyConsumer.Permanent);
 
 public static class TemplateService
 {

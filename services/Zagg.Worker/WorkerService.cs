@@ -49,22 +49,16 @@ public sealed class AggregateCellConsumer(CellWorker worker, MessagingOptions op
     }
 }
 
-public sealed class AggregateCellConsumerDefinition : ConsumerDefinition<AggregateCellConsumer>
+public sealed class AggregateCellConsumerDefinition : ZaggConsumerDefinition<AggregateCellConsumer>
 {
-    private readonly MessagingOptions _options;
-
-    public AggregateCellConsumerDefinition(MessagingOptions options)
-    {
-        _options = options;
-        EndpointName = Queues.Worker;
+    public AggregateCellConsumerDefinition(MessagingOptions options) : base(options, Queues.Worker, AggregateCellConsumer.Permanent) =>
         ConcurrentMessageLimit = options.WorkerConcurrency;
-    }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<AggregateCellConsumer> consumer, IRegistrationContext context)
     {
         // A worker holds no more cells than it works on: if it dies, little waits for redelivery.
-        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.PrefetchCount = _options.WorkerConcurrency;
-        endpoint.UseZaggRetry(_options, AggregateCellConsumer.Permanent);
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.PrefetchCount = Options.WorkerConcurrency;
+        base.ConfigureConsumer(endpoint, consumer, context);
     }
 }
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Xunit;
 using Zagg.AppHost.Orchestration;
-using Zagg.Contracts;
 
 namespace Zagg.AppHost.Tests;
 
@@ -13,13 +12,7 @@ public class DashboardTests
         string dir = Directory.CreateTempSubdirectory("zagg-dash").FullName;
         try
         {
-            string catalog = Path.Combine(dir, "catalog.json");
-            Assert.Equal(0, CliRunner.Run("catalog", "--files", Path.Combine(AppContext.BaseDirectory, "demo"), "--output", catalog).ExitCode);
-            var request = new RunRequested
-            {
-                RunId = Guid.NewGuid(),
-                Spec = new RunSpec { Config = ConfigReference.BuiltIn("atl06"), Catalog = catalog, Store = Path.Combine(dir, "out.zarr"), RequestedAt = DateTimeOffset.UtcNow },
-            };
+            var request = DemoRequest.Create(dir);
             using var http = new HttpClient();
             string? url = null, page = null;
             JsonElement? before = null, during = null;

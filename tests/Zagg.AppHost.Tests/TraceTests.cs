@@ -3,7 +3,6 @@ using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Xunit;
 using Zagg.AppHost.Orchestration;
-using Zagg.Contracts;
 
 namespace Zagg.AppHost.Tests;
 
@@ -30,14 +29,8 @@ public class TraceTests
         string dir = Directory.CreateTempSubdirectory("zagg-trace").FullName;
         try
         {
-            string catalog = Path.Combine(dir, "catalog.json");
-            Assert.Equal(0, CliRunner.Run("catalog", "--files", Path.Combine(AppContext.BaseDirectory, "demo"), "--output", catalog).ExitCode);
+            var request = DemoRequest.Create(dir);
             var spans = new List<Activity>();
-            var request = new RunRequested
-            {
-                RunId = Guid.NewGuid(),
-                Spec = new RunSpec { Config = ConfigReference.BuiltIn("atl06"), Catalog = catalog, Store = Path.Combine(dir, "out.zarr"), RequestedAt = DateTimeOffset.UtcNow },
-            };
             var options = new OrchestrationOptions { Traces = b => b.AddProcessor(new SimpleActivityExportProcessor(new ListExporter(spans))) };
             var completed = await LocalOrchestrator.RunAsync(request, options, new RunMonitor(request.RunId), TextWriter.Null);
             Assert.True(completed.Succeeded, completed.Error);
