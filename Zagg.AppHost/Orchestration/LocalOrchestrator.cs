@@ -51,12 +51,14 @@ public static class LocalOrchestrator
         var messaging = options.Messaging;
         await using var broker = await EnsureBrokerAsync(options, log, ct).ConfigureAwait(false);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = ServiceName, Args = [] });
+        // Kestrel only for the dashboard: a run without one starts a plain host (faster, no port).
+        IHostApplicationBuilder builder = options.DashboardPort is null
+            ? Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = ServiceName, ContentRootPath = AppContext.BaseDirectory })
+            : WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = ServiceName, Args = ["--hostBuilder:reloadConfigOnChange=false"], ContentRootPath = AppContext.BaseDirectory });
         builder.AddZaggServiceDefaults(ServiceName, options.Traces);
         // The services log warnings and errors only: the run's progress is the AppHost's own output.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("MassTransit", LogLevel.Error);
-        builder.WebHost.UseUrls($"http://127.0.0.1:{options.DashboardPort ?? 0}");
         builder.Services.AddSingleton(monitor);
         builder.Services.AddZaggBus(messaging, x =>
         {
@@ -71,11 +73,18 @@ public static class LocalOrchestrator
                 e.InstanceId = request.RunId.ToString("N");
             });
         });
-        await using var app = builder.Build();
         await using var depths = new QueueDepths(messaging);
         WorkerProcesses? workers = null;
-        if (options.DashboardPort is not null)
-            Dashboard.Map(app, token => StateAsync(request, options, monitor, workers, depths, token));
+        IHost app;
+        WebApplication? web = null;
+        if (builder is WebApplicationBuilder webBuilder)
+        {
+            webBuilder.WebHost.UseUrls($"http://127.0.0.1:{options.DashboardPort}");
+            app = web = webBuilder.Build();
+            Dashboard.Map(web, token => StateAsync(request, options, monitor, workers, depths, token));
+        }
+        else app = ((HostApplicationBuilder)builder).Build();
+        using var disposeHost = app;
 
         try
         {
@@ -87,7 +96,7 @@ public static class LocalOrchestrator
         }
         try
         {
-            if (options.DashboardPort is not null) dashboardReady?.Invoke(app.Urls.First());
+            if (web is not null) dashboardReady?.Invoke(web.Urls.First());
             if (messaging.IsRabbitMq)
             {
                 workers = WorkerProcesses.Start(options.WorkerProcesses, messaging, log);

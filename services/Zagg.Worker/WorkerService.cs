@@ -19,6 +19,9 @@ public sealed class AggregateCellConsumer(CellWorker worker, MessagingOptions op
 
     public async Task Consume(ConsumeContext<AggregateCell> context)
     {
+        // Aggregating a cell of local granules runs without yielding; the transport delivers the next
+        // message only when Consume returns its task, so leave its thread first (else cells run one by one).
+        await Task.Yield();
         var m = context.Message;
         if (context.SentTime is DateTime sent && context.GetRetryAttempt() == 0)
             PipelineTelemetry.QueueLatency.Record(Math.Max(0, (DateTime.UtcNow - sent).TotalSeconds));
@@ -56,8 +59,9 @@ public sealed class AggregateCellConsumerDefinition : ZaggConsumerDefinition<Agg
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IConsumerConfigurator<AggregateCellConsumer> consumer, IRegistrationContext context)
     {
-        // A worker holds no more cells than it works on: if it dies, little waits for redelivery.
-        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.PrefetchCount = Options.WorkerConcurrency;
+        // A worker works on this many cells at once, and holds no more: if it dies, little waits for redelivery.
+        endpoint.PrefetchCount = Options.WorkerConcurrency;
+        endpoint.ConcurrentMessageLimit = Options.WorkerConcurrency;
         base.ConfigureConsumer(endpoint, consumer, context);
     }
 }
