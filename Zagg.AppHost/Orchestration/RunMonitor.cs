@@ -80,8 +80,23 @@ public sealed class RunMonitor(Guid runId)
 
 /// <summary>Feeds the AppHost's monitor from the run's events (on a temporary queue of its own).</summary>
 public sealed class RunObserver(RunMonitor monitor) :
-    IConsumer<CellsDispatched>, IConsumer<CellAggregated>, IConsumer<CellFailed>, IConsumer<RunCompleted>
+    IConsumer<CellsDispatched>, IConsumer<CellAggregated>, IConsumer<CellFailed>, IConsumer<RunCompleted>,
+    IConsumer<Fault<CellsDispatched>>, IConsumer<Fault<CellAggregated>>, IConsumer<Fault<CellFailed>>
 {
+    // Consolidation gave up on a message of this run (its store unreachable, say): RunCompleted will not come.
+    public Task Consume(ConsumeContext<Fault<CellsDispatched>> context) => Abort(context.Message.Message.RunId, context.Message);
+
+    public Task Consume(ConsumeContext<Fault<CellAggregated>> context) => Abort(context.Message.Message.RunId, context.Message);
+
+    public Task Consume(ConsumeContext<Fault<CellFailed>> context) => Abort(context.Message.Message.RunId, context.Message);
+
+    private Task Abort(Guid runId, Fault fault)
+    {
+        if (runId == monitor.RunId)
+            monitor.Abort(new OrchestrationException($"consolidation failed, the run cannot complete: {fault.Exceptions.FirstOrDefault()?.Message ?? "unknown error"}"));
+        return Task.CompletedTask;
+    }
+
     public Task Consume(ConsumeContext<CellsDispatched> context)
     {
         if (context.Message.RunId == monitor.RunId) monitor.On(context.Message);

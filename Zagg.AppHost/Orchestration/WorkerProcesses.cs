@@ -40,8 +40,10 @@ public sealed class WorkerProcesses : IAsyncDisposable
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (string a in new[] { WorkerAssembly, "--rabbitmq", messaging.RabbitMq.ToString(), "--max-workers", messaging.WorkerConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning" })
+            foreach (string a in new[] { WorkerAssembly, "--max-workers", messaging.WorkerConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning" })
                 psi.ArgumentList.Add(a);
+            // The broker's URL may hold a password: the environment, unlike a command line, is not for everyone to read.
+            psi.Environment["ZAGG_RABBITMQ"] = messaging.RabbitMq.ToString();
             var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
             int number = i;
             void Forward(string? line)

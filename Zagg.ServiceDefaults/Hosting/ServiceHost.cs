@@ -19,7 +19,9 @@ public static class ServiceHost
     public static async Task<int> RunAsync(string[] args, string serviceName, Action<IBusRegistrationConfigurator> consumers, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = serviceName });
+        // ZAGG_RABBITMQ, ZAGG_TRANSPORT; the command line still wins.
         builder.Configuration.AddEnvironmentVariables("ZAGG_");
+        builder.Configuration.AddCommandLine(args);
         MessagingOptions messaging;
         int health;
         try

@@ -40,10 +40,6 @@ public sealed class RunConsolidator
     public Task CellAsync(Guid runId, string store, CellRecord record, Func<RunCompleted, Task> publish, CancellationToken ct = default) =>
         UpdateAsync(runId, store, record, publish, ct);
 
-    /// <summary>How far a run is: (records, planned cells), for progress displays.</summary>
-    public (int Done, int Planned) Progress(Guid runId) =>
-        _runs.TryGetValue(runId, out var t) ? (t.Cells.Count, t.Plan?.Cells.Count ?? 0) : (0, 0);
-
     private async Task UpdateAsync(Guid runId, string store, CellRecord? record, Func<RunCompleted, Task> publish, CancellationToken ct)
     {
         var tally = _runs.GetOrAdd(runId, id => new Tally(new RunLedger(ZarrStores.Open(store), id), store));
@@ -66,6 +62,8 @@ public sealed class RunConsolidator
             await publish(completed).ConfigureAwait(false);
             await tally.Ledger.MarkCompletedAsync(completed, ct).ConfigureAwait(false);
             tally.Completed = true;
+            // Nothing more to hold for it: a late duplicate finds the completion in the ledger.
+            _runs.TryRemove(runId, out _);
         }
         finally { tally.Gate.Release(); }
     }

@@ -34,7 +34,8 @@ public class RabbitMqRunTests(RabbitMqBroker broker) : IClassFixture<RabbitMqBro
         return files;
     }
 
-    private string[] Rabbit(params string[] args) => [.. args, "--transport", "rabbitmq", "--rabbitmq", broker.Url];
+    // With the broker's user and password spelled out, to see them reach the broker and nothing else.
+    private string[] Rabbit(params string[] args) => [.. args, "--transport", "rabbitmq", "--rabbitmq", broker.Url.Replace("amqp://", "amqp://guest:guest@")];
 
     [NeedsRabbitMqFact]
     public void Two_worker_processes_give_exactly_the_in_process_output()
@@ -47,6 +48,7 @@ public class RabbitMqRunTests(RabbitMqBroker broker) : IClassFixture<RabbitMqBro
             var r = CliRunner.Run(Rabbit("run", "--catalog", catalog, "--store", rabbit, "--workers", "2", "--max-workers", "1"));
             Assert.True(r.ExitCode == 0, r.Error);
             Assert.Contains("2 worker process(es) through amqp://127.0.0.1", r.Out);
+            Assert.DoesNotContain("guest:guest", r.Out + r.Error);
             Assert.Contains("Done: 7 cells with data, 58789 obs, 0 errors", r.Out);
             Assert.Equal(Chunks(memory), Chunks(rabbit));
             Assert.Empty(WorkerProcesses()); // stopped at the end
@@ -73,6 +75,7 @@ public class RabbitMqRunTests(RabbitMqBroker broker) : IClassFixture<RabbitMqBro
                 var workers = WorkerProcesses();
                 if (started && workers.Count == 2)
                 {
+                    Assert.All(workers, pid => Assert.DoesNotContain("guest:guest", File.ReadAllText($"/proc/{pid}/cmdline")));
                     using var victim = Process.GetProcessById(workers[0]);
                     victim.Kill();
                     killed = workers[0];
