@@ -29,9 +29,9 @@ public sealed class WorkerProcesses : IAsyncDisposable
 
     public static WorkerProcesses Start(int count, MessagingOptions messaging, TextWriter log)
     {
-        if (!File.Exists(WorkerAssembly)) throw new FileNotFoundException($"the worker is not beside zagg: {WorkerAssembly} is missing (rebuild Zagg.AppHost)");
+        if (!File.Exists(WorkerAssembly)) throw new OrchestrationException($"the worker is not beside zagg: {WorkerAssembly} is missing (rebuild Zagg.AppHost)");
         var set = new WorkerProcesses();
-        string dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+        string dotnet = DotnetHost();
         for (int i = 1; i <= count; i++)
         {
             var psi = new ProcessStartInfo(dotnet)
@@ -53,7 +53,8 @@ public sealed class WorkerProcesses : IAsyncDisposable
             }
             process.OutputDataReceived += (_, e) => Forward(e.Data);
             process.ErrorDataReceived += (_, e) => Forward(e.Data);
-            process.Start();
+            try { process.Start(); }
+            catch (System.ComponentModel.Win32Exception e) { throw new OrchestrationException($"cannot start a worker process with {dotnet}: {e.Message}"); }
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             var info = new Info(number, process.Id, DateTime.UtcNow);
@@ -67,6 +68,19 @@ public sealed class WorkerProcesses : IAsyncDisposable
             set._processes.Add(process);
         }
         return set;
+    }
+
+    /// <summary>
+    /// The dotnet host that runs this process: itself under `dotnet zagg.dll`, else the one of this
+    /// runtime (…/dotnet/shared/Microsoft.NETCore.App/10.x/ → …/dotnet/dotnet), else dotnet on the PATH.
+    /// </summary>
+    private static string DotnetHost()
+    {
+        if (Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet") return p;
+        string? runtime = Path.GetDirectoryName(typeof(object).Assembly.Location);
+        string? root = runtime is null ? null : Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(runtime)));
+        string candidate = root is null ? "" : Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return File.Exists(candidate) ? candidate : "dotnet";
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
