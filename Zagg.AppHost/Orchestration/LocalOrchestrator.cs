@@ -107,7 +107,8 @@ public static class LocalOrchestrator
             {
                 run?.SetTag("zagg.run_id", request.RunId.ToString()).SetTag("zagg.store", request.Spec.Store).SetTag("zagg.transport", messaging.Transport);
                 var bus = app.Services.GetRequiredService<IBus>();
-                await bus.Publish(request, ct).ConfigureAwait(false);
+                // The run starts now: its duration leaves out starting a broker, the host and the workers.
+                await bus.Publish(request with { Spec = request.Spec with { RequestedAt = DateTimeOffset.UtcNow } }, ct).ConfigureAwait(false);
                 var completed = await monitor.Completion.WaitAsync(ct).ConfigureAwait(false);
                 run?.SetTag("zagg.cells", completed.Cells).SetTag("zagg.errors", completed.Errors);
                 return completed;
