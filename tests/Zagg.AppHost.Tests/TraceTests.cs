@@ -48,4 +48,38 @@ public class TraceTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public async Task A_run_records_cells_observations_bytes_read_and_queue_latency()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-metrics").FullName;
+        try
+        {
+            var request = DemoRequest.Create(dir);
+            var totals = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
+            var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+            using var listener = new System.Diagnostics.Metrics.MeterListener();
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == Zagg.Core.PipelineTelemetry.Name) l.EnableMeasurementEvents(instrument);
+            };
+            void Record(string name, double value)
+            {
+                totals.AddOrUpdate(name, value, (_, t) => t + value);
+                counts.AddOrUpdate(name, 1, (_, n) => n + 1);
+            }
+            listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => Record(instrument.Name, value));
+            listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => Record(instrument.Name, value));
+            listener.Start();
+            var completed = await LocalOrchestrator.RunAsync(request, new OrchestrationOptions(), new RunMonitor(request.RunId), TextWriter.Null);
+            Assert.True(completed.Succeeded, completed.Error);
+            Assert.Equal(7, totals["zagg.cells"]);
+            Assert.Equal(58789, totals["zagg.observations"]);
+            long granuleBytes = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "demo"), "*.h5").Sum(f => new FileInfo(f).Length);
+            // Neighbouring cells read some of the same chunks again, so more than the files hold, but not without bound.
+            Assert.InRange(totals["zagg.bytes_read"], granuleBytes / 4, granuleBytes * 8);
+            Assert.Equal(7, counts["zagg.queue.latency"]);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }
