@@ -108,4 +108,30 @@ public class ExpressionTests
         Assert.False(Expr.Parse("1.0 / s**2", "t").IsScalar);
         Assert.Equal(["s", "h"], Expr.Parse("mean(s) + h", "t").Columns());
     }
+
+    [Fact]
+    public void Selection_finds_each_rank_a_sort_would_put_there_one_after_another()
+    {
+        var random = new Random(20261121);
+        for (int round = 0; round < 2000; round++)
+        {
+            int n = 1 + random.Next(round < 1000 ? 40 : 3000);
+            int distinct = 1 + random.Next(n);
+            var values = new double[n];
+            for (int i = 0; i < n; i++) values[i] = random.Next(distinct) * 0.25 - distinct / 8.0;
+            var sorted = values.Order().ToArray();
+            var ranks = Enumerable.Range(0, 1 + random.Next(6)).Select(_ => random.Next(n)).Distinct().Order().ToArray();
+            var work = (double[])values.Clone();
+            int from = 0;
+            foreach (int r in ranks)
+            {
+                Statistics.Select(work, from, n, r);
+                Assert.Equal(sorted[r], work[r]);
+                for (int i = from; i < r; i++) Assert.True(work[i] <= work[r]);
+                for (int i = r + 1; i < n; i++) Assert.True(work[i] >= work[r]);
+                from = r + 1;
+            }
+            Assert.Equal(sorted, work.Order().ToArray()); // a permutation, nothing lost
+        }
+    }
 }

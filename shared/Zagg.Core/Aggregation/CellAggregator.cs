@@ -166,6 +166,15 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         }
         var orderStats = new double[columns.Length][];
         var sortedReady = new bool[columns.Length];
+        var hasNaN = new bool[columns.Length];
+        // Per column, the medians (true) and quantiles (q) the configuration asks of it.
+        var orderSpecs = new List<(bool Median, double Q)>[columns.Length];
+        var rankList = new List<int>[columns.Length];
+        var rankValues = new List<(int Rank, double Value)>[columns.Length];
+        for (int k = 0; k < columns.Length; k++) { orderSpecs[k] = []; rankList[k] = []; rankValues[k] = []; }
+        foreach (var v in config.Variables)
+            if (v.Expression is null && v.Function is "median" or "quantile")
+                orderSpecs[index[v.SourceColumn!]].Add((v.Function == "median", v.Function == "quantile" ? ((NumberExpr)v.Parameters["q"]).Value : 0.5));
         for (int c = 0; c < children; c++)
         {
             int from = start[c], n = start[c + 1] - from;
@@ -189,9 +198,9 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                         "mean" => Aggregation.Statistics.Mean(x),
                         "var" => Aggregation.Statistics.Variance(x),
                         "std" => Aggregation.Statistics.StandardDeviation(x),
-                        // An empty span (a NaN among the values) gives NaN, as NumPy does.
-                        "median" => Aggregation.Statistics.MedianOfSorted(Ordered(k, x)),
-                        "quantile" => Aggregation.Statistics.QuantileOfSorted(Ordered(k, x), ((NumberExpr)v.Parameters["q"]).Value),
+                        // A NaN among the values gives NaN, as NumPy does.
+                        "median" => OrderStatistics(k, x) ? Aggregation.Statistics.MedianOf(n, Rank(k, (n - 1) / 2), Rank(k, n / 2)) : double.NaN,
+                        "quantile" => OrderStatistics(k, x) ? Quantile(k, n, ((NumberExpr)v.Parameters["q"]).Value) : double.NaN,
                         "average" => weights.TryGetValue(v.Name, out var w) ? Weighted(x, w, from, n, c) : Aggregation.Statistics.Mean(x),
                         _ => throw new InvalidOperationException(v.Function),
                     };
@@ -199,21 +208,64 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                 Write(chunks[v.Name], v.DataType, c, value);
             }
 
-            // A child's values of one column, sorted once for all its order statistics; null when one is NaN.
-            ReadOnlySpan<double> Ordered(int k, ReadOnlySpan<double> x)
+            // Every order statistic a child's column needs (the ranks of its medians and quantiles), found once by
+            // selection in ascending rank order, each within what the previous one left above it; false when a value is NaN.
+            bool OrderStatistics(int k, ReadOnlySpan<double> x)
             {
-                if (!sortedReady[k])
+                if (sortedReady[k]) return !hasNaN[k];
+                sortedReady[k] = true;
+                hasNaN[k] = HasNaN(x);
+                if (hasNaN[k]) return false;
+                var buffer = orderStats[k] is { } b && b.Length >= n ? b : orderStats[k] = new double[Math.Max(n, 64)];
+                x.CopyTo(buffer);
+                var values = buffer.AsSpan(0, n);
+                var ranks = rankList[k];
+                ranks.Clear();
+                foreach (var (median, q) in orderSpecs[k])
                 {
-                    var buffer = orderStats[k] is { } b && b.Length >= n ? b : orderStats[k] = new double[Math.Max(n, 64)];
-                    x.CopyTo(buffer);
-                    buffer.AsSpan(0, n).Sort();
-                    sortedReady[k] = true;
+                    if (median) { ranks.Add((n - 1) / 2); ranks.Add(n / 2); }
+                    else
+                    {
+                        var (below, above, _) = Aggregation.Statistics.QuantileRanks(n, q);
+                        ranks.Add(below);
+                        ranks.Add(above);
+                    }
                 }
-                var s = orderStats[k].AsSpan(0, n);
-                return n > 0 && double.IsNaN(s[0]) ? default : s;
+                ranks.Sort();
+                var found = rankValues[k];
+                found.Clear();
+                int from = 0;
+                foreach (int r in ranks)
+                {
+                    if (found.Count > 0 && found[^1].Rank == r) continue;
+                    Aggregation.Statistics.Select(values, from, n, r);
+                    found.Add((r, values[r]));
+                    from = r + 1;
+                }
+                return true;
+            }
+
+            double Rank(int k, int r)
+            {
+                foreach (var (rank, value) in rankValues[k])
+                    if (rank == r) return value;
+                throw new InvalidOperationException($"order statistic {r} was not selected");
+            }
+
+            double Quantile(int k, int count, double q)
+            {
+                var (below, above, gamma) = Aggregation.Statistics.QuantileRanks(count, q);
+                return Aggregation.Statistics.QuantileOf(Rank(k, below), Rank(k, above), gamma);
             }
         }
         return chunks;
+    }
+
+    private static bool HasNaN(ReadOnlySpan<double> x)
+    {
+        foreach (double v in x)
+            if (double.IsNaN(v)) return true;
+        return false;
     }
 
     /// <summary>The weighted average of a child; weights per point, or one weight (then the plain mean).</summary>

@@ -87,11 +87,60 @@ public static class Statistics
     public static double QuantileOfSorted(ReadOnlySpan<double> sorted, double q)
     {
         if (sorted.Length == 0) return double.NaN;
-        double index = (sorted.Length - 1) * q;
-        int below = (int)Math.Floor(index);
-        int above = Math.Min(below + 1, sorted.Length - 1);
-        double gamma = index - below;
+        var (below, above, gamma) = QuantileRanks(sorted.Length, q);
         return Lerp(sorted[below], sorted[above], gamma);
+    }
+
+    /// <summary>Which order statistics (0-based ranks) the q-quantile of n values interpolates, and how far between them.</summary>
+    public static (int Below, int Above, double Gamma) QuantileRanks(int n, double q)
+    {
+        double index = (n - 1) * q;
+        int below = (int)Math.Floor(index);
+        return (below, Math.Min(below + 1, n - 1), index - below);
+    }
+
+    /// <summary>The q-quantile from its two order statistics (see <see cref="QuantileRanks"/>).</summary>
+    public static double QuantileOf(double below, double above, double gamma) => Lerp(below, above, gamma);
+
+    /// <summary>The median from its two middle order statistics, ranks (n − 1) / 2 and n / 2 (one value when n is odd).</summary>
+    public static double MedianOf(int n, double lower, double upper) => n % 2 == 1 ? upper : (lower + upper) / 2;
+
+    /// <summary>
+    /// Reorders <paramref name="v"/>[lo..hi) so that rank k (0-based, within the whole span) holds the value a sort
+    /// would put there, with nothing greater before it and nothing smaller after it (introselect's partition step,
+    /// insertion sort for short ranges). Values must be free of NaN. O(hi − lo) on average, where a sort is n log n.
+    /// </summary>
+    public static void Select(Span<double> v, int lo, int hi, int k)
+    {
+        while (hi - lo > 16)
+        {
+            int mid = lo + (hi - lo) / 2;
+            // Median of three as the pivot, left at mid.
+            if (v[mid] < v[lo]) (v[mid], v[lo]) = (v[lo], v[mid]);
+            if (v[hi - 1] < v[mid])
+            {
+                (v[hi - 1], v[mid]) = (v[mid], v[hi - 1]);
+                if (v[mid] < v[lo]) (v[mid], v[lo]) = (v[lo], v[mid]);
+            }
+            double pivot = v[mid];
+            int i = lo, j = hi - 1;
+            while (i <= j)
+            {
+                while (v[i] < pivot) i++;
+                while (v[j] > pivot) j--;
+                if (i <= j)
+                {
+                    (v[i], v[j]) = (v[j], v[i]);
+                    i++;
+                    j--;
+                }
+            }
+            // Now [lo, j] ≤ pivot ≤ [i, hi), and everything strictly between j and i equals the pivot.
+            if (k <= j) hi = j + 1;
+            else if (k >= i) lo = i;
+            else return;
+        }
+        v[lo..hi].Sort();
     }
 
     public static double Median(ReadOnlySpan<double> a)
@@ -108,7 +157,7 @@ public static class Statistics
     {
         int n = sorted.Length;
         if (n == 0) return double.NaN;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return MedianOf(n, sorted[(n - 1) / 2], sorted[n / 2]);
     }
 
     /// <summary>NumPy's lerp: exact at both ends, from whichever end is nearer.</summary>
