@@ -27,7 +27,9 @@ public sealed class RunMonitor(Guid runId)
     public event Action? Changed;
 
     private readonly TaskCompletionSource<RunCompleted> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentDictionary<long, bool> _seen = new();
+    // Each cell's last word (true: aggregated), so a redelivered cell counts once and a success after a failure replaces it.
+    private readonly Dictionary<long, bool> _seen = [];
+    private readonly Lock _gate = new();
     private int _planned, _done, _failed;
     private long _observations;
     private bool _dispatched;
@@ -42,28 +44,29 @@ public sealed class RunMonitor(Guid runId)
     internal void On(CellAggregated m)
     {
         Workers.AddOrUpdate(m.Worker, 1, (_, n) => n + 1);
-        // A redelivered cell reports twice: count it once.
-        if (_seen.TryAdd(m.ChunkIndex, true))
+        lock (_gate)
         {
-            Interlocked.Increment(ref _done);
-            Interlocked.Add(ref _observations, m.Observations);
-        }
-        else if (!_seen[m.ChunkIndex])
-        {
-            _seen[m.ChunkIndex] = true; // a success after a failure
-            Interlocked.Decrement(ref _failed);
-            Interlocked.Increment(ref _done);
-            Interlocked.Add(ref _observations, m.Observations);
+            bool known = _seen.TryGetValue(m.ChunkIndex, out bool succeeded);
+            if (!known || !succeeded)
+            {
+                _seen[m.ChunkIndex] = true;
+                if (known) Interlocked.Decrement(ref _failed);
+                Interlocked.Increment(ref _done);
+                Interlocked.Add(ref _observations, m.Observations);
+            }
         }
         Changed?.Invoke();
     }
 
     internal void On(CellFailed m)
     {
-        if (_seen.TryAdd(m.ChunkIndex, false))
+        lock (_gate)
         {
-            Interlocked.Increment(ref _failed);
-            Failures.Enqueue(m);
+            if (_seen.TryAdd(m.ChunkIndex, false))
+            {
+                Interlocked.Increment(ref _failed);
+                Failures.Enqueue(m);
+            }
         }
         Changed?.Invoke();
     }

@@ -132,6 +132,9 @@ public class ExpressionTests
                 from = r + 1;
             }
             Assert.Equal(sorted, work.Order().ToArray()); // a permutation, nothing lost
+            var again = (double[])values.Clone();
+            Statistics.SelectRanks(again, ranks.Concat(ranks).Order().ToArray()); // repeats too
+            Assert.All(ranks, r => Assert.Equal(sorted[r], again[r]));
         }
     }
 }

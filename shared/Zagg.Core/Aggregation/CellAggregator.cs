@@ -165,13 +165,12 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                 weights[v.Name] = segmented.Evaluate(w);
         }
         var orderStats = new double[columns.Length][];
-        var sortedReady = new bool[columns.Length];
+        var selected = new bool[columns.Length];
         var hasNaN = new bool[columns.Length];
         // Per column, the medians (true) and quantiles (q) the configuration asks of it.
         var orderSpecs = new List<(bool Median, double Q)>[columns.Length];
         var rankList = new List<int>[columns.Length];
-        var rankValues = new List<(int Rank, double Value)>[columns.Length];
-        for (int k = 0; k < columns.Length; k++) { orderSpecs[k] = []; rankList[k] = []; rankValues[k] = []; }
+        for (int k = 0; k < columns.Length; k++) { orderSpecs[k] = []; rankList[k] = []; }
         foreach (var v in config.Variables)
             if (v.Expression is null && v.Function is "median" or "quantile")
                 orderSpecs[index[v.SourceColumn!]].Add((v.Function == "median", v.Function == "quantile" ? ((NumberExpr)v.Parameters["q"]).Value : 0.5));
@@ -180,7 +179,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             int from = start[c], n = start[c + 1] - from;
             if (n == 0) continue;
             cellsWithData++;
-            Array.Clear(sortedReady);
+            Array.Clear(selected);
             foreach (var v in config.Variables)
             {
                 double value;
@@ -208,12 +207,12 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                 Write(chunks[v.Name], v.DataType, c, value);
             }
 
-            // Every order statistic a child's column needs (the ranks of its medians and quantiles), found once by
-            // selection in ascending rank order, each within what the previous one left above it; false when a value is NaN.
+            // Every order statistic a child's column needs (the ranks of its medians and quantiles), selected once
+            // into orderStats[k] (rank r at index r); false when a value is NaN.
             bool OrderStatistics(int k, ReadOnlySpan<double> x)
             {
-                if (sortedReady[k]) return !hasNaN[k];
-                sortedReady[k] = true;
+                if (selected[k]) return !hasNaN[k];
+                selected[k] = true;
                 hasNaN[k] = HasNaN(x);
                 if (hasNaN[k]) return false;
                 var buffer = orderStats[k] is { } b && b.Length >= n ? b : orderStats[k] = new double[Math.Max(n, 64)];
@@ -232,25 +231,11 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                     }
                 }
                 ranks.Sort();
-                var found = rankValues[k];
-                found.Clear();
-                int from = 0;
-                foreach (int r in ranks)
-                {
-                    if (found.Count > 0 && found[^1].Rank == r) continue;
-                    Aggregation.Statistics.Select(values, from, n, r);
-                    found.Add((r, values[r]));
-                    from = r + 1;
-                }
+                Aggregation.Statistics.SelectRanks(values, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ranks));
                 return true;
             }
 
-            double Rank(int k, int r)
-            {
-                foreach (var (rank, value) in rankValues[k])
-                    if (rank == r) return value;
-                throw new InvalidOperationException($"order statistic {r} was not selected");
-            }
+            double Rank(int k, int r) => orderStats[k][r];
 
             double Quantile(int k, int count, double q)
             {

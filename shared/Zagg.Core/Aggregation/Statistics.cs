@@ -106,6 +106,22 @@ public static class Statistics
     public static double MedianOf(int n, double lower, double upper) => n % 2 == 1 ? upper : (lower + upper) / 2;
 
     /// <summary>
+    /// Selects every rank of <paramref name="ascendingRanks"/> (repeats allowed), each within what the previous one
+    /// left above it: afterwards <paramref name="values"/>[r] holds what a sort would put there, for each r. Values must
+    /// be free of NaN.
+    /// </summary>
+    public static void SelectRanks(Span<double> values, ReadOnlySpan<int> ascendingRanks)
+    {
+        int from = 0;
+        foreach (int r in ascendingRanks)
+        {
+            if (r < from) continue; // a repeat: already in place
+            Select(values, from, values.Length, r);
+            from = r + 1;
+        }
+    }
+
+    /// <summary>
     /// Reorders <paramref name="v"/>[lo..hi) so that rank k (0-based, within the whole span) holds the value a sort
     /// would put there, with nothing greater before it and nothing smaller after it (introselect's partition step,
     /// insertion sort for short ranges). Values must be free of NaN. O(hi − lo) on average, where a sort is n log n.
