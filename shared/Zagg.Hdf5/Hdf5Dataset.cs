@@ -147,11 +147,17 @@ public sealed class Hdf5Dataset : Hdf5Object
     public async Task<byte[]> ReadBytesAsync(long start = 0, long stop = -1, CancellationToken ct = default)
     {
         (start, stop) = CheckRows(start, stop);
-        UInt128 bytes = (UInt128)(ulong)(stop - start) * (ulong)RowElements * (ulong)Datatype.Size;
-        if (bytes > (UInt128)Array.MaxLength) throw new Hdf5Exception($"{Where}: {bytes} bytes are too many for one read; read fewer rows");
-        var output = new byte[(long)bytes];
+        var output = new byte[ByteCount(start, stop)];
         await ReadBytesAsync(output, start, stop, ct).ConfigureAwait(false);
         return output;
+    }
+
+    /// <summary>The bytes of rows [start, stop), when one array can hold them.</summary>
+    private int ByteCount(long start, long stop)
+    {
+        UInt128 bytes = (UInt128)(ulong)(stop - start) * (ulong)RowElements * (ulong)Datatype.Size;
+        if (bytes > (UInt128)Array.MaxLength) throw new Hdf5Exception($"{Where}: {bytes} bytes are too many for one read; read fewer rows");
+        return (int)bytes;
     }
 
     /// <summary>Reads rows [start, stop) into a caller's buffer of exactly their size.</summary>
@@ -186,12 +192,35 @@ public sealed class Hdf5Dataset : Hdf5Object
     /// <summary>Rows [start, stop) as numbers of type T (converted from any numeric type, either byte order).</summary>
     public async Task<T[]> ReadAsync<T>(long start = 0, long stop = -1, CancellationToken ct = default) where T : unmanaged, INumberBase<T>
     {
+        CheckNumbers();
+        (start, stop) = CheckRows(start, stop);
+        var result = new T[ByteCount(start, stop) / Math.Max(1, Datatype.Size)];
+        await ReadAsync<T>(result, start, stop, ct).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Rows [start, stop) as numbers of type T into a caller's buffer of exactly their element count.</summary>
+    public async Task ReadAsync<T>(Memory<T> output, long start, long stop, CancellationToken ct = default) where T : unmanaged, INumberBase<T>
+    {
+        CheckNumbers();
+        (start, stop) = CheckRows(start, stop);
+        int size = ByteCount(start, stop);
+        if (output.Length != size / Datatype.Size)
+            throw new ArgumentException($"output has room for {output.Length} values; rows {start}–{stop} of {Path} hold {size / Datatype.Size}");
+        // The file's bytes pass through a pooled buffer on their way to numbers.
+        byte[] raw = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            await ReadBytesAsync(raw.AsMemory(0, size), start, stop, ct).ConfigureAwait(false);
+            ValueDecoder.ToNumbers<T>(raw.AsSpan(0, size), Datatype, output.Span, Where);
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(raw); }
+    }
+
+    private void CheckNumbers()
+    {
         if (Datatype.Class is not (Hdf5TypeClass.FixedPoint or Hdf5TypeClass.FloatingPoint))
             throw new Hdf5Exception($"{Where}: {Datatype} values are not numbers");
-        var raw = await ReadBytesAsync(start, stop, ct).ConfigureAwait(false);
-        var result = new T[raw.Length / Datatype.Size];
-        ValueDecoder.ToNumbers<T>(raw, Datatype, result, Where);
-        return result;
     }
 
     /// <summary>Rows [start, stop) of a fixed- or variable-length string dataset.</summary>
@@ -253,6 +282,21 @@ public sealed class Hdf5Dataset : Hdf5Object
         if (wanted.Count == 0) return;
 
         int chunkBytes = checked((int)ChunkElements() * Datatype.Size);
+        // A chunk this read uses in part may be in the cache (the neighbouring range read it); one it
+        // decodes in part goes there.
+        var cache = File.ChunkCache;
+        long rows = Rows;
+        bool Partial(ChunkRef c) => c.Offset[0] < start || Math.Min(c.Offset[0] + c0, rows) > stop;
+        if (cache is not null)
+        {
+            wanted.RemoveAll(c =>
+            {
+                if (!Partial(c) || cache.TryGet(File, c.Address) is not { } cached) return false;
+                CopyChunk(cached, c.Offset, output.Span, start, stop);
+                return true;
+            });
+            if (wanted.Count == 0) return;
+        }
         // Coalesce: chunks sorted by address, ranges merged across gaps up to CoalesceGap.
         wanted.Sort((a, b) => a.Address.CompareTo(b.Address));
         var ranges = new List<(ulong Start, ulong End, int First, int Count)>();
@@ -267,44 +311,55 @@ public sealed class Hdf5Dataset : Hdf5Object
             }
             else ranges.Add((c.Address, c.Address + c.Size, i, 1));
         }
+        // A local file is read range after range on the caller's thread; a remote one, a few ranges at once.
+        if (File.Context.Source.IsLocal || ranges.Count == 1)
+        {
+            foreach (var range in ranges) await ReadRange(range).ConfigureAwait(false);
+            return;
+        }
         using var gate = new SemaphoreSlim(Math.Max(1, File.MaxConcurrentReads));
         var tasks = new List<Task>(ranges.Count);
-        bool inline = File.Context.Source.IsLocal || ranges.Count == 1;
         foreach (var range in ranges)
-        {
-            tasks.Add(inline ? ReadRange() : Task.Run(ReadRange, ct));
-
-            async Task ReadRange()
+            tasks.Add(Task.Run(async () =>
             {
                 await gate.WaitAsync(ct).ConfigureAwait(false);
-                byte[] buffer;
-                try
-                {
-                    buffer = new byte[range.End - range.Start];
-                    await File.Context.Source.ReadAsync((long)range.Start, buffer, ct).ConfigureAwait(false);
-                }
+                try { await ReadRange(range).ConfigureAwait(false); }
                 finally { gate.Release(); }
-                byte[] decoded = System.Buffers.ArrayPool<byte>.Shared.Rent(chunkBytes);
-                try
+            }, ct));
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+
+        async Task ReadRange((ulong Start, ulong End, int First, int Count) range)
+        {
+            byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(checked((int)(range.End - range.Start)));
+            byte[] decoded = System.Buffers.ArrayPool<byte>.Shared.Rent(chunkBytes);
+            try
+            {
+                await File.Context.Source.ReadAsync((long)range.Start, buffer.AsMemory(0, (int)(range.End - range.Start)), ct).ConfigureAwait(false);
+                for (int k = range.First; k < range.First + range.Count; k++)
                 {
-                    for (int k = range.First; k < range.First + range.Count; k++)
+                    var c = wanted[k];
+                    var stored = buffer.AsSpan((int)(c.Address - range.Start), (int)c.Size);
+                    ReadOnlySpan<byte> chunk;
+                    if (_filters.Length == 0)
                     {
-                        var c = wanted[k];
-                        var stored = buffer.AsSpan((int)(c.Address - range.Start), (int)c.Size);
-                        if (_filters.Length == 0)
-                        {
-                            if (stored.Length != chunkBytes) throw new Hdf5Exception($"{Where}: chunk at ({string.Join(",", c.Offset)}): {stored.Length} bytes stored, {chunkBytes} expected");
-                            CopyChunk(stored, c.Offset, output.Span, start, stop);
-                            continue;
-                        }
-                        FilterPipeline.Decode(_filters, c.Mask, stored, decoded.AsSpan(0, chunkBytes), Datatype.Size, $"{Where}: chunk at ({string.Join(",", c.Offset)})");
-                        CopyChunk(decoded.AsSpan(0, chunkBytes), c.Offset, output.Span, start, stop);
+                        if (stored.Length != chunkBytes) throw new Hdf5Exception($"{Where}: chunk at ({string.Join(",", c.Offset)}): {stored.Length} bytes stored, {chunkBytes} expected");
+                        chunk = stored;
                     }
+                    else
+                    {
+                        FilterPipeline.Decode(_filters, c.Mask, stored, decoded.AsSpan(0, chunkBytes), Datatype.Size, $"{Where}: chunk at ({string.Join(",", c.Offset)})");
+                        chunk = decoded.AsSpan(0, chunkBytes);
+                    }
+                    CopyChunk(chunk, c.Offset, output.Span, start, stop);
+                    if (cache is not null && Partial(c)) cache.Add(File, c.Address, chunk.ToArray());
                 }
-                finally { System.Buffers.ArrayPool<byte>.Shared.Return(decoded); }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                System.Buffers.ArrayPool<byte>.Shared.Return(decoded);
             }
         }
-        await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
     private long ChunkElements()

@@ -23,6 +23,9 @@ public sealed class Hdf5File : IAsyncDisposable
     /// <summary>How many coalesced ranges one read fetches at once (default 8).</summary>
     public int MaxConcurrentReads { get; set; } = 8;
 
+    /// <summary>Where decoded chunks are kept for reads that need them again (none by default); may be shared by many files.</summary>
+    public Hdf5ChunkCache? ChunkCache { get; set; }
+
     private Hdf5File(H5Context context, Superblock superblock, bool ownsSource)
     {
         Context = context;
@@ -128,6 +131,7 @@ public sealed class Hdf5File : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        ChunkCache?.Forget(this);
         if (_ownsSource) await Context.Source.DisposeAsync().ConfigureAwait(false);
     }
 }
