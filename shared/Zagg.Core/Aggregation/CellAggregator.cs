@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Zagg.Core.Config;
 using Zagg.Grid;
 using Zagg.Hdf5;
@@ -36,6 +38,9 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     // ... and each granule is opened, and its metadata parsed, once while cells need it.
     private readonly OpenGranules _files = new(capacity: 32);
 
+    // A chunk where one cell's points end and the next cell's begin is decoded once for both.
+    private readonly Hdf5ChunkCache _chunks = new(capacityBytes: 32 << 20);
+
     public async Task<CellAggregation> AggregateAsync(long parentNested, IReadOnlyList<string> granules, CancellationToken ct = default)
     {
         var watch = Stopwatch.StartNew();
@@ -43,7 +48,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         using var span = PipelineTelemetry.Source.StartActivity("zagg.cell.aggregate");
         span?.SetTag("zagg.parent_nested", parentNested).SetTag("zagg.parent_order", parentOrder).SetTag("zagg.granules", granules.Count);
         var columns = config.DataSource.Variables.Keys.ToArray();
-        var gathered = new Gathered(columns.Length);
+        using var gathered = new Gathered(columns.Length);
         var errors = new List<string>();
         int processed = 0;
         foreach (string url in granules)
@@ -74,7 +79,12 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
 
     private async Task GatherGranuleAsync(string url, long parent, string[] columns, Gathered gathered, CancellationToken ct)
     {
-        using var lease = await _files.AcquireAsync(url, async () => await Hdf5File.OpenAsync(await _open(url, ct).ConfigureAwait(false), ownsSource: true, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        using var lease = await _files.AcquireAsync(url, async () =>
+        {
+            var file = await Hdf5File.OpenAsync(await _open(url, ct).ConfigureAwait(false), ownsSource: true, ct).ConfigureAwait(false);
+            file.ChunkCache = _chunks;
+            return file;
+        }).ConfigureAwait(false);
         var h5 = lease.File;
         var ds = config.DataSource;
         IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
@@ -93,16 +103,29 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                     i1 = i;
                 }
             if (i0 < 0) continue;
-            // Only the index range that holds this cell's points is read.
+            // Only the index range that holds this cell's points is read, into pooled buffers.
+            int n = i1 - i0 + 1;
             var values = new double[columns.Length][];
-            for (int c = 0; c < columns.Length; c++)
-                values[c] = await ReadRangeAsync(h5, Path(ds.Variables[columns[c]]), i0, i1 + 1, cells.Length, ct).ConfigureAwait(false);
-            double[]? quality = ds.QualityFilter is { } qf ? await ReadRangeAsync(h5, Path(qf.Dataset), i0, i1 + 1, cells.Length, ct).ConfigureAwait(false) : null;
-            for (int i = i0; i <= i1; i++)
+            double[]? quality = null;
+            try
             {
-                if (cells[i] < 0 || cells[i] >> shift != parent) continue;
-                if (quality is not null && quality[i - i0] != ds.QualityFilter!.Value) continue;
-                gathered.Add((int)(cells[i] - firstChild), values, i - i0);
+                for (int c = 0; c < columns.Length; c++)
+                {
+                    values[c] = ArrayPool<double>.Shared.Rent(n);
+                    await ReadRangeAsync(h5, Path(ds.Variables[columns[c]]), i0, cells.Length, values[c].AsMemory(0, n), ct).ConfigureAwait(false);
+                }
+                if (ds.QualityFilter is { } qf)
+                {
+                    quality = ArrayPool<double>.Shared.Rent(n);
+                    await ReadRangeAsync(h5, Path(qf.Dataset), i0, cells.Length, quality.AsMemory(0, n), ct).ConfigureAwait(false);
+                }
+                gathered.Add(cells.AsSpan(i0, n), parent, shift, firstChild, values, quality, ds.QualityFilter?.Value ?? 0);
+            }
+            finally
+            {
+                foreach (var v in values)
+                    if (v is not null) ArrayPool<double>.Shared.Return(v);
+                if (quality is not null) ArrayPool<double>.Shared.Return(quality);
             }
         }
     }
@@ -114,19 +137,30 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         var lonDs = await h5.GetDatasetAsync(lonPath, ct).ConfigureAwait(false);
         if (latDs.Shape.Length != 1 || lonDs.Shape.Length != 1 || latDs.Shape[0] != lonDs.Shape[0])
             throw new InvalidDataException($"{latPath} and {lonPath} are not 1-D of one length");
-        double[] lat = await latDs.ReadAsync<double>(ct: ct).ConfigureAwait(false);
-        double[] lon = await lonDs.ReadAsync<double>(ct: ct).ConfigureAwait(false);
-        var cells = new long[lat.Length];
-        GeoGrid.Locate(lat, lon, config.Grid.ChildOrder, config.Grid.Latitude, cells);
-        return cells;
+        int n = checked((int)latDs.Shape[0]);
+        double[] lat = ArrayPool<double>.Shared.Rent(n), lon = ArrayPool<double>.Shared.Rent(n);
+        try
+        {
+            await latDs.ReadAsync(lat.AsMemory(0, n), 0, n, ct).ConfigureAwait(false);
+            await lonDs.ReadAsync(lon.AsMemory(0, n), 0, n, ct).ConfigureAwait(false);
+            var cells = new long[n];
+            GeoGrid.Locate(lat.AsSpan(0, n), lon.AsSpan(0, n), config.Grid.ChildOrder, config.Grid.Latitude, cells);
+            return cells;
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(lat);
+            ArrayPool<double>.Shared.Return(lon);
+        }
     }
 
-    private static async Task<double[]> ReadRangeAsync(Hdf5File h5, string path, long start, long stop, long length, CancellationToken ct)
+    /// <summary>Reads a dataset's rows [start, start + output.Length) as numbers, after checking it runs along the coordinates.</summary>
+    private static async Task ReadRangeAsync(Hdf5File h5, string path, long start, long length, Memory<double> output, CancellationToken ct)
     {
         var d = await h5.GetDatasetAsync(path, ct).ConfigureAwait(false);
         if (d.Shape.Length != 1 || d.Shape[0] != length)
             throw new InvalidDataException($"{path} has shape ({string.Join(", ", d.Shape)}), the coordinates ({length})");
-        return await d.ReadAsync<double>(start, stop, ct).ConfigureAwait(false);
+        await d.ReadAsync(output, start, start + output.Length, ct).ConfigureAwait(false);
     }
 
     /// <summary>Bins the points by child with one counting sort, then computes each variable per child.</summary>
@@ -137,7 +171,18 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         for (int i = 0; i < g.Count; i++) start[g.Child[i] + 1]++;
         for (int c = 0; c < children; c++) start[c + 1] += start[c];
         var sorted = new double[columns.Length][];
-        for (int k = 0; k < columns.Length; k++) sorted[k] = new double[g.Count];
+        for (int k = 0; k < columns.Length; k++) sorted[k] = ArrayPool<double>.Shared.Rent(Math.Max(1, g.Count));
+        try { return Statistics(g, columns, start, sorted, out cellsWithData); }
+        finally
+        {
+            foreach (var column in sorted) ArrayPool<double>.Shared.Return(column);
+        }
+    }
+
+    /// <summary>Each variable per child, over the points sorted by child (child c's are [start[c], start[c + 1])).</summary>
+    private Dictionary<string, byte[]> Statistics(Gathered g, string[] columns, int[] start, double[][] sorted, out int cellsWithData)
+    {
+        int children = start.Length - 1;
         var cursor = (int[])start.Clone();
         for (int i = 0; i < g.Count; i++)
         {
@@ -151,7 +196,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         foreach (var v in config.Variables) chunks[v.Name] = Filled(v.DataType, v.FillValue ?? (v.DataType.IsFloat() ? v.DataType.Fill(double.NaN) : v.DataType.Fill(0)), children);
         cellsWithData = 0;
         // Expressions and weights, evaluated once for the whole cell (segments are children).
-        var segmented = new SegmentedEvaluator(sorted, index, start, g.Count);
+        using var segmented = new SegmentedEvaluator(sorted, index, start, g.Count);
         var perChild = new Dictionary<string, double[]>();
         var weights = new Dictionary<string, SegmentedEvaluator.Segmented>();
         foreach (var v in config.Variables)
@@ -260,8 +305,17 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     private static byte[] Filled(ZarrDataType type, byte[] fill, int count)
     {
         var chunk = new byte[count * type.Size()];
-        if (fill.Any(b => b != 0))
-            for (int i = 0; i < chunk.Length; i += fill.Length) fill.CopyTo(chunk, i);
+        if (fill.AsSpan().IndexOfAnyExcept((byte)0) < 0) return chunk;
+        switch (fill.Length)
+        {
+            case 1: chunk.AsSpan().Fill(fill[0]); break;
+            case 2: MemoryMarshal.Cast<byte, ushort>(chunk.AsSpan()).Fill(MemoryMarshal.Read<ushort>(fill)); break;
+            case 4: MemoryMarshal.Cast<byte, uint>(chunk.AsSpan()).Fill(MemoryMarshal.Read<uint>(fill)); break;
+            case 8: MemoryMarshal.Cast<byte, ulong>(chunk.AsSpan()).Fill(MemoryMarshal.Read<ulong>(fill)); break;
+            default:
+                for (int i = 0; i < chunk.Length; i += fill.Length) fill.CopyTo(chunk, i);
+                break;
+        }
         return chunk;
     }
 
@@ -283,23 +337,54 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         }
     }
 
-    /// <summary>The kept points, struct of arrays: child index and one column per variable.</summary>
-    private sealed class Gathered(int columns)
+    /// <summary>The kept points, struct of arrays in pooled buffers: child index and one column per variable.</summary>
+    private sealed class Gathered(int columns) : IDisposable
     {
-        public int[] Child = new int[1024];
-        public double[][] Values = Enumerable.Range(0, columns).Select(_ => new double[1024]).ToArray();
+        public int[] Child = ArrayPool<int>.Shared.Rent(1024);
+        public double[][] Values = Enumerable.Range(0, columns).Select(_ => ArrayPool<double>.Shared.Rent(1024)).ToArray();
         public int Count;
 
-        public void Add(int child, double[][] source, int at)
+        /// <summary>
+        /// Adds the points of a group's index range that lie in the parent cell and pass the quality
+        /// filter (<paramref name="quality"/> null: no filter); <paramref name="values"/> run along the range.
+        /// </summary>
+        public void Add(ReadOnlySpan<long> cells, long parent, int shift, long firstChild, double[][] values, double[]? quality, double good)
         {
-            if (Count == Child.Length)
+            Reserve(Count + cells.Length);
+            int at = Count;
+            var child = Child;
+            for (int i = 0; i < cells.Length; i++)
             {
-                Array.Resize(ref Child, Count * 2);
-                for (int k = 0; k < Values.Length; k++) Array.Resize(ref Values[k], Count * 2);
+                long cell = cells[i];
+                if (cell < 0 || cell >> shift != parent) continue;
+                if (quality is not null && quality[i] != good) continue;
+                child[at] = (int)(cell - firstChild);
+                for (int k = 0; k < values.Length; k++) Values[k][at] = values[k][i];
+                at++;
             }
-            Child[Count] = child;
-            for (int k = 0; k < Values.Length; k++) Values[k][Count] = source[k][at];
-            Count++;
+            Count = at;
+        }
+
+        private void Reserve(int needed)
+        {
+            if (needed <= Child.Length) return;
+            int size = Math.Max(needed, 2 * Child.Length);
+            Child = Grow(Child, size, Count);
+            for (int k = 0; k < Values.Length; k++) Values[k] = Grow(Values[k], size, Count);
+        }
+
+        private static T[] Grow<T>(T[] old, int size, int keep)
+        {
+            var bigger = ArrayPool<T>.Shared.Rent(size);
+            old.AsSpan(0, keep).CopyTo(bigger);
+            ArrayPool<T>.Shared.Return(old);
+            return bigger;
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<int>.Shared.Return(Child);
+            foreach (var v in Values) ArrayPool<double>.Shared.Return(v);
         }
     }
 
