@@ -64,7 +64,7 @@ public sealed class ZarrArray
     {
         CheckChunk(chunk);
         if (data.Length != ChunkBytes) throw new ArgumentException($"{Path}: a chunk holds {ChunkBytes} bytes, {data.Length} given");
-        await Store.SetAsync(ChunkKey(chunk), _codecs.Encode(data.Span), ct).ConfigureAwait(false);
+        await Store.SetAsync(ChunkKey(chunk), _codecs.Encode(data), ct).ConfigureAwait(false);
     }
 
     /// <summary>One chunk's element bytes; the fill value where the chunk was never written.</summary>

@@ -199,3 +199,19 @@ public class DggsStoreTests
         Assert.Contains("not a Zagg DGGS store", (await Assert.ThrowsAsync<ZarrException>(() => DggsStore.OpenAsync(new LocalStore(Path.Combine(tmp.Dir, "nothing"))))).Message);
     }
 }
+
+public class LocalStoreTests
+{
+    [Fact]
+    public async Task A_folder_removed_under_the_store_is_made_again_on_the_next_write()
+    {
+        using var tmp = new TempStore();
+        var store = tmp.Store;
+        await store.SetAsync("12/count/c/0", new byte[] { 1, 2, 3 });
+        Directory.Delete(Path.Combine(tmp.Dir, "12"), recursive: true); // the store remembers having made 12/count/c
+        await store.SetAsync("12/count/c/1", new byte[] { 4, 5 });
+        Assert.Equal(new byte[] { 4, 5 }, await store.GetAsync("12/count/c/1"));
+        Assert.Null(await store.GetAsync("12/count/c/0"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(tmp.Dir, "12", "count", "c"), "*.zagg-tmp"));
+    }
+}

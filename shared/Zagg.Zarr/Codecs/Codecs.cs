@@ -90,6 +90,10 @@ internal sealed class CodecPipeline
 
     public bool IsSharded => _arrayToBytes is ShardingCodec;
 
+    /// <summary>A chunk's stored bytes: the chunk itself when the codecs leave it as it is (little-endian bytes, nothing after).</summary>
+    public ReadOnlyMemory<byte> Encode(ReadOnlyMemory<byte> chunk)
+        => _bytesToBytes.Length == 0 && _arrayToBytes is BytesCodec { IsIdentity: true } ? chunk : Encode(chunk.Span);
+
     public byte[] Encode(ReadOnlySpan<byte> chunk)
     {
         byte[] data = _arrayToBytes.Encode(chunk);
@@ -119,6 +123,9 @@ internal interface IBytesToBytes
 
 internal sealed class BytesCodec(bool bigEndian, int elementSize) : IArrayToBytes
 {
+    /// <summary>Whether stored bytes are the chunk's own (little-endian, or one-byte elements).</summary>
+    public bool IsIdentity => !bigEndian || elementSize == 1;
+
     public byte[] Encode(ReadOnlySpan<byte> chunk)
     {
         var result = chunk.ToArray();

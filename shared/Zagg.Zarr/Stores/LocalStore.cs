@@ -8,6 +8,9 @@ public sealed class LocalStore : IZarrStore
     private const string TempSuffix = ".zagg-tmp";
     private readonly string _root;
 
+    // Folders this store has made or found, so a chunk write does not ask again for each file.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _folders = new(StringComparer.Ordinal);
+
     public LocalStore(string root)
     {
         _root = Path.GetFullPath(root);
@@ -43,9 +46,21 @@ public sealed class LocalStore : IZarrStore
         string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}";
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using (var f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
-                f.Write(value.Span);
+            string folder = Path.GetDirectoryName(path)!;
+            if (!_folders.ContainsKey(folder))
+            {
+                Directory.CreateDirectory(folder);
+                _folders.TryAdd(folder, 0);
+            }
+            FileStream f;
+            try { f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1); }
+            catch (DirectoryNotFoundException)
+            {
+                // Removed since it was made (the store deleted under a long run): make it again.
+                Directory.CreateDirectory(folder);
+                f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+            }
+            using (f) f.Write(value.Span);
             File.Move(temp, path, overwrite: true);
             return Task.CompletedTask;
         }
