@@ -339,19 +339,23 @@ public sealed class Hdf5Dataset : Hdf5Object
                 {
                     var c = wanted[k];
                     var stored = buffer.AsSpan((int)(c.Address - range.Start), (int)c.Size);
+                    bool keep = cache is not null && Partial(c);
                     ReadOnlySpan<byte> chunk;
                     if (_filters.Length == 0)
                     {
                         if (stored.Length != chunkBytes) throw new Hdf5Exception($"{Where}: chunk at ({string.Join(",", c.Offset)}): {stored.Length} bytes stored, {chunkBytes} expected");
                         chunk = stored;
+                        if (keep) cache!.Add(File, c.Address, stored.ToArray());
                     }
                     else
                     {
-                        FilterPipeline.Decode(_filters, c.Mask, stored, decoded.AsSpan(0, chunkBytes), Datatype.Size, $"{Where}: chunk at ({string.Join(",", c.Offset)})");
-                        chunk = decoded.AsSpan(0, chunkBytes);
+                        // A chunk to keep is decoded into its own array, which the cache then holds.
+                        byte[] target = keep ? new byte[chunkBytes] : decoded;
+                        FilterPipeline.Decode(_filters, c.Mask, stored, target.AsSpan(0, chunkBytes), Datatype.Size, $"{Where}: chunk at ({string.Join(",", c.Offset)})");
+                        chunk = target.AsSpan(0, chunkBytes);
+                        if (keep) cache!.Add(File, c.Address, target);
                     }
                     CopyChunk(chunk, c.Offset, output.Span, start, stop);
-                    if (cache is not null && Partial(c)) cache.Add(File, c.Address, chunk.ToArray());
                 }
             }
             finally
