@@ -5,7 +5,8 @@ using Zagg.ServiceDefaults.Messaging;
 namespace Zagg.AppHost.Orchestration;
 
 /// <summary>
-/// The worker processes of a RabbitMQ run: <c>dotnet Zagg.Worker.dll --rabbitmq … --max-workers M</c>,
+/// The worker processes of a RabbitMQ run: <c>dotnet Zagg.Worker.dll --max-workers M</c> (in a self-contained zagg,
+/// <c>Zagg.Worker --max-workers M</c>), the broker given by environment,
 /// started beside the AppHost's own files (so "Worker" is in their command line), their output
 /// forwarded with a prefix, stopped at the end.
 /// </summary>
@@ -31,16 +32,17 @@ public sealed class WorkerProcesses : IAsyncDisposable
     {
         if (!File.Exists(WorkerAssembly)) throw new OrchestrationException($"the worker is not beside zagg: {WorkerAssembly} is missing (rebuild Zagg.AppHost)");
         var set = new WorkerProcesses();
-        string dotnet = DotnetHost();
+        var (program, prefix) = WorkerCommand();
         for (int i = 1; i <= count; i++)
         {
-            var psi = new ProcessStartInfo(dotnet)
+            var psi = new ProcessStartInfo(program)
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (string a in new[] { WorkerAssembly, "--max-workers", messaging.WorkerConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning" })
+            foreach (string a in prefix) psi.ArgumentList.Add(a);
+            foreach (string a in new[] { "--max-workers", messaging.WorkerConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Logging:LogLevel:Default", "Warning" })
                 psi.ArgumentList.Add(a);
             // The broker's URL may hold a password: the environment, unlike a command line, is not for everyone to read.
             psi.Environment["ZAGG_RABBITMQ"] = messaging.RabbitMq.ToString();
@@ -54,7 +56,7 @@ public sealed class WorkerProcesses : IAsyncDisposable
             process.OutputDataReceived += (_, e) => Forward(e.Data);
             process.ErrorDataReceived += (_, e) => Forward(e.Data);
             try { process.Start(); }
-            catch (System.ComponentModel.Win32Exception e) { throw new OrchestrationException($"cannot start a worker process with {dotnet}: {e.Message}"); }
+            catch (System.ComponentModel.Win32Exception e) { throw new OrchestrationException($"cannot start a worker process with {program}: {e.Message}"); }
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             var info = new Info(number, process.Id, DateTime.UtcNow);
@@ -68,6 +70,20 @@ public sealed class WorkerProcesses : IAsyncDisposable
             set._processes.Add(process);
         }
         return set;
+    }
+
+    /// <summary>
+    /// How a worker starts: a self-contained zagg (its runtime beside it) runs the worker's own
+    /// executable on that runtime; otherwise the dotnet host runs Zagg.Worker.dll.
+    /// </summary>
+    private static (string Program, string[] Prefix) WorkerCommand()
+    {
+        string here = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
+        string? runtime = Path.GetDirectoryName(typeof(object).Assembly.Location);
+        string executable = Path.Combine(here, OperatingSystem.IsWindows() ? "Zagg.Worker.exe" : "Zagg.Worker");
+        if (runtime is not null && string.Equals(Path.TrimEndingDirectorySeparator(runtime), here, StringComparison.Ordinal) && File.Exists(executable))
+            return (executable, []);
+        return (DotnetHost(), [WorkerAssembly]);
     }
 
     /// <summary>
