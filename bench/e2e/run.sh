@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: a whole `zagg run` (process start included) over synthetic granules.
 #   bench/e2e/run.sh [WORK_DIR=/tmp/zagg-e2e] [GRANULES=60] [POINTS_PER_BEAM=14000]
+# zagg is published as released: self-contained, compiled ahead of time with its runtime (composite
+# ReadyToRun; the first publish takes about two minutes). BUILD=framework measures the framework-dependent
+# ReadyToRun build instead. STORE_DIR=/dev/shm puts the store on tmpfs.
 # Needs Debian's python3-h5py for the granules (made once) and GNU time for peak RSS.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,14 +17,24 @@ if [ ! -f "$work/.made-$granules-$points" ]; then
   /usr/bin/python3 "$here/make_granules.py" "$work/granules" "$granules" "$points"
   touch "$work/.made-$granules-$points"
 fi
-dotnet publish "$root/Zagg.AppHost" -c Release -r linux-x64 --self-contained false -o "$work/zagg" --nologo -v:quiet >/dev/null
-"$work/zagg/zagg" catalog --files "$work/granules" --parent-order 6 --output "$work/catalog.json"
-# STORE_DIR=/dev/shm puts the store on tmpfs, to measure without the disk's file-creation costs.
-out="${STORE_DIR:-$work}/out.zarr"
-rm -rf "$out" "$out.report.json"
-/usr/bin/time -v "$work/zagg/zagg" run --catalog "$work/catalog.json" --store "$out" 2> "$work/time.txt" | tail -2
+if [ "${BUILD:-release}" = framework ]; then
+  app="$work/zagg-framework"
+  dotnet publish "$root/Zagg.AppHost" -c Release -r linux-x64 --self-contained false -o "$app" --nologo -v:quiet >/dev/null
+else
+  app="$work/zagg"
+  dotnet publish "$root/Zagg.AppHost" -c Release -r linux-x64 --self-contained -p:PublishReadyToRunComposite=true -o "$app" --nologo -v:quiet >/dev/null
+fi
+"$app/zagg" catalog --files "$work/granules" --parent-order 6 --output "$work/catalog.json"
+# Each measurement writes a new store; stores over ten minutes old are deleted after it. (ext4 allocates inodes
+# slowly for a few minutes where thousands of files were just deleted: deleting the last store right before the
+# run would measure that, not zagg.)
+stores="${STORE_DIR:-$work}/zagg-e2e-stores"
+mkdir -p "$stores"
+out="$stores/out-$(date +%s%N).zarr"
+/usr/bin/time -v "$app/zagg" run --catalog "$work/catalog.json" --store "$out" 2> "$work/time.txt" | tail -2
 wall=$(grep -E "Elapsed \(wall clock\)" "$work/time.txt" | awk '{print $NF}')
 rss=$(grep -E "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')
 obs=$(python3 -c "import json;print(json.load(open('$out.report.json'))['total_obs'])")
 secs=$(python3 -c "p='$wall'.split(':');print(sum(float(x)*60**i for i,x in enumerate(reversed(p))))")
 echo "observations: $obs; wall (process start included): ${secs} s; $(python3 -c "print(f'{$obs/$secs/1e6:.2f}')") M obs/s; peak RSS $((rss / 1024)) MB"
+find "$stores" -mindepth 1 -maxdepth 1 -mmin +10 -exec rm -rf {} +
