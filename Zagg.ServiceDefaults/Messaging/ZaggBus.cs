@@ -43,16 +43,29 @@ public static class ZaggBus
                         h.Username(user.Length > 0 ? user : "guest");
                         h.Password(user.Length > 0 ? password : "guest");
                     });
+                    UseContractMetadata(cfg);
                     cfg.ConfigureEndpoints(context);
                 });
             }
             else
             {
-                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+                x.UsingInMemory((context, cfg) =>
+                {
+                    UseContractMetadata(cfg);
+                    cfg.ConfigureEndpoints(context);
+                });
             }
         });
         return services;
     }
+
+    /// <summary>The contracts are (de)serialized with their compile-time metadata; everything else as MassTransit does.</summary>
+    private static void UseContractMetadata(IBusFactoryConfigurator cfg) =>
+        cfg.ConfigureJsonSerializerOptions(options =>
+        {
+            options.TypeInfoResolverChain.Insert(0, Zagg.Contracts.ContractJson.Metadata);
+            return options;
+        });
 
     /// <summary>The retry policy every Zagg endpoint uses: exponential backoff, nothing retried that cannot get better.</summary>
     public static void UseZaggRetry(this IReceiveEndpointConfigurator endpoint, MessagingOptions options, params Type[] permanent)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Zagg.Contracts;
 
@@ -12,7 +13,14 @@ public static class ContractJson
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ContractJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
+
+    /// <summary>
+    /// The contracts' serialization metadata, generated at compile time (no reflection or code generation at run
+    /// time); a serializer's options put it first in their resolver chain, as the bus does.
+    /// </summary>
+    public static IJsonTypeInfoResolver Metadata => ContractJsonContext.Default;
 
     public static string Serialize<T>(T message) => JsonSerializer.Serialize(message, Options);
 
@@ -36,3 +44,14 @@ public static class ContractJson
         return message;
     }
 }
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(RunRequested))]
+[JsonSerializable(typeof(CatalogReady))]
+[JsonSerializable(typeof(TemplateReady))]
+[JsonSerializable(typeof(CellsDispatched))]
+[JsonSerializable(typeof(AggregateCell))]
+[JsonSerializable(typeof(CellAggregated))]
+[JsonSerializable(typeof(CellFailed))]
+[JsonSerializable(typeof(RunCompleted))]
+internal sealed partial class ContractJsonContext : JsonSerializerContext;

@@ -49,6 +49,22 @@ public class ContractTests
     }
 
     [Fact]
+    public void Every_contract_has_compile_time_metadata_and_writes_the_same_json_as_reflection()
+    {
+        var contracts = typeof(ContractJson).Assembly.GetExportedTypes()
+            .Where(t => t.GetProperty("Version") is not null && t.GetProperty("RunId") is not null).ToList();
+        Assert.Equal(8, contracts.Count);
+        var reflection = new JsonSerializerOptions(ContractJson.Options) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+        foreach (var type in contracts)
+            Assert.True(ContractJson.Metadata.GetTypeInfo(type, ContractJson.Options) is not null, $"{type.Name} has no [JsonSerializable] entry in ContractJsonContext");
+        foreach (var message in Messages())
+        {
+            object m = message is object[] row ? row[0] : message;
+            Assert.Equal(JsonSerializer.Serialize(m, m.GetType(), reflection), JsonSerializer.Serialize(m, m.GetType(), ContractJson.Options));
+        }
+    }
+
+    [Fact]
     public void A_message_from_a_newer_contract_is_refused_by_name()
     {
         string json = ContractJson.Serialize(new CellsDispatched { RunId = Guid.NewGuid(), Store = "s", Cells = 1, RequestedAt = DateTimeOffset.UtcNow }).Replace("\"version\":1", "\"version\":2");
