@@ -17,7 +17,11 @@ if [ ! -f "$work/.made-$granules-$points" ]; then
   /usr/bin/python3 "$here/make_granules.py" "$work/granules" "$granules" "$points"
   touch "$work/.made-$granules-$points"
 fi
-if [ "${BUILD:-release}" = framework ]; then
+# The two builds share the ReadyToRun intermediates, which do not notice a switch between them: start those afresh.
+flavour=${BUILD:-release}
+r2r="$root/Zagg.AppHost/obj/Release/net10.0/linux-x64/R2R"
+if [ "$(cat "$work/.flavour" 2>/dev/null)" != "$flavour" ]; then rm -rf "$r2r"; echo "$flavour" > "$work/.flavour"; fi
+if [ "$flavour" = framework ]; then
   app="$work/zagg-framework"
   dotnet publish "$root/Zagg.AppHost" -c Release -r linux-x64 --self-contained false -o "$app" --nologo -v:quiet >/dev/null
 else
