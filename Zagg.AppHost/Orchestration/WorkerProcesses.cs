@@ -79,12 +79,15 @@ public sealed class WorkerProcesses : IAsyncDisposable
     private static (string Program, string[] Prefix) WorkerCommand()
     {
         string here = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
-        string? runtime = Path.GetDirectoryName(typeof(object).Assembly.Location);
+        string? runtime = RuntimeDirectory;
         string executable = Path.Combine(here, OperatingSystem.IsWindows() ? "Zagg.Worker.exe" : "Zagg.Worker");
         if (runtime is not null && string.Equals(Path.TrimEndingDirectorySeparator(runtime), here, StringComparison.Ordinal) && File.Exists(executable))
             return (executable, []);
         return (DotnetHost(), [WorkerAssembly]);
     }
+
+    /// <summary>Where this process's runtime (System.Private.CoreLib) lives.</summary>
+    private static string? RuntimeDirectory => Path.GetDirectoryName(typeof(object).Assembly.Location);
 
     /// <summary>
     /// The dotnet host that runs this process: itself under `dotnet zagg.dll`, else the one of this
@@ -93,7 +96,7 @@ public sealed class WorkerProcesses : IAsyncDisposable
     private static string DotnetHost()
     {
         if (Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet") return p;
-        string? runtime = Path.GetDirectoryName(typeof(object).Assembly.Location);
+        string? runtime = RuntimeDirectory;
         string? root = runtime is null ? null : Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(runtime)));
         string candidate = root is null ? "" : Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
         return File.Exists(candidate) ? candidate : "dotnet";

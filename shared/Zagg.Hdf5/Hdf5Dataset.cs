@@ -194,8 +194,9 @@ public sealed class Hdf5Dataset : Hdf5Object
     {
         CheckNumbers();
         (start, stop) = CheckRows(start, stop);
-        var result = new T[ByteCount(start, stop) / Math.Max(1, Datatype.Size)];
-        await ReadAsync<T>(result, start, stop, ct).ConfigureAwait(false);
+        int size = ByteCount(start, stop);
+        var result = new T[size / Datatype.Size];
+        await ReadNumbersAsync<T>(result, start, stop, size, ct).ConfigureAwait(false);
         return result;
     }
 
@@ -207,6 +208,12 @@ public sealed class Hdf5Dataset : Hdf5Object
         int size = ByteCount(start, stop);
         if (output.Length != size / Datatype.Size)
             throw new ArgumentException($"output has room for {output.Length} values; rows {start}–{stop} of {Path} hold {size / Datatype.Size}");
+        await ReadNumbersAsync(output, start, stop, size, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Checked rows [start, stop), <paramref name="size"/> bytes in the file, as numbers into <paramref name="output"/>.</summary>
+    private async Task ReadNumbersAsync<T>(Memory<T> output, long start, long stop, int size, CancellationToken ct) where T : unmanaged, INumberBase<T>
+    {
         // The file's bytes pass through a pooled buffer on their way to numbers.
         byte[] raw = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
         try

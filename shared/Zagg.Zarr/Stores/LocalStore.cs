@@ -52,13 +52,14 @@ public sealed class LocalStore : IZarrStore
                 Directory.CreateDirectory(folder);
                 _folders.TryAdd(folder, 0);
             }
+            FileStream Create() => new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
             FileStream f;
-            try { f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1); }
+            try { f = Create(); }
             catch (DirectoryNotFoundException)
             {
                 // Removed since it was made (the store deleted under a long run): make it again.
                 Directory.CreateDirectory(folder);
-                f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+                f = Create();
             }
             using (f) f.Write(value.Span);
             File.Move(temp, path, overwrite: true);
