@@ -3,7 +3,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Zagg.Core;
+using Zagg.Pipeline;
 
 namespace Zagg.ServiceDefaults.Telemetry;
 
@@ -17,9 +17,9 @@ namespace Zagg.ServiceDefaults.Telemetry;
 public sealed class ZaggTelemetry : IDisposable
 {
     /// <summary>The AppHost's own spans ("zagg run", the root of a run's trace).</summary>
-    public static readonly ActivitySource AppHostSource = new("Zagg.AppHost");
+    public static readonly ActivitySource RunSource = new("Zagg.Cli");
 
-    public static readonly string[] Sources = [PipelineTelemetry.Name, AppHostSource.Name, "MassTransit", "System.Net.Http"];
+    public static readonly string[] Sources = [PipelineTelemetry.Name, RunSource.Name, "MassTransit", "System.Net.Http"];
     public static readonly string[] Meters = [PipelineTelemetry.Name, "MassTransit", "System.Net.Http"];
 
     public TracerProvider? Tracing { get; }

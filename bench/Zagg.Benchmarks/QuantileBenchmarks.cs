@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Zagg.Core.Aggregation;
+using Zagg.Pipeline.Aggregation;
 
 namespace Zagg.Benchmarks;
 

@@ -19,7 +19,7 @@ if [ ! -f "$work/.made-$granules-$points" ]; then
 fi
 # The two builds share the ReadyToRun intermediates, which do not notice a switch between them: start those afresh.
 flavour=${BUILD:-release}
-r2r="$root/Zagg.AppHost/obj/Release/net10.0/linux-x64/R2R"
+r2r="$root/Zagg.Cli/obj/Release/net10.0/linux-x64/R2R"
 if [ "$(cat "$work/.flavour" 2>/dev/null)" != "$flavour" ]; then rm -rf "$r2r"; echo "$flavour" > "$work/.flavour"; fi
 if [ "$flavour" = framework ]; then
   app="$work/zagg-framework"

@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Zagg.Contracts;
-using Zagg.Orchestration;
+using Zagg.Runs;
 using Zagg.ServiceDefaults.Messaging;
 using Zagg.Zarr;
 using Zagg.Zarr.Dggs;

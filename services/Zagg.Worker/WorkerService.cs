@@ -2,8 +2,8 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Zagg.Contracts;
-using Zagg.Core;
-using Zagg.Orchestration;
+using Zagg.Pipeline;
+using Zagg.Runs;
 using Zagg.ServiceDefaults.Messaging;
 
 namespace Zagg.Worker;
@@ -15,7 +15,7 @@ namespace Zagg.Worker;
 /// </summary>
 public sealed class AggregateCellConsumer(CellWorker worker, MessagingOptions options, ILogger<AggregateCellConsumer> log) : IConsumer<AggregateCell>
 {
-    public static readonly Type[] Permanent = [typeof(Zagg.Core.Config.ConfigException), typeof(ContractVersionException)];
+    public static readonly Type[] Permanent = [typeof(Zagg.Pipeline.Config.ConfigException), typeof(ContractVersionException)];
 
     public async Task Consume(ConsumeContext<AggregateCell> context)
     {

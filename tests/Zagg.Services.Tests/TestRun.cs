@@ -1,6 +1,6 @@
 using Zagg.Contracts;
-using Zagg.Core.Config;
-using Zagg.Core.Pipeline;
+using Zagg.Pipeline.Config;
+using Zagg.Pipeline.Catalogs;
 
 namespace Zagg.Services.Tests;
 
@@ -12,7 +12,7 @@ internal sealed class TestRun : IDisposable
     public string Dir { get; } = Directory.CreateTempSubdirectory("zagg-services").FullName;
     public string CatalogPath => Path.Combine(Dir, "catalog.json");
     public string Store => Path.Combine(Dir, "out.zarr");
-    public Zagg.Core.Pipeline.Catalog Catalog { get; private set; } = null!;
+    public GranuleCatalog Catalog { get; private set; } = null!;
     public Guid RunId { get; } = Guid.NewGuid();
 
     public static async Task<TestRun> CreateAsync(Action<string>? spoil = null)
@@ -20,7 +20,7 @@ internal sealed class TestRun : IDisposable
         var run = new TestRun();
         foreach (string f in Directory.GetFiles(TestSet, "*.h5")) File.Copy(f, Path.Combine(run.Dir, Path.GetFileName(f)));
         var files = Directory.GetFiles(run.Dir, "*.h5").Order().ToList();
-        run.Catalog = await Zagg.Core.Pipeline.Catalog.FromFilesAsync(files, 6, ConfigLoader.Load("atl06"));
+        run.Catalog = await GranuleCatalog.FromFilesAsync(files, 6, ConfigLoader.Load("atl06"));
         run.Catalog.Save(run.CatalogPath);
         spoil?.Invoke(files[0]);
         return run;

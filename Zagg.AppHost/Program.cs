@@ -1,3 +1,0 @@
-using Zagg.AppHost.Cli;
-
-return ZaggCli.Run(args, Console.In, Console.Out, Console.Error);

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Zagg.Zarr;
+using Zagg.Zarr.Dggs;
+using Zagg.Zarr.Stores;
+
+namespace Zagg.Cli.Commands;
+
+/// <summary><c>zagg inspect STORE</c>: what a DGGS store holds and how much of it is written.</summary>
+internal static class InspectCommand
+{
+    public static Command Build(CliConsole console)
+    {
+        var store = new Argument<string>("STORE") { Description = "A store: a path, file://… or s3://bucket/prefix." };
+        var cmd = new Command("inspect", "Groups, arrays, shapes, codecs, DGGS attributes, chunks written/expected, and per-variable min/max/mean over written cells.") { store };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            string location = parse.GetValue(store)!;
+            DggsStore dggs;
+            try { dggs = await DggsStore.OpenAsync(ZarrStores.Open(location), ct); }
+            catch (ZarrException e) { throw new CliException(e.Message); }
+            var o = console.Out;
+            var t = dggs.Template;
+            bool consolidated = (await ZarrHierarchy.ReadNodeAsync(dggs.Store, "", ct))?["consolidated_metadata"] is not null;
+            o.WriteLine($"store       {dggs.Store.Name}{(consolidated ? " (consolidated)" : " (not consolidated)")}");
+            o.WriteLine($"group       {t.GroupPath}/  HEALPix nested, parent order {t.ParentOrder}, child order {t.ChildOrder}, {t.Layout.ToString().ToLowerInvariant()} layout, {Zagg.Grid.LatitudeConventionNames.ToName(t.Latitude)} latitude");
+            if (t.Layout == DggsLayout.Compact) o.WriteLine($"cells       {t.ParentCellCount} parent cells × {t.ChunkLength} children");
+            var attrs = await DggsInspection.DggsAttributesAsync(dggs, ct);
+            o.WriteLine($"dggs        {attrs?.ToJsonString(new JsonSerializerOptions { WriteIndented = false })}");
+            o.WriteLine();
+            o.WriteLine($"{"array",-14} {"dtype",-8} {"shape",-12} {"chunk",-7} {"codecs",-26} {"fill",-6} {"chunks written",-15} {"min",12} {"max",12} {"mean",12}");
+            foreach (var s in await DggsInspection.SummarizeAsync(dggs, ct))
+            {
+                string N(double? v) => v is null ? "-" : v.Value.ToString("G7", CultureInfo.InvariantCulture);
+                string name = s.Path[(t.GroupPath.Length + 1)..];
+                o.WriteLine($"{name,-14} {s.DataType.Name(),-8} {string.Join("×", s.Shape),-12} {string.Join("×", s.ChunkShape),-7} {s.Codecs,-26} {s.FillValue,-6} {$"{s.ChunksWritten}/{s.ChunksExpected}",-15} {N(s.Min),12} {N(s.Max),12} {N(s.Mean),12}");
+            }
+            return 0;
+        });
+        return cmd;
+    }
+}

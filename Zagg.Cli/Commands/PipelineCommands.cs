@@ -1,0 +1,255 @@
+using System.CommandLine;
+using System.Globalization;
+using Zagg.Cli.Running;
+using Zagg.Contracts;
+using Zagg.Pipeline.Config;
+using Zagg.Pipeline.Catalogs;
+using Zagg.Runs;
+using Zagg.ServiceDefaults.Messaging;
+using Zagg.Grid;
+using Zagg.Zarr;
+
+namespace Zagg.Cli.Commands;
+
+/// <summary><c>zagg run</c>, <c>zagg catalog</c> and <c>zagg demo</c>: the main job.</summary>
+internal static class PipelineCommands
+{
+    private static Option<string> ConfigOption() => new("--config", "-c")
+    {
+        Description = $"A built-in configuration ({string.Join(", ", ConfigLoader.BuiltIns)}) or a YAML file.",
+        DefaultValueFactory = _ => "atl06",
+        HelpName = "NAME|FILE",
+    };
+
+    public static Command Run(CliConsole console)
+    {
+        var config = ConfigOption();
+        var catalog = new Option<string?>("--catalog") { Description = "The catalog JSON (default: the config's catalog).", HelpName = "FILE" };
+        var store = new Option<string?>("--store") { Description = "Output store: a path, file://… or s3://bucket/prefix (default: the config's output.store).", HelpName = "STORE" };
+        var maxCells = new Option<int?>("--max-cells") { Description = "Process only the first N cells of the catalog.", HelpName = "N" };
+        var mortonCell = new Option<string?>("--morton-cell") { Description = "Process only this parent cell (a morton word of the catalog's parent order).", HelpName = "WORD" };
+        var maxWorkers = new Option<int>("--max-workers") { Description = "Cells processed at once (default: the core count).", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "N" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing store." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show the cells, granules per cell and the store; write nothing." };
+        var driver = new Option<string?>("--driver") { Description = "How NASA granules are reached: s3 or https (default: the config's data_source.driver).", HelpName = "s3|https" };
+        var transport = new Option<string>("--transport") { Description = "memory: every service in this process, no broker; rabbitmq: the services here and worker processes, through a broker.", DefaultValueFactory = _ => "memory", HelpName = "memory|rabbitmq" };
+        var rabbitmq = new Option<string?>("--rabbitmq") { Description = $"The broker for --transport rabbitmq (default {MessagingOptions.DefaultRabbitMq}, user guest).", HelpName = "URL" };
+        var workers = new Option<int>("--workers") { Description = "Worker processes to start with --transport rabbitmq; each aggregates --max-workers cells at once.", DefaultValueFactory = _ => 2, HelpName = "N" };
+        var startBroker = new Option<bool>("--start-broker") { Description = "With --transport rabbitmq: start Debian's rabbitmq-server on loopback when no broker answers, and stop it at the end." };
+        var cmd = new Command("run", "Aggregate the catalog's cells into the output store through the message-driven services, write the run report next to it, and consolidate.")
+        {
+            config, catalog, store, maxCells, mortonCell, maxWorkers, overwrite, dryRun, driver, transport, rabbitmq, workers, startBroker,
+        };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var cfg = LoadConfig(parse.GetValue(config)!);
+            string catalogPath = parse.GetValue(catalog) ?? cfg.Catalog ?? throw new CliException("no catalog: give --catalog or set catalog: in the config");
+            string storeUrl = parse.GetValue(store) ?? cfg.Store ?? throw new CliException("no store: give --store or set output.store in the config");
+            string? d = parse.GetValue(driver);
+            if (d is not (null or "s3" or "https")) throw new CliException($"--driver must be s3 or https, not '{d}'");
+            long? morton = null;
+            if (parse.GetValue(mortonCell) is { } m)
+            {
+                try { morton = Morton.Parse(m); }
+                catch (FormatException e) { throw new CliException($"--morton-cell: {e.Message}"); }
+            }
+            if (parse.GetValue(maxWorkers) < 1) throw new CliException("--max-workers must be at least 1");
+            if (parse.GetValue(workers) < 1) throw new CliException("--workers must be at least 1");
+            MessagingOptions messaging;
+            try { messaging = MessagingOptions.Parse(parse.GetValue(transport)!, parse.GetValue(rabbitmq)); }
+            catch (ArgumentException e) { throw new CliException(e.Message); }
+            var run = new UserRun
+            {
+                ConfigName = parse.GetValue(config)!,
+                Config = cfg,
+                CatalogPath = catalogPath,
+                Catalog = LoadCatalog(catalogPath),
+                Store = storeUrl,
+                Selection = new RunSelection { MaxCells = parse.GetValue(maxCells), MortonCell = morton, Overwrite = parse.GetValue(overwrite), Driver = d },
+                Orchestration = new OrchestrationOptions
+                {
+                    Messaging = messaging with { WorkerConcurrency = parse.GetValue(maxWorkers) },
+                    WorkerProcesses = parse.GetValue(workers),
+                    StartBroker = parse.GetValue(startBroker),
+                },
+            };
+            return await RunAsync(console, run, parse.GetValue(dryRun), ct);
+        });
+        return cmd;
+    }
+
+    public static Command Catalog(CliConsole console)
+    {
+        var files = new Option<string>("--files") { Description = "Local granules: a file, a folder, or a glob such as 'granules/ATL06_*.h5'.", Required = true, HelpName = "GLOB" };
+        var parentOrder = new Option<int>("--parent-order") { Description = "Order of the parent cells (the shards).", DefaultValueFactory = _ => 6, HelpName = "K" };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the catalog JSON.", DefaultValueFactory = _ => "catalog.json", HelpName = "FILE" };
+        var config = ConfigOption();
+        var cmd = new Command("catalog", "Build a catalog from local granules by reading their coordinates: every parent cell a point falls in, with its granules.")
+        {
+            files, parentOrder, output, config,
+        };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var cfg = LoadConfig(parse.GetValue(config)!);
+            int order = parse.GetValue(parentOrder);
+            if (order < Morton.MinOrder || order > Math.Min(Morton.MaxOrder, cfg.Grid.ChildOrder))
+                throw new CliException($"--parent-order must be in {Morton.MinOrder}–{Math.Min(Morton.MaxOrder, cfg.Grid.ChildOrder)} (not finer than the config's child order)");
+            var list = ExpandFiles(parse.GetValue(files)!);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            GranuleCatalog cat;
+            try { cat = await GranuleCatalog.FromFilesAsync(list, order, cfg, ct); }
+            catch (Exception e) when (e is Zagg.Hdf5.Hdf5Exception or InvalidDataException) { throw new CliException(e.Message); }
+            string path = parse.GetValue(output)!;
+            cat.Save(path);
+            var per = cat.Cells.Select(c => c.Granules.Count).DefaultIfEmpty(0).ToList();
+            console.Out.WriteLine($"{list.Count} granules, {cat.Cells.Count} cells of order {order} in {watch.Elapsed.TotalSeconds:F2} s; granules per cell min {per.Min()}, max {per.Max()}, mean {per.Average():F1}");
+            console.Out.WriteLine($"catalog written to {path}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    public static Command Demo(CliConsole console)
+    {
+        var outDir = new Option<string>("--out", "-o") { Description = "Folder for the demo's granules, catalog, store and report.", DefaultValueFactory = _ => "zagg-demo", HelpName = "DIR" };
+        var cmd = new Command("demo", "The whole job on built-in ATL06-format granules (tracks near the South Pole): catalog, aggregate, report. No account, network or broker.") { outDir };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            string dir = Path.GetFullPath(parse.GetValue(outDir)!);
+            string granules = Path.Combine(dir, "granules");
+            try { Directory.CreateDirectory(granules); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliException($"cannot create {dir}: {e.Message}"); }
+            var assembly = typeof(PipelineCommands).Assembly;
+            foreach (string name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Zagg.Demo.", StringComparison.Ordinal)))
+            {
+                await using var src = assembly.GetManifestResourceStream(name)!;
+                await using var dst = File.Create(Path.Combine(granules, name["Zagg.Demo.".Length..]));
+                await src.CopyToAsync(dst, ct);
+            }
+            var cfg = ConfigLoader.Load("atl06");
+            var files = Directory.GetFiles(granules, "*.h5").Order().ToList();
+            console.Out.WriteLine($"zagg demo: {files.Count} ATL06-format granules in {granules}");
+            var cat = await GranuleCatalog.FromFilesAsync(files, 6, cfg, ct);
+            string catalogPath = Path.Combine(dir, "catalog.json");
+            cat.Save(catalogPath);
+            console.Out.WriteLine($"catalog: {cat.Cells.Count} parent cells of order 6 -> {catalogPath}");
+            var run = new UserRun
+            {
+                ConfigName = "atl06", Config = cfg, CatalogPath = catalogPath, Catalog = cat, Store = Path.Combine(dir, "atl06.zarr"),
+                Selection = new RunSelection { Overwrite = true }, Orchestration = new OrchestrationOptions(),
+            };
+            int code = await RunAsync(console, run, dryRun: false, ct);
+            console.Out.WriteLine($"look at it: zagg inspect {run.Store}");
+            return code;
+        });
+        return cmd;
+    }
+
+    /// <summary>A run as the user asked for it, checked.</summary>
+    internal sealed record UserRun
+    {
+        public required string ConfigName { get; init; }
+        public required PipelineConfig Config { get; init; }
+        public required string CatalogPath { get; init; }
+        public required GranuleCatalog Catalog { get; init; }
+        public required string Store { get; init; }
+        public required RunSelection Selection { get; init; }
+        public required OrchestrationOptions Orchestration { get; init; }
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, UserRun run, bool dryRun, CancellationToken ct)
+    {
+        IReadOnlyList<PlannedCell> cells;
+        try { cells = RunPlanner.Select(run.Catalog, run.Selection, run.Config); }
+        catch (CatalogException e) { throw new CliException(e.Message); }
+        var o = console.Out;
+        if (dryRun)
+        {
+            o.WriteLine($"store   {run.Store}{(run.Selection.Overwrite ? " (overwrite)" : "")}");
+            o.WriteLine($"cells   {cells.Count} of {run.Catalog.Cells.Count} (parent order {run.Catalog.ParentOrder}, child order {run.Config.Grid.ChildOrder}), largest first");
+            foreach (var cell in cells)
+                o.WriteLine($"  {cell.ParentMorton,12}  chunk {cell.ChunkIndex,5}  {cell.Granules.Count} granules");
+            return 0;
+        }
+        var request = new RunRequested
+        {
+            RunId = Guid.NewGuid(),
+            Spec = new RunSpec
+            {
+                Config = ConfigReferences.FromUser(run.ConfigName),
+                Catalog = Path.GetFullPath(run.CatalogPath),
+                Store = run.Store.Contains("://", StringComparison.Ordinal) ? run.Store : Path.GetFullPath(run.Store),
+                Selection = run.Selection,
+                Credentials = "env",
+                RequestedAt = DateTimeOffset.UtcNow,
+            },
+        };
+        var monitor = new RunMonitor(request.RunId);
+        bool terminal = ReferenceEquals(console.Out, Console.Out) && !Console.IsOutputRedirected;
+        var lastPrint = TimeSpan.Zero;
+        var gate = new object();
+        int shown = -1;
+        monitor.Changed += () =>
+        {
+            lock (gate)
+            {
+                int finished = monitor.Done + monitor.Failed, total = monitor.Planned;
+                if (!monitor.Dispatched || finished == shown) return;
+                shown = finished;
+                var elapsed = monitor.Clock.Elapsed;
+                double rate = elapsed.TotalSeconds > 0 ? monitor.Observations / elapsed.TotalSeconds : 0;
+                string text = $"{finished}/{total} cells, {monitor.Observations} obs, {rate / 1e6:F2} M obs/s, {monitor.Failed} errors";
+                bool last = finished >= total;
+                if (terminal)
+                {
+                    int width = 30, filled = total == 0 ? width : width * Math.Min(finished, total) / total;
+                    Console.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {text}   ");
+                    if (last) Console.WriteLine();
+                }
+                else if (last || elapsed - lastPrint > TimeSpan.FromSeconds(5))
+                {
+                    lastPrint = elapsed;
+                    o.WriteLine(text);
+                }
+            }
+        };
+        if (run.Orchestration.Messaging.IsRabbitMq)
+            o.WriteLine($"run {request.RunId}: {run.Orchestration.WorkerProcesses} worker process(es) through {run.Orchestration.Messaging.BrokerForDisplay}");
+        RunCompleted completed;
+        try
+        {
+            completed = await LocalOrchestrator.RunAsync(request, run.Orchestration, monitor, console.Error, ct);
+        }
+        catch (OrchestrationException e) { throw new CliException(e.Message); }
+        if (completed.Error is not null) throw new CliException(completed.Error);
+        foreach (var f in monitor.Failures.OrderBy(f => f.ChunkIndex))
+            console.Error.WriteLine($"zagg: cell {f.ParentMorton}: failed after {f.Attempts} attempt(s): {f.Error}");
+        o.WriteLine($"report: {completed.Report}");
+        o.WriteLine(completed.Summary);
+        return completed.Succeeded ? 0 : ZaggCli.Failure;
+    }
+
+    private static PipelineConfig LoadConfig(string nameOrPath)
+    {
+        try { return ConfigLoader.Load(nameOrPath); }
+        catch (ConfigException e) { throw new CliException(e.Message); }
+    }
+
+    private static GranuleCatalog LoadCatalog(string path)
+    {
+        try { return GranuleCatalog.Load(path); }
+        catch (CatalogException e) { throw new CliException(e.Message); }
+    }
+
+    internal static List<string> ExpandFiles(string pattern)
+    {
+        if (Directory.Exists(pattern)) return Directory.GetFiles(pattern, "*.h5").Order().ToList();
+        if (File.Exists(pattern)) return [pattern];
+        string dir = Path.GetDirectoryName(pattern) is { Length: > 0 } d ? d : ".";
+        string glob = Path.GetFileName(pattern);
+        if (!Directory.Exists(dir)) throw new CliException($"--files {pattern}: folder {dir} does not exist");
+        var files = Directory.GetFiles(dir, glob).Order().ToList();
+        if (files.Count == 0) throw new CliException($"--files {pattern}: no file matches");
+        return files;
+    }
+}

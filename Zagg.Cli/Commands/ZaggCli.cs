@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Zagg.ServiceDefaults;
+
+namespace Zagg.Cli.Commands;
+
+/// <summary>The <c>zagg</c> command line: verbs, parsing, and how failures reach the user.</summary>
+public static class ZaggCli
+{
+    /// <summary>Exit code for a run that failed on its input or its work.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Exit code for a command line that does not parse.</summary>
+    public const int Usage = 2;
+
+    public static RootCommand Build(CliConsole console)
+    {
+        var root = new RootCommand(
+            $"{ServiceIdentity.Product} {ServiceIdentity.Version}: aggregates satellite point observations into HEALPix grids stored as Zarr v3 (DGGS convention).");
+        root.Subcommands.Add(PipelineCommands.Demo(console));
+        root.Subcommands.Add(PipelineCommands.Run(console));
+        root.Subcommands.Add(PipelineCommands.Catalog(console));
+        root.Subcommands.Add(GridCommands.Build(console));
+        root.Subcommands.Add(H5Commands.Build(console));
+        root.Subcommands.Add(InspectCommand.Build(console));
+        foreach (var option in root.Options)
+            if (option is VersionOption version) version.Action = new PrintVersion(console);
+        return root;
+    }
+
+    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var console = new CliConsole(stdin, stdout, stderr);
+        var root = Build(console);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) stderr.WriteLine($"zagg: {e.Message}");
+            stderr.WriteLine("Try 'zagg --help' or 'zagg <verb> --help'.");
+            return Usage;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (CliException e)
+        {
+            stderr.WriteLine($"zagg: error: {e.Message}");
+            return e.ExitCode;
+        }
+    }
+}
+
+/// <summary>`zagg --version`: the product, its version and the runtime.</summary>
+internal sealed class PrintVersion(CliConsole console) : System.CommandLine.Invocation.SynchronousCommandLineAction
+{
+    public override int Invoke(ParseResult parseResult)
+    {
+        console.Out.WriteLine($"{ServiceIdentity.Product} {ServiceIdentity.Version} ({ServiceIdentity.Runtime})");
+        return 0;
+    }
+}
+
+/// <summary>A failure to report to the user as one clear message, without a stack trace.</summary>
+public sealed class CliException(string message, int exitCode = ZaggCli.Failure) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}
+
+/// <summary>The streams a command works with (the process's own, or a test's).</summary>
+public sealed record CliConsole(TextReader In, TextWriter Out, TextWriter Error);

@@ -1,0 +1,3 @@
+using Zagg.Cli.Commands;
+
+return ZaggCli.Run(args, Console.In, Console.Out, Console.Error);

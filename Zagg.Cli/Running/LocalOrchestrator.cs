@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
+using Zagg.Catalog;
+using Zagg.Consolidation;
+using Zagg.Contracts;
+using Zagg.Dispatcher;
+using Zagg.ServiceDefaults.Hosting;
+using Zagg.ServiceDefaults.Messaging;
+using Zagg.ServiceDefaults.Telemetry;
+using Zagg.Template;
+using Zagg.Worker;
+
+namespace Zagg.Cli.Running;
+
+/// <summary>How zagg run runs: the transport and the worker processes.</summary>
+public sealed record OrchestrationOptions
+{
+    public MessagingOptions Messaging { get; init; } = new();
+
+    /// <summary>Worker processes to start with the RabbitMQ transport (in-memory runs the worker in this process).</summary>
+    public int WorkerProcesses { get; init; } = 2;
+
+    public bool StartBroker { get; init; }
+
+    /// <summary>Tests add an exporter here.</summary>
+    public Action<TracerProviderBuilder>? Traces { get; init; }
+}
+
+/// <summary>
+/// The local orchestrator (what Aspire's AppHost would do): starts the services — all in this
+/// process with the in-memory transport, or the coordinating ones here and N worker processes
+/// against RabbitMQ — publishes RunRequested under one "zagg run" span, follows the run's
+/// messages, and returns the RunCompleted.
+/// </summary>
+public static class LocalOrchestrator
+{
+    public const string ServiceName = "zagg";
+
+    public static async Task<RunCompleted> RunAsync(RunRequested request, OrchestrationOptions options, RunMonitor monitor, TextWriter log, CancellationToken ct = default)
+    {
+        var messaging = options.Messaging;
+        await using var broker = await EnsureBrokerAsync(options, log, ct).ConfigureAwait(false);
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = ServiceName, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddZaggServiceDefaults(ServiceName, options.Traces);
+        // The services log warnings and errors only: the run's progress is the command's own output.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("MassTransit", LogLevel.Error);
+        builder.Services.AddSingleton(monitor);
+        builder.Services.AddZaggBus(messaging, x =>
+        {
+            x.AddCatalogService();
+            x.AddTemplateService();
+            x.AddDispatcherService();
+            x.AddConsolidationService();
+            if (!messaging.IsRabbitMq) x.AddWorkerService();
+            x.AddConsumer<RunObserver>().Endpoint(e =>
+            {
+                e.Temporary = true;
+                e.InstanceId = request.RunId.ToString("N");
+            });
+        });
+        WorkerProcesses? workers = null;
+        var app = builder.Build();
+        using var disposeHost = app;
+
+        try
+        {
+            await app.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && messaging.IsRabbitMq)
+        {
+            throw new OrchestrationException($"cannot reach the broker at {messaging.BrokerForDisplay}: {e.Message} (start one, or pass --start-broker)");
+        }
+        try
+        {
+            if (messaging.IsRabbitMq)
+            {
+                workers = WorkerProcesses.Start(options.WorkerProcesses, messaging, log);
+                _ = workers.AllExited.ContinueWith(_ => monitor.Abort(new OrchestrationException(
+                    "every worker process exited before the run completed (their output is above)")), TaskScheduler.Default);
+            }
+            using (var run = ZaggTelemetry.RunSource.StartActivity("zagg run", ActivityKind.Producer))
+            {
+                run?.SetTag("zagg.run_id", request.RunId.ToString()).SetTag("zagg.store", request.Spec.Store).SetTag("zagg.transport", messaging.Transport);
+                var bus = app.Services.GetRequiredService<IBus>();
+                // The run starts now: its duration leaves out starting a broker, the host and the workers.
+                await bus.Publish(request with { Spec = request.Spec with { RequestedAt = DateTimeOffset.UtcNow } }, ct).ConfigureAwait(false);
+                var completed = await monitor.Completion.WaitAsync(ct).ConfigureAwait(false);
+                run?.SetTag("zagg.cells", completed.Cells).SetTag("zagg.errors", completed.Errors);
+                return completed;
+            }
+        }
+        finally
+        {
+            if (workers is not null) await workers.DisposeAsync().ConfigureAwait(false);
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<LocalBroker?> EnsureBrokerAsync(OrchestrationOptions options, TextWriter log, CancellationToken ct)
+    {
+        var messaging = options.Messaging;
+        if (!messaging.IsRabbitMq) return null;
+        string host = messaging.RabbitMq.Host;
+        int port = messaging.RabbitMq.IsDefaultPort || messaging.RabbitMq.Port <= 0 ? 5672 : messaging.RabbitMq.Port;
+        if (await LocalBroker.AnswersAsync(host, port, ct).ConfigureAwait(false)) return null;
+        if (!options.StartBroker)
+            throw new OrchestrationException($"no broker answers at {messaging.BrokerForDisplay} (start RabbitMQ, or pass --start-broker to start Debian's rabbitmq-server)");
+        if (host is not ("127.0.0.1" or "localhost"))
+            throw new OrchestrationException($"--start-broker starts a broker on this machine's loopback only, not at {host}");
+        try { return await LocalBroker.StartAsync(port, log, ct).ConfigureAwait(false); }
+        catch (InvalidOperationException e) { throw new OrchestrationException(e.Message); }
+    }
+}
+
+/// <summary>The run could not be orchestrated (no broker, no workers): shown to the user as is.</summary>
+public sealed class OrchestrationException(string message) : Exception(message);

@@ -1,0 +1,185 @@
+namespace Zagg.Pipeline.Aggregation;
+
+/// <summary>
+/// The aggregation functions over one cell's values, with NumPy's semantics: population
+/// variance, quantiles by linear interpolation (NumPy's default, including its lerp), the
+/// weighted average, NaN propagating through min/max/sum/mean as in NumPy.
+/// </summary>
+public static class Statistics
+{
+    /// <summary>Sum by pairwise summation, as NumPy sums floating-point arrays.</summary>
+    public static double Sum(ReadOnlySpan<double> a)
+    {
+        if (a.Length <= 8)
+        {
+            double s = 0;
+            foreach (double v in a) s += v;
+            return s;
+        }
+        int half = a.Length / 2;
+        return Sum(a[..half]) + Sum(a[half..]);
+    }
+
+    public static double Mean(ReadOnlySpan<double> a) => a.Length == 0 ? double.NaN : Sum(a) / a.Length;
+
+    public static double Min(ReadOnlySpan<double> a)
+    {
+        if (a.Length == 0) return double.NaN;
+        double m = double.PositiveInfinity;
+        foreach (double v in a)
+        {
+            if (double.IsNaN(v)) return double.NaN;
+            if (v < m) m = v;
+        }
+        return m;
+    }
+
+    public static double Max(ReadOnlySpan<double> a)
+    {
+        if (a.Length == 0) return double.NaN;
+        double m = double.NegativeInfinity;
+        foreach (double v in a)
+        {
+            if (double.IsNaN(v)) return double.NaN;
+            if (v > m) m = v;
+        }
+        return m;
+    }
+
+    /// <summary>Population variance: mean of squared deviations from the mean (ddof 0).</summary>
+    public static double Variance(ReadOnlySpan<double> a)
+    {
+        if (a.Length == 0) return double.NaN;
+        double mean = Mean(a);
+        double[] sq = new double[a.Length];
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = a[i] - mean;
+            sq[i] = d * d;
+        }
+        return Sum(sq) / a.Length;
+    }
+
+    public static double StandardDeviation(ReadOnlySpan<double> a) => Math.Sqrt(Variance(a));
+
+    /// <summary>Σ a·w / Σ w.</summary>
+    public static double WeightedAverage(ReadOnlySpan<double> a, ReadOnlySpan<double> w)
+    {
+        if (a.Length == 0) return double.NaN;
+        if (w.Length != a.Length) throw new ArgumentException("weights and values differ in length");
+        double[] aw = new double[a.Length];
+        for (int i = 0; i < a.Length; i++) aw[i] = a[i] * w[i];
+        return Sum(aw) / Sum(w);
+    }
+
+    /// <summary>The q-quantile by linear interpolation between sorted values (NumPy's default method).</summary>
+    public static double Quantile(ReadOnlySpan<double> a, double q)
+    {
+        if (!(q >= 0 && q <= 1)) throw new ArgumentOutOfRangeException(nameof(q), q, "a quantile must be in [0, 1]");
+        if (a.Length == 0) return double.NaN;
+        var sorted = a.ToArray();
+        foreach (double v in sorted) if (double.IsNaN(v)) return double.NaN;
+        Array.Sort(sorted);
+        return QuantileOfSorted(sorted, q);
+    }
+
+    /// <summary>The q-quantile of values already sorted ascending and free of NaN.</summary>
+    public static double QuantileOfSorted(ReadOnlySpan<double> sorted, double q)
+    {
+        if (sorted.Length == 0) return double.NaN;
+        var (below, above, gamma) = QuantileRanks(sorted.Length, q);
+        return Lerp(sorted[below], sorted[above], gamma);
+    }
+
+    /// <summary>Which order statistics (0-based ranks) the q-quantile of n values interpolates, and how far between them.</summary>
+    public static (int Below, int Above, double Gamma) QuantileRanks(int n, double q)
+    {
+        double index = (n - 1) * q;
+        int below = (int)Math.Floor(index);
+        return (below, Math.Min(below + 1, n - 1), index - below);
+    }
+
+    /// <summary>The q-quantile from its two order statistics (see <see cref="QuantileRanks"/>).</summary>
+    public static double QuantileOf(double below, double above, double gamma) => Lerp(below, above, gamma);
+
+    /// <summary>The median from its two middle order statistics, ranks (n − 1) / 2 and n / 2 (one value when n is odd).</summary>
+    public static double MedianOf(int n, double lower, double upper) => n % 2 == 1 ? upper : (lower + upper) / 2;
+
+    /// <summary>
+    /// Selects every rank of <paramref name="ascendingRanks"/> (repeats allowed), each within what the previous one
+    /// left above it: afterwards <paramref name="values"/>[r] holds what a sort would put there, for each r. Values must
+    /// be free of NaN.
+    /// </summary>
+    public static void SelectRanks(Span<double> values, ReadOnlySpan<int> ascendingRanks)
+    {
+        int from = 0;
+        foreach (int r in ascendingRanks)
+        {
+            if (r < from) continue; // a repeat: already in place
+            Select(values, from, values.Length, r);
+            from = r + 1;
+        }
+    }
+
+    /// <summary>
+    /// Reorders <paramref name="v"/>[lo..hi) so that rank k (0-based, within the whole span) holds the value a sort
+    /// would put there, with nothing greater before it and nothing smaller after it (introselect's partition step,
+    /// insertion sort for short ranges). Values must be free of NaN. O(hi − lo) on average, where a sort is n log n.
+    /// </summary>
+    public static void Select(Span<double> v, int lo, int hi, int k)
+    {
+        while (hi - lo > 16)
+        {
+            int mid = lo + (hi - lo) / 2;
+            // Median of three as the pivot, left at mid.
+            if (v[mid] < v[lo]) (v[mid], v[lo]) = (v[lo], v[mid]);
+            if (v[hi - 1] < v[mid])
+            {
+                (v[hi - 1], v[mid]) = (v[mid], v[hi - 1]);
+                if (v[mid] < v[lo]) (v[mid], v[lo]) = (v[lo], v[mid]);
+            }
+            double pivot = v[mid];
+            int i = lo, j = hi - 1;
+            while (i <= j)
+            {
+                while (v[i] < pivot) i++;
+                while (v[j] > pivot) j--;
+                if (i <= j)
+                {
+                    (v[i], v[j]) = (v[j], v[i]);
+                    i++;
+                    j--;
+                }
+            }
+            // Now [lo, j] ≤ pivot ≤ [i, hi), and everything strictly between j and i equals the pivot.
+            if (k <= j) hi = j + 1;
+            else if (k >= i) lo = i;
+            else return;
+        }
+        v[lo..hi].Sort();
+    }
+
+    public static double Median(ReadOnlySpan<double> a)
+    {
+        if (a.Length == 0) return double.NaN;
+        var sorted = a.ToArray();
+        foreach (double v in sorted) if (double.IsNaN(v)) return double.NaN;
+        Array.Sort(sorted);
+        return MedianOfSorted(sorted);
+    }
+
+    /// <summary>The median of values already sorted ascending and free of NaN.</summary>
+    public static double MedianOfSorted(ReadOnlySpan<double> sorted)
+    {
+        int n = sorted.Length;
+        if (n == 0) return double.NaN;
+        return MedianOf(n, sorted[(n - 1) / 2], sorted[n / 2]);
+    }
+
+    /// <summary>NumPy's lerp: exact at both ends, from whichever end is nearer.</summary>
+    private static double Lerp(double a, double b, double t)
+    {
+        double diff = b - a;
+        return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Zagg.Pipeline.Config;
+using Zagg.Grid;
+using Zagg.Hdf5;
+using Zagg.Hdf5.IO;
+
+namespace Zagg.Pipeline.Catalogs;
+
+/// <summary>
+/// The catalog file: metadata (product, dates, parent order, counts, S3/HTTPS bases) and, in
+/// order, every parent cell (morton word) with its granules. Chunk i of a compact store is the
+/// i-th cell here.
+/// </summary>
+public sealed class GranuleCatalog
+{
+    public required JsonObject Metadata { get; init; }
+    public required IReadOnlyList<(long Morton, IReadOnlyList<string> Granules)> Cells { get; init; }
+
+    public int ParentOrder => Metadata["parent_order"]?.GetValue<int>() ?? throw new CatalogException("metadata.parent_order is missing");
+
+    public static GranuleCatalog Load(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CatalogException($"{path}: cannot be read: {e.Message}"); }
+        return Parse(text, path);
+    }
+
+    public static GranuleCatalog Parse(string json, string source)
+    {
+        JsonObject root;
+        try { root = JsonNode.Parse(json) as JsonObject ?? throw new CatalogException($"{source}: not a JSON object"); }
+        catch (JsonException e) { throw new CatalogException($"{source}: not valid JSON (line {e.LineNumber + 1}): {e.Message}"); }
+        var meta = root["metadata"] as JsonObject ?? throw new CatalogException($"{source}: no \"metadata\" object");
+        if (meta["parent_order"] is not JsonValue po || !po.TryGetValue(out int order) || order < Morton.MinOrder || order > Morton.MaxOrder)
+            throw new CatalogException($"{source}: metadata.parent_order must be an order in {Morton.MinOrder}–{Morton.MaxOrder}");
+        var catalog = root["catalog"] as JsonObject ?? throw new CatalogException($"{source}: no \"catalog\" object mapping parent cells to granules");
+        var cells = new List<(long, IReadOnlyList<string>)>();
+        foreach (var (key, value) in catalog)
+        {
+            if (!long.TryParse(key, out long word)) throw new CatalogException($"{source}: catalog key \"{key}\" is not a morton word");
+            if (!Morton.TryToNested(word, out _, out int o, out string? why)) throw new CatalogException($"{source}: catalog key \"{key}\": {why}");
+            if (o != order) throw new CatalogException($"{source}: catalog key {key} has order {o}, metadata.parent_order is {order}");
+            if (value is not JsonArray granules) throw new CatalogException($"{source}: catalog[\"{key}\"] should be a list of granule URLs");
+            cells.Add((word, granules.Select((g, i) => g?.GetValue<string>() ?? throw new CatalogException($"{source}: catalog[\"{key}\"][{i}] is not a URL")).ToList()));
+        }
+        return new GranuleCatalog { Metadata = (JsonObject)meta.DeepClone(), Cells = cells };
+    }
+
+    public void Save(string path)
+    {
+        var catalog = new JsonObject();
+        foreach (var (morton, granules) in Cells)
+            catalog[morton.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonArray(granules.Select(g => (JsonNode)JsonValue.Create(g)).ToArray());
+        var root = new JsonObject { ["metadata"] = Metadata.DeepClone(), ["catalog"] = catalog };
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>A granule URL for the chosen driver: S3 links become HTTPS links (and back) through the catalog's bases.</summary>
+    public string Resolve(string url, string driver)
+    {
+        string? s3 = Metadata["s3_base"]?.GetValue<string>(), https = Metadata["https_base"]?.GetValue<string>();
+        if (driver == "https" && s3 is not null && https is not null && url.StartsWith(s3, StringComparison.Ordinal)) return https + url[s3.Length..];
+        if (driver == "s3" && s3 is not null && https is not null && url.StartsWith(https, StringComparison.Ordinal)) return s3 + url[https.Length..];
+        return url;
+    }
+
+    /// <summary>
+    /// A catalog of local granules by reading their coordinates: every parent cell a valid point
+    /// falls in (exact, no footprints), in NESTED order, each with the granules that have points there.
+    /// </summary>
+    public static async Task<GranuleCatalog> FromFilesAsync(IReadOnlyList<string> files, int parentOrder, PipelineConfig config, CancellationToken ct = default)
+    {
+        var cells = new SortedDictionary<long, SortedSet<string>>();
+        var ds = config.DataSource;
+        IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
+        foreach (string file in files)
+        {
+            await using var h5 = await Hdf5File.OpenAsync(new FileByteSource(file), ownsSource: true, ct).ConfigureAwait(false);
+            foreach (string group in groups)
+            {
+                if (await h5.TryGetAsync(ds.Latitude.Replace("{group}", group), ct).ConfigureAwait(false) is not Hdf5Dataset latDs) continue;
+                var lat = await latDs.ReadAsync<double>(ct: ct).ConfigureAwait(false);
+                var lon = await (await h5.GetDatasetAsync(ds.Longitude.Replace("{group}", group), ct).ConfigureAwait(false)).ReadAsync<double>(ct: ct).ConfigureAwait(false);
+                if (lat.Length != lon.Length) throw new InvalidDataException($"{file}: {group} latitude and longitude differ in length");
+                var parents = new long[lat.Length];
+                GeoGrid.Locate(lat, lon, parentOrder, config.Grid.Latitude, parents);
+                foreach (long p in parents)
+                    if (p >= 0) (cells.TryGetValue(p, out var set) ? set : cells[p] = []).Add(Path.GetFullPath(file));
+            }
+        }
+        string shortName = files.Select(f => Path.GetFileName(f).Split('_')[0]).Distinct().Count() == 1 && files.Count > 0 ? Path.GetFileName(files[0]).Split('_')[0] : "unknown";
+        return new GranuleCatalog
+        {
+            Metadata = new JsonObject
+            {
+                ["short_name"] = shortName,
+                ["parent_order"] = parentOrder,
+                ["total_granules"] = files.Count,
+                ["total_cells"] = cells.Count,
+                ["latitude_convention"] = config.Grid.Latitude.ToName(),
+                ["created"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                ["source"] = "files",
+            },
+            Cells = cells.Select(c => (Morton.FromNested(c.Key, parentOrder), (IReadOnlyList<string>)c.Value.ToList())).ToList(),
+        };
+    }
+}
+
+public sealed class CatalogException(string message) : Exception(message);

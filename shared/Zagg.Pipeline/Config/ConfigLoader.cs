@@ -1,0 +1,291 @@
+using System.Globalization;
+using System.Reflection;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+using Zagg.Grid;
+using Zagg.Zarr;
+using Zagg.Zarr.Dggs;
+
+namespace Zagg.Pipeline.Config;
+
+/// <summary>Loads and validates pipeline configurations: built-in names ("atl06") or YAML files.</summary>
+public static class ConfigLoader
+{
+    public static readonly string[] Functions = ["len", "count", "min", "max", "sum", "mean", "average", "var", "std", "median", "quantile"];
+
+    /// <summary>The names of the built-in configurations.</summary>
+    public static IReadOnlyList<string> BuiltIns => typeof(ConfigLoader).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith("Zagg.Configs.", StringComparison.Ordinal)).Select(n => n["Zagg.Configs.".Length..^".yaml".Length]).Order().ToList();
+
+    /// <summary>A built-in name loads the embedded configuration; anything else is a path.</summary>
+    public static PipelineConfig Load(string nameOrPath)
+    {
+        var resource = typeof(ConfigLoader).Assembly.GetManifestResourceStream($"Zagg.Configs.{nameOrPath}.yaml");
+        if (resource is not null)
+        {
+            using var reader = new StreamReader(resource);
+            return Parse(reader.ReadToEnd(), $"{nameOrPath} (built in)");
+        }
+        if (!File.Exists(nameOrPath))
+            throw new ConfigException($"{nameOrPath}: no such file, and not a built-in configuration ({string.Join(", ", BuiltIns)})");
+        return Parse(File.ReadAllText(nameOrPath), nameOrPath);
+    }
+
+    public static PipelineConfig Parse(string yaml, string source)
+    {
+        var stream = new YamlStream();
+        try { stream.Load(new StringReader(yaml)); }
+        catch (YamlException e) { throw new ConfigException($"{source}: not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}"); }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new ConfigException($"{source}: expected a mapping with data_source, aggregation and output");
+        return new Reader(source).Config(root);
+    }
+
+    private sealed class Reader(string source)
+    {
+        private ConfigException Error(string path, YamlNode? node, string message)
+            => new($"{source}: {path}{(node is null ? "" : $" (line {node.Start.Line})")}: {message}");
+
+        public PipelineConfig Config(YamlMappingNode root)
+        {
+            Keys(root, "", ["data_source", "aggregation", "output", "catalog", "bounds"]);
+            var ds = DataSource(Required<YamlMappingNode>(root, "data_source", ""));
+            var agg = Required<YamlMappingNode>(root, "aggregation", "");
+            Keys(agg, "aggregation", ["coordinates", "variables"]);
+            var coordinates = Optional<YamlMappingNode>(agg, "coordinates", "aggregation") is { } cn ? Coordinates(cn) : [];
+            var variables = Variables(Required<YamlMappingNode>(agg, "variables", "aggregation"), ds);
+            var output = Required<YamlMappingNode>(root, "output", "");
+            Keys(output, "output", ["grid", "store"]);
+            return new PipelineConfig
+            {
+                Source = source,
+                DataSource = ds,
+                Coordinates = coordinates,
+                Variables = variables,
+                Grid = Grid(Required<YamlMappingNode>(output, "grid", "output")),
+                Store = Optional<YamlScalarNode>(output, "store", "output")?.Value,
+                Catalog = Optional<YamlScalarNode>(root, "catalog", "")?.Value,
+                Bounds = Optional<YamlMappingNode>(root, "bounds", "") is { } b ? Bounds(b) : null,
+            };
+        }
+
+        private DataSourceConfig DataSource(YamlMappingNode n)
+        {
+            const string p = "data_source";
+            Keys(n, p, ["reader", "driver", "groups", "coordinates", "variables", "quality_filter"]);
+            string driver = Optional<YamlScalarNode>(n, "driver", p)?.Value ?? "s3";
+            if (driver is not ("s3" or "https")) throw Error($"{p}.driver", n["driver"], $"'{driver}' is not s3 or https");
+            var groups = Optional<YamlSequenceNode>(n, "groups", p)?.Children.Select((g, i) => g is YamlScalarNode s && !string.IsNullOrEmpty(s.Value) ? s.Value : throw Error($"{p}.groups[{i}]", g, "should be a group name")).ToList() ?? [];
+            var coords = Required<YamlMappingNode>(n, "coordinates", p);
+            Keys(coords, $"{p}.coordinates", ["latitude", "longitude"]);
+            var variables = new Dictionary<string, string>();
+            foreach (var (k, v) in Required<YamlMappingNode>(n, "variables", p).Children)
+            {
+                string name = ((YamlScalarNode)k).Value!;
+                variables[name] = v is YamlScalarNode s && !string.IsNullOrEmpty(s.Value) ? s.Value : throw Error($"{p}.variables.{name}", v, "should be a dataset path such as \"/{group}/land_ice_segments/h_li\"");
+            }
+            if (variables.Count == 0) throw Error($"{p}.variables", n, "names no variables");
+            QualityFilterConfig? qf = null;
+            if (Optional<YamlMappingNode>(n, "quality_filter", p) is { } q)
+            {
+                Keys(q, $"{p}.quality_filter", ["dataset", "value"]);
+                qf = new QualityFilterConfig(Text(Required<YamlScalarNode>(q, "dataset", $"{p}.quality_filter")), Number(Required<YamlScalarNode>(q, "value", $"{p}.quality_filter"), $"{p}.quality_filter.value"));
+            }
+            return new DataSourceConfig(Optional<YamlScalarNode>(n, "reader", p)?.Value ?? "h5coro", driver, groups,
+                Text(Required<YamlScalarNode>(coords, "latitude", $"{p}.coordinates")), Text(Required<YamlScalarNode>(coords, "longitude", $"{p}.coordinates")), variables, qf);
+        }
+
+        private List<CoordinateConfig> Coordinates(YamlMappingNode n)
+        {
+            var result = new List<CoordinateConfig>();
+            foreach (var (k, v) in n.Children)
+            {
+                string name = ((YamlScalarNode)k).Value!;
+                string path = $"aggregation.coordinates.{name}";
+                if (name is not (DggsStore.CellIds or DggsStore.MortonName)) throw Error(path, k, $"unknown coordinate; the coordinates are {DggsStore.CellIds} and {DggsStore.MortonName}");
+                if (v is not YamlMappingNode m) throw Error(path, v, "should be a mapping with dtype and fill_value");
+                Keys(m, path, ["dtype", "fill_value"]);
+                var type = DataType(m, path);
+                if (name == DggsStore.CellIds && type != ZarrDataType.UInt64 || name == DggsStore.MortonName && type != ZarrDataType.Int64)
+                    throw Error($"{path}.dtype", m["dtype"], $"{name} is stored as {(name == DggsStore.CellIds ? "uint64" : "int64")}");
+                result.Add(new CoordinateConfig(name, type, Fill(m, path, type) ?? type.Fill(0)));
+            }
+            return result;
+        }
+
+        private List<VariableConfig> Variables(YamlMappingNode n, DataSourceConfig ds)
+        {
+            var result = new List<VariableConfig>();
+            string known = string.Join(", ", ds.Variables.Keys);
+            foreach (var (k, v) in n.Children)
+            {
+                string name = ((YamlScalarNode)k).Value!;
+                string path = $"aggregation.variables.{name}";
+                if (v is not YamlMappingNode m) throw Error(path, v, "should be a mapping with function (and source) or expression, and dtype");
+                Keys(m, path, ["function", "source", "params", "expression", "dtype", "fill_value"]);
+                var fn = Optional<YamlScalarNode>(m, "function", path)?.Value;
+                var exprText = Optional<YamlScalarNode>(m, "expression", path)?.Value;
+                if ((fn is null) == (exprText is null))
+                    throw Error(path, m, fn is null ? "needs either function or expression" : "has both function and expression; give one");
+                var type = DataType(m, path);
+                var fill = Fill(m, path, type);
+                if (exprText is not null)
+                {
+                    foreach (string key in new[] { "source", "params" })
+                        if (m.Children.ContainsKey(key)) throw Error($"{path}.{key}", m[key], "applies to function, not expression");
+                    var expr = ParseExpression(exprText, $"{path}.expression", m["expression"], ds);
+                    if (!expr.IsScalar) throw Error($"{path}.expression", m["expression"], "yields one value per point; reduce it to one number per cell, e.g. np.mean(...)");
+                    result.Add(new VariableConfig(name, null, null, new Dictionary<string, Expr>(), expr, type, fill));
+                    continue;
+                }
+                string function = fn!.StartsWith("np.", StringComparison.Ordinal) ? fn[3..] : fn.StartsWith("numpy.", StringComparison.Ordinal) ? fn[6..] : fn;
+                if (!Functions.Contains(function))
+                    throw Error($"{path}.function", m["function"], $"unknown function '{fn}'{Suggest(function, Functions)} (known: {string.Join(", ", Functions)})");
+                string sourceColumn = Optional<YamlScalarNode>(m, "source", path)?.Value ?? throw Error($"{path}.source", m, $"function {function} needs a source column ({known})");
+                if (!ds.Variables.ContainsKey(sourceColumn)) throw Error($"{path}.source", m["source"], $"'{sourceColumn}' is not in data_source.variables ({known}){Suggest(sourceColumn, ds.Variables.Keys)}");
+                var parameters = new Dictionary<string, Expr>();
+                var allowed = function switch { "average" => new[] { "weights" }, "quantile" => ["q"], _ => Array.Empty<string>() };
+                if (Optional<YamlMappingNode>(m, "params", path) is { } pm)
+                {
+                    Keys(pm, $"{path}.params", allowed);
+                    foreach (var (pk, pv) in pm.Children)
+                    {
+                        string pname = ((YamlScalarNode)pk).Value!;
+                        string text = pv is YamlScalarNode ps ? ps.Value ?? "" : throw Error($"{path}.params.{pname}", pv, "should be a number, a column or an expression");
+                        parameters[pname] = ParseExpression(text, $"{path}.params.{pname}", pv, ds);
+                    }
+                }
+                if (function == "quantile")
+                {
+                    if (!parameters.TryGetValue("q", out var q)) throw Error($"{path}.params.q", m, "quantile needs params.q in [0, 1]");
+                    if (q is not NumberExpr { Value: >= 0 and <= 1 }) throw Error($"{path}.params.q", m["params"], "q must be a number in [0, 1]");
+                }
+                result.Add(new VariableConfig(name, function, sourceColumn, parameters, null, type, fill));
+            }
+            if (result.Count == 0) throw Error("aggregation.variables", n, "names no variables");
+            return result;
+        }
+
+        private GridConfig Grid(YamlMappingNode n)
+        {
+            const string p = "output.grid";
+            Keys(n, p, ["type", "indexing_scheme", "child_order", "latitude", "layout"]);
+            string type = Optional<YamlScalarNode>(n, "type", p)?.Value ?? "healpix";
+            if (type != "healpix") throw Error($"{p}.type", n["type"], $"'{type}' is not a supported grid (healpix is)");
+            string scheme = Optional<YamlScalarNode>(n, "indexing_scheme", p)?.Value ?? "nested";
+            if (scheme != "nested") throw Error($"{p}.indexing_scheme", n["indexing_scheme"], $"'{scheme}' is not supported (nested is)");
+            var co = Optional<YamlScalarNode>(n, "child_order", p) ?? throw Error($"{p}.child_order", n, "is required (e.g. 12 for ~1.5 km cells)");
+            if (!int.TryParse(co.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int childOrder) || childOrder < 1 || childOrder > HealpixNested.MaxOrder)
+                throw Error($"{p}.child_order", co, $"'{co.Value}' is not an order in 1–{HealpixNested.MaxOrder}");
+            string latitude = Optional<YamlScalarNode>(n, "latitude", p)?.Value ?? LatitudeConventionNames.Authalic;
+            if (!LatitudeConventionNames.TryParse(latitude, out var lat)) throw Error($"{p}.latitude", n["latitude"], $"'{latitude}' is not authalic or geodetic-spherical");
+            string layout = Optional<YamlScalarNode>(n, "layout", p)?.Value ?? "compact";
+            if (layout is not ("compact" or "full")) throw Error($"{p}.layout", n["layout"], $"'{layout}' is not compact or full");
+            return new GridConfig(childOrder, lat, layout == "full" ? DggsLayout.Full : DggsLayout.Compact);
+        }
+
+        private BoundsConfig Bounds(YamlMappingNode n)
+        {
+            Keys(n, "bounds", ["temporal", "spatial"]);
+            DateOnly? start = null, end = null;
+            if (Optional<YamlMappingNode>(n, "temporal", "bounds") is { } t)
+            {
+                Keys(t, "bounds.temporal", ["start_date", "end_date"]);
+                var s = Optional<YamlScalarNode>(t, "start_date", "bounds.temporal");
+                var e = Optional<YamlScalarNode>(t, "end_date", "bounds.temporal");
+                if (s is null || e is null) throw Error("bounds.temporal", t, "needs both start_date and end_date");
+                start = Date(s, "bounds.temporal.start_date");
+                end = Date(e, "bounds.temporal.end_date");
+                if (end < start) throw Error("bounds.temporal", t, $"end_date {end:yyyy-MM-dd} is before start_date {start:yyyy-MM-dd}");
+            }
+            string? polygon = null;
+            double[]? bbox = null;
+            if (Optional<YamlMappingNode>(n, "spatial", "bounds") is { } sp)
+            {
+                Keys(sp, "bounds.spatial", ["polygon", "bbox"]);
+                polygon = Optional<YamlScalarNode>(sp, "polygon", "bounds.spatial")?.Value;
+                if (Optional<YamlSequenceNode>(sp, "bbox", "bounds.spatial") is { } b)
+                {
+                    bbox = b.Children.Select((x, i) => Number(x as YamlScalarNode ?? throw Error($"bounds.spatial.bbox[{i}]", x, "should be a number"), $"bounds.spatial.bbox[{i}]")).ToArray();
+                    if (bbox.Length != 4) throw Error("bounds.spatial.bbox", b, "should be [lon_min, lat_min, lon_max, lat_max]");
+                }
+            }
+            return new BoundsConfig(start, end, polygon, bbox);
+        }
+
+        private Expr ParseExpression(string text, string path, YamlNode node, DataSourceConfig ds)
+        {
+            Expr e;
+            try { e = Expr.Parse(text, path); }
+            catch (ExpressionException x) { throw Error(path, node, x.Message[(path.Length + 2)..]); }
+            foreach (string c in e.Columns())
+                if (!ds.Variables.ContainsKey(c))
+                    throw Error(path, node, $"'{c}' is not in data_source.variables ({string.Join(", ", ds.Variables.Keys)}){Suggest(c, ds.Variables.Keys)}");
+            return e;
+        }
+
+        private ZarrDataType DataType(YamlMappingNode m, string path)
+        {
+            var d = Optional<YamlScalarNode>(m, "dtype", path) ?? throw Error($"{path}.dtype", m, "is required (e.g. float32, int32)");
+            var names = Enum.GetValues<ZarrDataType>().Select(t => t.Name()).ToList();
+            return ZarrDataTypes.TryParse(d.Value, out var t) ? t : throw Error($"{path}.dtype", d, $"'{d.Value}' is not a data type ({string.Join(", ", names)}){Suggest(d.Value ?? "", names)}");
+        }
+
+        private byte[]? Fill(YamlMappingNode m, string path, ZarrDataType type)
+        {
+            var f = Optional<YamlScalarNode>(m, "fill_value", path);
+            if (f is null) return null;
+            string v = f.Value ?? "";
+            if (type.IsFloat() && v is "NaN" or "nan" or ".nan") return type.Fill(double.NaN);
+            if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) throw Error($"{path}.fill_value", f, $"'{v}' is not a number");
+            try { return type.Fill(d); }
+            catch (Exception e) when (e is ZarrException or OverflowException) { throw Error($"{path}.fill_value", f, $"{v} does not fit {type.Name()}"); }
+        }
+
+        private DateOnly Date(YamlScalarNode n, string path)
+            => DateOnly.TryParseExact(n.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw Error(path, n, $"'{n.Value}' is not a date YYYY-MM-DD");
+
+        private double Number(YamlScalarNode n, string path)
+            => double.TryParse(n.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : throw Error(path, n, $"'{n.Value}' is not a number");
+
+        private static string Text(YamlScalarNode n) => n.Value ?? "";
+
+        private void Keys(YamlMappingNode n, string path, string[] allowed)
+        {
+            foreach (var (k, _) in n.Children)
+            {
+                string key = (k as YamlScalarNode)?.Value ?? "";
+                if (!allowed.Contains(key))
+                    throw Error(path.Length == 0 ? key : $"{path}.{key}", k, $"unknown key{Suggest(key, allowed)} (allowed here: {(allowed.Length == 0 ? "none" : string.Join(", ", allowed))})");
+            }
+        }
+
+        private T Required<T>(YamlMappingNode n, string key, string path) where T : YamlNode
+            => Optional<T>(n, key, path) ?? throw Error(path.Length == 0 ? key : $"{path}.{key}", n, "is required");
+
+        private T? Optional<T>(YamlMappingNode n, string key, string path) where T : YamlNode
+        {
+            if (!n.Children.TryGetValue(new YamlScalarNode(key), out var v)) return null;
+            if (v is YamlScalarNode { Value: null or "" or "~" or "null" } && typeof(T) != typeof(YamlScalarNode)) return null;
+            return v as T ?? throw Error(path.Length == 0 ? key : $"{path}.{key}", v,
+                typeof(T) == typeof(YamlMappingNode) ? "should be a mapping" : typeof(T) == typeof(YamlSequenceNode) ? "should be a list" : "should be a single value");
+        }
+
+        private static string Suggest(string got, IEnumerable<string> options)
+        {
+            var best = options.Select(o => (o, d: Distance(got, o))).Where(x => x.d <= Math.Max(2, got.Length / 3)).OrderBy(x => x.d).FirstOrDefault();
+            return best.o is null ? "" : $"; did you mean '{best.o}'?";
+        }
+
+        private static int Distance(string a, string b)
+        {
+            var d = new int[a.Length + 1, b.Length + 1];
+            for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+            for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+            for (int i = 1; i <= a.Length; i++)
+                for (int j = 1; j <= b.Length; j++)
+                    d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            return d[a.Length, b.Length];
+        }
+    }
+}

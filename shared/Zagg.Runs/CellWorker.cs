@@ -1,0 +1,129 @@
+using Zagg.Contracts;
+using Zagg.Pipeline;
+using Zagg.Pipeline.Aggregation;
+using Zagg.Grid;
+using Zagg.Zarr.Dggs;
+using Zagg.Zarr.Stores;
+
+namespace Zagg.Runs;
+
+/// <summary>A cell could not be aggregated (a granule unreadable, the chunk unwritable). Retried; reported as CellFailed after the last attempt.</summary>
+public sealed class CellFailedException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The worker's logic, for any host (the worker service, the Lambda): aggregate one cell with the
+/// pipeline library and write its chunk. A run's granules stay open and located between the cells
+/// of that run (neighbouring cells share granules); a new run retires the previous run's caches.
+/// Processing a cell twice writes the same bytes.
+/// </summary>
+public sealed class CellWorker : IAsyncDisposable
+{
+    /// <summary>This worker's name in results: host:process id.</summary>
+    public static string Identity { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, RunResources> _runs = [];
+
+    private sealed class RunResources(CellAggregator aggregator)
+    {
+        public readonly CellAggregator Aggregator = aggregator;
+        private Task<DggsStore>? _store;
+        public int Users;
+        public bool Retired;
+
+        /// <summary>The run's store, opened once (its metadata listed once) for all of the run's cells.</summary>
+        public Task<DggsStore> OpenStoreAsync(string location)
+        {
+            lock (this) return _store ??= DggsStore.OpenAsync(ZarrStores.Open(location));
+        }
+
+        /// <summary>After a failure, the next cell opens the store afresh (it may have been unreachable).</summary>
+        public void ForgetStore()
+        {
+            lock (this) _store = null;
+        }
+    }
+
+    public async Task<CellAggregated> ProcessAsync(AggregateCell m, bool redelivered, CancellationToken ct = default)
+    {
+        var run = Acquire(m);
+        try
+        {
+            long nested = Morton.ToNested(m.ParentMorton, out int order);
+            if (order != m.ParentOrder) throw new CellFailedException($"cell {m.ParentMorton} has order {order}, the message says {m.ParentOrder}");
+            var aggregation = await run.Aggregator.AggregateAsync(nested, m.Granules, ct).ConfigureAwait(false);
+            var result = aggregation.Result;
+            if (result.GranuleErrors.Count > 0 || (result.Error is { } e && e != "No data after filtering" && e != "No granules found"))
+                throw new CellFailedException(result.GranuleErrors.Count > 0 ? string.Join("; ", result.GranuleErrors) : result.Error!);
+            if (result.CellsWithData > 0)
+            {
+                DggsStore store;
+                using var write = PipelineTelemetry.Source.StartActivity("zagg.chunk.write");
+                write?.SetTag("zagg.chunk", m.ChunkIndex).SetTag("zagg.arrays", aggregation.Chunks.Count);
+                try
+                {
+                    store = await run.OpenStoreAsync(m.Store).ConfigureAwait(false);
+                    await store.WriteCellAsync(nested, m.ChunkIndex, aggregation.Chunks, ct).ConfigureAwait(false);
+                }
+                catch (Exception x) when (x is Zagg.Zarr.ZarrException or IOException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
+                {
+                    run.ForgetStore();
+                    write?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, x.Message);
+                    throw new CellFailedException($"writing the cell to {m.Store} failed: {x.Message}", x);
+                }
+            }
+            PipelineTelemetry.Cells.Add(1, new KeyValuePair<string, object?>("outcome", "aggregated"));
+            return new CellAggregated
+            {
+                RunId = m.RunId,
+                ChunkIndex = m.ChunkIndex,
+                ParentMorton = m.ParentMorton,
+                CellsWithData = result.CellsWithData,
+                Observations = result.TotalObs,
+                GranuleCount = result.GranuleCount,
+                FilesProcessed = result.FilesProcessed,
+                DurationSeconds = result.DurationSeconds,
+                Note = result.Error,
+                Worker = Identity,
+                Store = m.Store,
+                Redelivered = redelivered,
+            };
+        }
+        finally { await ReleaseAsync(run).ConfigureAwait(false); }
+    }
+
+    private RunResources Acquire(AggregateCell m)
+    {
+        lock (_gate)
+        {
+            if (!_runs.TryGetValue(m.RunId, out var run))
+            {
+                var config = ConfigReferences.Load(m.Config);
+                foreach (var other in _runs.Values) other.Retired = true;
+                run = new RunResources(new CellAggregator(config, m.ParentOrder));
+                _runs[m.RunId] = run;
+            }
+            run.Users++;
+            return run;
+        }
+    }
+
+    private async ValueTask ReleaseAsync(RunResources run)
+    {
+        List<RunResources> closing = [];
+        lock (_gate)
+        {
+            run.Users--;
+            foreach (var (id, r) in _runs.ToList())
+                if (r.Retired && r.Users == 0) { _runs.Remove(id); closing.Add(r); }
+        }
+        foreach (var r in closing) await r.Aggregator.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<RunResources> all;
+        lock (_gate) { all = [.. _runs.Values]; _runs.Clear(); }
+        foreach (var r in all) await r.Aggregator.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using Zagg.Contracts;
+using Zagg.Pipeline.Config;
+
+namespace Zagg.Runs;
+
+/// <summary>Turns a message's config reference into a validated configuration (parsed once per process).</summary>
+public static class ConfigReferences
+{
+    private static readonly ConcurrentDictionary<(string?, string?), PipelineConfig> Parsed = new();
+
+    public static ConfigReference FromUser(string nameOrPath)
+    {
+        if (ConfigLoader.BuiltIns.Contains(nameOrPath)) return ConfigReference.BuiltIn(nameOrPath);
+        string yaml;
+        try { yaml = File.ReadAllText(nameOrPath); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{nameOrPath}: no such file, and not a built-in configuration ({string.Join(", ", ConfigLoader.BuiltIns)})");
+        }
+        return ConfigReference.Text(yaml, nameOrPath);
+    }
+
+    public static PipelineConfig Load(ConfigReference reference) => Parsed.GetOrAdd((reference.Name, reference.Yaml), _ =>
+        reference switch
+        {
+            { Yaml: { } yaml } => ConfigLoader.Parse(yaml, reference.Source ?? "(inline YAML)"),
+            { Name: { } name } when ConfigLoader.BuiltIns.Contains(name) => ConfigLoader.Load(name),
+            { Name: { } name } => throw new ConfigException($"{name}: not a built-in configuration ({string.Join(", ", ConfigLoader.BuiltIns)})"),
+            _ => throw new ConfigException("the message's config reference has neither a name nor YAML text"),
+        });
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using Zagg.Contracts;
+using Zagg.Pipeline.Aggregation;
+using Zagg.Pipeline.Catalogs;
+using Zagg.Zarr.Dggs;
+using Zagg.Zarr.Stores;
+
+namespace Zagg.Runs;
+
+/// <summary>
+/// The consolidation service's logic: tracks every cell of each run in the run's ledger and, when
+/// every planned cell has a record, consolidates the store, writes the run report and returns the
+/// RunCompleted to publish (once). State lives in the store; what is held in memory is a cache
+/// rebuilt from the ledger after a restart.
+/// </summary>
+public sealed class RunConsolidator
+{
+    private readonly ConcurrentDictionary<Guid, Tally> _runs = new();
+
+    private sealed class Tally(RunLedger ledger, string location)
+    {
+        public readonly string Location = location;
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public readonly RunLedger Ledger = ledger;
+        public bool Loaded;
+        public RunPlan? Plan;
+        public Dictionary<long, CellRecord> Cells = [];
+        public bool Completed;
+    }
+
+    /// <summary>The dispatcher has written the plan: completes a run with no cells, or one whose results came first.</summary>
+    /// <remarks>
+    /// <paramref name="publish"/> is called with the RunCompleted once the store is consolidated and the
+    /// report written, before the run is marked complete: if publishing fails, the message that
+    /// triggered it is retried and completes the run again; once it succeeds, never again.
+    /// </remarks>
+    public Task DispatchedAsync(CellsDispatched m, Func<RunCompleted, Task> publish, CancellationToken ct = default) =>
+        UpdateAsync(m.RunId, m.Store, null, publish, ct);
+
+    public Task CellAsync(Guid runId, string store, CellRecord record, Func<RunCompleted, Task> publish, CancellationToken ct = default) =>
+        UpdateAsync(runId, store, record, publish, ct);
+
+    private async Task UpdateAsync(Guid runId, string store, CellRecord? record, Func<RunCompleted, Task> publish, CancellationToken ct)
+    {
+        var tally = _runs.GetOrAdd(runId, id => new Tally(new RunLedger(ZarrStores.Open(store), id), store));
+        await tally.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!tally.Loaded)
+            {
+                tally.Completed = await tally.Ledger.ReadCompletedAsync(ct).ConfigureAwait(false) is not null;
+                tally.Cells = await tally.Ledger.ReadCellsAsync(ct).ConfigureAwait(false);
+                tally.Loaded = true;
+            }
+            if (record is not null && await tally.Ledger.RecordAsync(record, ct).ConfigureAwait(false))
+                tally.Cells[record.ChunkIndex] = record;
+            tally.Plan ??= await tally.Ledger.ReadPlanAsync(ct).ConfigureAwait(false);
+            if (tally.Completed || tally.Plan is null) return;
+            foreach (var cell in tally.Plan.Cells)
+                if (!tally.Cells.ContainsKey(cell.ChunkIndex)) return;
+            var completed = await CompleteAsync(tally, runId, ct).ConfigureAwait(false);
+            await publish(completed).ConfigureAwait(false);
+            await tally.Ledger.MarkCompletedAsync(completed, ct).ConfigureAwait(false);
+            tally.Completed = true;
+            // Nothing more to hold for it: a late duplicate finds the completion in the ledger.
+            _runs.TryRemove(runId, out _);
+        }
+        finally { tally.Gate.Release(); }
+    }
+
+    private static async Task<RunCompleted> CompleteAsync(Tally tally, Guid runId, CancellationToken ct)
+    {
+        var store = tally.Ledger.Store;
+        await Zagg.Zarr.ZarrHierarchy.ConsolidateAsync(store, ct).ConfigureAwait(false);
+        double duration = (DateTimeOffset.UtcNow - tally.Plan!.RequestedAt).TotalSeconds;
+        var results = tally.Plan.Cells.OrderBy(c => c.ChunkIndex).Select(c => ToResult(tally.Cells[c.ChunkIndex])).ToList();
+        var report = new RunReport(store.Name, results, duration);
+        await PipelineRunner.WriteReportAsync(tally.Location, report, ct).ConfigureAwait(false);
+        var completed = new RunCompleted
+        {
+            RunId = runId,
+            Store = store.Name,
+            Cells = results.Count,
+            CellsWithData = report.CellsWithData,
+            Observations = report.Observations,
+            Errors = report.Errors,
+            DurationSeconds = duration,
+            Report = PipelineRunner.ReportLocation(tally.Location),
+        };
+        return completed;
+    }
+
+    private static CellResult ToResult(CellRecord r) => new(
+        r.ParentMorton, 0, r.CellsWithData, r.Observations, r.GranuleCount, r.FilesProcessed, r.DurationSeconds,
+        r.Succeeded ? r.Message : $"failed after {r.Attempts} attempt(s): {r.Message}", []);
+}

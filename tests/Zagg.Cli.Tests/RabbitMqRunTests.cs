@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Xunit;
+using Zagg.Cli.Running;
+using Zagg.ServiceDefaults.Messaging;
+
+namespace Zagg.Cli.Tests;
+
+/// <summary>zagg run against a real RabbitMQ with worker processes.</summary>
+public class RabbitMqRunTests(RabbitMqBroker broker) : IClassFixture<RabbitMqBroker>
+{
+    private static readonly string Demo = Path.Combine(AppContext.BaseDirectory, "demo");
+
+    /// <summary>A folder with the demo granules (each <paramref name="copies"/> times, under distinct names) and their catalog.</summary>
+    private static (string Dir, string Catalog) Granules(int copies = 1)
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-rabbit").FullName;
+        foreach (string f in Directory.GetFiles(Demo, "*.h5"))
+            for (int i = 0; i < copies; i++)
+                File.Copy(f, Path.Combine(dir, copies == 1 ? Path.GetFileName(f) : Path.GetFileNameWithoutExtension(f) + $"_{i:D2}.h5"));
+        string catalog = Path.Combine(dir, "catalog.json");
+        Assert.Equal(0, CliRunner.Run("catalog", "--files", dir, "--output", catalog).ExitCode);
+        return (dir, catalog);
+    }
+
+    private static SortedDictionary<string, byte[]> Chunks(string store)
+    {
+        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (string f in Directory.GetFiles(store, "*", SearchOption.AllDirectories))
+        {
+            string rel = Path.GetRelativePath(store, f);
+            if (!rel.StartsWith(".zagg", StringComparison.Ordinal) && !rel.EndsWith("zarr.json", StringComparison.Ordinal)) files[rel] = File.ReadAllBytes(f);
+        }
+        return files;
+    }
+
+    // With the broker's user and password spelled out, to see them reach the broker and nothing else.
+    private string[] Rabbit(params string[] args) => [.. args, "--transport", "rabbitmq", "--rabbitmq", broker.Url.Replace("amqp://", "amqp://guest:guest@")];
+
+    [NeedsRabbitMqFact]
+    public void Two_worker_processes_give_exactly_the_in_process_output()
+    {
+        var (dir, catalog) = Granules();
+        try
+        {
+            string memory = Path.Combine(dir, "memory.zarr"), rabbit = Path.Combine(dir, "rabbit.zarr");
+            Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", memory).ExitCode);
+            var r = CliRunner.Run(Rabbit("run", "--catalog", catalog, "--store", rabbit, "--workers", "2", "--max-workers", "1"));
+            Assert.True(r.ExitCode == 0, r.Error);
+            Assert.Contains("2 worker process(es) through amqp://127.0.0.1", r.Out);
+            Assert.DoesNotContain("guest:guest", r.Out + r.Error);
+            Assert.Contains("Done: 7 cells with data, 58789 obs, 0 errors", r.Out);
+            Assert.Equal(Chunks(memory), Chunks(rabbit));
+            Assert.Empty(WorkerProcesses()); // stopped at the end
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [NeedsRabbitMqFact]
+    public async Task Killing_a_worker_mid_run_still_ends_with_every_cell_written_once()
+    {
+        var (dir, catalog) = Granules(copies: 12); // 48 granules: cells take long enough to kill a worker in one
+        try
+        {
+            string memory = Path.Combine(dir, "memory.zarr"), rabbit = Path.Combine(dir, "rabbit.zarr");
+            var reference = CliRunner.Run("run", "--catalog", catalog, "--store", memory);
+            Assert.True(reference.ExitCode == 0, reference.Error);
+            var running = Task.Run(() => CliRunner.Run(Rabbit("run", "--catalog", catalog, "--store", rabbit, "--workers", "2", "--max-workers", "1")));
+            int? killed = null;
+            var deadline = Stopwatch.StartNew();
+            while (killed is null && !running.IsCompleted && deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                string cells = Path.Combine(rabbit, ".zagg", "runs");
+                bool started = Directory.Exists(cells) && Directory.EnumerateFiles(cells, "*.json", SearchOption.AllDirectories).Any(f => f.Contains("/cells/"));
+                var workers = WorkerProcesses();
+                if (started && workers.Count == 2)
+                {
+                    Assert.All(workers, pid => Assert.DoesNotContain("guest:guest", File.ReadAllText($"/proc/{pid}/cmdline")));
+                    using var victim = Process.GetProcessById(workers[0]);
+                    victim.Kill();
+                    killed = workers[0];
+                }
+                await Task.Delay(20);
+            }
+            var r = await running;
+            Assert.True(killed is not null, "the run ended before a worker could be killed");
+            Assert.True(r.ExitCode == 0, r.Error);
+            var report = JsonDocument.Parse(File.ReadAllText(rabbit + ".report.json")).RootElement;
+            var cellsReported = report.GetProperty("cells").EnumerateArray().Select(c => c.GetProperty("parent_morton").GetInt64()).ToList();
+            Assert.Equal(7, cellsReported.Count);
+            Assert.Equal(7, cellsReported.Distinct().Count());
+            Assert.Equal(Chunks(memory), Chunks(rabbit));
+            Assert.Contains(reference.Out.Split('\n').First(l => l.StartsWith("Done:", StringComparison.Ordinal))[..^8].Split(", 0 errors")[0], r.Out);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [NeedsRabbitMqFact]
+    public async Task A_corrupt_granule_fails_its_cells_after_the_retries_and_every_other_cell_completes()
+    {
+        var (dir, catalog) = Granules();
+        try
+        {
+            string victim = Directory.GetFiles(dir, "*.h5").Order().First();
+            var bytes = File.ReadAllBytes(victim);
+            File.WriteAllBytes(victim, bytes[..(bytes.Length / 2)]);
+            string store = Path.Combine(dir, "rabbit.zarr");
+            var r = CliRunner.Run(Rabbit("run", "--catalog", catalog, "--store", store, "--workers", "2"));
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("failed after 4 attempt(s)", r.Error);
+            Assert.Contains(victim, r.Error);
+            var cells = JsonDocument.Parse(File.ReadAllText(store + ".report.json")).RootElement.GetProperty("cells").EnumerateArray().ToList();
+            Assert.Equal(7, cells.Count);
+            var failed = cells.Where(c => c.GetProperty("error").ValueKind == JsonValueKind.String).ToList();
+            Assert.NotEmpty(failed);
+            Assert.All(failed, c => Assert.Contains(victim, c.GetProperty("error").GetString()));
+            Assert.All(cells.Except(failed), c => Assert.True(c.GetProperty("total_obs").GetInt64() > 0));
+            await using var depths = new QueueDepths(MessagingOptions.Parse("rabbitmq", broker.Url));
+            Assert.True((await depths.ReadAsync())[Queues.Worker + "_error"] >= failed.Count);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>The Zagg.Worker processes this test process started (found by their command line, as an operator would).</summary>
+    private static List<int> WorkerProcesses()
+    {
+        var found = new List<int>();
+        foreach (string proc in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(proc), out int pid)) continue;
+            try
+            {
+                string cmdline = File.ReadAllText(Path.Combine(proc, "cmdline"));
+                if (!cmdline.Contains("Zagg.Worker", StringComparison.Ordinal)) continue;
+                string stat = File.ReadAllText(Path.Combine(proc, "stat"));
+                int ppid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+                if (ppid == Environment.ProcessId) found.Add(pid);
+            }
+            catch (IOException) { }
+        }
+        found.Sort();
+        return found;
+    }
+}

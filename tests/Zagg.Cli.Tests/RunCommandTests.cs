@@ -1,0 +1,175 @@
+using System.Text.Json;
+using Xunit;
+using Zagg.Zarr.Dggs;
+using Zagg.Zarr.Stores;
+
+namespace Zagg.Cli.Tests;
+
+/// <summary>The main job through the command line, against the numpy/healpy truth of demo/atl06/expected.json.</summary>
+public class RunCommandTests
+{
+    private static readonly string Demo = Path.Combine(AppContext.BaseDirectory, "demo");
+    private static readonly JsonElement Expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Demo, "expected.json"))).RootElement;
+
+    private static string Config(string dir, string latitude, string layout)
+    {
+        string yaml = File.ReadAllText(Path.Combine(LoopbackRoot(), "configs", "atl06.yaml"))
+            .Replace("child_order: 12}", $"child_order: 12, latitude: {latitude}, layout: {layout}}}");
+        string path = Path.Combine(dir, $"atl06-{latitude}-{layout}.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private static string LoopbackRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Zagg.sln"))) return d.FullName;
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    [Theory]
+    [InlineData("authalic", "compact")]
+    [InlineData("authalic", "full")]
+    [InlineData("geodetic-spherical", "compact")]
+    [InlineData("geodetic-spherical", "full")]
+    public async Task Catalog_then_run_reproduces_every_child_of_every_cell(string latitude, string layout)
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
+        try
+        {
+            string config = Config(dir, latitude, layout);
+            string catalog = Path.Combine(dir, "catalog.json");
+            var c = CliRunner.Run("catalog", "--files", Path.Combine(Demo, "ATL06_*.h5"), "--parent-order", "6", "--output", catalog, "--config", config);
+            Assert.Equal(0, c.ExitCode);
+            Assert.Contains("4 granules, 7 cells of order 6", c.Out);
+            string store = Path.Combine(dir, "out.zarr");
+            var r = CliRunner.Run("run", "--config", config, "--catalog", catalog, "--store", store, "--max-workers", "3");
+            Assert.True(r.ExitCode == 0, r.Error);
+            var truth = Expected.GetProperty("conventions").GetProperty(latitude).EnumerateArray().ToList();
+            long obs = truth.Sum(t => t.GetProperty("children").EnumerateObject().Sum(ch => ch.Value.GetProperty("count").GetInt64()));
+            Assert.Contains($"Done: 7 cells with data, {obs} obs, 0 errors", r.Out);
+
+            var dggs = await DggsStore.OpenAsync(new LocalStore(store));
+            var catalogCells = JsonDocument.Parse(File.ReadAllText(catalog)).RootElement.GetProperty("catalog").EnumerateObject().Select(p => long.Parse(p.Name)).ToList();
+            foreach (var cell in truth)
+            {
+                long parent = cell.GetProperty("parent").GetInt64();
+                long chunk = dggs.ChunkOf(parent, catalogCells.IndexOf(Zagg.Grid.Morton.FromNested(parent, 6)));
+                var count = await dggs.Arrays["count"].ReadChunkAsync([chunk]);
+                var mean = await dggs.Arrays["h_mean"].ReadChunkAsync([chunk]);
+                var q75 = await dggs.Arrays["h_q75"].ReadChunkAsync([chunk]);
+                var morton = await dggs.Arrays["morton"].ReadChunkAsync([chunk]);
+                var children = cell.GetProperty("children").EnumerateObject().ToDictionary(p => int.Parse(p.Name), p => p.Value);
+                for (int i = 0; i < 4096; i++)
+                {
+                    Assert.Equal(Zagg.Grid.Morton.FromNested((parent << 12) + i, 12), BitConverter.ToInt64(morton, i * 8));
+                    if (!children.TryGetValue(i, out var e))
+                    {
+                        Assert.Equal(0, BitConverter.ToInt32(count, i * 4));
+                        continue;
+                    }
+                    Assert.Equal(e.GetProperty("count").GetInt32(), BitConverter.ToInt32(count, i * 4));
+                    Assert.Equal((float)e.GetProperty("h_mean").GetDouble(), BitConverter.ToSingle(mean, i * 4));
+                    Assert.Equal((float)e.GetProperty("h_q75").GetDouble(), BitConverter.ToSingle(q75, i * 4));
+                }
+            }
+            var report = JsonDocument.Parse(File.ReadAllText(store + ".report.json")).RootElement;
+            Assert.Equal(7, report.GetProperty("cells").GetArrayLength());
+            Assert.Equal(obs, report.GetProperty("total_obs").GetInt64());
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Demo_runs_the_whole_job()
+    {
+        string dir = Path.Combine(Directory.CreateTempSubdirectory("zagg-demo").FullName, "d");
+        try
+        {
+            var r = CliRunner.Run("demo", "--out", dir);
+            Assert.True(r.ExitCode == 0, r.Error);
+            Assert.Contains("zagg demo: 4 ATL06-format granules", r.Out);
+            Assert.Contains("Done: 7 cells with data, 58789 obs, 0 errors", r.Out);
+            Assert.True(File.Exists(Path.Combine(dir, "atl06.zarr", "zarr.json")));
+            Assert.True(File.Exists(Path.Combine(dir, "atl06.zarr.report.json")));
+            Assert.Equal(0, CliRunner.Run("demo", "--out", dir).ExitCode); // runs again over its own output
+        }
+        finally { Directory.Delete(Path.GetDirectoryName(dir)!, true); }
+    }
+
+    [Fact]
+    public void Dry_run_selection_and_refusals()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
+        try
+        {
+            string catalog = Path.Combine(dir, "catalog.json");
+            Assert.Equal(0, CliRunner.Run("catalog", "--files", Demo, "--output", catalog).ExitCode);
+            string store = Path.Combine(dir, "out.zarr");
+            var dry = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--dry-run", "--max-cells", "2");
+            Assert.Equal(0, dry.ExitCode);
+            Assert.Contains("cells   2 of 7", dry.Out);
+            Assert.False(Directory.Exists(store));
+            string first = JsonDocument.Parse(File.ReadAllText(catalog)).RootElement.GetProperty("catalog").EnumerateObject().Last().Name;
+            var one = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--morton-cell", first);
+            Assert.Equal(0, one.ExitCode);
+            Assert.Contains("Done: 1 cells with data", one.Out);
+            var again = CliRunner.Run("run", "--catalog", catalog, "--store", store);
+            Assert.Equal(1, again.ExitCode);
+            Assert.Contains("already exists", again.Error);
+            Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", store, "--overwrite").ExitCode);
+            Assert.Contains("is not a cell of the catalog", CliRunner.Run("run", "--catalog", catalog, "--store", store, "--overwrite", "--morton-cell", "-6134114").Error);
+            Assert.Contains("no catalog", CliRunner.Run("run", "--store", store).Error);
+            Assert.Contains("nope.json: cannot be read", CliRunner.Run("run", "--catalog", Path.Combine(dir, "nope.json"), "--store", store).Error);
+            Assert.Contains("no such file, and not a built-in", CliRunner.Run("run", "--config", "atl07", "--catalog", catalog, "--store", store).Error);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void A_corrupt_granule_fails_its_cells_and_the_run()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
+        try
+        {
+            foreach (string f in Directory.GetFiles(Demo, "*.h5")) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            string catalog = Path.Combine(dir, "catalog.json");
+            Assert.Equal(0, CliRunner.Run("catalog", "--files", dir, "--output", catalog).ExitCode);
+            string victim = Directory.GetFiles(dir, "*.h5").Order().First();
+            var bytes = File.ReadAllBytes(victim);
+            File.WriteAllBytes(victim, bytes[..(bytes.Length / 2)]);
+            var r = CliRunner.Run("run", "--catalog", catalog, "--store", Path.Combine(dir, "out.zarr"));
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains(victim, r.Error);
+            Assert.DoesNotContain(", 0 errors", r.Out);
+            var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "out.zarr.report.json"))).RootElement;
+            Assert.Contains(report.GetProperty("cells").EnumerateArray(), c => c.GetProperty("files_processed").GetInt32() < c.GetProperty("granule_count").GetInt32());
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Transport_mistakes_are_named_and_a_broker_password_is_never_shown()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
+        try
+        {
+            string catalog = Path.Combine(dir, "catalog.json");
+            Assert.Equal(0, CliRunner.Run("catalog", "--files", Demo, "--output", catalog).ExitCode);
+            string store = Path.Combine(dir, "out.zarr");
+            var bogus = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--transport", "kafka");
+            Assert.NotEqual(0, bogus.ExitCode);
+            Assert.Contains("--transport must be memory or rabbitmq", bogus.Error);
+            int port = Zagg.TestSupport.LoopbackProcess.FreePort();
+            var none = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--transport", "rabbitmq", "--rabbitmq", $"amqp://zagg:hunter2@127.0.0.1:{port}");
+            Assert.Equal(1, none.ExitCode);
+            Assert.Contains($"no broker answers at amqp://127.0.0.1:{port}", none.Error);
+            Assert.Contains("--start-broker", none.Error);
+            Assert.DoesNotContain("hunter2", none.Error + none.Out);
+            Assert.False(Directory.Exists(store));
+            Assert.Contains("--rabbitmq must be an amqp:// URL", CliRunner.Run("run", "--catalog", catalog, "--store", store, "--transport", "rabbitmq", "--rabbitmq", "http://x:secret@h").Error);
+            Assert.DoesNotContain("secret", CliRunner.Run("run", "--catalog", catalog, "--store", store, "--transport", "rabbitmq", "--rabbitmq", "http://x:secret@h").Error);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}

@@ -1,0 +1,156 @@
+using Xunit;
+using Zagg.Pipeline.Config;
+using Zagg.Grid;
+using Zagg.Zarr;
+using Zagg.Zarr.Dggs;
+
+namespace Zagg.Pipeline.Tests;
+
+public class ConfigTests
+{
+    private static string Atl06()
+    {
+        using var s = typeof(ConfigLoader).Assembly.GetManifestResourceStream("Zagg.Configs.atl06.yaml")!;
+        return new StreamReader(s).ReadToEnd();
+    }
+
+    [Fact]
+    public void The_built_in_atl06_config_loads_and_maps_onto_the_template()
+    {
+        Assert.Contains("atl06", ConfigLoader.BuiltIns);
+        var c = ConfigLoader.Load("atl06");
+        Assert.Equal("s3", c.DataSource.Driver);
+        Assert.Equal(["gt1l", "gt1r", "gt2l", "gt2r", "gt3l", "gt3r"], c.DataSource.Groups);
+        Assert.Equal("/{group}/land_ice_segments/h_li_sigma", c.DataSource.Variables["s_li"]);
+        Assert.Equal(0, c.DataSource.QualityFilter!.Value);
+        Assert.Equal(12, c.Grid.ChildOrder);
+        Assert.Equal(LatitudeConvention.Authalic, c.Grid.Latitude);
+        Assert.Equal(DggsLayout.Compact, c.Grid.Layout);
+        Assert.Equal(["count", "h_min", "h_max", "h_mean", "h_sigma", "h_variance", "h_q25", "h_q50", "h_q75"], c.Variables.Select(v => v.Name));
+        Assert.Equal("average", c.Variables.Single(v => v.Name == "h_mean").Function);
+        Assert.IsType<BinaryExpr>(c.Variables.Single(v => v.Name == "h_mean").Parameters["weights"]);
+        Assert.Equal(0.25, ((NumberExpr)c.Variables.Single(v => v.Name == "h_q25").Parameters["q"]).Value);
+
+        var t = c.ToTemplate(parentOrder: 6, parentCells: 1312);
+        Assert.Equal(4096, t.ChunkLength);
+        Assert.Equal(1312, t.ParentCellCount);
+        var count = t.Variables.Single(v => v.Name == "count");
+        Assert.Equal(ZarrDataType.Int32, count.DataType);
+        Assert.Equal(ZarrDataType.Int32.Fill(0), count.Fill);
+        var mean = t.Variables.Single(v => v.Name == "h_mean");
+        Assert.True(float.IsNaN(BitConverter.ToSingle(mean.Fill)));
+    }
+
+    [Fact]
+    public void Latitude_and_layout_come_from_the_grid()
+    {
+        var c = ConfigLoader.Parse(Atl06().Replace("child_order: 12}", "child_order: 10, latitude: geodetic-spherical, layout: full}"), "t.yaml");
+        Assert.Equal(LatitudeConvention.GeodeticSpherical, c.Grid.Latitude);
+        Assert.Equal(DggsLayout.Full, c.ToTemplate(6, 0).Layout);
+    }
+
+    [Theory]
+    [InlineData("data_source:", "dta_source:", "dta_source (line 3): unknown key; did you mean 'data_source'?")]
+    [InlineData("aggregation:", "agregation:", "unknown key; did you mean 'aggregation'?")]
+    [InlineData("output:\n  grid: {type: healpix, indexing_scheme: nested, child_order: 12}", "output:\n  grid: {type: healpix, indexing_scheme: nested}", "output.grid.child_order (line")]
+    [InlineData("child_order: 12}", "child_order: 40}", "'40' is not an order in 1–29")]
+    [InlineData("child_order: 12}", "child_order: 12, latitude: geodetic}", "'geodetic' is not authalic or geodetic-spherical")]
+    [InlineData("child_order: 12}", "child_order: 12, layout: sparse}", "'sparse' is not compact or full")]
+    [InlineData("h_min: {function: min, source: h_li, dtype: float32}", "h_min: {function: min, source: h_li, dtype: float23}", "aggregation.variables.h_min.dtype (line")]
+    [InlineData("h_min: {function: min, source: h_li, dtype: float32}", "h_min: {function: minimum, source: h_li, dtype: float32}", "unknown function 'minimum'")]
+    [InlineData("h_min: {function: min, source: h_li, dtype: float32}", "h_min: {function: min, expression: \"np.min(h_li)\", source: h_li, dtype: float32}", "has both function and expression")]
+    [InlineData("h_min: {function: min, source: h_li, dtype: float32}", "h_min: {dtype: float32}", "needs either function or expression")]
+    [InlineData("h_min: {function: min, source: h_li, dtype: float32}", "h_min: {function: min, source: x_li, dtype: float32}", "'x_li' is not in data_source.variables (h_li, s_li)")]
+    [InlineData("weights: \"1.0 / s_li**2\"", "weights: \"1.0 / t_li**2\"", "h_mean.params.weights (line")]
+    [InlineData("\"1.0 / np.sqrt(np.sum(1.0 / s_li**2))\"", "\"1.0 / np.sqrt(np.sum(1.0 / s_li**2)\"", "cannot parse")]
+    [InlineData("\"1.0 / np.sqrt(np.sum(1.0 / s_li**2))\"", "\"1.0 / s_li**2\"", "yields one value per point")]
+    [InlineData("params: {q: 0.25}", "params: {q: 1.25}", "q must be a number in [0, 1]")]
+    [InlineData("params: {q: 0.25}", "params: {quantile: 0.25}", "h_q25.params.quantile (line")]
+    [InlineData("count: {function: len, source: h_li, dtype: int32, fill_value: 0}", "count: {function: len, source: h_li, dtype: int8, fill_value: 300}", "300 does not fit int8")]
+    [InlineData("driver: s3", "driver: ftp", "'ftp' is not s3 or https")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  temporal: {start_date: 2024-01-06}", "bounds.temporal (line 34): needs both start_date and end_date")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  temporal: {start_date: 2024-01-06, end_date: 2024-04-07}\n  spacial: {bbox: [0, 0, 1, 1]}", "bounds.spacial (line 35): unknown key; did you mean 'spatial'?")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  temporal: {start_date: 2024-04-07, end_date: 2024-01-06}", "is before start_date")]
+    [InlineData("    morton: {dtype: int64, fill_value: 0}", "    morton: {dtype: int32, fill_value: 0}", "morton is stored as int64")]
+    public void Mistakes_are_named_by_key_path_and_line(string find, string replace, string message)
+    {
+        string yaml = Atl06() + "catalog: catalog.json\n";
+        Assert.Contains(find, yaml);
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml.Replace(find, replace), "my.yaml"));
+        Assert.StartsWith("my.yaml: ", e.Message);
+        Assert.Contains(message, e.Message);
+    }
+
+    [Theory]
+    [InlineData("", "expected a mapping")]
+    [InlineData("data_source: [1, 2]", "data_source (line 1): should be a mapping")]
+    [InlineData("a: b: c", "not valid YAML at line 1")]
+    [InlineData("output: {grid: {child_order: 12}}", "data_source (line 1): is required")]
+    public void Broken_files_are_refused(string yaml, string message)
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "bad.yaml"));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Other_data_sources_follow_from_the_config_alone()
+    {
+        const string yaml = """
+            data_source:
+              groups: [profile_1, profile_2]
+              coordinates: {latitude: "/{group}/geo/lat", longitude: "/{group}/geo/lon"}
+              variables: {t: "/{group}/obs/temperature"}
+            aggregation:
+              variables:
+                t_mean: {function: np.mean, source: t, dtype: float64}
+                t_range: {expression: "numpy.max(t) - numpy.min(t)", dtype: float32, fill_value: -1}
+            output:
+              grid: {child_order: 8}
+            """;
+        var c = ConfigLoader.Parse(yaml, "other.yaml");
+        Assert.Null(c.DataSource.QualityFilter);
+        Assert.Equal("mean", c.Variables[0].Function);
+        Assert.Equal(-1f, BitConverter.ToSingle(c.Variables[1].FillValue!));
+        Assert.Empty(c.Coordinates);
+    }
+
+    [Fact]
+    public void A_missing_file_is_named()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load("/nonexistent/config.yaml"));
+        Assert.Contains("/nonexistent/config.yaml: no such file, and not a built-in configuration (atl06)", e.Message);
+    }
+}
+
+public class TemplateFromConfigTests
+{
+    [Theory]
+    [InlineData("compact")]
+    [InlineData("full")]
+    public async Task The_atl06_config_templates_the_seed_store(string layout)
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-template").FullName;
+        try
+        {
+            string yaml;
+            using (var s = typeof(ConfigLoader).Assembly.GetManifestResourceStream("Zagg.Configs.atl06.yaml")!)
+                yaml = new StreamReader(s).ReadToEnd().Replace("child_order: 12}", $"child_order: 12, layout: {layout}}}");
+            var config = ConfigLoader.Parse(yaml, "atl06.yaml");
+            var store = await DggsStore.CreateAsync(new Zagg.Zarr.Stores.LocalStore(dir), config.ToTemplate(parentOrder: 6, parentCells: 5));
+            var expected = new List<string> { "morton", "count", "h_min", "h_max", "h_mean", "h_sigma", "h_variance", "h_q25", "h_q50", "h_q75" };
+            if (layout == "compact") expected.Add("cell_ids");
+            Assert.Equal(expected.Order(), store.Arrays.Keys.Order());
+            long length = layout == "compact" ? 4096L * 5 : 12L << 24;
+            foreach (var a in store.Arrays.Values)
+            {
+                Assert.StartsWith("12/", a.Path);
+                Assert.Equal([length], a.Metadata.Shape);
+                Assert.Equal([4096], a.Metadata.ChunkShape);
+            }
+            Assert.Equal(ZarrDataType.Int32, store.Arrays["count"].Metadata.DataType);
+            Assert.Equal(ZarrDataType.Float32, store.Arrays["h_q75"].Metadata.DataType);
+            Assert.True(File.Exists(Path.Combine(dir, "12", "zarr.json")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}

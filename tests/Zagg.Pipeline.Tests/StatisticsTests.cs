@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Xunit;
+using Zagg.Pipeline.Aggregation;
+using Zagg.Pipeline.Config;
+
+namespace Zagg.Pipeline.Tests;
+
+/// <summary>Every aggregation function and the config's expressions against NumPy (tools/fixtures/statistics_golden.py).</summary>
+public class StatisticsTests
+{
+    private static readonly JsonElement Golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "statistics.json"))).RootElement;
+
+    private static double D(JsonElement e) => e.ValueKind == JsonValueKind.String ? double.NaN : e.GetDouble();
+
+    private static void Close(double expected, double actual, string what)
+    {
+        if (double.IsNaN(expected)) { Assert.True(double.IsNaN(actual), $"{what}: expected NaN, got {actual}"); return; }
+        // float64 results within a few ulps of NumPy's (all are stored as float32 in the end).
+        double tol = Math.Max(Math.Abs(expected), 1e-300) * 4e-15;
+        Assert.True(Math.Abs(expected - actual) <= tol, $"{what}: NumPy {expected:R}, ours {actual:R}");
+    }
+
+    [Fact]
+    public void Every_function_agrees_with_numpy()
+    {
+        int cells = 0;
+        foreach (var c in Golden.GetProperty("cells").EnumerateArray())
+        {
+            double[] h = c.GetProperty("h").EnumerateArray().Select(D).ToArray();
+            double[] s = c.GetProperty("s").EnumerateArray().Select(D).ToArray();
+            double[] w = s.Select(x => 1.0 / (x * x)).ToArray();
+            string n = $"cell of {h.Length}";
+            Assert.Equal(c.GetProperty("len").GetInt32(), h.Length);
+            Close(D(c.GetProperty("min")), Statistics.Min(h), $"{n} min");
+            Close(D(c.GetProperty("max")), Statistics.Max(h), $"{n} max");
+            Close(D(c.GetProperty("sum")), Statistics.Sum(h), $"{n} sum");
+            Close(D(c.GetProperty("mean")), Statistics.Mean(h), $"{n} mean");
+            Close(D(c.GetProperty("average")), Statistics.WeightedAverage(h, w), $"{n} average");
+            Close(D(c.GetProperty("var")), Statistics.Variance(h), $"{n} var");
+            Close(D(c.GetProperty("std")), Statistics.StandardDeviation(h), $"{n} std");
+            Close(D(c.GetProperty("median")), Statistics.Median(h), $"{n} median");
+            foreach (var q in c.GetProperty("quantile").EnumerateObject())
+                Close(D(q.Value), Statistics.Quantile(h, double.Parse(q.Name, System.Globalization.CultureInfo.InvariantCulture)), $"{n} quantile {q.Name}");
+            var columns = new Dictionary<string, double[]> { ["h_li"] = h, ["s_li"] = s };
+            Close(D(c.GetProperty("h_sigma")), ExpressionEvaluator.EvaluateScalar(Expr.Parse("1.0 / np.sqrt(np.sum(1.0 / s_li**2))", "t"), columns), $"{n} h_sigma");
+            var weights = ExpressionEvaluator.Evaluate(Expr.Parse("1.0 / s_li**2", "t"), columns);
+            Close(D(c.GetProperty("average")), Statistics.WeightedAverage(h, weights.Vector), $"{n} average by expression");
+            cells++;
+        }
+        Assert.True(cells > 40);
+    }
+
+    [Fact]
+    public void Empty_cells_give_nan()
+    {
+        Assert.True(double.IsNaN(Statistics.Mean([])));
+        Assert.True(double.IsNaN(Statistics.Quantile([], 0.5)));
+        Assert.True(double.IsNaN(Statistics.Variance([])));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Statistics.Quantile([1.0], 1.5));
+    }
+}
+
+public class ExpressionTests
+{
+    private static double Eval(string text, params (string, double[])[] cols)
+        => ExpressionEvaluator.EvaluateScalar(Expr.Parse(text, "t"), cols.ToDictionary(c => c.Item1, c => c.Item2));
+
+    [Theory]
+    [InlineData("-2**2", -4)]          // power binds tighter than unary minus, as in Python
+    [InlineData("2**-1", 0.5)]
+    [InlineData("2**3**2", 512)]       // right-associative
+    [InlineData("1 + 2 * 3", 7)]
+    [InlineData("(1 + 2) * 3", 9)]
+    [InlineData("10 / 4 - 1", 1.5)]
+    [InlineData("np.sqrt(16) + numpy.abs(-2) + sqrt(4)", 8)]
+    [InlineData("1.5e2 + .5", 150.5)]
+    public void Arithmetic_follows_python(string text, double expected) => Assert.Equal(expected, Eval(text));
+
+    [Fact]
+    public void Reductions_over_columns()
+    {
+        double[] x = [1, 2, 3, 4];
+        Assert.Equal(10, Eval("np.sum(x)", ("x", x)));
+        Assert.Equal(2.5, Eval("mean(x)", ("x", x)));
+        Assert.Equal(4, Eval("len(x)", ("x", x)));
+        Assert.Equal(30, Eval("sum(x ** 2)", ("x", x)));
+        Assert.Equal(Math.Exp(1) + Math.Log(4), Eval("max(exp(x / x)) + np.log(max(x))", ("x", x)), 12);
+    }
+
+    [Theory]
+    [InlineData("1 +", "expression ends too soon")]
+    [InlineData("(1 + 2", "missing ')'")]
+    [InlineData("np.foo(x)", "unknown function 'np.foo'")]
+    [InlineData("x $ 2", "unexpected '$'")]
+    [InlineData("np.pi", "'np.pi' is not a column name")]
+    public void Bad_expressions_are_refused_with_the_place(string text, string message)
+    {
+        var e = Assert.Throws<ExpressionException>(() => Expr.Parse(text, "aggregation.variables.v.expression"));
+        Assert.Contains(message, e.Message);
+        Assert.Contains("position", e.Message);
+        Assert.StartsWith("aggregation.variables.v.expression: cannot parse", e.Message);
+    }
+
+    [Fact]
+    public void Scalar_and_vector_results_are_told_apart()
+    {
+        Assert.True(Expr.Parse("1.0 / np.sqrt(np.sum(1.0 / s**2))", "t").IsScalar);
+        Assert.False(Expr.Parse("1.0 / s**2", "t").IsScalar);
+        Assert.Equal(["s", "h"], Expr.Parse("mean(s) + h", "t").Columns());
+    }
+
+    [Fact]
+    public void Selection_finds_each_rank_a_sort_would_put_there_one_after_another()
+    {
+        var random = new Random(20261121);
+        for (int round = 0; round < 2000; round++)
+        {
+            int n = 1 + random.Next(round < 1000 ? 40 : 3000);
+            int distinct = 1 + random.Next(n);
+            var values = new double[n];
+            for (int i = 0; i < n; i++) values[i] = random.Next(distinct) * 0.25 - distinct / 8.0;
+            var sorted = values.Order().ToArray();
+            var ranks = Enumerable.Range(0, 1 + random.Next(6)).Select(_ => random.Next(n)).Distinct().Order().ToArray();
+            var work = (double[])values.Clone();
+            int from = 0;
+            foreach (int r in ranks)
+            {
+                Statistics.Select(work, from, n, r);
+                Assert.Equal(sorted[r], work[r]);
+                for (int i = from; i < r; i++) Assert.True(work[i] <= work[r]);
+                for (int i = r + 1; i < n; i++) Assert.True(work[i] >= work[r]);
+                from = r + 1;
+            }
+            Assert.Equal(sorted, work.Order().ToArray()); // a permutation, nothing lost
+            var again = (double[])values.Clone();
+            Statistics.SelectRanks(again, ranks.Concat(ranks).Order().ToArray()); // repeats too
+            Assert.All(ranks, r => Assert.Equal(sorted[r], again[r]));
+        }
+    }
+}
