@@ -1,6 +1,6 @@
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
-using Zagg.ServiceDefaults.Messaging;
+using Zagg.Messaging;
 
 namespace Zagg.Cli.Tests;
 

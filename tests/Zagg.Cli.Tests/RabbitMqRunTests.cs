@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Xunit;
 using Zagg.Cli.Running;
-using Zagg.ServiceDefaults.Messaging;
+using Zagg.Messaging;
 
 namespace Zagg.Cli.Tests;
 

@@ -1,4 +1,4 @@
-namespace Zagg.ServiceDefaults.Messaging;
+namespace Zagg.Messaging;
 
 /// <summary>Where the messages go, and how hard a consumer tries before a message goes to the error queue.</summary>
 public sealed record MessagingOptions
