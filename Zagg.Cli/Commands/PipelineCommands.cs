@@ -168,7 +168,7 @@ internal static class PipelineCommands
             o.WriteLine($"store   {run.Store}{(run.Selection.Overwrite ? " (overwrite)" : "")}");
             o.WriteLine($"cells   {cells.Count} of {run.Catalog.Cells.Count} (parent order {run.Catalog.ParentOrder}, child order {run.Config.Grid.ChildOrder}), largest first");
             foreach (var cell in cells)
-                o.WriteLine($"  {cell.ParentMorton,12}  chunk {cell.CatalogIndex,5}  {cell.Granules.Count} granules");
+                o.WriteLine($"  {cell.ParentMorton,12}  catalog index {cell.CatalogIndex,5}  {cell.Granules.Count} granules");
             return 0;
         }
         var request = new RunRequested
