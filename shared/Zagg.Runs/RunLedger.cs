@@ -19,6 +19,7 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
     public IZarrStore Store { get; } = store;
     public Guid RunId { get; } = runId;
 
+    /// <summary>The keys of a run's ledger: <c>.zagg/runs/RUN/</c> (RUN without dashes).</summary>
     public static string PrefixOf(Guid runId) => $".zagg/runs/{runId:N}/";
 
     private string Prefix => PrefixOf(RunId);
@@ -31,9 +32,11 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
     public Task MarkTemplateAsync(CancellationToken ct = default) =>
         Store.SetAsync(Prefix + "template.json", JsonSerializer.SerializeToUtf8Bytes(new { runId = RunId, written = DateTimeOffset.UtcNow }, ContractJson.Options), ct);
 
+    /// <summary>Writes the run's plan (the cells consolidation waits for).</summary>
     public Task WritePlanAsync(RunPlan plan, CancellationToken ct = default) =>
         Store.SetAsync(Prefix + "plan.json", JsonSerializer.SerializeToUtf8Bytes(plan, ContractJson.Options), ct);
 
+    /// <summary>The run's plan, or null before the dispatcher has written it.</summary>
     public async Task<RunPlan?> ReadPlanAsync(CancellationToken ct = default) =>
         await Store.GetAsync(Prefix + "plan.json", ct).ConfigureAwait(false) is { } bytes
             ? JsonSerializer.Deserialize<RunPlan>(bytes, ContractJson.Options) : null;
@@ -48,10 +51,12 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
         return true;
     }
 
+    /// <summary>The record of the cell at <paramref name="catalogIndex"/>, or null when none is kept.</summary>
     public async Task<CellRecord?> ReadCellAsync(long catalogIndex, CancellationToken ct = default) =>
         await Store.GetAsync(CellKey(catalogIndex), ct).ConfigureAwait(false) is { } bytes
             ? JsonSerializer.Deserialize<CellRecord>(bytes, ContractJson.Options) : null;
 
+    /// <summary>Every cell record kept, by catalog index.</summary>
     public async Task<Dictionary<long, CellRecord>> ReadCellsAsync(CancellationToken ct = default)
     {
         var cells = new Dictionary<long, CellRecord>();
@@ -61,10 +66,12 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
         return cells;
     }
 
+    /// <summary>The run's RunCompleted once it completed, else null.</summary>
     public async Task<RunCompleted?> ReadCompletedAsync(CancellationToken ct = default) =>
         await Store.GetAsync(Prefix + "completed.json", ct).ConfigureAwait(false) is { } bytes
             ? JsonSerializer.Deserialize<RunCompleted>(bytes, ContractJson.Options) : null;
 
+    /// <summary>Marks the run completed (a late duplicate then completes nothing again).</summary>
     public Task MarkCompletedAsync(RunCompleted completed, CancellationToken ct = default) =>
         Store.SetAsync(Prefix + "completed.json", JsonSerializer.SerializeToUtf8Bytes(completed, ContractJson.Options), ct);
 }
