@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace Zagg.ServiceDefaults;
 
-/// <summary>The name and version every Zagg host reports (in --version, logs and, later, telemetry resources).</summary>
+/// <summary>The name and version every Zagg host reports (in --version, logs and its telemetry resource).</summary>
 public static class ServiceIdentity
 {
     public const string Product = "zagg";

@@ -5,7 +5,7 @@ using Zagg.Contracts;
 using Zagg.Pipeline.Config;
 using Zagg.Pipeline.Catalogs;
 using Zagg.Runs;
-using Zagg.ServiceDefaults.Messaging;
+using Zagg.Messaging;
 using Zagg.Grid;
 using Zagg.Zarr;
 
@@ -168,7 +168,7 @@ internal static class PipelineCommands
             o.WriteLine($"store   {run.Store}{(run.Selection.Overwrite ? " (overwrite)" : "")}");
             o.WriteLine($"cells   {cells.Count} of {run.Catalog.Cells.Count} (parent order {run.Catalog.ParentOrder}, child order {run.Config.Grid.ChildOrder}), largest first");
             foreach (var cell in cells)
-                o.WriteLine($"  {cell.ParentMorton,12}  chunk {cell.ChunkIndex,5}  {cell.Granules.Count} granules");
+                o.WriteLine($"  {cell.ParentMorton,12}  catalog index {cell.CatalogIndex,5}  {cell.Granules.Count} granules");
             return 0;
         }
         var request = new RunRequested
@@ -180,7 +180,6 @@ internal static class PipelineCommands
                 Catalog = Path.GetFullPath(run.CatalogPath),
                 Store = run.Store.Contains("://", StringComparison.Ordinal) ? run.Store : Path.GetFullPath(run.Store),
                 Selection = run.Selection,
-                Credentials = "env",
                 RequestedAt = DateTimeOffset.UtcNow,
             },
         };
@@ -222,8 +221,8 @@ internal static class PipelineCommands
         }
         catch (OrchestrationException e) { throw new CliException(e.Message); }
         if (completed.Error is not null) throw new CliException(completed.Error);
-        foreach (var f in monitor.Failures.OrderBy(f => f.ChunkIndex))
-            console.Error.WriteLine($"zagg: cell {f.ParentMorton}: failed after {f.Attempts} attempt(s): {f.Error}");
+        foreach (var f in monitor.Failures)
+            console.Error.WriteLine($"zagg: cell {f.ParentMorton}: {f.Reason}");
         o.WriteLine($"report: {completed.Report}");
         o.WriteLine(completed.Summary);
         return completed.Succeeded ? 0 : ZaggCli.Failure;

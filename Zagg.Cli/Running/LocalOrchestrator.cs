@@ -8,9 +8,8 @@ using Zagg.Catalog;
 using Zagg.Consolidation;
 using Zagg.Contracts;
 using Zagg.Dispatcher;
+using Zagg.Messaging;
 using Zagg.ServiceDefaults.Hosting;
-using Zagg.ServiceDefaults.Messaging;
-using Zagg.ServiceDefaults.Telemetry;
 using Zagg.Template;
 using Zagg.Worker;
 
@@ -26,7 +25,7 @@ public sealed record OrchestrationOptions
 
     public bool StartBroker { get; init; }
 
-    /// <summary>Tests add an exporter here.</summary>
+    /// <summary>More tracing configuration, for example a test's in-memory exporter (the spans of every service of the run).</summary>
     public Action<TracerProviderBuilder>? Traces { get; init; }
 }
 
@@ -40,6 +39,9 @@ public static class LocalOrchestrator
 {
     public const string ServiceName = "zagg";
 
+    /// <summary>The command's own spans ("zagg run", the root of a run's trace); "Zagg.*" makes the service defaults listen.</summary>
+    public static readonly ActivitySource RunSource = new("Zagg.Cli");
+
     public static async Task<RunCompleted> RunAsync(RunRequested request, OrchestrationOptions options, RunMonitor monitor, TextWriter log, CancellationToken ct = default)
     {
         var messaging = options.Messaging;
@@ -49,7 +51,8 @@ public static class LocalOrchestrator
         builder.AddZaggServiceDefaults(ServiceName, options.Traces);
         // The services log warnings and errors only: the run's progress is the command's own output.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("MassTransit", LogLevel.Error);
+        // MassTransit logs a faulted message with its stack trace; the run reports the failure itself, by name.
+        builder.Logging.AddFilter("MassTransit", LogLevel.Critical);
         builder.Services.AddSingleton(monitor);
         builder.Services.AddZaggBus(messaging, x =>
         {
@@ -84,7 +87,7 @@ public static class LocalOrchestrator
                 _ = workers.AllExited.ContinueWith(_ => monitor.Abort(new OrchestrationException(
                     "every worker process exited before the run completed (their output is above)")), TaskScheduler.Default);
             }
-            using (var run = ZaggTelemetry.RunSource.StartActivity("zagg run", ActivityKind.Producer))
+            using (var run = RunSource.StartActivity("zagg run", ActivityKind.Producer))
             {
                 run?.SetTag("zagg.run_id", request.RunId.ToString()).SetTag("zagg.store", request.Spec.Store).SetTag("zagg.transport", messaging.Transport);
                 var bus = app.Services.GetRequiredService<IBus>();

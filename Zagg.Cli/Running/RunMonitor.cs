@@ -2,24 +2,38 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using MassTransit;
 using Zagg.Contracts;
+using Zagg.Messaging;
+using Zagg.Runs;
 
 namespace Zagg.Cli.Running;
 
-/// <summary>What zagg run knows of its run, from the messages: for the progress line.</summary>
+/// <summary>What zagg run knows of its run, from the messages: for the progress line and the failed cells it lists at the end.</summary>
 public sealed class RunMonitor(Guid runId)
 {
     public Guid RunId { get; } = runId;
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
     public int Planned => Volatile.Read(ref _planned);
+
+    /// <summary>Cells aggregated.</summary>
     public int Done => Volatile.Read(ref _done);
+
+    /// <summary>Cells whose last attempt failed (and that no later success replaced).</summary>
     public int Failed => Volatile.Read(ref _failed);
+
     public long Observations => Interlocked.Read(ref _observations);
     public bool Dispatched => Volatile.Read(ref _dispatched);
 
     /// <summary>Cells processed per worker (host:pid).</summary>
     public ConcurrentDictionary<string, int> Workers { get; } = new();
 
-    public ConcurrentQueue<CellFailed> Failures { get; } = new();
+    /// <summary>The failed cells, in catalog order.</summary>
+    public IReadOnlyList<CellRecord> Failures
+    {
+        get
+        {
+            lock (_gate) return _cells.Values.Where(c => !c.Succeeded).OrderBy(c => c.CatalogIndex).ToList();
+        }
+    }
 
     public Task<RunCompleted> Completion => _completion.Task;
 
@@ -27,8 +41,8 @@ public sealed class RunMonitor(Guid runId)
     public event Action? Changed;
 
     private readonly TaskCompletionSource<RunCompleted> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    // Each cell's last word (true: aggregated), so a redelivered cell counts once and a success after a failure replaces it.
-    private readonly Dictionary<long, bool> _seen = [];
+    // Each cell's record so far: a redelivered cell counts once, and a success after a failure replaces it (CellRecord.Replaces).
+    private readonly Dictionary<long, CellRecord> _cells = [];
     private readonly Lock _gate = new();
     private int _planned, _done, _failed;
     private long _observations;
@@ -44,31 +58,30 @@ public sealed class RunMonitor(Guid runId)
     internal void On(CellAggregated m)
     {
         Workers.AddOrUpdate(m.Worker, 1, (_, n) => n + 1);
+        On(CellRecord.From(m));
+    }
+
+    internal void On(CellRecord record)
+    {
         lock (_gate)
         {
-            bool known = _seen.TryGetValue(m.ChunkIndex, out bool succeeded);
-            if (!known || !succeeded)
-            {
-                _seen[m.ChunkIndex] = true;
-                if (known) Interlocked.Decrement(ref _failed);
-                Interlocked.Increment(ref _done);
-                Interlocked.Add(ref _observations, m.Observations);
-            }
+            _cells.TryGetValue(record.CatalogIndex, out var known);
+            if (!record.Replaces(known)) return;
+            if (known is not null) Count(known, -1);
+            Count(record, +1);
+            _cells[record.CatalogIndex] = record;
         }
         Changed?.Invoke();
     }
 
-    internal void On(CellFailed m)
+    private void Count(CellRecord r, int sign)
     {
-        lock (_gate)
+        if (r.Succeeded)
         {
-            if (_seen.TryAdd(m.ChunkIndex, false))
-            {
-                Interlocked.Increment(ref _failed);
-                Failures.Enqueue(m);
-            }
+            Interlocked.Add(ref _done, sign);
+            Interlocked.Add(ref _observations, sign * r.Observations);
         }
-        Changed?.Invoke();
+        else Interlocked.Add(ref _failed, sign);
     }
 
     internal void On(RunCompleted m)
@@ -81,22 +94,22 @@ public sealed class RunMonitor(Guid runId)
     public void Abort(Exception e) => _completion.TrySetException(e);
 }
 
-/// <summary>Feeds the AppHost's monitor from the run's events (on a temporary queue of its own).</summary>
+/// <summary>Feeds zagg run's monitor from the run's events (on a temporary queue of its own).</summary>
 public sealed class RunObserver(RunMonitor monitor) :
-    IConsumer<CellsDispatched>, IConsumer<CellAggregated>, IConsumer<CellFailed>, IConsumer<RunCompleted>,
-    IConsumer<Fault<CellsDispatched>>, IConsumer<Fault<CellAggregated>>, IConsumer<Fault<CellFailed>>
+    IConsumer<CellsDispatched>, IConsumer<CellAggregated>, IConsumer<Fault<AggregateCell>>, IConsumer<RunCompleted>,
+    IConsumer<Fault<CellsDispatched>>, IConsumer<Fault<CellAggregated>>, IConsumer<Fault<Fault<AggregateCell>>>
 {
     // Consolidation gave up on a message of this run (its store unreachable, say): RunCompleted will not come.
     public Task Consume(ConsumeContext<Fault<CellsDispatched>> context) => Abort(context.Message.Message.RunId, context.Message);
 
     public Task Consume(ConsumeContext<Fault<CellAggregated>> context) => Abort(context.Message.Message.RunId, context.Message);
 
-    public Task Consume(ConsumeContext<Fault<CellFailed>> context) => Abort(context.Message.Message.RunId, context.Message);
+    public Task Consume(ConsumeContext<Fault<Fault<AggregateCell>>> context) => Abort(context.Message.Message.Message.RunId, context.Message);
 
     private Task Abort(Guid runId, Fault fault)
     {
         if (runId == monitor.RunId)
-            monitor.Abort(new OrchestrationException($"consolidation failed, the run cannot complete: {fault.Exceptions.FirstOrDefault()?.Message ?? "unknown error"}"));
+            monitor.Abort(new OrchestrationException($"consolidation failed, the run cannot complete: {Faults.Reason(fault)}"));
         return Task.CompletedTask;
     }
 
@@ -112,9 +125,11 @@ public sealed class RunObserver(RunMonitor monitor) :
         return Task.CompletedTask;
     }
 
-    public Task Consume(ConsumeContext<CellFailed> context)
+    public Task Consume(ConsumeContext<Fault<AggregateCell>> context)
     {
-        if (context.Message.RunId == monitor.RunId) monitor.On(context.Message);
+        var fault = context.Message;
+        if (fault.Message.RunId == monitor.RunId)
+            monitor.On(CellRecord.Failed(fault.Message, Faults.Reason(fault), Faults.Attempts(fault), Faults.Host(fault)));
         return Task.CompletedTask;
     }
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Zagg.ServiceDefaults.Messaging;
+using Zagg.Messaging;
 
 namespace Zagg.Cli.Running;
 

@@ -1,23 +1,60 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry.Logs;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Zagg.ServiceDefaults.Telemetry;
 
 namespace Zagg.ServiceDefaults.Hosting;
 
-/// <summary>The one call every Zagg host makes.</summary>
+/// <summary>
+/// Aspire's service defaults, the one call every Zagg host makes (the services, the zagg command's
+/// in-process run, the AppHost's resources): logs, OpenTelemetry, health checks, HttpClient resilience.
+/// </summary>
 public static class ServiceDefaultsExtensions
 {
     /// <summary>
-    /// Structured logs (single-line console, or JSON when ZAGG_LOG_FORMAT=json; OTLP when
-    /// OTEL_EXPORTER_OTLP_ENDPOINT is set), OpenTelemetry traces and metrics, health checks.
+    /// The ActivitySource and Meter names every host listens to: Zagg's own (matched by the wildcard
+    /// "Zagg.*": Zagg.Pipeline, Zagg.Cli, …, without referencing them) and MassTransit's.
     /// </summary>
+    public static readonly string[] Sources = ["Zagg.*", "MassTransit"];
+
+    /// <summary>The health check tag of the liveness probe (<c>/alive</c>): the process answers.</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>
+    /// Adds the service defaults to <paramref name="builder"/>:
+    /// <list type="bullet">
+    /// <item>logs: one line per entry on the console, or JSON when <c>ZAGG_LOG_FORMAT=json</c>; also to OpenTelemetry
+    /// (with formatted messages and scopes);</item>
+    /// <item>OpenTelemetry through its hosting extensions, for the resource <paramref name="serviceName"/> (namespace "zagg",
+    /// this build's version, instance host:pid): traces of <see cref="Sources"/>, HttpClient and ASP.NET Core; metrics of
+    /// the same meters plus the runtime's; exported by OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (Aspire sets it);</item>
+    /// <item>health checks: "self" (tagged <see cref="LiveTag"/>) — a host adds its own (the bus adds one);</item>
+    /// <item>the standard resilience handler (retries, timeouts, circuit breaker) on every HttpClient made by the factory.</item>
+    /// </list>
+    /// </summary>
+    /// <param name="builder">The host being built.</param>
+    /// <param name="serviceName">The service's name in telemetry (for example "Zagg.Worker").</param>
+    /// <param name="traces">More tracing configuration, for example a test's in-memory exporter; null for none.</param>
+    /// <returns><paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="serviceName"/> is empty.</exception>
     public static IHostApplicationBuilder AddZaggServiceDefaults(this IHostApplicationBuilder builder, string serviceName, Action<TracerProviderBuilder>? traces = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
+        builder.ConfigureZaggLogging();
+        builder.ConfigureOpenTelemetry(serviceName, traces);
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+        return builder;
+    }
+
+    private static void ConfigureZaggLogging(this IHostApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
         if (Environment.GetEnvironmentVariable("ZAGG_LOG_FORMAT") == "json") builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
@@ -26,35 +63,42 @@ public static class ServiceDefaultsExtensions
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
-        if (ZaggTelemetry.OtlpConfigured)
-            builder.Logging.AddOpenTelemetry(o =>
-            {
-                o.SetResourceBuilder(ZaggTelemetry.Resource(serviceName));
-                o.IncludeFormattedMessage = true;
-                o.AddOtlpExporter();
-            });
-        builder.Services.AddSingleton(_ => ZaggTelemetry.Start(serviceName, traces));
-        builder.Services.AddHostedService<TelemetryStarter>();
-        builder.Services.AddHealthChecks();
-        return builder;
-    }
-
-    /// <summary>Creates the providers as the host starts (not at the first resolve), and disposes them with it.</summary>
-    private sealed class TelemetryStarter(ZaggTelemetry telemetry) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
+        builder.Logging.AddOpenTelemetry(o =>
         {
-            GC.KeepAlive(telemetry);
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+            o.IncludeFormattedMessage = true;
+            o.IncludeScopes = true;
+        });
     }
 
-    /// <summary>Serves /health (the bus and the process) on 127.0.0.1.</summary>
+    private static void ConfigureOpenTelemetry(this IHostApplicationBuilder builder, string serviceName, Action<TracerProviderBuilder>? traces)
+    {
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName, serviceNamespace: ServiceIdentity.Product, serviceVersion: ServiceIdentity.Version,
+                serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}"))
+            .WithTracing(t =>
+            {
+                t.AddSource(Sources).AddHttpClientInstrumentation().AddAspNetCoreInstrumentation();
+                traces?.Invoke(t);
+            })
+            .WithMetrics(m => m.AddMeter(Sources).AddHttpClientInstrumentation().AddAspNetCoreInstrumentation().AddRuntimeInstrumentation());
+        // Aspire injects the endpoint (and its headers, protocol) into each resource's environment.
+        if (OtlpConfigured) telemetry.UseOtlpExporter();
+    }
+
+    /// <summary>True when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> names a collector (Aspire's dashboard, Jaeger, …).</summary>
+    public static bool OtlpConfigured => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+
+    /// <summary>
+    /// Serves the health checks: <c>/health</c> (ready: every check, the bus's included) and <c>/alive</c> (live: the
+    /// checks tagged <see cref="LiveTag"/>). Bind the app to loopback (the services do: http://127.0.0.1:PORT).
+    /// </summary>
+    /// <param name="app">The built web application.</param>
+    /// <returns><paramref name="app"/>.</returns>
     public static WebApplication MapZaggHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health", new HealthCheckOptions());
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
         return app;
     }
 }

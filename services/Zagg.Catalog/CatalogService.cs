@@ -1,36 +1,28 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Zagg.Contracts;
+using Zagg.Messaging;
 using Zagg.Runs;
-using Zagg.ServiceDefaults.Messaging;
 
 namespace Zagg.Catalog;
 
-/// <summary>RunRequested → reads and checks the catalog against the config → CatalogReady (or RunCompleted with the reason).</summary>
-public sealed class RunRequestedConsumer(MessagingOptions options, ILogger<RunRequestedConsumer> log) : IConsumer<RunRequested>
+/// <summary>
+/// RunRequested → the run library checks the catalog against the config → CatalogReady. A failure that outlasts the
+/// retries (or is permanent: a wrong config, catalog or selection) faults; consolidation ends the run with its reason.
+/// </summary>
+public sealed class RunRequestedConsumer(ILogger<RunRequestedConsumer> log) : IConsumer<RunRequested>
 {
     public async Task Consume(ConsumeContext<RunRequested> context)
     {
-        var m = context.Message;
-        try
-        {
-            ContractVersion.Check(m.Version, nameof(RunRequested));
-            var config = ConfigReferences.Load(m.Spec.Config);
-            var catalog = await RunPlanner.LoadCatalogAsync(m.Spec.Catalog, context.CancellationToken).ConfigureAwait(false);
-            var ready = RunPlanner.CatalogReady(m.RunId, m.Spec, config, catalog);
-            log.LogInformation("Run {RunId}: catalog {Catalog} has {Cells} cells of order {Order}", m.RunId, m.Spec.Catalog, ready.CatalogCells, ready.ParentOrder);
-            await context.Publish(ready, context.CancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (Attempts.IsFinal(context, options, e, RunFailures.Permanent))
-        {
-            log.LogError("Run {RunId}: the catalog step failed: {Reason}", m.RunId, e.Message);
-            await context.Publish(RunFailures.Completed(m.RunId, m.Spec, "catalog", e), context.CancellationToken).ConfigureAwait(false);
-        }
+        var ready = await RunPlanner.CheckCatalogAsync(context.Message, context.CancellationToken).ConfigureAwait(false);
+        log.LogInformation("Run {RunId}: catalog {Catalog} has {Cells} cells of order {Order}", ready.RunId, ready.Spec.Catalog, ready.CatalogCells, ready.ParentOrder);
+        await context.Publish(ready, context.CancellationToken).ConfigureAwait(false);
     }
 }
 
+/// <summary>The catalog service's endpoint: queue zagg-catalog, Zagg's retry policy and contract filter.</summary>
 public sealed class RunRequestedConsumerDefinition(MessagingOptions options)
-    : ZaggConsumerDefinition<RunRequestedConsumer>(options, Queues.Catalog, RunFailures.Permanent);
+    : ZaggConsumerDefinition<RunRequestedConsumer>(options, Queues.Catalog, FailurePolicy.IsPermanent);
 
 public static class CatalogService
 {

@@ -1,4 +1,4 @@
 using Zagg.Catalog;
-using Zagg.ServiceDefaults.Hosting;
+using Zagg.Messaging;
 
 return await ServiceHost.RunAsync(args, CatalogService.Name, x => x.AddCatalogService());

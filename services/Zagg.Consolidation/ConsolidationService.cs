@@ -2,37 +2,54 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Zagg.Contracts;
+using Zagg.Messaging;
 using Zagg.Runs;
-using Zagg.ServiceDefaults.Messaging;
 
 namespace Zagg.Consolidation;
 
 /// <summary>
-/// Tracks every cell of a run (CellsDispatched, CellAggregated, CellFailed) in the run's ledger in
-/// the store; when every planned cell has a result, consolidates the store, writes the run report
-/// and publishes RunCompleted. A cell reported twice is counted once; a restart loses nothing.
+/// Tracks every cell of a run (CellsDispatched, CellAggregated, and Fault&lt;AggregateCell&gt; for a cell whose last
+/// attempt failed) in the run's ledger in the store; when every planned cell has a record, the run library consolidates
+/// the store and writes the run report, and this publishes RunCompleted. A cell reported twice is counted once; a
+/// restart loses nothing. Also ends a run whose catalog, template or dispatch step gave up (its message faulted after
+/// the retries, or at once for a permanent failure): RunCompleted with "step: reason", written once here.
 /// </summary>
 public sealed class RunTracker(RunConsolidator consolidator, ILogger<RunTracker> log) :
-    IConsumer<CellsDispatched>, IConsumer<CellAggregated>, IConsumer<CellFailed>
+    IConsumer<CellsDispatched>, IConsumer<CellAggregated>, IConsumer<Fault<AggregateCell>>,
+    IConsumer<Fault<RunRequested>>, IConsumer<Fault<CatalogReady>>, IConsumer<Fault<TemplateReady>>
 {
-    public Task Consume(ConsumeContext<CellsDispatched> context)
-    {
-        ContractVersion.Check(context.Message.Version, nameof(CellsDispatched));
-        return consolidator.DispatchedAsync(context.Message, c => Completed(context, c), context.CancellationToken);
-    }
+    public Task Consume(ConsumeContext<CellsDispatched> context) =>
+        consolidator.DispatchedAsync(context.Message, c => Completed(context, c), context.CancellationToken);
 
     public Task Consume(ConsumeContext<CellAggregated> context)
     {
         var m = context.Message;
-        ContractVersion.Check(m.Version, nameof(CellAggregated));
         return consolidator.CellAsync(m.RunId, m.Store, CellRecord.From(m), c => Completed(context, c), context.CancellationToken);
     }
 
-    public Task Consume(ConsumeContext<CellFailed> context)
+    public Task Consume(ConsumeContext<Fault<AggregateCell>> context)
     {
-        var m = context.Message;
-        ContractVersion.Check(m.Version, nameof(CellFailed));
-        return consolidator.CellAsync(m.RunId, m.Store, CellRecord.From(m), c => Completed(context, c), context.CancellationToken);
+        var fault = context.Message;
+        var m = fault.Message;
+        var record = CellRecord.Failed(m, Faults.Reason(fault), Faults.Attempts(fault), Faults.Host(fault));
+        log.LogError("Run {RunId}: cell {Cell} {Reason}", m.RunId, m.ParentMorton, record.Reason);
+        return consolidator.CellAsync(m.RunId, m.Store, record, c => Completed(context, c), context.CancellationToken);
+    }
+
+    public Task Consume(ConsumeContext<Fault<RunRequested>> context) =>
+        Stop(context, context.Message, context.Message.Message.RunId, context.Message.Message.Spec, RunPlanner.CatalogStep);
+
+    public Task Consume(ConsumeContext<Fault<CatalogReady>> context) =>
+        Stop(context, context.Message, context.Message.Message.RunId, context.Message.Message.Spec, RunPlanner.TemplateStep);
+
+    public Task Consume(ConsumeContext<Fault<TemplateReady>> context) =>
+        Stop(context, context.Message, context.Message.Message.RunId, context.Message.Message.Spec, RunPlanner.DispatchStep);
+
+    private Task Stop(ConsumeContext context, Fault fault, Guid runId, RunSpec spec, string step)
+    {
+        var stopped = RunCompleted.Stopped(runId, spec, step, Faults.Reason(fault));
+        log.LogError("Run {RunId}: {Error}", runId, stopped.Error);
+        return context.Publish(stopped, context.CancellationToken);
     }
 
     private Task Completed(ConsumeContext context, RunCompleted completed)
@@ -42,8 +59,9 @@ public sealed class RunTracker(RunConsolidator consolidator, ILogger<RunTracker>
     }
 }
 
+/// <summary>Consolidation's endpoint: queue zagg-consolidation, Zagg's retry policy and contract filter.</summary>
 public sealed class RunTrackerDefinition(MessagingOptions options)
-    : ZaggConsumerDefinition<RunTracker>(options, Queues.Consolidation, [typeof(ContractVersionException)]);
+    : ZaggConsumerDefinition<RunTracker>(options, Queues.Consolidation, FailurePolicy.IsPermanent);
 
 public static class ConsolidationService
 {

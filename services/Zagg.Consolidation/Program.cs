@@ -1,4 +1,4 @@
 using Zagg.Consolidation;
-using Zagg.ServiceDefaults.Hosting;
+using Zagg.Messaging;
 
 return await ServiceHost.RunAsync(args, ConsolidationService.Name, x => x.AddConsolidationService());

@@ -1,4 +1,4 @@
 using Zagg.Dispatcher;
-using Zagg.ServiceDefaults.Hosting;
+using Zagg.Messaging;
 
 return await ServiceHost.RunAsync(args, DispatcherService.Name, x => x.AddDispatcherService());

@@ -1,4 +1,4 @@
-using Zagg.ServiceDefaults.Hosting;
+using Zagg.Messaging;
 using Zagg.Template;
 
 return await ServiceHost.RunAsync(args, TemplateService.Name, x => x.AddTemplateService());

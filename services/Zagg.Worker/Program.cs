@@ -1,4 +1,4 @@
-using Zagg.ServiceDefaults.Hosting;
+using Zagg.Messaging;
 using Zagg.Worker;
 
 return await ServiceHost.RunAsync(args, WorkerService.Name, x => x.AddWorkerService());

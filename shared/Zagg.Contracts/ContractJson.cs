@@ -25,22 +25,12 @@ public static class ContractJson
     public static string Serialize<T>(T message) => JsonSerializer.Serialize(message, Options);
 
     /// <summary>Reads a message, refusing one written by a newer contract version.</summary>
+    /// <exception cref="JsonException">The JSON is not a <typeparamref name="T"/>.</exception>
+    /// <exception cref="ContractVersionException">The message has a newer contract version.</exception>
     public static T Deserialize<T>(string json)
     {
         var message = JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"{typeof(T).Name}: the JSON is null");
-        int version = message switch
-        {
-            RunRequested m => m.Version,
-            CatalogReady m => m.Version,
-            TemplateReady m => m.Version,
-            CellsDispatched m => m.Version,
-            AggregateCell m => m.Version,
-            CellAggregated m => m.Version,
-            CellFailed m => m.Version,
-            RunCompleted m => m.Version,
-            _ => ContractVersion.Current,
-        };
-        ContractVersion.Check(version, typeof(T).Name);
+        if (ContractVersion.Of(message) is int version) ContractVersion.Check(version, typeof(T).Name);
         return message;
     }
 }
@@ -52,6 +42,5 @@ public static class ContractJson
 [JsonSerializable(typeof(CellsDispatched))]
 [JsonSerializable(typeof(AggregateCell))]
 [JsonSerializable(typeof(CellAggregated))]
-[JsonSerializable(typeof(CellFailed))]
 [JsonSerializable(typeof(RunCompleted))]
 internal sealed partial class ContractJsonContext : JsonSerializerContext;

@@ -6,24 +6,47 @@ namespace Zagg.Contracts;
 //
 //   RunRequested ──► Catalog ──► CatalogReady ──► Template ──► TemplateReady ──► Dispatcher
 //   Dispatcher ──► CellsDispatched (to Consolidation) + one AggregateCell per cell (to the worker queue)
-//   Worker ──► CellAggregated | CellFailed ──► Consolidation ──► RunCompleted
+//   Worker ──► CellAggregated ──► Consolidation ──► RunCompleted
+//   a cell's last failed attempt ──► MassTransit's Fault<AggregateCell> ──► Consolidation
+//   a step's final failure ──► Fault<RunRequested | CatalogReady | TemplateReady> ──► Consolidation ──► RunCompleted (with the reason)
 //
-// Every message carries the contract Version it was written with (readers refuse a newer major
+// Every message carries the contract Version it was written with (readers refuse a newer
 // version) and the RunId that ties a run's messages together. Messages carry references, never
-// secrets: a config by name or YAML text, a catalog and a store by location, credentials by the
-// name of a source the receiving host resolves itself.
+// secrets: a config by name or YAML text, a catalog and a store by location. Each host takes its
+// credentials from its own environment (the AWS variables, EARTHDATA_TOKEN); no message names them.
 
-/// <summary>The contract version this library writes. Readers accept messages of this version or older.</summary>
+/// <summary>
+/// The contract version this library writes. Readers accept messages of this version and refuse newer ones.
+/// Version 2 renamed chunkIndex to catalogIndex and cellsWithData to childCellsWithData (parentCellsWithData in
+/// RunCompleted), dropped CellFailed (Fault&lt;AggregateCell&gt; replaces it), AggregateCell.childOrder and the
+/// credentials fields: a version 1 message is not readable by version 2 (drain the queues before upgrading).
+/// </summary>
 public static class ContractVersion
 {
-    public const int Current = 1;
+    public const int Current = 2;
 
     /// <summary>Refuses a message written by a newer contract version than this build understands.</summary>
+    /// <param name="version">The message's <c>version</c> field.</param>
+    /// <param name="message">The message type's name, for the error.</param>
+    /// <exception cref="ContractVersionException"><paramref name="version"/> is newer than <see cref="Current"/>.</exception>
     public static void Check(int version, string message)
     {
         if (version > Current)
             throw new ContractVersionException($"{message} has contract version {version}; this build understands up to {Current}: upgrade zagg");
     }
+
+    /// <summary>The contract version a message was written with, or null when it is not one of Zagg's contracts.</summary>
+    public static int? Of(object message) => message switch
+    {
+        RunRequested m => m.Version,
+        CatalogReady m => m.Version,
+        TemplateReady m => m.Version,
+        CellsDispatched m => m.Version,
+        AggregateCell m => m.Version,
+        CellAggregated m => m.Version,
+        RunCompleted m => m.Version,
+        _ => null,
+    };
 }
 
 /// <summary>A message from a newer contract version (never retried: retrying cannot help).</summary>
@@ -77,12 +100,7 @@ public sealed record RunSpec
 
     public RunSelection Selection { get; init; } = new();
 
-    /// <summary>
-    /// The name of a credentials source the worker resolves in its own environment (for example
-    /// "env": EARTHDATA_TOKEN and the AWS variables), or null for none. Never a secret.
-    /// </summary>
-    public string? Credentials { get; init; }
-
+    /// <summary>When the run was asked for (UTC); the run's duration counts from it.</summary>
     public required DateTimeOffset RequestedAt { get; init; }
 }
 
@@ -130,27 +148,30 @@ public sealed record CellsDispatched
     public required DateTimeOffset RequestedAt { get; init; }
 }
 
-/// <summary>Aggregate one parent cell and write its chunk. Sent by the dispatcher to the worker queue (or an SQS queue for Lambdas).</summary>
+/// <summary>
+/// Aggregate one parent cell and write its chunk. Sent by the dispatcher to the worker queue (or an SQS queue for
+/// Lambdas). Its final failure is MassTransit's <c>Fault&lt;AggregateCell&gt;</c>, consumed by consolidation.
+/// </summary>
 public sealed record AggregateCell
 {
     public int Version { get; init; } = ContractVersion.Current;
     public required Guid RunId { get; init; }
 
-    /// <summary>The cell's index in the catalog (its chunk in a compact store).</summary>
-    public required long ChunkIndex { get; init; }
+    /// <summary>The cell's index in the catalog's cell list (0-based); in a compact store, also its chunk.</summary>
+    public required long CatalogIndex { get; init; }
 
+    /// <summary>The parent cell: a morton word of order <see cref="ParentOrder"/>.</summary>
     public required long ParentMorton { get; init; }
+
     public required int ParentOrder { get; init; }
-    public required int ChildOrder { get; init; }
 
     /// <summary>The cell's granules, already resolved for the run's driver (s3:// or https://, or local paths).</summary>
     public required IReadOnlyList<string> Granules { get; init; }
 
     public required string Store { get; init; }
-    public required ConfigReference Config { get; init; }
 
-    /// <summary>See <see cref="RunSpec.Credentials"/>: a reference, never a secret.</summary>
-    public string? Credentials { get; init; }
+    /// <summary>The run's configuration (its grid gives the child order).</summary>
+    public required ConfigReference Config { get; init; }
 }
 
 /// <summary>A cell's chunk is written. Published by the worker; consumed by consolidation (and progress displays).</summary>
@@ -158,9 +179,16 @@ public sealed record CellAggregated
 {
     public int Version { get; init; } = ContractVersion.Current;
     public required Guid RunId { get; init; }
-    public required long ChunkIndex { get; init; }
+
+    /// <summary>See <see cref="AggregateCell.CatalogIndex"/>.</summary>
+    public required long CatalogIndex { get; init; }
+
     public required long ParentMorton { get; init; }
-    public required int CellsWithData { get; init; }
+
+    /// <summary>Child cells of this parent that received at least one observation.</summary>
+    public required int ChildCellsWithData { get; init; }
+
+    /// <summary>Observations aggregated (after the quality filter).</summary>
     public required long Observations { get; init; }
     public required int GranuleCount { get; init; }
     public required int FilesProcessed { get; init; }
@@ -179,25 +207,6 @@ public sealed record CellAggregated
     public bool Redelivered { get; init; }
 }
 
-/// <summary>A cell failed after every retry; its message is in the error queue. Consumed by consolidation.</summary>
-public sealed record CellFailed
-{
-    public int Version { get; init; } = ContractVersion.Current;
-    public required Guid RunId { get; init; }
-    public required long ChunkIndex { get; init; }
-    public required long ParentMorton { get; init; }
-    public required string Error { get; init; }
-
-    /// <summary>How many times the cell was tried.</summary>
-    public required int Attempts { get; init; }
-
-    public required int GranuleCount { get; init; }
-    public required string Worker { get; init; }
-
-    /// <summary>The run's store (where consolidation keeps the run's ledger).</summary>
-    public required string Store { get; init; }
-}
-
 /// <summary>The run is over: every cell aggregated or failed, the store consolidated, the report written; or the run could not start.</summary>
 public sealed record RunCompleted
 {
@@ -208,11 +217,15 @@ public sealed record RunCompleted
     /// <summary>Why the run stopped before its cells (unreadable catalog, existing store, …); null when it ran.</summary>
     public string? Error { get; init; }
 
+    /// <summary>Parent cells the run planned.</summary>
     public required int Cells { get; init; }
-    public required int CellsWithData { get; init; }
+
+    /// <summary>Parent cells with at least one observation.</summary>
+    public required int ParentCellsWithData { get; init; }
+
     public required long Observations { get; init; }
 
-    /// <summary>Cells that failed.</summary>
+    /// <summary>Parent cells that failed.</summary>
     public required int Errors { get; init; }
 
     public required double DurationSeconds { get; init; }
@@ -223,7 +236,26 @@ public sealed record RunCompleted
     [JsonIgnore]
     public bool Succeeded => Error is null && Errors == 0;
 
-    /// <summary>The line zagg run ends with.</summary>
+    /// <summary>The line zagg run ends with: "Done: N cells with data, M obs, E errors, T s" (the one place it is written).</summary>
     [JsonIgnore]
-    public string Summary => $"Done: {CellsWithData} cells with data, {Observations} obs, {Errors} errors, {DurationSeconds:F1} s";
+    public string Summary => $"Done: {ParentCellsWithData} cells with data, {Observations} obs, {Errors} errors, {DurationSeconds:F1} s";
+
+    /// <summary>
+    /// The RunCompleted of a run that stopped before its cells: <c>Error</c> is "<paramref name="step"/>: <paramref name="reason"/>".
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="spec">The run's spec (its store, and when it was asked for).</param>
+    /// <param name="step">The step that gave up: "catalog", "template" or "dispatch".</param>
+    /// <param name="reason">Why, as the failure said it.</param>
+    public static RunCompleted Stopped(Guid runId, RunSpec spec, string step, string reason) => new()
+    {
+        RunId = runId,
+        Store = spec.Store,
+        Error = $"{step}: {reason}",
+        Cells = 0,
+        ParentCellsWithData = 0,
+        Observations = 0,
+        Errors = 0,
+        DurationSeconds = (DateTimeOffset.UtcNow - spec.RequestedAt).TotalSeconds,
+    };
 }

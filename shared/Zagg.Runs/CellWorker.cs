@@ -7,8 +7,15 @@ using Zagg.Zarr.Stores;
 
 namespace Zagg.Runs;
 
-/// <summary>A cell could not be aggregated (a granule unreadable, the chunk unwritable). Retried; reported as CellFailed after the last attempt.</summary>
-public sealed class CellFailedException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// A cell could not be aggregated (a granule unreadable, the chunk unwritable). Retried unless <see cref="Permanent"/>;
+/// after the last attempt the message faults and consolidation reports the cell failed.
+/// </summary>
+public sealed class CellFailedException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>True when retrying cannot mend it (a dataset missing, a damaged file): see <see cref="FailurePolicy.IsPermanent"/>.</summary>
+    public bool Permanent { get; init; }
+}
 
 /// <summary>
 /// The worker's logic, for any host (the worker service, the Lambda): aggregate one cell with the
@@ -44,6 +51,13 @@ public sealed class CellWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>Aggregates the cell <paramref name="m"/> names and writes its chunk (when it has data).</summary>
+    /// <param name="m">The cell.</param>
+    /// <param name="redelivered">The message was delivered before (carried into the result).</param>
+    /// <param name="ct">Cancels the work.</param>
+    /// <returns>The CellAggregated to publish.</returns>
+    /// <exception cref="CellFailedException">A granule could not be read, or the chunk could not be written.</exception>
+    /// <exception cref="Zagg.Pipeline.Config.ConfigException">The message's config is wrong.</exception>
     public async Task<CellAggregated> ProcessAsync(AggregateCell m, bool redelivered, CancellationToken ct = default)
     {
         var run = Acquire(m);
@@ -59,11 +73,11 @@ public sealed class CellWorker : IAsyncDisposable
             {
                 DggsStore store;
                 using var write = PipelineTelemetry.Source.StartActivity("zagg.chunk.write");
-                write?.SetTag("zagg.chunk", m.ChunkIndex).SetTag("zagg.arrays", aggregation.Chunks.Count);
+                write?.SetTag("zagg.catalog_index", m.CatalogIndex).SetTag("zagg.arrays", aggregation.Chunks.Count);
                 try
                 {
                     store = await run.OpenStoreAsync(m.Store).ConfigureAwait(false);
-                    await store.WriteCellAsync(nested, m.ChunkIndex, aggregation.Chunks, ct).ConfigureAwait(false);
+                    await store.WriteCellAsync(nested, m.CatalogIndex, aggregation.Chunks, ct).ConfigureAwait(false);
                 }
                 catch (Exception x) when (x is Zagg.Zarr.ZarrException or IOException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
                 {
@@ -76,9 +90,9 @@ public sealed class CellWorker : IAsyncDisposable
             return new CellAggregated
             {
                 RunId = m.RunId,
-                ChunkIndex = m.ChunkIndex,
+                CatalogIndex = m.CatalogIndex,
                 ParentMorton = m.ParentMorton,
-                CellsWithData = result.CellsWithData,
+                ChildCellsWithData = result.CellsWithData,
                 Observations = result.TotalObs,
                 GranuleCount = result.GranuleCount,
                 FilesProcessed = result.FilesProcessed,

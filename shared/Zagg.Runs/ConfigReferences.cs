@@ -9,6 +9,8 @@ public static class ConfigReferences
 {
     private static readonly ConcurrentDictionary<(string?, string?), PipelineConfig> Parsed = new();
 
+    /// <summary>What a user typed for --config: a built-in's name, or a YAML file (read now; its text travels).</summary>
+    /// <exception cref="ConfigException">Neither a built-in nor a readable file; the message names both.</exception>
     public static ConfigReference FromUser(string nameOrPath)
     {
         if (ConfigLoader.BuiltIns.Contains(nameOrPath)) return ConfigReference.BuiltIn(nameOrPath);
@@ -21,6 +23,8 @@ public static class ConfigReferences
         return ConfigReference.Text(yaml, nameOrPath);
     }
 
+    /// <summary>The validated configuration a message refers to (parsed once per process for each name or text).</summary>
+    /// <exception cref="ConfigException">Not a built-in, no name nor YAML, or YAML that is not a valid config (the message names its source).</exception>
     public static PipelineConfig Load(ConfigReference reference) => Parsed.GetOrAdd((reference.Name, reference.Yaml), _ =>
         reference switch
         {

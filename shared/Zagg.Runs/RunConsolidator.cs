@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Zagg.Contracts;
-using Zagg.Pipeline.Aggregation;
-using Zagg.Pipeline.Catalogs;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Runs;
@@ -11,7 +9,8 @@ namespace Zagg.Runs;
 /// The consolidation service's logic: tracks every cell of each run in the run's ledger and, when
 /// every planned cell has a record, consolidates the store, writes the run report and returns the
 /// RunCompleted to publish (once). State lives in the store; what is held in memory is a cache
-/// rebuilt from the ledger after a restart.
+/// rebuilt from the ledger after a restart. Its methods throw what the store throws
+/// (<see cref="Zagg.Zarr.ZarrException"/>, <see cref="IOException"/>): the message is then retried.
 /// </summary>
 public sealed class RunConsolidator
 {
@@ -37,6 +36,8 @@ public sealed class RunConsolidator
     public Task DispatchedAsync(CellsDispatched m, Func<RunCompleted, Task> publish, CancellationToken ct = default) =>
         UpdateAsync(m.RunId, m.Store, null, publish, ct);
 
+    /// <summary>A cell's result (aggregated, or failed after its last attempt) for the run <paramref name="runId"/> writing <paramref name="store"/>.</summary>
+    /// <remarks>A failed cell is counted in the zagg.cells metric (outcome=failed) once its record is kept.</remarks>
     public Task CellAsync(Guid runId, string store, CellRecord record, Func<RunCompleted, Task> publish, CancellationToken ct = default) =>
         UpdateAsync(runId, store, record, publish, ct);
 
@@ -53,11 +54,14 @@ public sealed class RunConsolidator
                 tally.Loaded = true;
             }
             if (record is not null && await tally.Ledger.RecordAsync(record, ct).ConfigureAwait(false))
-                tally.Cells[record.ChunkIndex] = record;
+            {
+                if (!record.Succeeded) PipelineTelemetry.Cells.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+                tally.Cells[record.CatalogIndex] = record;
+            }
             tally.Plan ??= await tally.Ledger.ReadPlanAsync(ct).ConfigureAwait(false);
             if (tally.Completed || tally.Plan is null) return;
             foreach (var cell in tally.Plan.Cells)
-                if (!tally.Cells.ContainsKey(cell.ChunkIndex)) return;
+                if (!tally.Cells.ContainsKey(cell.CatalogIndex)) return;
             var completed = await CompleteAsync(tally, runId, ct).ConfigureAwait(false);
             await publish(completed).ConfigureAwait(false);
             await tally.Ledger.MarkCompletedAsync(completed, ct).ConfigureAwait(false);
@@ -73,24 +77,19 @@ public sealed class RunConsolidator
         var store = tally.Ledger.Store;
         await Zagg.Zarr.ZarrHierarchy.ConsolidateAsync(store, ct).ConfigureAwait(false);
         double duration = (DateTimeOffset.UtcNow - tally.Plan!.RequestedAt).TotalSeconds;
-        var results = tally.Plan.Cells.OrderBy(c => c.ChunkIndex).Select(c => ToResult(tally.Cells[c.ChunkIndex])).ToList();
-        var report = new RunReport(store.Name, results, duration);
-        await PipelineRunner.WriteReportAsync(tally.Location, report, ct).ConfigureAwait(false);
-        var completed = new RunCompleted
+        var cells = tally.Plan.Cells.OrderBy(c => c.CatalogIndex).Select(c => tally.Cells[c.CatalogIndex]).ToList();
+        var report = new RunReport(store.Name, cells, duration);
+        await report.WriteAsync(tally.Location, ct).ConfigureAwait(false);
+        return new RunCompleted
         {
             RunId = runId,
             Store = store.Name,
-            Cells = results.Count,
-            CellsWithData = report.CellsWithData,
+            Cells = cells.Count,
+            ParentCellsWithData = report.ParentCellsWithData,
             Observations = report.Observations,
             Errors = report.Errors,
             DurationSeconds = duration,
-            Report = PipelineRunner.ReportLocation(tally.Location),
+            Report = RunReport.LocationOf(tally.Location),
         };
-        return completed;
     }
-
-    private static CellResult ToResult(CellRecord r) => new(
-        r.ParentMorton, 0, r.CellsWithData, r.Observations, r.GranuleCount, r.FilesProcessed, r.DurationSeconds,
-        r.Succeeded ? r.Message : $"failed after {r.Attempts} attempt(s): {r.Message}", []);
 }

@@ -1,19 +1,34 @@
 using Zagg.Contracts;
-using Zagg.Pipeline.Config;
 using Zagg.Pipeline.Catalogs;
+using Zagg.Pipeline.Config;
+using Zagg.Zarr;
+using Zagg.Zarr.Dggs;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Runs;
 
-/// <summary>One cell of a run's plan.</summary>
-public sealed record PlannedCell(long ChunkIndex, long ParentMorton, IReadOnlyList<string> Granules);
+/// <summary>One cell of a run's plan: its index in the catalog, its morton word, its granules resolved for the run's driver.</summary>
+public sealed record PlannedCell(long CatalogIndex, long ParentMorton, IReadOnlyList<string> Granules);
 
-/// <summary>What the catalog, template and dispatcher services do, without a transport.</summary>
+/// <summary>What the dispatcher publishes and sends for a run: the count to consolidation, then one AggregateCell per cell.</summary>
+public sealed record RunDispatch(CellsDispatched Dispatched, IReadOnlyList<AggregateCell> Cells);
+
+/// <summary>
+/// The steps before the cells, without a transport: the catalog service's check (<see cref="CheckCatalogAsync"/>), the
+/// template service's store (<see cref="WriteTemplateAsync"/>), the dispatcher's plan (<see cref="DispatchAsync"/>), and
+/// the selection of cells zagg run's dry run shows (<see cref="Select"/>). Each returns the message(s) to publish; each
+/// failure is an exception that <see cref="FailurePolicy"/> classifies.
+/// </summary>
 public static class RunPlanner
 {
+    /// <summary>The step names in a stopped run's error ("catalog: …").</summary>
+    public const string CatalogStep = "catalog", TemplateStep = "template", DispatchStep = "dispatch";
+
     /// <summary>Reads a run's catalog: a local path or file:// URL, or s3://bucket/key.</summary>
+    /// <exception cref="CatalogException">The catalog is missing, unreadable or not a catalog.</exception>
     public static async Task<GranuleCatalog> LoadCatalogAsync(string location, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(location);
         if (!location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
             return GranuleCatalog.Load(location.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(location).LocalPath : location);
         int slash = location.LastIndexOf('/');
@@ -22,69 +37,109 @@ public static class RunPlanner
         return GranuleCatalog.Parse(System.Text.Encoding.UTF8.GetString(bytes), location);
     }
 
-    /// <summary>Checks that the config and the catalog fit together (the catalog service's job).</summary>
-    public static CatalogReady CatalogReady(Guid runId, RunSpec spec, PipelineConfig config, GranuleCatalog catalog)
+    /// <summary>The catalog step: reads the run's config and catalog and checks that they, and the selection, fit together.</summary>
+    /// <returns>The CatalogReady to publish.</returns>
+    /// <exception cref="ConfigException">The config is wrong, or its child order is coarser than the catalog's parent order.</exception>
+    /// <exception cref="CatalogException">The catalog cannot be read, or the selection names no cell of it.</exception>
+    public static async Task<CatalogReady> CheckCatalogAsync(RunRequested m, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(m);
+        var config = ConfigReferences.Load(m.Spec.Config);
+        var catalog = await LoadCatalogAsync(m.Spec.Catalog, ct).ConfigureAwait(false);
         if (config.Grid.ChildOrder < catalog.ParentOrder)
             throw new ConfigException($"{config.Source}: output.grid.child_order {config.Grid.ChildOrder} is coarser than the catalog's parent order {catalog.ParentOrder}");
         // The selection must name a cell of this catalog: refuse now rather than dispatch nothing.
-        Select(catalog, spec.Selection, config);
-        return new CatalogReady { RunId = runId, Spec = spec, ParentOrder = catalog.ParentOrder, CatalogCells = catalog.Cells.Count };
+        Select(catalog, m.Spec.Selection, config);
+        return new CatalogReady { RunId = m.RunId, Spec = m.Spec, ParentOrder = catalog.ParentOrder, CatalogCells = catalog.Cells.Count };
     }
 
     /// <summary>
-    /// The cells of a run (honouring max-cells and morton-cell), their granules resolved for the
-    /// run's driver, largest first so the long cells do not finish last.
+    /// The template step: writes the store's hierarchy and array metadata, once per run (a redelivered CatalogReady never
+    /// clears cells already written).
     /// </summary>
-    public static IReadOnlyList<PlannedCell> Select(GranuleCatalog catalog, RunSelection selection, PipelineConfig config)
+    /// <returns>The TemplateReady to publish, and whether this call wrote the template.</returns>
+    /// <exception cref="ConfigException">The config is wrong.</exception>
+    /// <exception cref="StoreExistsException">A store exists at the location and the run does not overwrite.</exception>
+    /// <exception cref="ZarrException">The store cannot be written (retried).</exception>
+    public static async Task<(TemplateReady Ready, bool Written)> WriteTemplateAsync(CatalogReady m, CancellationToken ct = default)
     {
-        var options = new RunOptions
+        ArgumentNullException.ThrowIfNull(m);
+        var config = ConfigReferences.Load(m.Spec.Config);
+        var store = ZarrStores.Open(m.Spec.Store);
+        var ledger = new RunLedger(store, m.RunId);
+        bool written = false;
+        if (!await ledger.HasTemplateAsync(ct).ConfigureAwait(false))
         {
-            Config = config, Catalog = catalog, Store = "", MaxCells = selection.MaxCells, MortonCell = selection.MortonCell,
-        };
-        string driver = selection.Driver ?? config.DataSource.Driver;
-        var cells = PipelineRunner.SelectCells(options);
-        var planned = new PlannedCell[cells.Count];
-        for (int i = 0; i < cells.Count; i++)
-        {
-            var (index, _, granules) = cells[i];
-            var resolved = new string[granules.Count];
-            for (int g = 0; g < resolved.Length; g++) resolved[g] = catalog.Resolve(granules[g], driver);
-            planned[i] = new PlannedCell(index, catalog.Cells[index].Morton, resolved);
+            if (!m.Spec.Selection.Overwrite && await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false))
+                throw new StoreExistsException($"{store.Name}: a store already exists here; pass overwrite to replace it");
+            await DggsStore.CreateAsync(store, config.ToTemplate(m.ParentOrder, m.CatalogCells), m.Spec.Selection.Overwrite, ct).ConfigureAwait(false);
+            await ledger.MarkTemplateAsync(ct).ConfigureAwait(false);
+            written = true;
         }
-        // Stable: equal sizes keep catalog order.
-        return planned.OrderByDescending(c => c.Granules.Count).ThenBy(c => c.ChunkIndex).ToList();
+        var ready = new TemplateReady
+        {
+            RunId = m.RunId, Spec = m.Spec, ParentOrder = m.ParentOrder, ChildOrder = config.Grid.ChildOrder, CatalogCells = m.CatalogCells,
+        };
+        return (ready, written);
     }
 
-    public static AggregateCell Message(Guid runId, RunSpec spec, TemplateReady template, PlannedCell cell) => new()
+    /// <summary>
+    /// The dispatch step: selects the run's cells, writes the plan to the run's ledger (consolidation waits for exactly
+    /// these), and returns what to publish and send.
+    /// </summary>
+    /// <exception cref="ConfigException">The config is wrong.</exception>
+    /// <exception cref="CatalogException">The catalog cannot be read, or the selection names no cell of it.</exception>
+    public static async Task<RunDispatch> DispatchAsync(TemplateReady m, CancellationToken ct = default)
     {
-        RunId = runId,
-        ChunkIndex = cell.ChunkIndex,
-        ParentMorton = cell.ParentMorton,
-        ParentOrder = template.ParentOrder,
-        ChildOrder = template.ChildOrder,
-        Granules = cell.Granules,
-        Store = spec.Store,
-        Config = spec.Config,
-        Credentials = spec.Credentials,
-    };
-}
+        ArgumentNullException.ThrowIfNull(m);
+        var config = ConfigReferences.Load(m.Spec.Config);
+        var catalog = await LoadCatalogAsync(m.Spec.Catalog, ct).ConfigureAwait(false);
+        var cells = Select(catalog, m.Spec.Selection, config);
+        var ledger = new RunLedger(ZarrStores.Open(m.Spec.Store), m.RunId);
+        await ledger.WritePlanAsync(new RunPlan(cells, m.Spec.RequestedAt), ct).ConfigureAwait(false);
+        var dispatched = new CellsDispatched { RunId = m.RunId, Store = m.Spec.Store, Cells = cells.Count, RequestedAt = m.Spec.RequestedAt };
+        var messages = new AggregateCell[cells.Count];
+        for (int i = 0; i < cells.Count; i++)
+        {
+            var cell = cells[i];
+            messages[i] = new AggregateCell
+            {
+                RunId = m.RunId, CatalogIndex = cell.CatalogIndex, ParentMorton = cell.ParentMorton, ParentOrder = m.ParentOrder,
+                Granules = cell.Granules, Store = m.Spec.Store, Config = m.Spec.Config,
+            };
+        }
+        return new RunDispatch(dispatched, messages);
+    }
 
-/// <summary>Runs that stop before their cells.</summary>
-public static class RunFailures
-{
-    /// <summary>Failures that retrying cannot mend: bad config or catalog, a newer contract, an existing store.</summary>
-    public static readonly Type[] Permanent = [typeof(Zagg.Pipeline.Config.ConfigException), typeof(CatalogException), typeof(ContractVersionException)];
-
-    public static RunCompleted Completed(Guid runId, RunSpec spec, string step, Exception e) => new()
+    /// <summary>
+    /// The cells of a run: the catalog's cells, or only <see cref="RunSelection.MortonCell"/>, or the first
+    /// <see cref="RunSelection.MaxCells"/>; their granules resolved for the run's driver (the selection's, else the
+    /// config's data_source.driver); largest first (most granules; equal sizes keep catalog order) so the long cells do
+    /// not finish last.
+    /// </summary>
+    /// <exception cref="CatalogException">The selection's morton cell is not a cell of the catalog.</exception>
+    public static IReadOnlyList<PlannedCell> Select(GranuleCatalog catalog, RunSelection selection, PipelineConfig config)
     {
-        RunId = runId,
-        Store = spec.Store,
-        Error = $"{step}: {e.Message}",
-        Cells = 0,
-        CellsWithData = 0,
-        Observations = 0,
-        Errors = 0,
-        DurationSeconds = (DateTimeOffset.UtcNow - spec.RequestedAt).TotalSeconds,
-    };
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(config);
+        string driver = selection.Driver ?? config.DataSource.Driver;
+        IEnumerable<int> indexes = Enumerable.Range(0, catalog.Cells.Count);
+        if (selection.MortonCell is long morton)
+        {
+            indexes = indexes.Where(i => catalog.Cells[i].Morton == morton).ToList();
+            if (!indexes.Any()) throw new CatalogException($"--morton-cell {morton} is not a cell of the catalog (parent order {catalog.ParentOrder})");
+        }
+        else if (selection.MaxCells is int n) indexes = indexes.Take(n);
+        var planned = new List<PlannedCell>();
+        foreach (int i in indexes)
+        {
+            var (cellMorton, granules) = catalog.Cells[i];
+            var resolved = new string[granules.Count];
+            for (int g = 0; g < resolved.Length; g++) resolved[g] = catalog.Resolve(granules[g], driver);
+            planned.Add(new PlannedCell(i, cellMorton, resolved));
+        }
+        // Stable: equal sizes keep catalog order.
+        return planned.OrderByDescending(c => c.Granules.Count).ThenBy(c => c.CatalogIndex).ToList();
+    }
 }

@@ -1,13 +1,13 @@
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
-using Zagg.ServiceDefaults.Messaging;
+using Zagg.Messaging;
 
 namespace Zagg.Cli.Tests;
 
 /// <summary>Messages waiting in each of Zagg's queues on the broker (a passive declare: reads, never creates).</summary>
 public sealed class QueueDepths(MessagingOptions messaging) : IAsyncDisposable
 {
-    public static readonly string[] Names = [Queues.Catalog, Queues.Template, Queues.Dispatcher, Queues.Worker, Queues.Consolidation, Queues.Worker + "_error"];
+    public static readonly string[] Names = [Queues.Catalog, Queues.Template, Queues.Dispatcher, Queues.Worker, Queues.Consolidation, Queues.Worker + "_error", Queues.Consolidation + "_error"];
 
     private IConnection? _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);

@@ -1,8 +1,14 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Xunit;
 using Zagg.Cli.Running;
-using Zagg.ServiceDefaults.Messaging;
+using Zagg.Consolidation;
+using Zagg.Contracts;
+using Zagg.Messaging;
 
 namespace Zagg.Cli.Tests;
 
@@ -119,6 +125,57 @@ public class RabbitMqRunTests(RabbitMqBroker broker) : IClassFixture<RabbitMqBro
             Assert.True((await depths.ReadAsync())[Queues.Worker + "_error"] >= failed.Count);
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    [NeedsRabbitMqFact]
+    public async Task A_message_of_a_newer_contract_goes_to_the_error_queue_unretried_and_its_fault_is_published()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-rabbit").FullName;
+        try
+        {
+            var messaging = MessagingOptions.Parse("rabbitmq", broker.Url);
+            var faults = new ConcurrentQueue<Fault<CellsDispatched>>();
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Services.AddSingleton(faults);
+            builder.Services.AddZaggBus(messaging, x =>
+            {
+                x.AddConsolidationService();
+                x.AddConsumer<FaultProbe>().Endpoint(e => e.Temporary = true);
+            });
+            using var host = builder.Build();
+            await host.StartAsync();
+            try
+            {
+                await using var depths = new QueueDepths(messaging);
+                string errors = Queues.Consolidation + "_error";
+                long before = (await depths.ReadAsync())[errors] ?? 0;
+                var newer = new CellsDispatched { Version = ContractVersion.Current + 1, RunId = Guid.NewGuid(), Store = Path.Combine(dir, "out.zarr"), Cells = 1, RequestedAt = DateTimeOffset.UtcNow };
+                await host.Services.GetRequiredService<IBus>().Publish(newer);
+
+                var deadline = Stopwatch.StartNew();
+                while ((faults.IsEmpty || ((await depths.ReadAsync())[errors] ?? 0) == before) && deadline.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+                var fault = Assert.Single(faults);
+                Assert.Equal(newer.RunId, fault.Message.RunId);
+                Assert.Equal(1, Faults.Attempts(fault));
+                Assert.Contains($"CellsDispatched has contract version {ContractVersion.Current + 1}", Faults.Reason(fault));
+                await Task.Delay(500); // no retry comes after
+                Assert.Equal(before + 1, (await depths.ReadAsync())[errors]);
+                Assert.Single(faults);
+                Assert.False(Directory.Exists(Path.Combine(dir, "out.zarr")));
+            }
+            finally { await host.StopAsync(); }
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>Collects the faults of CellsDispatched, as an operator's monitor would.</summary>
+    public sealed class FaultProbe(ConcurrentQueue<Fault<CellsDispatched>> faults) : IConsumer<Fault<CellsDispatched>>
+    {
+        public Task Consume(ConsumeContext<Fault<CellsDispatched>> context)
+        {
+            faults.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>The Zagg.Worker processes this test process started (found by their command line, as an operator would).</summary>

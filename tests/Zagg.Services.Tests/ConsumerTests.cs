@@ -6,11 +6,11 @@ using Zagg.Catalog;
 using Zagg.Consolidation;
 using Zagg.Contracts;
 using Zagg.Pipeline.Config;
-using Zagg.Pipeline.Catalogs;
 using Zagg.Dispatcher;
 using Zagg.Runs;
 using Zagg.Template;
 using Zagg.Worker;
+using Zagg.Messaging;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Services.Tests;
@@ -35,17 +35,22 @@ public class ConsumerTests
     }
 
     [Fact]
-    public async Task Catalog_service_ends_a_run_whose_catalog_or_selection_is_wrong_without_retrying()
+    public async Task A_run_whose_catalog_or_selection_is_wrong_faults_once_and_consolidation_ends_it_with_the_reason()
     {
         using var run = await TestRun.CreateAsync();
-        await using var h = await Harness.StartAsync(x => x.AddCatalogService());
+        await using var h = await Harness.StartAsync(x =>
+        {
+            x.AddCatalogService();
+            x.AddConsolidationService();
+        });
         var missing = run.Request() with { RunId = Guid.NewGuid(), Spec = run.Spec() with { Catalog = Path.Combine(run.Dir, "nope.json") } };
         await h.Test.Bus.Publish(missing);
         var done = await h.PublishedAsync<RunCompleted>(c => c.RunId == missing.RunId);
         Assert.Contains("catalog: ", done.Error);
         Assert.Contains("nope.json: cannot be read", done.Error);
         Assert.False(done.Succeeded);
-        Assert.Single(h.Test.Consumed.Select<RunRequested>(m => m.Context.Message.RunId == missing.RunId)); // permanent: no retries
+        var fault = await h.PublishedAsync<Fault<RunRequested>>(f => f.Message.RunId == missing.RunId);
+        Assert.Equal(1, Faults.Attempts(fault)); // permanent: no retries
 
         var stranger = run.Request(new RunSelection { MortonCell = -6134114 }) with { RunId = Guid.NewGuid() };
         await h.Test.Bus.Publish(stranger);
@@ -56,7 +61,11 @@ public class ConsumerTests
     public async Task Template_service_writes_the_template_once_per_run()
     {
         using var run = await TestRun.CreateAsync();
-        await using var h = await Harness.StartAsync(x => x.AddTemplateService());
+        await using var h = await Harness.StartAsync(x =>
+        {
+            x.AddTemplateService();
+            x.AddConsolidationService();
+        });
         var ready = new CatalogReady { RunId = run.RunId, Spec = run.Spec(new RunSelection { Overwrite = true }), ParentOrder = 6, CatalogCells = 7 };
         await h.Test.Bus.Publish(ready);
         var template = await h.PublishedAsync<TemplateReady>();
@@ -75,7 +84,9 @@ public class ConsumerTests
         var other = ready with { RunId = Guid.NewGuid(), Spec = run.Spec() };
         await h.Test.Bus.Publish(other);
         var refused = await h.PublishedAsync<RunCompleted>(c => c.RunId == other.RunId);
+        Assert.StartsWith("template: ", refused.Error);
         Assert.Contains("already exists", refused.Error);
+        Assert.Equal(1, Faults.Attempts(await h.PublishedAsync<Fault<CatalogReady>>(f => f.Message.RunId == other.RunId)));
     }
 
     [Fact]
@@ -95,8 +106,8 @@ public class ConsumerTests
         Assert.Equal(run.Catalog.Cells.Select(c => c.Morton).Order(), cells.Select(c => c.ParentMorton).Order());
         foreach (var c in cells)
         {
-            Assert.Equal(run.Catalog.Cells[(int)c.ChunkIndex].Morton, c.ParentMorton);
-            Assert.Equal(run.Catalog.Cells[(int)c.ChunkIndex].Granules, c.Granules);
+            Assert.Equal(run.Catalog.Cells[(int)c.CatalogIndex].Morton, c.ParentMorton);
+            Assert.Equal(run.Catalog.Cells[(int)c.CatalogIndex].Granules, c.Granules);
         }
         var plan = await new RunLedger(ZarrStores.Open(run.Store), run.RunId).ReadPlanAsync();
         Assert.Equal(7, plan!.Cells.Count);
@@ -116,7 +127,7 @@ public class ConsumerTests
         var (morton, granules) = run.Catalog.Cells[2];
         var message = new AggregateCell
         {
-            RunId = run.RunId, ChunkIndex = 2, ParentMorton = morton, ParentOrder = 6, ChildOrder = 12, Granules = granules,
+            RunId = run.RunId, CatalogIndex = 2, ParentMorton = morton, ParentOrder = 6, Granules = granules,
             Store = run.Store, Config = ConfigReference.BuiltIn("atl06"),
         };
         var endpoint = await h.Test.Bus.GetSendEndpoint(new Uri("queue:zagg-worker"));
@@ -133,28 +144,47 @@ public class ConsumerTests
     }
 
     [Fact]
-    public async Task Worker_retries_a_cell_with_a_corrupt_granule_then_reports_CellFailed_and_faults_it_to_the_error_queue()
+    public async Task A_cell_with_a_corrupt_granule_is_retried_then_faults_and_consolidation_reports_it_failed_with_its_attempts()
     {
         using var run = await TestRun.CreateAsync(spoil: f =>
         {
             var bytes = File.ReadAllBytes(f);
             File.WriteAllBytes(f, bytes[..(bytes.Length / 2)]);
         });
-        await Zagg.Zarr.Dggs.DggsStore.CreateAsync(ZarrStores.Open(run.Store), ConfigLoader.Load("atl06").ToTemplate(6, 7));
+        var config = ConfigLoader.Load("atl06");
+        await Zagg.Zarr.Dggs.DggsStore.CreateAsync(ZarrStores.Open(run.Store), config.ToTemplate(6, 7));
         string victim = Directory.GetFiles(run.Dir, "*.h5").Order().First();
-        int index = run.Catalog.Cells.ToList().FindIndex(c => c.Granules.Contains(victim));
-        await using var h = await Harness.StartAsync(x => x.AddWorkerService());
-        var (morton, granules) = run.Catalog.Cells[index];
-        await (await h.Test.Bus.GetSendEndpoint(new Uri("queue:zagg-worker"))).Send(new AggregateCell
+        var cells = RunPlanner.Select(run.Catalog, new RunSelection(), config);
+        var failing = cells.Where(c => c.Granules.Contains(victim)).ToList();
+        Assert.NotEmpty(failing);
+        await new RunLedger(ZarrStores.Open(run.Store), run.RunId).WritePlanAsync(new RunPlan(cells, DateTimeOffset.UtcNow));
+        await using var h = await Harness.StartAsync(x =>
         {
-            RunId = run.RunId, ChunkIndex = index, ParentMorton = morton, ParentOrder = 6, ChildOrder = 12, Granules = granules,
-            Store = run.Store, Config = ConfigReference.BuiltIn("atl06"),
+            x.AddWorkerService();
+            x.AddConsolidationService();
         });
-        var failed = await h.PublishedAsync<CellFailed>();
-        Assert.Equal(Harness.FastRetries.Retries + 1, failed.Attempts);
-        Assert.Contains(victim, failed.Error);
-        Assert.True(await h.Test.Published.Any<Fault<AggregateCell>>());
-        Assert.Empty(h.Test.Published.Select<CellAggregated>());
+        await h.Test.Bus.Publish(new CellsDispatched { RunId = run.RunId, Store = run.Store, Cells = cells.Count, RequestedAt = DateTimeOffset.UtcNow });
+        var workers = await h.Test.Bus.GetSendEndpoint(Queues.WorkerAddress);
+        foreach (var c in cells)
+            await workers.Send(new AggregateCell
+            {
+                RunId = run.RunId, CatalogIndex = c.CatalogIndex, ParentMorton = c.ParentMorton, ParentOrder = 6, Granules = c.Granules,
+                Store = run.Store, Config = ConfigReference.BuiltIn("atl06"),
+            });
+
+        var completed = await h.PublishedAsync<RunCompleted>(c => c.RunId == run.RunId);
+        Assert.Null(completed.Error);
+        Assert.Equal(cells.Count, completed.Cells);
+        Assert.Equal(failing.Count, completed.Errors);
+        var fault = await h.PublishedAsync<Fault<AggregateCell>>();
+        Assert.Equal(Harness.FastRetries.Retries + 1, Faults.Attempts(fault));
+        Assert.Contains(victim, Faults.Reason(fault));
+        Assert.DoesNotContain(h.Test.Published.Select<CellAggregated>(), m => failing.Any(f => f.CatalogIndex == m.Context.Message.CatalogIndex));
+        var reported = JsonDocument.Parse(File.ReadAllText(RunReport.LocationOf(run.Store))).RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.GetProperty("error").ValueKind == JsonValueKind.String).Select(c => c.GetProperty("error").GetString()!).ToList();
+        Assert.Equal(failing.Count, reported.Count);
+        Assert.All(reported, e => Assert.StartsWith($"failed after {Harness.FastRetries.Retries + 1} attempt(s): ", e));
+        Assert.All(reported, e => Assert.Contains(victim, e));
     }
 
     [Fact]
@@ -167,7 +197,7 @@ public class ConsumerTests
         await new RunLedger(ZarrStores.Open(run.Store), run.RunId).WritePlanAsync(new RunPlan(cells, DateTimeOffset.UtcNow));
         CellAggregated Result(PlannedCell c) => new()
         {
-            RunId = run.RunId, ChunkIndex = c.ChunkIndex, ParentMorton = c.ParentMorton, CellsWithData = 10, Observations = 100 + c.ChunkIndex,
+            RunId = run.RunId, CatalogIndex = c.CatalogIndex, ParentMorton = c.ParentMorton, ChildCellsWithData = 10, Observations = 100 + c.CatalogIndex,
             GranuleCount = c.Granules.Count, FilesProcessed = c.Granules.Count, DurationSeconds = 0.1, Worker = "w:1", Store = run.Store,
         };
 
@@ -177,7 +207,7 @@ public class ConsumerTests
         {
             await first.Test.Bus.Publish(new CellsDispatched { RunId = run.RunId, Store = run.Store, Cells = 7, RequestedAt = DateTimeOffset.UtcNow });
             foreach (var c in cells.Take(3).Append(cells[0])) await first.Test.Bus.Publish(Result(c));
-            Assert.True(await first.Test.Consumed.Any<CellAggregated>(m => m.Context.Message.ChunkIndex == cells[2].ChunkIndex));
+            Assert.True(await first.Test.Consumed.Any<CellAggregated>(m => m.Context.Message.CatalogIndex == cells[2].CatalogIndex));
             await Task.Delay(300);
             Assert.Empty(first.Test.Published.Select<RunCompleted>());
             await first.Test.Stop();
@@ -187,7 +217,7 @@ public class ConsumerTests
         foreach (var c in cells.Skip(3).Append(cells[1])) await second.Test.Bus.Publish(Result(c));
         var completed = await second.PublishedAsync<RunCompleted>();
         Assert.Equal(7, completed.Cells);
-        Assert.Equal(cells.Sum(c => 100 + c.ChunkIndex), completed.Observations);
+        Assert.Equal(cells.Sum(c => 100 + c.CatalogIndex), completed.Observations);
         Assert.Equal(0, completed.Errors);
         await Task.Delay(300);
         Assert.Single(second.Test.Published.Select<RunCompleted>());
@@ -197,7 +227,7 @@ public class ConsumerTests
     }
 
     [Fact]
-    public async Task All_services_in_one_harness_reproduce_the_in_process_pipeline_byte_for_byte()
+    public async Task All_services_in_one_harness_write_every_childs_count_as_numpy_computed_it()
     {
         using var run = await TestRun.CreateAsync();
         await using var h = await Harness.StartAsync(x =>
@@ -214,8 +244,33 @@ public class ConsumerTests
         Assert.Equal(7, completed.Cells);
         Assert.Equal(58789, completed.Observations);
 
-        string direct = Path.Combine(run.Dir, "direct.zarr");
-        await PipelineRunner.RunAsync(new RunOptions { Config = ConfigLoader.Load("atl06"), Catalog = run.Catalog, Store = direct });
-        Assert.Equal(TestRun.Chunks(direct), TestRun.Chunks(run.Store));
+        var dggs = await Zagg.Zarr.Dggs.DggsStore.OpenAsync(ZarrStores.Open(run.Store));
+        foreach (var cell in Expected.GetProperty("conventions").GetProperty("authalic").EnumerateArray())
+        {
+            long parent = cell.GetProperty("parent").GetInt64();
+            int index = run.Catalog.Cells.ToList().FindIndex(c => c.Morton == Zagg.Grid.Morton.FromNested(parent, 6));
+            var count = await dggs.Arrays["count"].ReadChunkAsync([dggs.ChunkOf(parent, index)]);
+            var children = cell.GetProperty("children").EnumerateObject().ToDictionary(p => int.Parse(p.Name), p => p.Value.GetProperty("count").GetInt32());
+            for (int i = 0; i < 4096; i++)
+                Assert.Equal(children.GetValueOrDefault(i), BitConverter.ToInt32(count, i * 4));
+        }
+    }
+
+    [Fact]
+    public async Task A_message_of_a_newer_contract_version_is_refused_unretried_and_faults()
+    {
+        using var run = await TestRun.CreateAsync();
+        await using var h = await Harness.StartAsync(x => x.AddConsolidationService());
+        var newer = new CellsDispatched { Version = ContractVersion.Current + 1, RunId = run.RunId, Store = run.Store, Cells = 1, RequestedAt = DateTimeOffset.UtcNow };
+        await h.Test.Bus.Publish(newer);
+        var fault = await h.PublishedAsync<Fault<CellsDispatched>>();
+        Assert.Equal(1, Faults.Attempts(fault));
+        Assert.Contains($"CellsDispatched has contract version {ContractVersion.Current + 1}", Faults.Reason(fault));
+        var consumed = Assert.Single(h.Test.Consumed.Select<CellsDispatched>());
+        Assert.IsType<ContractVersionException>(consumed.Exception);
+        await Task.Delay(300);
+        Assert.Single(h.Test.Published.Select<Fault<CellsDispatched>>());
+        // The consumer never ran: no ledger was opened for the run.
+        Assert.False(Directory.Exists(Path.Combine(run.Store, ".zagg")));
     }
 }

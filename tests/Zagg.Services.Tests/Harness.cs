@@ -2,11 +2,11 @@ using Microsoft.Extensions.Logging;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Zagg.ServiceDefaults.Messaging;
+using Zagg.Messaging;
 
 namespace Zagg.Services.Tests;
 
-/// <summary>MassTransit's in-memory test harness with some of Zagg's services, their real definitions (queues, retries).</summary>
+/// <summary>MassTransit's in-memory test harness with some of Zagg's services, their real definitions (queues, retries, contract filter) and serializer setup.</summary>
 internal sealed class Harness : IAsyncDisposable
 {
     public static readonly MessagingOptions FastRetries = new() { Retries = 2, RetryMin = TimeSpan.FromMilliseconds(10), RetryMax = TimeSpan.FromMilliseconds(40), WorkerConcurrency = 2 };
@@ -26,7 +26,15 @@ internal sealed class Harness : IAsyncDisposable
         var collection = new ServiceCollection();
         collection.AddSingleton(options ?? FastRetries);
         collection.AddLogging(b => { if (Environment.GetEnvironmentVariable("ZAGG_TEST_LOG") == "1") b.AddSimpleConsole(); });
-        collection.AddMassTransitTestHarness(x => services(x));
+        collection.AddMassTransitTestHarness(x =>
+        {
+            services(x);
+            x.UsingInMemory((context, cfg) =>
+            {
+                cfg.UseContractMetadata();
+                cfg.ConfigureEndpoints(context);
+            });
+        });
         var harness = new Harness(collection.BuildServiceProvider(validateScopes: true));
         harness.Test.TestTimeout = TimeSpan.FromSeconds(60);
         harness.Test.TestInactivityTimeout = TimeSpan.FromSeconds(2);

@@ -1,6 +1,9 @@
-namespace Zagg.ServiceDefaults.Messaging;
+namespace Zagg.Messaging;
 
-/// <summary>Where the messages go, and how hard a consumer tries before a message goes to the error queue.</summary>
+/// <summary>
+/// Where the messages go, and how hard a consumer tries before a message faults and goes to its error queue. Parsed
+/// from what a user typed (<see cref="Parse"/>: zagg run's --transport/--rabbitmq, a service's ZAGG_RABBITMQ).
+/// </summary>
 public sealed record MessagingOptions
 {
     public const string DefaultRabbitMq = "amqp://127.0.0.1";
@@ -14,10 +17,13 @@ public sealed record MessagingOptions
     /// <summary>Retries after the first attempt, with exponential backoff between <see cref="RetryMin"/> and <see cref="RetryMax"/>.</summary>
     public int Retries { get; init; } = 3;
 
+    /// <summary>The first retry's delay (and the step by which the delays grow).</summary>
     public TimeSpan RetryMin { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest delay between two attempts.</summary>
     public TimeSpan RetryMax { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Cells a worker process aggregates at once.</summary>
+    /// <summary>Cells a worker process aggregates at once (and prefetches); default: the core count.</summary>
     public int WorkerConcurrency { get; init; } = Environment.ProcessorCount;
 
     public bool IsRabbitMq => Transport == "rabbitmq";
@@ -26,6 +32,9 @@ public sealed record MessagingOptions
     public string BrokerForDisplay => IsRabbitMq ? new UriBuilder(RabbitMq) { UserName = "", Password = "" }.Uri.ToString().TrimEnd('/') : "in-memory";
 
     /// <summary>Checks a transport name and broker URL a user typed.</summary>
+    /// <param name="transport">"memory" or "rabbitmq".</param>
+    /// <param name="rabbitMq">An amqp://, amqps:// or rabbitmq:// URL; null for <see cref="DefaultRabbitMq"/>.</param>
+    /// <exception cref="ArgumentException">The transport or the URL is wrong; the message names the option and the value (its password hidden).</exception>
     public static MessagingOptions Parse(string transport, string? rabbitMq)
     {
         if (transport is not ("memory" or "rabbitmq")) throw new ArgumentException($"--transport must be memory or rabbitmq, not '{transport}'");
@@ -35,7 +44,7 @@ public sealed record MessagingOptions
         return new MessagingOptions { Transport = transport, RabbitMq = uri };
     }
 
-    /// <summary>A URL with any password replaced, for messages.</summary>
+    /// <summary>A URL with any password replaced by ***, for messages.</summary>
     public static string Redact(string url)
     {
         int at = url.IndexOf('@'), scheme = url.IndexOf("://", StringComparison.Ordinal);

@@ -5,17 +5,24 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Zagg.ServiceDefaults.Messaging;
+using Zagg.ServiceDefaults;
+using Zagg.ServiceDefaults.Hosting;
 
-namespace Zagg.ServiceDefaults.Hosting;
+namespace Zagg.Messaging;
 
 /// <summary>
 /// What a service's Program.cs calls to run it as its own process against a broker:
 /// <c>--rabbitmq amqp://127.0.0.1</c> (or ZAGG_RABBITMQ), <c>--max-workers N</c> for workers,
-/// <c>--health-port P</c> (default: a free port) for /health. Stops on Ctrl+C or SIGTERM.
+/// <c>--health-port P</c> (default: a free port) for /health and /alive on 127.0.0.1. Stops on Ctrl+C or SIGTERM.
 /// </summary>
 public static class ServiceHost
 {
+    /// <summary>Runs the service until it is stopped.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="serviceName">The service's name (logs, telemetry).</param>
+    /// <param name="consumers">Registers the service's consumers.</param>
+    /// <param name="services">More services to register; null for none.</param>
+    /// <returns>0 after a clean stop; 1 when the bus could not start; 2 for a wrong option (the message names it).</returns>
     public static async Task<int> RunAsync(string[] args, string serviceName, Action<IBusRegistrationConfigurator> consumers, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = serviceName });

@@ -1,0 +1,71 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Zagg.Messaging;
+
+/// <summary>The one way every host sets up its bus: the chosen transport, the services' consumers, their endpoints.</summary>
+public static class ZaggBus
+{
+    /// <summary>
+    /// Adds MassTransit with <paramref name="options"/>' transport (in-memory, or RabbitMQ at <see cref="MessagingOptions.RabbitMq"/>;
+    /// guest/guest when the URL names no user), the consumers <paramref name="consumers"/> registers, and an endpoint per consumer
+    /// definition. The bus starts with the host (which waits until it is started) and is given 10 s to stop. The bus's health
+    /// check joins the host's <c>/health</c>.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="options">The transport and retry settings; registered as a singleton for the consumer definitions.</param>
+    /// <param name="consumers">Registers the consumers (for example <c>x =&gt; x.AddWorkerService()</c>).</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddZaggBus(this IServiceCollection services, MessagingOptions options, Action<IBusRegistrationConfigurator> consumers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(consumers);
+        services.AddSingleton(options);
+        services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StopTimeout = TimeSpan.FromSeconds(10);
+        });
+        services.AddMassTransit(x =>
+        {
+            consumers(x);
+            if (options.IsRabbitMq)
+            {
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    var uri = options.RabbitMq;
+                    string user = Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]);
+                    string password = uri.UserInfo.Contains(':') ? Uri.UnescapeDataString(uri.UserInfo[(uri.UserInfo.IndexOf(':') + 1)..]) : "";
+                    var host = new UriBuilder(uri) { UserName = "", Password = "" }.Uri;
+                    cfg.Host(host, h =>
+                    {
+                        h.Username(user.Length > 0 ? user : "guest");
+                        h.Password(user.Length > 0 ? password : "guest");
+                    });
+                    cfg.UseContractMetadata();
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) =>
+                {
+                    cfg.UseContractMetadata();
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// The contracts are (de)serialized with their compile-time metadata (<see cref="Zagg.Contracts.ContractJson.Metadata"/>);
+    /// everything else (MassTransit's envelope, faults) as MassTransit does. Tests' buses call it too.
+    /// </summary>
+    public static void UseContractMetadata(this IBusFactoryConfigurator cfg) =>
+        cfg.ConfigureJsonSerializerOptions(options =>
+        {
+            options.TypeInfoResolverChain.Insert(0, Zagg.Contracts.ContractJson.Metadata);
+            return options;
+        });
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Zagg.Zarr.Stores;
+
+namespace Zagg.Runs;
+
+/// <summary>
+/// The run report: every planned cell's record (in catalog order) and the totals, written as JSON next to the store
+/// (<see cref="LocationOf"/>). Its keys are the ones users know: store, duration_s, cells_with_data, total_obs, errors,
+/// cells[] {parent_morton, cells_with_data, total_obs, granule_count, files_processed, duration_s, error}.
+/// </summary>
+/// <param name="Store">The store's name.</param>
+/// <param name="Cells">The run's cells.</param>
+/// <param name="DurationSeconds">From the request to the end, in seconds.</param>
+public sealed record RunReport(string Store, IReadOnlyList<CellRecord> Cells, double DurationSeconds)
+{
+    /// <summary>Parent cells with at least one observation (the report's top-level cells_with_data).</summary>
+    public int ParentCellsWithData => Cells.Count(c => c.ChildCellsWithData > 0);
+
+    public long Observations => Cells.Sum(c => c.Observations);
+
+    /// <summary>Cells that failed.</summary>
+    public int Errors => Cells.Count(c => !c.Succeeded);
+
+    /// <summary>The report's JSON (per cell, cells_with_data counts child cells; error is <see cref="CellRecord.Reason"/>).</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["store"] = Store,
+        ["duration_s"] = DurationSeconds,
+        ["cells_with_data"] = ParentCellsWithData,
+        ["total_obs"] = Observations,
+        ["errors"] = Errors,
+        ["cells"] = new JsonArray(Cells.Select(c => (JsonNode)new JsonObject
+        {
+            ["parent_morton"] = c.ParentMorton,
+            ["cells_with_data"] = c.ChildCellsWithData,
+            ["total_obs"] = c.Observations,
+            ["granule_count"] = c.GranuleCount,
+            ["files_processed"] = c.FilesProcessed,
+            ["duration_s"] = Math.Round(c.DurationSeconds, 3),
+            ["error"] = c.Reason,
+        }).ToArray()),
+    };
+
+    /// <summary>Where a store's report goes: <c>STORE.report.json</c> beside it (a path, file:// or s3:// location).</summary>
+    public static string LocationOf(string store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.TrimEnd('/') + ".report.json";
+    }
+
+    /// <summary>Writes the report (indented JSON) to <see cref="LocationOf"/>(<paramref name="store"/>), in one atomic write, local or S3.</summary>
+    /// <param name="store">The store's location, as the run was given it.</param>
+    /// <param name="ct">Cancels the write.</param>
+    /// <exception cref="Zagg.Zarr.ZarrException">The folder or bucket holding the store cannot be written.</exception>
+    /// <exception cref="IOException">A local write failed.</exception>
+    public async Task WriteAsync(string store, CancellationToken ct = default)
+    {
+        string location = LocationOf(store);
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(ToJson().ToJsonString(Indented));
+        // The folder (or bucket prefix) holding the store, opened as a store.
+        int slash = location.LastIndexOf('/');
+        string folder = slash < 0 ? "." : slash == 0 ? "/" : location[..slash];
+        await ZarrStores.Open(folder).SetAsync(location[(slash + 1)..], bytes, ct).ConfigureAwait(false);
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+}
