@@ -4,7 +4,7 @@ using Zagg.Contracts;
 using Zagg.Runs;
 using Zagg.ServiceDefaults.Messaging;
 using Zagg.Zarr;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Template;

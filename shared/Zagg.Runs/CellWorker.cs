@@ -2,13 +2,23 @@ using Zagg.Contracts;
 using Zagg.Pipeline;
 using Zagg.Pipeline.Aggregation;
 using Zagg.Grid;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Runs;
 
-/// <summary>A cell could not be aggregated (a granule unreadable, the chunk unwritable). Retried; reported as CellFailed after the last attempt.</summary>
-public sealed class CellFailedException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// A cell could not be aggregated (a granule unreadable, the chunk unwritable). Retried unless
+/// <see cref="Permanent"/>; reported as CellFailed after the last attempt.
+/// </summary>
+public sealed class CellFailedException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>
+    /// True when retrying cannot help: a granule lacks a dataset the config names, a granule is
+    /// damaged or missing, or a statistic does not fit its dtype. False for transport errors.
+    /// </summary>
+    public bool Permanent { get; init; }
+}
 
 /// <summary>
 /// The worker's logic, for any host (the worker service, the Lambda): aggregate one cell with the
@@ -53,8 +63,8 @@ public sealed class CellWorker : IAsyncDisposable
             if (order != m.ParentOrder) throw new CellFailedException($"cell {m.ParentMorton} has order {order}, the message says {m.ParentOrder}");
             var aggregation = await run.Aggregator.AggregateAsync(nested, m.Granules, ct).ConfigureAwait(false);
             var result = aggregation.Result;
-            if (result.GranuleErrors.Count > 0 || (result.Error is { } e && e != "No data after filtering" && e != "No granules found"))
-                throw new CellFailedException(result.GranuleErrors.Count > 0 ? string.Join("; ", result.GranuleErrors) : result.Error!);
+            if (result.IsFailure)
+                throw new CellFailedException(result.FailureMessage) { Permanent = result.IsPermanentFailure };
             if (result.CellsWithData > 0)
             {
                 DggsStore store;
@@ -65,7 +75,7 @@ public sealed class CellWorker : IAsyncDisposable
                     store = await run.OpenStoreAsync(m.Store).ConfigureAwait(false);
                     await store.WriteCellAsync(nested, m.ChunkIndex, aggregation.Chunks, ct).ConfigureAwait(false);
                 }
-                catch (Exception x) when (x is Zagg.Zarr.ZarrException or IOException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
+                catch (Zagg.Zarr.ZarrException x)
                 {
                     run.ForgetStore();
                     write?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, x.Message);

@@ -9,16 +9,11 @@ public static class ConfigReferences
 {
     private static readonly ConcurrentDictionary<(string?, string?), PipelineConfig> Parsed = new();
 
+    /// <summary>A message's reference to what the user named: a built-in by name, a file by its text (<see cref="ConfigLoader.Find"/> decides which).</summary>
     public static ConfigReference FromUser(string nameOrPath)
     {
-        if (ConfigLoader.BuiltIns.Contains(nameOrPath)) return ConfigReference.BuiltIn(nameOrPath);
-        string yaml;
-        try { yaml = File.ReadAllText(nameOrPath); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException($"{nameOrPath}: no such file, and not a built-in configuration ({string.Join(", ", ConfigLoader.BuiltIns)})");
-        }
-        return ConfigReference.Text(yaml, nameOrPath);
+        var found = ConfigLoader.Find(nameOrPath);
+        return found.BuiltInName is { } name ? ConfigReference.BuiltIn(name) : ConfigReference.Text(found.Yaml, found.Source);
     }
 
     public static PipelineConfig Load(ConfigReference reference) => Parsed.GetOrAdd((reference.Name, reference.Yaml), _ =>

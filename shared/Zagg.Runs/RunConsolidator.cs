@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Zagg.Contracts;
 using Zagg.Pipeline.Aggregation;
 using Zagg.Pipeline.Catalogs;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Runs;

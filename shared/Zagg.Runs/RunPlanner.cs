@@ -11,22 +11,13 @@ public sealed record PlannedCell(long ChunkIndex, long ParentMorton, IReadOnlyLi
 /// <summary>What the catalog, template and dispatcher services do, without a transport.</summary>
 public static class RunPlanner
 {
-    /// <summary>Reads a run's catalog: a local path or file:// URL, or s3://bucket/key.</summary>
-    public static async Task<GranuleCatalog> LoadCatalogAsync(string location, CancellationToken ct = default)
-    {
-        if (!location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
-            return GranuleCatalog.Load(location.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(location).LocalPath : location);
-        int slash = location.LastIndexOf('/');
-        var bytes = await ZarrStores.Open(location[..slash]).GetAsync(location[(slash + 1)..], ct).ConfigureAwait(false)
-            ?? throw new CatalogException($"{location}: no such object");
-        return GranuleCatalog.Parse(System.Text.Encoding.UTF8.GetString(bytes), location);
-    }
+    /// <summary>Reads a run's catalog: a local path or file:// URL, or s3://bucket/key (see <see cref="GranuleCatalog.LoadAsync"/>).</summary>
+    public static Task<GranuleCatalog> LoadCatalogAsync(string location, CancellationToken ct = default) => GranuleCatalog.LoadAsync(location, ct);
 
     /// <summary>Checks that the config and the catalog fit together (the catalog service's job).</summary>
     public static CatalogReady CatalogReady(Guid runId, RunSpec spec, PipelineConfig config, GranuleCatalog catalog)
     {
-        if (config.Grid.ChildOrder < catalog.ParentOrder)
-            throw new ConfigException($"{config.Source}: output.grid.child_order {config.Grid.ChildOrder} is coarser than the catalog's parent order {catalog.ParentOrder}");
+        config.RequireParentOrder(catalog.ParentOrder);
         // The selection must name a cell of this catalog: refuse now rather than dispatch nothing.
         Select(catalog, spec.Selection, config);
         return new CatalogReady { RunId = runId, Spec = spec, ParentOrder = catalog.ParentOrder, CatalogCells = catalog.Cells.Count };

@@ -6,6 +6,11 @@ namespace Zagg.Zarr;
 /// <summary>Groups, the node listing, and consolidated metadata (zarr-python 3's inline form).</summary>
 public static class ZarrHierarchy
 {
+    /// <summary>Whether a node (group or array) exists at <paramref name="path"/> ("" is the root): its zarr.json is present.</summary>
+    /// <exception cref="StoreException">The store cannot be reached.</exception>
+    public static Task<bool> NodeExistsAsync(IZarrStore store, string path = "", CancellationToken ct = default)
+        => store.ExistsAsync(ZarrJson.KeyOf(path), ct);
+
     public static Task CreateGroupAsync(IZarrStore store, string path, JsonObject? attributes = null, CancellationToken ct = default)
         => store.SetAsync(ZarrJson.KeyOf(path), ZarrJson.Encode(ZarrJson.Group(attributes)), ct);
 

@@ -2,7 +2,7 @@ using Xunit;
 using Zagg.Pipeline.Config;
 using Zagg.Grid;
 using Zagg.Zarr;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
 
 namespace Zagg.Pipeline.Tests;
 

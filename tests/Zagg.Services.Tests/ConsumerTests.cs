@@ -111,7 +111,7 @@ public class ConsumerTests
     {
         using var run = await TestRun.CreateAsync();
         var config = ConfigLoader.Load("atl06");
-        await Zagg.Zarr.Dggs.DggsStore.CreateAsync(ZarrStores.Open(run.Store), config.ToTemplate(6, 7));
+        await Zagg.Pipeline.Output.DggsStore.CreateAsync(ZarrStores.Open(run.Store), config.ToTemplate(6, 7));
         await using var h = await Harness.StartAsync(x => x.AddWorkerService());
         var (morton, granules) = run.Catalog.Cells[2];
         var message = new AggregateCell
@@ -140,7 +140,7 @@ public class ConsumerTests
             var bytes = File.ReadAllBytes(f);
             File.WriteAllBytes(f, bytes[..(bytes.Length / 2)]);
         });
-        await Zagg.Zarr.Dggs.DggsStore.CreateAsync(ZarrStores.Open(run.Store), ConfigLoader.Load("atl06").ToTemplate(6, 7));
+        await Zagg.Pipeline.Output.DggsStore.CreateAsync(ZarrStores.Open(run.Store), ConfigLoader.Load("atl06").ToTemplate(6, 7));
         string victim = Directory.GetFiles(run.Dir, "*.h5").Order().First();
         int index = run.Catalog.Cells.ToList().FindIndex(c => c.Granules.Contains(victim));
         await using var h = await Harness.StartAsync(x => x.AddWorkerService());
@@ -162,7 +162,7 @@ public class ConsumerTests
     {
         using var run = await TestRun.CreateAsync();
         var config = ConfigLoader.Load("atl06");
-        await Zagg.Zarr.Dggs.DggsStore.CreateAsync(ZarrStores.Open(run.Store), config.ToTemplate(6, 7));
+        await Zagg.Pipeline.Output.DggsStore.CreateAsync(ZarrStores.Open(run.Store), config.ToTemplate(6, 7));
         var cells = RunPlanner.Select(run.Catalog, new RunSelection(), config);
         await new RunLedger(ZarrStores.Open(run.Store), run.RunId).WritePlanAsync(new RunPlan(cells, DateTimeOffset.UtcNow));
         CellAggregated Result(PlannedCell c) => new()

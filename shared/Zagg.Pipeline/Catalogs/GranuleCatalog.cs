@@ -4,6 +4,9 @@ using Zagg.Pipeline.Config;
 using Zagg.Grid;
 using Zagg.Hdf5;
 using Zagg.Hdf5.IO;
+using Zagg.Cloud;
+using Zagg.Zarr;
+using Zagg.Zarr.Stores;
 
 namespace Zagg.Pipeline.Catalogs;
 
@@ -19,6 +22,36 @@ public sealed class GranuleCatalog
 
     public int ParentOrder => Metadata["parent_order"]?.GetValue<int>() ?? throw new CatalogException("metadata.parent_order is missing");
 
+    /// <summary>
+    /// Reads a catalog from a location (parsed by <see cref="StorageLocation"/>): a path or file://
+    /// URL, or s3://bucket/key (read through the Zarr store of its folder, so the same client and
+    /// errors as the output store).
+    /// </summary>
+    /// <exception cref="CatalogException">The location is not a path, file:// or s3://; the object is missing or unreadable; or it is not a valid catalog.</exception>
+    public static async Task<GranuleCatalog> LoadAsync(string location, CancellationToken ct = default)
+    {
+        if (!StorageLocation.TryParse(location, out var where, out string? error)) throw new CatalogException($"catalog location {error}");
+        switch (where.Kind)
+        {
+            case StorageKind.File: return Load(where.Path);
+            case StorageKind.S3:
+            {
+                var (folder, name) = where.Split();
+                byte[] bytes;
+                try
+                {
+                    bytes = await ZarrStores.Open(folder.Display).GetAsync(name, ct).ConfigureAwait(false)
+                        ?? throw new CatalogException($"{where.Display}: no such object");
+                }
+                catch (ZarrException e) { throw new CatalogException($"{where.Display}: cannot be read: {e.Message}"); }
+                return Parse(System.Text.Encoding.UTF8.GetString(bytes), location);
+            }
+            default: throw new CatalogException($"{where.Display}: catalogs are read from a path, file:// or s3://bucket/key");
+        }
+    }
+
+    /// <summary>Reads a catalog file.</summary>
+    /// <exception cref="CatalogException">The file cannot be read or is not a valid catalog.</exception>
     public static GranuleCatalog Load(string path)
     {
         string text;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Zagg.Pipeline.Aggregation;
 using Zagg.Pipeline.Config;
 using Zagg.Grid;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Pipeline.Catalogs;

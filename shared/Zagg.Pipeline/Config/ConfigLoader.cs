@@ -4,7 +4,7 @@ using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using Zagg.Grid;
 using Zagg.Zarr;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
 
 namespace Zagg.Pipeline.Config;
 
@@ -17,20 +17,37 @@ public static class ConfigLoader
     public static IReadOnlyList<string> BuiltIns => typeof(ConfigLoader).Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith("Zagg.Configs.", StringComparison.Ordinal)).Select(n => n["Zagg.Configs.".Length..^".yaml".Length]).Order().ToList();
 
-    /// <summary>A built-in name loads the embedded configuration; anything else is a path.</summary>
-    public static PipelineConfig Load(string nameOrPath)
+    /// <summary>
+    /// What a user's "--config" names — the one place this is decided: a built-in name (see
+    /// <see cref="BuiltIns"/>) is the embedded configuration and wins over a file of that name;
+    /// anything else is a path to a YAML file, read here.
+    /// </summary>
+    /// <exception cref="ConfigException">Neither a built-in name nor a readable file; the message lists the built-ins.</exception>
+    public static ConfigText Find(string nameOrPath)
     {
         var resource = typeof(ConfigLoader).Assembly.GetManifestResourceStream($"Zagg.Configs.{nameOrPath}.yaml");
         if (resource is not null)
         {
             using var reader = new StreamReader(resource);
-            return Parse(reader.ReadToEnd(), $"{nameOrPath} (built in)");
+            return new ConfigText(nameOrPath, reader.ReadToEnd(), $"{nameOrPath} (built in)");
         }
-        if (!File.Exists(nameOrPath))
+        try { return new ConfigText(null, File.ReadAllText(nameOrPath), nameOrPath); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
             throw new ConfigException($"{nameOrPath}: no such file, and not a built-in configuration ({string.Join(", ", BuiltIns)})");
-        return Parse(File.ReadAllText(nameOrPath), nameOrPath);
+        }
     }
 
+    /// <summary>A built-in name loads the embedded configuration; anything else is a path (see <see cref="Find"/>).</summary>
+    /// <exception cref="ConfigException">Not found, not valid YAML, or not a valid configuration; the message names the file, key and line.</exception>
+    public static PipelineConfig Load(string nameOrPath)
+    {
+        var text = Find(nameOrPath);
+        return Parse(text.Yaml, text.Source);
+    }
+
+    /// <summary>Parses and validates a configuration's YAML; <paramref name="source"/> names it in messages.</summary>
+    /// <exception cref="ConfigException">Not valid YAML or not a valid configuration; the message names the source, the key path and the line.</exception>
     public static PipelineConfig Parse(string yaml, string source)
     {
         var stream = new YamlStream();

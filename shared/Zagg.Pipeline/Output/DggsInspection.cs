@@ -1,6 +1,7 @@
+using Zagg.Zarr;
 using System.Text.Json.Nodes;
 
-namespace Zagg.Zarr.Dggs;
+namespace Zagg.Pipeline.Output;
 
 /// <summary>What a DGGS store holds: its arrays, how many chunks are written, and summary statistics of written cells.</summary>
 public sealed record ArraySummary(string Path, ZarrDataType DataType, long[] Shape, int[] ChunkShape, string Codecs, string FillValue,

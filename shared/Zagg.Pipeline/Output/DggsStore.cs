@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using Zagg.Grid;
+using Zagg.Zarr;
 using Zagg.Zarr.Codecs;
 using Zagg.Zarr.Stores;
 
-namespace Zagg.Zarr.Dggs;
+namespace Zagg.Pipeline.Output;
 
 /// <summary>How parent cells map to chunks.</summary>
 public enum DggsLayout
@@ -22,10 +23,19 @@ public enum DggsLayout
 }
 
 /// <summary>One aggregated variable of the template.</summary>
+/// <param name="Name">The array's name in the group (no '/', not cell_ids or morton).</param>
+/// <param name="DataType">The array's Zarr data type.</param>
+/// <param name="FillValue">One element, little-endian; null for <see cref="DefaultFill"/>.</param>
 public sealed record DggsVariable(string Name, ZarrDataType DataType, byte[]? FillValue = null)
 {
-    /// <summary>The fill value: as given, else NaN for floats and 0 otherwise.</summary>
-    public byte[] Fill => FillValue ?? (DataType.IsFloat() ? DataType.Fill(double.NaN) : DataType.Fill(0));
+    /// <summary>The fill value: as given, else <see cref="DefaultFill"/>.</summary>
+    public byte[] Fill => FillValue ?? DefaultFill(DataType);
+
+    /// <summary>
+    /// The fill of a variable that names none — the one place this is decided: NaN for float32 and
+    /// float64 (a child without data reads as missing, as xarray expects), 0 for integers and bool.
+    /// </summary>
+    public static byte[] DefaultFill(ZarrDataType type) => type.Fill(type.IsFloat() ? double.NaN : 0);
 }
 
 /// <summary>What a DGGS store holds: grid, layout, variables and codecs.</summary>
@@ -79,7 +89,7 @@ public sealed class DggsStore
     public static async Task<DggsStore> CreateAsync(IZarrStore store, DggsTemplate t, bool overwrite = false, CancellationToken ct = default)
     {
         Validate(t);
-        if (await store.ExistsAsync(ZarrJson.Key, ct).ConfigureAwait(false))
+        if (await ZarrHierarchy.NodeExistsAsync(store, "", ct).ConfigureAwait(false))
         {
             if (!overwrite) throw new ZarrException($"{store.Name}: a store already exists here; pass overwrite to replace it");
             await ZarrHierarchy.ClearAsync(store, ct).ConfigureAwait(false);

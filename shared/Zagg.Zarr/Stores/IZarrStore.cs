@@ -1,3 +1,5 @@
+using Zagg.Cloud;
+
 namespace Zagg.Zarr.Stores;
 
 /// <summary>
@@ -27,11 +29,16 @@ public interface IZarrStore
 /// <summary>Opens a store from what a user types: a path, file://…, or s3://bucket/prefix.</summary>
 public static class ZarrStores
 {
+    /// <summary>The store at a location (parsed by <see cref="StorageLocation"/>): a folder, or an S3 bucket and prefix.</summary>
+    /// <exception cref="ZarrException">The location is not a path, file:// or s3://bucket/prefix (HTTP stores are read-only elsewhere and not supported).</exception>
     public static IZarrStore Open(string location)
     {
-        if (location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)) return S3Store.Open(location);
-        if (location.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) location = new Uri(location).LocalPath;
-        if (location.Contains("://")) throw new ZarrException($"'{location}': store URLs are paths, file:// or s3://bucket/prefix");
-        return new LocalStore(location);
+        if (!StorageLocation.TryParse(location, out var where, out string? error)) throw new ZarrException($"store location {error}");
+        return where.Kind switch
+        {
+            StorageKind.S3 => new S3Store(S3Clients.Create(), where.Bucket, where.Key),
+            StorageKind.File => new LocalStore(where.Path),
+            _ => throw new ZarrException($"'{where.Display}': store URLs are paths, file:// or s3://bucket/prefix"),
+        };
     }
 }
