@@ -104,7 +104,7 @@ public class GranuleFailureTests
         Assert.Equal(CellOutcome.NoGranules, none.Outcome);
         Assert.Equal("No granules found", none.Error);
         Assert.False(none.IsFailure);
-        var filtered = await new CellAggregator(Atl06(y => y.Replace("value: 0", "value: 12345")), parentOrder: 6).AggregateAsync(Parent, Granules);
+        var filtered = await new CellAggregator(Atl06(y => y.Replace("\n    value: 0\n", "\n    value: 12345\n")), parentOrder: 6).AggregateAsync(Parent, Granules);
         Assert.Equal(CellOutcome.NoDataAfterFiltering, filtered.Result.Outcome);
         Assert.Equal("No data after filtering", filtered.Result.Error);
         Assert.False(filtered.Result.IsFailure);
