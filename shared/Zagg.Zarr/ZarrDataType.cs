@@ -5,11 +5,13 @@ using System.Text.Json.Nodes;
 
 namespace Zagg.Zarr;
 
-/// <summary>The Zarr v3 core data types this library reads and writes.</summary>
+/// <summary>The Zarr v3 core data types this library reads and writes (Zarr v3.0 core specification, "Data types").</summary>
 public enum ZarrDataType { Bool, Int8, Int16, Int32, Int64, UInt8, UInt16, UInt32, UInt64, Float32, Float64 }
 
+/// <summary>Sizes, names, fill values and the one float64 ↔ element conversion of <see cref="ZarrDataType"/>.</summary>
 public static class ZarrDataTypes
 {
+    /// <summary>Bytes per element: 1, 2, 4 or 8.</summary>
     public static int Size(this ZarrDataType t) => t switch
     {
         ZarrDataType.Bool or ZarrDataType.Int8 or ZarrDataType.UInt8 => 1,
@@ -18,10 +20,13 @@ public static class ZarrDataTypes
         _ => 8,
     };
 
+    /// <summary>The data_type name in zarr.json, e.g. "float32".</summary>
     public static string Name(this ZarrDataType t) => t.ToString().ToLowerInvariant();
 
+    /// <summary>True for float32 and float64.</summary>
     public static bool IsFloat(this ZarrDataType t) => t is ZarrDataType.Float32 or ZarrDataType.Float64;
 
+    /// <summary>The type of a data_type name; false for a name this library does not support.</summary>
     public static bool TryParse(string? name, out ZarrDataType type)
     {
         foreach (var t in Enum.GetValues<ZarrDataType>())

@@ -17,9 +17,14 @@ namespace Zagg.Pipeline.Catalogs;
 /// </summary>
 public sealed class GranuleCatalog
 {
+    /// <summary>The catalog's "metadata" object (parent_order, short_name, s3_base, https_base, counts, …).</summary>
     public required JsonObject Metadata { get; init; }
+
+    /// <summary>The parent cells in catalog order: morton word (order = parent order) and granule locations.</summary>
     public required IReadOnlyList<(long Morton, IReadOnlyList<string> Granules)> Cells { get; init; }
 
+    /// <summary>metadata.parent_order: the order of every cell of the catalog (morton orders 1–18).</summary>
+    /// <exception cref="CatalogException">The metadata has no parent_order.</exception>
     public int ParentOrder => Metadata["parent_order"]?.GetValue<int>() ?? throw new CatalogException("metadata.parent_order is missing");
 
     /// <summary>
@@ -36,11 +41,11 @@ public sealed class GranuleCatalog
             case StorageKind.File: return Load(where.Path);
             case StorageKind.S3:
             {
-                var (folder, name) = where.Split();
                 byte[] bytes;
                 try
                 {
-                    bytes = await ZarrStores.Open(folder.Display).GetAsync(name, ct).ConfigureAwait(false)
+                    var (folder, key) = ZarrStores.ForObject(location);
+                    bytes = await folder.GetAsync(key, ct).ConfigureAwait(false)
                         ?? throw new CatalogException($"{where.Display}: no such object");
                 }
                 catch (ZarrException e) { throw new CatalogException($"{where.Display}: cannot be read: {e.Message}"); }
@@ -60,6 +65,8 @@ public sealed class GranuleCatalog
         return Parse(text, path);
     }
 
+    /// <summary>Parses a catalog's JSON; <paramref name="source"/> names it in messages.</summary>
+    /// <exception cref="CatalogException">Not JSON, no metadata or catalog object, a bad parent_order, a key that is not a morton word of that order, or a granule list that is not strings.</exception>
     public static GranuleCatalog Parse(string json, string source)
     {
         JsonObject root;
@@ -81,6 +88,7 @@ public sealed class GranuleCatalog
         return new GranuleCatalog { Metadata = (JsonObject)meta.DeepClone(), Cells = cells };
     }
 
+    /// <summary>Writes the catalog as indented JSON to a local path, atomically (a temporary file renamed into place).</summary>
     public void Save(string path)
     {
         var catalog = new JsonObject();
@@ -105,6 +113,8 @@ public sealed class GranuleCatalog
     /// A catalog of local granules by reading their coordinates: every parent cell a valid point
     /// falls in (exact, no footprints), in NESTED order, each with the granules that have points there.
     /// </summary>
+    /// <exception cref="Hdf5Exception">A granule cannot be read, or lacks the config's longitude dataset.</exception>
+    /// <exception cref="InvalidDataException">A group's latitude and longitude differ in length.</exception>
     public static async Task<GranuleCatalog> FromFilesAsync(IReadOnlyList<string> files, int parentOrder, PipelineConfig config, CancellationToken ct = default)
     {
         var cells = new SortedDictionary<long, SortedSet<string>>();
@@ -143,4 +153,5 @@ public sealed class GranuleCatalog
     }
 }
 
+/// <summary>A catalog that cannot be read or is not valid; the message names its location and what is wrong.</summary>
 public sealed class CatalogException(string message) : Exception(message);
