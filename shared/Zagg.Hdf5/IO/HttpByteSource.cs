@@ -86,6 +86,11 @@ public sealed class HttpByteSource : IByteSource
             // The connection dropped while the body streamed.
             throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", transient: true, e);
         }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient's timeout, not the caller's cancellation.
+            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} timed out", transient: true, e);
+        }
         Statistics.Record(destination.Length);
     }
 

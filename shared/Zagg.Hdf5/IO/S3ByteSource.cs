@@ -78,9 +78,14 @@ public sealed class S3ByteSource : IByteSource
         {
             throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", IsTransient(e), e);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException)
+        catch (Exception e) when (e is HttpRequestException or IOException or AmazonClientException)
         {
             throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", transient: true, e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The SDK's request timeout, not the caller's cancellation.
+            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} timed out", transient: true, e);
         }
         Statistics.Record(destination.Length);
     }

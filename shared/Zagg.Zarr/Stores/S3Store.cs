@@ -47,7 +47,7 @@ public sealed class S3Store : IZarrStore
             return ms.ToArray();
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket") { return null; }
-        catch (Exception e) when (IsBackendError(e)) { throw Failure("read", key, e); }
+        catch (Exception e) when (IsBackendError(e, ct)) { throw Failure("read", key, e); }
     }
 
     public async Task SetAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct = default)
@@ -58,14 +58,14 @@ public sealed class S3Store : IZarrStore
             // Plain (not aws-chunked) payloads: accepted by S3 and by every S3-compatible server.
             await _client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = ObjectKey(key), InputStream = body, UseChunkEncoding = false }, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsBackendError(e)) { throw Failure("write", key, e); }
+        catch (Exception e) when (IsBackendError(e, ct)) { throw Failure("write", key, e); }
     }
 
     public async Task DeleteAsync(string key, CancellationToken ct = default)
     {
         try { await _client.DeleteObjectAsync(_bucket, ObjectKey(key), ct).ConfigureAwait(false); }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket") { }
-        catch (Exception e) when (IsBackendError(e)) { throw Failure("delete", key, e); }
+        catch (Exception e) when (IsBackendError(e, ct)) { throw Failure("delete", key, e); }
     }
 
     public async Task<bool> ExistsAsync(string key, CancellationToken ct = default)
@@ -81,7 +81,7 @@ public sealed class S3Store : IZarrStore
             await CheckBucketAsync(ct).ConfigureAwait(false);
             return false;
         }
-        catch (Exception e) when (IsBackendError(e)) { throw Failure("look up", key, e); }
+        catch (Exception e) when (IsBackendError(e, ct)) { throw Failure("look up", key, e); }
     }
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct = default)
@@ -92,7 +92,7 @@ public sealed class S3Store : IZarrStore
         {
             ListObjectsV2Response response;
             try { response = await _client.ListObjectsV2Async(request, ct).ConfigureAwait(false); }
-            catch (Exception e) when (IsBackendError(e)) { throw Failure("list", prefix, e); }
+            catch (Exception e) when (IsBackendError(e, ct)) { throw Failure("list", prefix, e); }
             foreach (var o in response.S3Objects ?? []) yield return o.Key[strip..];
             if (response.IsTruncated != true) yield break;
             request.ContinuationToken = response.NextContinuationToken;
@@ -102,12 +102,16 @@ public sealed class S3Store : IZarrStore
     private async Task CheckBucketAsync(CancellationToken ct)
     {
         try { await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, MaxKeys = 1 }, ct).ConfigureAwait(false); }
-        catch (Exception e) when (IsBackendError(e)) { throw Failure("list", "", e); }
+        catch (Exception e) when (IsBackendError(e, ct)) { throw Failure("list", "", e); }
     }
 
-    /// <summary>The SDK's service errors and the transport's: what this store translates.</summary>
-    private static bool IsBackendError(Exception e)
-        => e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or System.Net.Sockets.SocketException;
+    /// <summary>
+    /// The SDK's service and client errors and the transport's, and a request timeout (a cancellation
+    /// the caller did not ask for): what this store translates. A caller's own cancellation passes.
+    /// </summary>
+    private static bool IsBackendError(Exception e, CancellationToken ct)
+        => e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or System.Net.Sockets.SocketException
+           || e is OperationCanceledException && !ct.IsCancellationRequested;
 
     /// <summary>The one translation of a backend error: the store, the key and the reason (the SDK's messages carry no secrets).</summary>
     private StoreException Failure(string action, string key, Exception e)
@@ -117,6 +121,7 @@ public sealed class S3Store : IZarrStore
             Amazon.Runtime.AmazonServiceException { ErrorCode: "NoSuchBucket" } => $"bucket {_bucket} does not exist",
             Amazon.Runtime.AmazonServiceException { ErrorCode: "AccessDenied" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" } s => $"access denied ({s.ErrorCode}): check the credentials",
             Amazon.Runtime.AmazonServiceException { StatusCode: not 0 } s => $"{(int)s.StatusCode} {s.ErrorCode}: {s.Message}",
+            OperationCanceledException => "the request timed out",
             _ => e.Message,
         };
         return new StoreException(Name, action, key.Length == 0 && action == "list" ? "" : key, what, e);
