@@ -77,8 +77,9 @@ public sealed record CellResult(
             error switch
             {
                 NoGranulesText => CellOutcome.NoGranules,
+                NoGranuleReadText => CellOutcome.GranulesFailed,
                 NoDataText when granuleErrors.Count == 0 => CellOutcome.NoDataAfterFiltering,
-                null or NoGranuleReadText or NoDataText => granuleErrors.Count > 0 ? CellOutcome.GranulesFailed : CellOutcome.Aggregated,
+                null or NoDataText => granuleErrors.Count > 0 ? CellOutcome.GranulesFailed : CellOutcome.Aggregated,
                 _ => CellOutcome.Failed,
             },
             granuleErrors.Select(m => new GranuleFailure("", GranuleFailureKind.Transient, m)).ToList(),
