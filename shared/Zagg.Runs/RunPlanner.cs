@@ -1,7 +1,6 @@
 using Zagg.Contracts;
 using Zagg.Pipeline.Config;
 using Zagg.Pipeline.Catalogs;
-using Zagg.Zarr.Stores;
 
 namespace Zagg.Runs;
 

@@ -14,12 +14,14 @@ public sealed class LocalStore : IZarrStore
     // Folders this store has made or found, so a chunk write does not ask again for each file.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _folders = new(StringComparer.Ordinal);
 
+    /// <summary>A store in the folder <paramref name="root"/> (made on the first write; relative to the working directory if relative).</summary>
     public LocalStore(string root)
     {
         _root = Path.GetFullPath(root);
         Name = root;
     }
 
+    /// <summary>The root as given.</summary>
     public string Name { get; }
 
     private string PathOf(string key)

@@ -17,6 +17,7 @@ public sealed class S3Store : IZarrStore
     private readonly string _bucket;
     private readonly string _prefix;
 
+    /// <summary>A store under <paramref name="prefix"/> (leading and trailing '/' ignored; "" for the bucket's root) of <paramref name="bucket"/>.</summary>
     public S3Store(IAmazonS3 client, string bucket, string prefix)
     {
         _client = client;
@@ -33,6 +34,7 @@ public sealed class S3Store : IZarrStore
         return new S3Store(client ?? S3Clients.Create(), where.Bucket, where.Key);
     }
 
+    /// <summary>s3://bucket/prefix (never credentials).</summary>
     public string Name => _prefix.Length == 0 ? $"s3://{_bucket}" : $"s3://{_bucket}/{_prefix}";
 
     private string ObjectKey(string key) => _prefix.Length == 0 ? key : $"{_prefix}/{key}";
