@@ -11,6 +11,7 @@ namespace Zagg.Pipeline.Config;
 /// <summary>Loads and validates pipeline configurations: built-in names ("atl06") or YAML files.</summary>
 public static class ConfigLoader
 {
+    /// <summary>The statistics a variable's function may name (NumPy's, with "np."/"numpy." prefixes accepted).</summary>
     public static readonly string[] Functions = ["len", "count", "min", "max", "sum", "mean", "average", "var", "std", "median", "quantile"];
 
     /// <summary>
