@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Zagg.Zarr;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Cli.Commands;

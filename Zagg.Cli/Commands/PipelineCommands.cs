@@ -92,8 +92,10 @@ internal static class PipelineCommands
         {
             var cfg = LoadConfig(parse.GetValue(config)!);
             int order = parse.GetValue(parentOrder);
-            if (order < Morton.MinOrder || order > Math.Min(Morton.MaxOrder, cfg.Grid.ChildOrder))
-                throw new CliException($"--parent-order must be in {Morton.MinOrder}–{Math.Min(Morton.MaxOrder, cfg.Grid.ChildOrder)} (not finer than the config's child order)");
+            if (order < Morton.MinOrder || order > Morton.MaxOrder)
+                throw new CliException($"--parent-order must be in {Morton.MinOrder}–{Morton.MaxOrder}");
+            try { cfg.RequireParentOrder(order); }
+            catch (ConfigException e) { throw new CliException($"--parent-order {order}: {e.Message}"); }
             var list = ExpandFiles(parse.GetValue(files)!);
             var watch = System.Diagnostics.Stopwatch.StartNew();
             GranuleCatalog cat;

@@ -101,7 +101,7 @@ public sealed class Hdf5File : IAsyncDisposable
         return o switch
         {
             Hdf5Dataset d => d,
-            null => throw new Hdf5Exception($"{Name}: no dataset {path}"),
+            null => throw new Hdf5NotFoundException($"{Name}: no dataset {path}", path),
             _ => throw new Hdf5Exception($"{Name}: {path} is a group, not a dataset"),
         };
     }
@@ -112,13 +112,22 @@ public sealed class Hdf5File : IAsyncDisposable
         return o switch
         {
             Hdf5Group g => g,
-            null => throw new Hdf5Exception($"{Name}: no group {path}"),
+            null => throw new Hdf5NotFoundException($"{Name}: no group {path}", path),
             _ => throw new Hdf5Exception($"{Name}: {path} is a dataset, not a group"),
         };
     }
 
-    internal Task<ObjectHeader> HeaderAsync(ulong address, string path, CancellationToken ct)
-        => _headers.GetOrAdd(address, a => ObjectHeader.ReadAsync(Context, a, path, ct).AsTask());
+    /// <summary>The object header at an address, parsed once; a failed read is not remembered.</summary>
+    internal async Task<ObjectHeader> HeaderAsync(ulong address, string path, CancellationToken ct)
+    {
+        var read = _headers.GetOrAdd(address, a => ObjectHeader.ReadAsync(Context, a, path, ct).AsTask());
+        try { return await read.ConfigureAwait(false); }
+        catch
+        {
+            _headers.TryRemove(new KeyValuePair<ulong, Task<ObjectHeader>>(address, read));
+            throw;
+        }
+    }
 
     /// <summary>Makes a group or dataset object for the header at an address.</summary>
     internal async Task<Hdf5Object> ObjectAtAsync(ulong address, string path, CancellationToken ct)
@@ -225,8 +234,17 @@ public sealed class Hdf5Group : Hdf5Object
         return null;
     }
 
-    private Task<IReadOnlyList<(string Name, ulong Address, string? Soft)>> LinksAsync(CancellationToken ct)
-        => _links ??= ReadLinksAsync(ct);
+    /// <summary>The group's links, read once; a failed read is not remembered.</summary>
+    private async Task<IReadOnlyList<(string Name, ulong Address, string? Soft)>> LinksAsync(CancellationToken ct)
+    {
+        var task = _links ??= ReadLinksAsync(ct);
+        try { return await task.ConfigureAwait(false); }
+        catch
+        {
+            _ = Interlocked.CompareExchange(ref _links, null, task);
+            throw;
+        }
+    }
 
     private async Task<IReadOnlyList<(string Name, ulong Address, string? Soft)>> ReadLinksAsync(CancellationToken ct)
     {

@@ -2,7 +2,7 @@ using Zagg.Contracts;
 using Zagg.Pipeline;
 using Zagg.Pipeline.Aggregation;
 using Zagg.Grid;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Runs;
@@ -13,7 +13,10 @@ namespace Zagg.Runs;
 /// </summary>
 public sealed class CellFailedException(string message, Exception? inner = null) : Exception(message, inner)
 {
-    /// <summary>True when retrying cannot mend it (a dataset missing, a damaged file): see <see cref="FailurePolicy.IsPermanent"/>.</summary>
+    /// <summary>
+    /// True when retrying cannot help: a granule lacks a dataset the config names, a granule is damaged or missing, or a
+    /// statistic does not fit its dtype. False for transport errors. See <see cref="FailurePolicy.IsPermanent"/>.
+    /// </summary>
     public bool Permanent { get; init; }
 }
 
@@ -67,8 +70,8 @@ public sealed class CellWorker : IAsyncDisposable
             if (order != m.ParentOrder) throw new CellFailedException($"cell {m.ParentMorton} has order {order}, the message says {m.ParentOrder}");
             var aggregation = await run.Aggregator.AggregateAsync(nested, m.Granules, ct).ConfigureAwait(false);
             var result = aggregation.Result;
-            if (result.GranuleErrors.Count > 0 || (result.Error is { } e && e != "No data after filtering" && e != "No granules found"))
-                throw new CellFailedException(result.GranuleErrors.Count > 0 ? string.Join("; ", result.GranuleErrors) : result.Error!);
+            if (result.IsFailure)
+                throw new CellFailedException(result.FailureMessage) { Permanent = result.IsPermanentFailure };
             if (result.CellsWithData > 0)
             {
                 DggsStore store;
@@ -79,7 +82,7 @@ public sealed class CellWorker : IAsyncDisposable
                     store = await run.OpenStoreAsync(m.Store).ConfigureAwait(false);
                     await store.WriteCellAsync(nested, m.CatalogIndex, aggregation.Chunks, ct).ConfigureAwait(false);
                 }
-                catch (Exception x) when (x is Zagg.Zarr.ZarrException or IOException or Amazon.Runtime.AmazonServiceException or HttpRequestException)
+                catch (Zagg.Zarr.ZarrException x)
                 {
                     run.ForgetStore();
                     write?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, x.Message);

@@ -9,18 +9,12 @@ public static class ConfigReferences
 {
     private static readonly ConcurrentDictionary<(string?, string?), PipelineConfig> Parsed = new();
 
-    /// <summary>What a user typed for --config: a built-in's name, or a YAML file (read now; its text travels).</summary>
+    /// <summary>What a user typed for --config: a built-in's name, or a YAML file (read now; its text travels). <see cref="ConfigLoader.Find"/> decides which.</summary>
     /// <exception cref="ConfigException">Neither a built-in nor a readable file; the message names both.</exception>
     public static ConfigReference FromUser(string nameOrPath)
     {
-        if (ConfigLoader.BuiltIns.Contains(nameOrPath)) return ConfigReference.BuiltIn(nameOrPath);
-        string yaml;
-        try { yaml = File.ReadAllText(nameOrPath); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException($"{nameOrPath}: no such file, and not a built-in configuration ({string.Join(", ", ConfigLoader.BuiltIns)})");
-        }
-        return ConfigReference.Text(yaml, nameOrPath);
+        var found = ConfigLoader.Find(nameOrPath);
+        return found.BuiltInName is { } name ? ConfigReference.BuiltIn(name) : ConfigReference.Text(found.Yaml, found.Source);
     }
 
     /// <summary>The validated configuration a message refers to (parsed once per process for each name or text).</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Zagg.Contracts;
 using Zagg.Pipeline;
+using Zagg.Pipeline.Output;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Runs;

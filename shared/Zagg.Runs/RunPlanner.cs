@@ -1,8 +1,8 @@
 using Zagg.Contracts;
 using Zagg.Pipeline.Catalogs;
 using Zagg.Pipeline.Config;
+using Zagg.Pipeline.Output;
 using Zagg.Zarr;
-using Zagg.Zarr.Dggs;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Runs;
@@ -24,18 +24,9 @@ public static class RunPlanner
     /// <summary>The step names in a stopped run's error ("catalog: …").</summary>
     public const string CatalogStep = "catalog", TemplateStep = "template", DispatchStep = "dispatch";
 
-    /// <summary>Reads a run's catalog: a local path or file:// URL, or s3://bucket/key.</summary>
+    /// <summary>Reads a run's catalog: a local path or file:// URL, or s3://bucket/key (see <see cref="GranuleCatalog.LoadAsync"/>).</summary>
     /// <exception cref="CatalogException">The catalog is missing, unreadable or not a catalog.</exception>
-    public static async Task<GranuleCatalog> LoadCatalogAsync(string location, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(location);
-        if (!location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
-            return GranuleCatalog.Load(location.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(location).LocalPath : location);
-        int slash = location.LastIndexOf('/');
-        var bytes = await ZarrStores.Open(location[..slash]).GetAsync(location[(slash + 1)..], ct).ConfigureAwait(false)
-            ?? throw new CatalogException($"{location}: no such object");
-        return GranuleCatalog.Parse(System.Text.Encoding.UTF8.GetString(bytes), location);
-    }
+    public static Task<GranuleCatalog> LoadCatalogAsync(string location, CancellationToken ct = default) => GranuleCatalog.LoadAsync(location, ct);
 
     /// <summary>The catalog step: reads the run's config and catalog and checks that they, and the selection, fit together.</summary>
     /// <returns>The CatalogReady to publish.</returns>
@@ -46,8 +37,7 @@ public static class RunPlanner
         ArgumentNullException.ThrowIfNull(m);
         var config = ConfigReferences.Load(m.Spec.Config);
         var catalog = await LoadCatalogAsync(m.Spec.Catalog, ct).ConfigureAwait(false);
-        if (config.Grid.ChildOrder < catalog.ParentOrder)
-            throw new ConfigException($"{config.Source}: output.grid.child_order {config.Grid.ChildOrder} is coarser than the catalog's parent order {catalog.ParentOrder}");
+        config.RequireParentOrder(catalog.ParentOrder);
         // The selection must name a cell of this catalog: refuse now rather than dispatch nothing.
         Select(catalog, m.Spec.Selection, config);
         return new CatalogReady { RunId = m.RunId, Spec = m.Spec, ParentOrder = catalog.ParentOrder, CatalogCells = catalog.Cells.Count };

@@ -48,7 +48,9 @@ public sealed class ZarrArray
         return FromMetadata(store, path, ArrayMetadata.FromJson(ZarrJson.Decode(json, where), where));
     }
 
-    internal static ZarrArray FromMetadata(IZarrStore store, string path, ArrayMetadata metadata) => new(store, path, metadata);
+    /// <summary>An array whose metadata is already read (e.g. from a consolidated listing, <see cref="ZarrHierarchy.NodesAsync"/>); nothing is fetched.</summary>
+    /// <exception cref="ZarrException">The metadata names a codec chain this library cannot run.</exception>
+    public static ZarrArray FromMetadata(IZarrStore store, string path, ArrayMetadata metadata) => new(store, path, metadata);
 
     public string ChunkKey(ReadOnlySpan<long> chunk)
     {
@@ -144,14 +146,7 @@ public sealed class ZarrArray
         }
     }
 
-    public byte[] FilledChunk()
-    {
-        var chunk = new byte[ChunkBytes];
-        var fill = Metadata.FillValue;
-        if (fill.Any(b => b != 0))
-            for (int i = 0; i < chunk.Length; i += fill.Length) fill.CopyTo(chunk, i);
-        return chunk;
-    }
+    public byte[] FilledChunk() => ZarrDataTypes.Repeat(Metadata.FillValue, ChunkBytes / Metadata.FillValue.Length);
 
     private void CheckChunk(long[] chunk)
     {

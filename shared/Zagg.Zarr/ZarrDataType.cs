@@ -1,14 +1,17 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 
 namespace Zagg.Zarr;
 
-/// <summary>The Zarr v3 core data types this library reads and writes.</summary>
+/// <summary>The Zarr v3 core data types this library reads and writes (Zarr v3.0 core specification, "Data types").</summary>
 public enum ZarrDataType { Bool, Int8, Int16, Int32, Int64, UInt8, UInt16, UInt32, UInt64, Float32, Float64 }
 
+/// <summary>Sizes, names, fill values and the one float64 ↔ element conversion of <see cref="ZarrDataType"/>.</summary>
 public static class ZarrDataTypes
 {
+    /// <summary>Bytes per element: 1, 2, 4 or 8.</summary>
     public static int Size(this ZarrDataType t) => t switch
     {
         ZarrDataType.Bool or ZarrDataType.Int8 or ZarrDataType.UInt8 => 1,
@@ -17,10 +20,13 @@ public static class ZarrDataTypes
         _ => 8,
     };
 
+    /// <summary>The data_type name in zarr.json, e.g. "float32".</summary>
     public static string Name(this ZarrDataType t) => t.ToString().ToLowerInvariant();
 
+    /// <summary>True for float32 and float64.</summary>
     public static bool IsFloat(this ZarrDataType t) => t is ZarrDataType.Float32 or ZarrDataType.Float64;
 
+    /// <summary>The type of a data_type name; false for a name this library does not support.</summary>
     public static bool TryParse(string? name, out ZarrDataType type)
     {
         foreach (var t in Enum.GetValues<ZarrDataType>())
@@ -94,14 +100,41 @@ public static class ZarrDataTypes
     }
 
     /// <summary>A fill value from a number (NaN and infinities for floats), as little-endian bytes.</summary>
+    /// <exception cref="ZarrException">The number does not fit the type (see <see cref="Encode"/>).</exception>
     public static byte[] Fill(this ZarrDataType t, double value)
     {
         var bytes = new byte[t.Size()];
-        if (t == ZarrDataType.Bool) bytes[0] = value != 0 ? (byte)1 : (byte)0;
-        else if (t.IsFloat()) WriteNumber(t, value, bytes);
-        else if (t == ZarrDataType.UInt64) BinaryPrimitives.WriteUInt64LittleEndian(bytes, checked((ulong)value));
-        else WriteInteger(t, checked((long)value), bytes, "fill");
+        t.Encode(value, bytes, "fill");
         return bytes;
+    }
+
+    /// <summary>
+    /// Writes one number as an element of this type, little-endian, into <paramref name="destination"/>
+    /// (<see cref="Size"/> bytes) — the one conversion from float64 to a Zarr data type. Floats round
+    /// to nearest (float32) or are copied; bool is <c>value != 0</c>; integers truncate toward zero, as
+    /// NumPy's <c>astype</c> does, and must then fit the type.
+    /// </summary>
+    /// <param name="where">Names the value in the error (e.g. "count[17]").</param>
+    /// <exception cref="ZarrException">An integer type given NaN, an infinity, or a number outside its range.</exception>
+    public static void Encode(this ZarrDataType t, double value, Span<byte> destination, string where)
+    {
+        switch (t)
+        {
+            case ZarrDataType.Bool: destination[0] = value != 0 ? (byte)1 : (byte)0; return;
+            case ZarrDataType.Float32: BinaryPrimitives.WriteSingleLittleEndian(destination, (float)value); return;
+            case ZarrDataType.Float64: BinaryPrimitives.WriteDoubleLittleEndian(destination, value); return;
+        }
+        double whole = Math.Truncate(value);
+        if (!double.IsFinite(whole)) throw new ZarrException($"{where}: {value} has no {t.Name()} value");
+        if (t == ZarrDataType.UInt64)
+        {
+            // 2^64 is the first double past ulong.MaxValue.
+            if (whole < 0 || whole >= 18446744073709551616.0) throw new ZarrException($"{where}: {value} does not fit {t.Name()}");
+            BinaryPrimitives.WriteUInt64LittleEndian(destination, (ulong)whole);
+            return;
+        }
+        if (whole < -9223372036854775808.0 || whole >= 9223372036854775808.0) throw new ZarrException($"{where}: {value} does not fit {t.Name()}");
+        WriteInteger(t, (long)whole, destination, where);
     }
 
     private static void WriteNumber(ZarrDataType t, double d, Span<byte> b)
@@ -123,7 +156,28 @@ public static class ZarrDataTypes
             _ => (long.MinValue, long.MaxValue),
         };
         if (v < min || v > max) throw new ZarrException($"{where}: {v} does not fit {t.Name()}");
-        for (int i = 0; i < b.Length; i++) b[i] = (byte)(v >> (8 * i));
+        for (int i = 0; i < t.Size(); i++) b[i] = (byte)(v >> (8 * i));
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> copies of one element (<paramref name="element"/>: 1, 2, 4 or 8 bytes
+    /// as a type's <see cref="Size"/>), e.g. a chunk filled with the fill value.
+    /// </summary>
+    public static byte[] Repeat(ReadOnlySpan<byte> element, int count)
+    {
+        var result = new byte[count * element.Length];
+        if (element.IndexOfAnyExcept((byte)0) < 0) return result;
+        switch (element.Length)
+        {
+            case 1: result.AsSpan().Fill(element[0]); break;
+            case 2: MemoryMarshal.Cast<byte, ushort>(result.AsSpan()).Fill(MemoryMarshal.Read<ushort>(element)); break;
+            case 4: MemoryMarshal.Cast<byte, uint>(result.AsSpan()).Fill(MemoryMarshal.Read<uint>(element)); break;
+            case 8: MemoryMarshal.Cast<byte, ulong>(result.AsSpan()).Fill(MemoryMarshal.Read<ulong>(element)); break;
+            default:
+                for (int i = 0; i < result.Length; i += element.Length) element.CopyTo(result.AsSpan(i));
+                break;
+        }
+        return result;
     }
 
     /// <summary>One little-endian element as a double.</summary>

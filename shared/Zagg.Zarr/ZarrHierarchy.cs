@@ -3,13 +3,25 @@ using Zagg.Zarr.Stores;
 
 namespace Zagg.Zarr;
 
-/// <summary>Groups, the node listing, and consolidated metadata (zarr-python 3's inline form).</summary>
+/// <summary>
+/// Groups, the node listing, and consolidated metadata (zarr-python 3's inline form, the
+/// "consolidated_metadata" key of the root zarr.json). Nodes follow the Zarr v3.0 core specification's
+/// hierarchy: a node at path P has its metadata at "P/zarr.json" (the root's at "zarr.json").
+/// </summary>
 public static class ZarrHierarchy
 {
+    /// <summary>Whether a node (group or array) exists at <paramref name="path"/> ("" is the root): its zarr.json is present.</summary>
+    /// <exception cref="StoreException">The store cannot be reached.</exception>
+    public static Task<bool> NodeExistsAsync(IZarrStore store, string path = "", CancellationToken ct = default)
+        => store.ExistsAsync(ZarrJson.KeyOf(path), ct);
+
+    /// <summary>Writes a group node at <paramref name="path"/> ("" is the root) with <paramref name="attributes"/>.</summary>
+    /// <exception cref="StoreException">The store cannot be written.</exception>
     public static Task CreateGroupAsync(IZarrStore store, string path, JsonObject? attributes = null, CancellationToken ct = default)
         => store.SetAsync(ZarrJson.KeyOf(path), ZarrJson.Encode(ZarrJson.Group(attributes)), ct);
 
-    /// <summary>The metadata of a node (group or array).</summary>
+    /// <summary>The metadata of a node (group or array), or null when there is none at <paramref name="path"/>.</summary>
+    /// <exception cref="ZarrException">The zarr.json is not a JSON object (a <see cref="StoreException"/> when it cannot be read).</exception>
     public static async Task<JsonObject?> ReadNodeAsync(IZarrStore store, string path, CancellationToken ct = default)
     {
         byte[]? json = await store.GetAsync(ZarrJson.KeyOf(path), ct).ConfigureAwait(false);
@@ -20,6 +32,7 @@ public static class ZarrHierarchy
     /// Every node below the root, path → metadata: from the root's consolidated metadata when it
     /// has some, else by listing every zarr.json (a store never consolidated still opens).
     /// </summary>
+    /// <exception cref="ZarrException">A zarr.json is not valid JSON, or the store cannot be listed or read.</exception>
     public static async Task<SortedDictionary<string, JsonObject>> NodesAsync(IZarrStore store, bool preferConsolidated = true, CancellationToken ct = default)
     {
         var nodes = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
@@ -42,6 +55,7 @@ public static class ZarrHierarchy
     }
 
     /// <summary>Writes the root zarr.json with every node's metadata inline, so readers open the store with one GET.</summary>
+    /// <exception cref="ZarrException">The store has no root group, or cannot be listed, read or written.</exception>
     public static async Task ConsolidateAsync(IZarrStore store, CancellationToken ct = default)
     {
         var root = await ReadNodeAsync(store, "", ct).ConfigureAwait(false)
@@ -63,6 +77,7 @@ public static class ZarrHierarchy
     }
 
     /// <summary>Deletes every key of a store (to rewrite a template with overwrite).</summary>
+    /// <exception cref="StoreException">The store cannot be listed or a key cannot be deleted.</exception>
     public static async Task ClearAsync(IZarrStore store, CancellationToken ct = default)
     {
         var keys = new List<string>();

@@ -1,7 +1,7 @@
 using Xunit;
 using Zagg.Grid;
 using Zagg.Zarr;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Cli.Tests;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Xunit;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Cli.Tests;

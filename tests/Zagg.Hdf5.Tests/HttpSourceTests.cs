@@ -38,7 +38,8 @@ public class HttpSourceTests(NginxServer nginx) : IClassFixture<NginxServer>
     [NeedsNginxFact]
     public async Task A_bearer_token_opens_protected_objects_and_is_never_shown()
     {
-        var e = await Assert.ThrowsAsync<Hdf5Exception>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/secret/latest.h5")), "wrong-token"));
+        var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/secret/latest.h5")), "wrong-token"));
+        Assert.False(e.IsTransient);
         Assert.Contains("HTTP 401", e.Message);
         Assert.Contains("check the Earthdata token", e.Message);
         Assert.DoesNotContain("wrong-token", e.Message);
@@ -51,11 +52,13 @@ public class HttpSourceTests(NginxServer nginx) : IClassFixture<NginxServer>
     [NeedsNginxFact]
     public async Task Missing_objects_and_dead_servers_are_named()
     {
-        var e = await Assert.ThrowsAsync<Hdf5Exception>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/files/nothere.h5?X-Amz-Signature=secret"))));
+        var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/files/nothere.h5?X-Amz-Signature=secret"))));
+        Assert.False(e.IsTransient);
         Assert.Contains("HTTP 404", e.Message);
         Assert.Contains("/files/nothere.h5", e.Message);
         Assert.DoesNotContain("secret", e.Message);
-        var dead = await Assert.ThrowsAsync<Hdf5Exception>(() => HttpByteSource.OpenAsync(new Uri("http://127.0.0.1:9/x.h5")));
+        var dead = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri("http://127.0.0.1:9/x.h5")));
+        Assert.True(dead.IsTransient); // nothing answered: a later attempt may
         Assert.Contains("cannot be reached", dead.Message);
     }
 }

@@ -56,11 +56,13 @@ public class S3SourceTests(S3rverServer s3) : IClassFixture<S3rverServer>
     [NeedsS3rverFact]
     public async Task Missing_keys_and_buckets_are_named_without_credentials()
     {
-        var e = await Assert.ThrowsAsync<Hdf5Exception>(() => S3ByteSource.OpenAsync($"s3://{S3rverServer.Bucket}/granules/none.h5", s3.Client()));
+        var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => S3ByteSource.OpenAsync($"s3://{S3rverServer.Bucket}/granules/none.h5", s3.Client()));
+        Assert.False(e.IsTransient); // a missing key stays missing: retrying cannot help
         Assert.Contains($"s3://{S3rverServer.Bucket}/granules/none.h5", e.Message);
         Assert.Contains("404", e.Message);
         Assert.DoesNotContain("S3RVER", e.Message);
-        var b = await Assert.ThrowsAsync<Hdf5Exception>(() => S3ByteSource.OpenAsync("s3://no-such-bucket/x.h5", s3.Client()));
+        var b = await Assert.ThrowsAsync<Hdf5SourceException>(() => S3ByteSource.OpenAsync("s3://no-such-bucket/x.h5", s3.Client()));
+        Assert.False(b.IsTransient);
         Assert.Contains("s3://no-such-bucket/x.h5", b.Message);
         Assert.Throws<ArgumentException>(() => S3ByteSource.ParseUrl("s3://bucket-only"));
     }

@@ -2,13 +2,13 @@ using Xunit;
 using Zagg.Pipeline.Config;
 using Zagg.Grid;
 using Zagg.Zarr;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
 
 namespace Zagg.Pipeline.Tests;
 
 public class ConfigTests
 {
-    private static string Atl06()
+    internal static string Atl06()
     {
         using var s = typeof(ConfigLoader).Assembly.GetManifestResourceStream("Zagg.Configs.atl06.yaml")!;
         return new StreamReader(s).ReadToEnd();
@@ -72,6 +72,14 @@ public class ConfigTests
     [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  temporal: {start_date: 2024-01-06, end_date: 2024-04-07}\n  spacial: {bbox: [0, 0, 1, 1]}", "bounds.spacial (line 35): unknown key; did you mean 'spatial'?")]
     [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  temporal: {start_date: 2024-04-07, end_date: 2024-01-06}", "is before start_date")]
     [InlineData("    morton: {dtype: int64, fill_value: 0}", "    morton: {dtype: int32, fill_value: 0}", "morton is stored as int64")]
+    [InlineData("    morton: {dtype: int64, fill_value: 0}", "    morton: {dtype: int64, fill_value: -1}", "aggregation.coordinates.morton.fill_value (line 19): morton is stored with fill_value 0")]
+    [InlineData("    cell_ids: {dtype: uint64, fill_value: 0}", "    cell_ids: {dtype: uint64, fill_value: 7}", "cell_ids is stored with fill_value 0")]
+    [InlineData("reader: h5coro", "reader: h5py", "data_source.reader (line 4): 'h5py' is not a known reader (h5coro, zagg")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [0, 0, 1]}", "bounds.spatial.bbox (line 34): should be [lon_min, lat_min, lon_max, lat_max]")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [0, -91, 1, 1]}", "latitudes must be in [-90, 90] degrees")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [0, 10, 1, -10]}", "lat_min 10 is north of lat_max -10")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [190, 0, 1, 1]}", "longitudes must be in [-180, 180] degrees")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {polygon: area.geojson, bbox: [0, 0, 1, 1]}", "bounds.spatial (line 34): has both polygon and bbox")]
     public void Mistakes_are_named_by_key_path_and_line(string find, string replace, string message)
     {
         string yaml = Atl06() + "catalog: catalog.json\n";
@@ -124,6 +132,8 @@ public class ConfigTests
 
 public class TemplateFromConfigTests
 {
+    private static string Atl06() => ConfigTests.Atl06();
+
     [Theory]
     [InlineData("compact")]
     [InlineData("full")]
@@ -152,5 +162,58 @@ public class TemplateFromConfigTests
             Assert.True(File.Exists(Path.Combine(dir, "12", "zarr.json")));
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    [Theory]
+    [InlineData("h5coro")]
+    [InlineData("zagg")]
+    public void Known_readers_are_accepted(string reader)
+        => Assert.Equal(reader, ConfigLoader.Parse(Atl06().Replace("reader: h5coro", $"reader: {reader}"), "t.yaml").DataSource.Reader);
+
+    [Fact]
+    public void Bounds_are_carried_as_validated()
+    {
+        var c = ConfigLoader.Parse(Atl06() + "bounds:\n  temporal: {start_date: 2024-01-06, end_date: 2024-04-07}\n  spatial: {bbox: [170, -80, -170, -60]}\n", "t.yaml");
+        Assert.Equal(new DateOnly(2024, 1, 6), c.Bounds!.StartDate);
+        Assert.Equal(new DateOnly(2024, 4, 7), c.Bounds.EndDate);
+        Assert.Equal([170, -80, -170, -60], c.Bounds.BoundingBox!); // across the antimeridian: lon_min > lon_max is allowed
+    }
+
+    [Fact]
+    public void Coordinates_describe_what_the_store_writes()
+    {
+        var c = ConfigLoader.Parse(Atl06(), "t.yaml");
+        Assert.Equal(["cell_ids", "morton"], c.Coordinates.Select(x => x.Name));
+        Assert.All(c.Coordinates, x => Assert.Equal(new byte[8], x.FillValue));
+    }
+
+    [Fact]
+    public void A_name_or_a_path_is_decided_once()
+    {
+        var builtIn = ConfigLoader.Find("atl06");
+        Assert.Equal("atl06", builtIn.BuiltInName);
+        Assert.Equal("atl06 (built in)", builtIn.Source);
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, Atl06());
+            var fromFile = ConfigLoader.Find(file);
+            Assert.Null(fromFile.BuiltInName);
+            Assert.Equal(file, fromFile.Source);
+            Assert.Equal(Atl06(), fromFile.Yaml);
+        }
+        finally { File.Delete(file); }
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Find("atl07"));
+        Assert.Contains("atl07: no such file, and not a built-in configuration (atl06)", e.Message);
+    }
+
+    [Fact]
+    public void The_child_order_must_not_be_coarser_than_the_parent_order()
+    {
+        var c = ConfigLoader.Parse(Atl06().Replace("child_order: 12}", "child_order: 5}"), "t.yaml");
+        c.RequireParentOrder(5);
+        var e = Assert.Throws<ConfigException>(() => c.RequireParentOrder(6));
+        Assert.Equal("t.yaml: output.grid.child_order 5 is coarser than the catalog's parent order 6", e.Message);
+        Assert.Throws<ConfigException>(() => c.ToTemplate(6, 1));
     }
 }

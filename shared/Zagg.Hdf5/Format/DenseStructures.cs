@@ -203,7 +203,14 @@ internal sealed class GlobalHeap(H5Context ctx)
 
     public async ValueTask<ReadOnlyMemory<byte>> GetAsync(ulong collection, int index, CancellationToken ct)
     {
-        var objects = await _collections.GetOrAdd(collection, c => LoadAsync(c, ct).AsTask()).ConfigureAwait(false);
+        var load = _collections.GetOrAdd(collection, c => LoadAsync(c, ct).AsTask());
+        Dictionary<int, ReadOnlyMemory<byte>> objects;
+        try { objects = await load.ConfigureAwait(false); }
+        catch
+        {
+            _collections.TryRemove(new KeyValuePair<ulong, Task<Dictionary<int, ReadOnlyMemory<byte>>>>(collection, load)); // a failed load is not remembered
+            throw;
+        }
         if (!objects.TryGetValue(index, out var data))
             throw new Hdf5Exception($"{ctx.Name}: global heap collection at {collection} has no object {index}");
         return data;

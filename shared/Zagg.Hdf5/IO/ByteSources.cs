@@ -1,20 +1,24 @@
+using Zagg.Cloud;
+
 namespace Zagg.Hdf5.IO;
 
-/// <summary>Opens a byte source for a local path, a file:// URL or an http(s):// URL.</summary>
+/// <summary>Opens a byte source for a local path, a file:// URL, an s3://bucket/key or an http(s):// URL.</summary>
 public static class ByteSources
 {
     /// <summary>
-    /// <paramref name="bearerToken"/> is sent to HTTP(S) sources only; it defaults to the
-    /// EARTHDATA_TOKEN environment variable.
+    /// The byte source at a location (parsed by <see cref="StorageLocation"/>). <paramref name="bearerToken"/>
+    /// is sent to HTTP(S) sources only; it defaults to the EARTHDATA_TOKEN environment variable.
     /// </summary>
+    /// <exception cref="Hdf5Exception">The location cannot be parsed.</exception>
+    /// <exception cref="Hdf5SourceException">The file or object cannot be opened (missing, refused, unreachable).</exception>
     public static async Task<IByteSource> OpenAsync(string location, string? bearerToken = null, CancellationToken ct = default)
     {
-        if (location.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            return await HttpByteSource.OpenAsync(new Uri(location), bearerToken ?? Environment.GetEnvironmentVariable("EARTHDATA_TOKEN"), ct: ct).ConfigureAwait(false);
-        if (location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
-            return await S3ByteSource.OpenAsync(location, ct: ct).ConfigureAwait(false);
-        if (location.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
-            location = new Uri(location).LocalPath;
-        return new FileByteSource(location);
+        if (!StorageLocation.TryParse(location, out var where, out string? error)) throw new Hdf5Exception($"granule location {error}");
+        return where.Kind switch
+        {
+            StorageKind.Http => await HttpByteSource.OpenAsync(where.Uri!, bearerToken ?? Environment.GetEnvironmentVariable("EARTHDATA_TOKEN"), ct: ct).ConfigureAwait(false),
+            StorageKind.S3 => await S3ByteSource.OpenAsync(location, ct: ct).ConfigureAwait(false),
+            _ => new FileByteSource(where.Path),
+        };
     }
 }

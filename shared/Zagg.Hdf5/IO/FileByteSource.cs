@@ -17,7 +17,9 @@ public sealed class FileByteSource : IByteSource
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new Hdf5Exception($"{path}: cannot be opened: {e.Message}", e);
+            // A missing or forbidden file stays so; other IO errors (a flaky disk or network mount) may pass.
+            bool transient = e is not (FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException);
+            throw new Hdf5SourceException($"{path}: cannot be opened: {e.Message}", transient, e);
         }
     }
 
@@ -40,7 +42,9 @@ public sealed class FileByteSource : IByteSource
         int done = 0;
         while (done < destination.Length)
         {
-            int n = RandomAccess.Read(_handle, destination.Span[done..], offset + done);
+            int n;
+            try { n = RandomAccess.Read(_handle, destination.Span[done..], offset + done); }
+            catch (IOException e) { throw new Hdf5SourceException($"{Name}: reading bytes at {offset + done} failed: {e.Message}", transient: true, e); }
             if (n == 0) throw new Hdf5Exception($"{Name}: unexpected end of file at {offset + done}");
             done += n;
         }

@@ -47,7 +47,7 @@ public sealed class HttpByteSource : IByteSource
         catch (HttpRequestException e)
         {
             if (owns) client.Dispose();
-            throw new Hdf5Exception($"{Redact(uri)}: cannot be reached: {e.Message}", e);
+            throw new Hdf5SourceException($"{Redact(uri)}: cannot be reached: {e.Message}", transient: true, e);
         }
         catch
         {
@@ -73,13 +73,23 @@ public sealed class HttpByteSource : IByteSource
             while (done < destination.Length)
             {
                 int n = await body.ReadAsync(destination[done..], cancellationToken).ConfigureAwait(false);
-                if (n == 0) throw new Hdf5Exception($"{Name}: the response ended after {done} of {destination.Length} bytes");
+                if (n == 0) throw new Hdf5SourceException($"{Name}: the response ended after {done} of {destination.Length} bytes", transient: true);
                 done += n;
             }
         }
         catch (HttpRequestException e)
         {
-            throw new Hdf5Exception($"{Name}: reading bytes at {offset} failed: {e.Message}", e);
+            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", transient: true, e);
+        }
+        catch (IOException e)
+        {
+            // The connection dropped while the body streamed.
+            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", transient: true, e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient's timeout, not the caller's cancellation.
+            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} timed out", transient: true, e);
         }
         Statistics.Record(destination.Length);
     }
@@ -101,7 +111,9 @@ public sealed class HttpByteSource : IByteSource
             HttpStatusCode.NotFound => " (no such object)",
             _ => "",
         };
-        throw new Hdf5Exception($"{Redact(uri)}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}{hint}");
+        // Server errors, throttling and timeouts may pass; a missing object or a refused token do not.
+        bool transient = (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
+        throw new Hdf5SourceException($"{Redact(uri)}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}{hint}", transient);
     }
 
     /// <summary>The URL without user info or query (signed URLs carry credentials there).</summary>

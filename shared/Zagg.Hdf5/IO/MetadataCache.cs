@@ -4,7 +4,8 @@ namespace Zagg.Hdf5.IO;
 
 /// <summary>
 /// Metadata is small and scattered; remote sources make each fetch expensive. This cache reads
-/// aligned blocks (64 KiB by default) once and serves every metadata read from them.
+/// aligned blocks (64 KiB by default) once and serves every metadata read from them. A block whose
+/// fetch failed is forgotten, so a transient source error does not outlive its read.
 /// </summary>
 internal sealed class MetadataCache(IByteSource source, int blockSize = 64 * 1024)
 {
@@ -38,7 +39,17 @@ internal sealed class MetadataCache(IByteSource source, int blockSize = 64 * 102
         return result;
     }
 
-    private Task<byte[]> Block(long index, CancellationToken ct) => _blocks.GetOrAdd(index, i => Fetch(i, ct));
+    private async Task<byte[]> Block(long index, CancellationToken ct)
+    {
+        var fetch = _blocks.GetOrAdd(index, i => Fetch(i, ct));
+        try { return await fetch.ConfigureAwait(false); }
+        catch
+        {
+            // A failed or cancelled fetch is not remembered: the next read asks the source again.
+            _blocks.TryRemove(new KeyValuePair<long, Task<byte[]>>(index, fetch));
+            throw;
+        }
+    }
 
     private async Task<byte[]> Fetch(long index, CancellationToken ct)
     {

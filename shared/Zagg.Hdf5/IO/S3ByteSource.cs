@@ -48,12 +48,12 @@ public sealed class S3ByteSource : IByteSource
                 HttpStatusCode.Forbidden => " (access denied: check the credentials and the region; NSIDC's bucket is readable only from us-west-2)",
                 _ => "",
             };
-            throw new Hdf5Exception($"s3://{bucket}/{key}: {(int)e.StatusCode} {e.ErrorCode}{hint}", e);
+            throw new Hdf5SourceException($"s3://{bucket}/{key}: {(int)e.StatusCode} {e.ErrorCode}{hint}", IsTransient(e), e);
         }
         catch (Exception e) when (e is AmazonServiceException or HttpRequestException or System.Net.Sockets.SocketException)
         {
             if (owns) client.Dispose();
-            throw new Hdf5Exception($"s3://{bucket}/{key}: cannot be reached: {e.Message}", e);
+            throw new Hdf5SourceException($"s3://{bucket}/{key}: cannot be reached: {e.Message}", transient: true, e);
         }
     }
 
@@ -70,26 +70,40 @@ public sealed class S3ByteSource : IByteSource
             while (done < destination.Length)
             {
                 int n = await response.ResponseStream.ReadAsync(destination[done..], cancellationToken).ConfigureAwait(false);
-                if (n == 0) throw new Hdf5Exception($"{Name}: the response ended after {done} of {destination.Length} bytes");
+                if (n == 0) throw new Hdf5SourceException($"{Name}: the response ended after {done} of {destination.Length} bytes", transient: true);
                 done += n;
             }
         }
         catch (AmazonServiceException e)
         {
-            throw new Hdf5Exception($"{Name}: reading bytes at {offset} failed: {e.Message}", e);
+            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", IsTransient(e), e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or AmazonClientException)
+        {
+            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", transient: true, e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The SDK's request timeout, not the caller's cancellation.
+            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} timed out", transient: true, e);
         }
         Statistics.Record(destination.Length);
     }
 
+    /// <summary>Server errors, throttling and transport failures may pass on retry; 4xx answers (no such key, access denied) do not.</summary>
+    private static bool IsTransient(AmazonServiceException e)
+        => e.StatusCode == 0 || (int)e.StatusCode >= 500 || e.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
+           || e.ErrorCode is "SlowDown" or "RequestTimeout" or "Throttling";
+
+    /// <summary>The bucket and key of s3://bucket/key (parsed by <see cref="StorageLocation"/>).</summary>
+    /// <exception cref="ArgumentException">Not an s3:// URL, or no bucket or no key.</exception>
     public static (string Bucket, string Key) ParseUrl(string url)
     {
-        if (!url.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"'{url}' is not an s3:// URL");
-        string rest = url[5..];
-        int slash = rest.IndexOf('/');
-        if (slash <= 0 || slash == rest.Length - 1)
+        if (!StorageLocation.TryParse(url, out var where, out string? error) || where.Kind != StorageKind.S3)
+            throw new ArgumentException(error ?? $"'{url}' is not an s3:// URL");
+        if (where.Key.Length == 0 || url.EndsWith('/'))
             throw new ArgumentException($"'{url}' should be s3://bucket/key");
-        return (rest[..slash], rest[(slash + 1)..]);
+        return (where.Bucket, where.Key);
     }
 
     public ValueTask DisposeAsync()

@@ -4,6 +4,9 @@ using Zagg.Pipeline.Config;
 using Zagg.Grid;
 using Zagg.Hdf5;
 using Zagg.Hdf5.IO;
+using Zagg.Cloud;
+using Zagg.Zarr;
+using Zagg.Zarr.Stores;
 
 namespace Zagg.Pipeline.Catalogs;
 
@@ -14,11 +17,46 @@ namespace Zagg.Pipeline.Catalogs;
 /// </summary>
 public sealed class GranuleCatalog
 {
+    /// <summary>The catalog's "metadata" object (parent_order, short_name, s3_base, https_base, counts, …).</summary>
     public required JsonObject Metadata { get; init; }
+
+    /// <summary>The parent cells in catalog order: morton word (order = parent order) and granule locations.</summary>
     public required IReadOnlyList<(long Morton, IReadOnlyList<string> Granules)> Cells { get; init; }
 
+    /// <summary>metadata.parent_order: the order of every cell of the catalog (morton orders 1–18).</summary>
+    /// <exception cref="CatalogException">The metadata has no parent_order.</exception>
     public int ParentOrder => Metadata["parent_order"]?.GetValue<int>() ?? throw new CatalogException("metadata.parent_order is missing");
 
+    /// <summary>
+    /// Reads a catalog from a location (parsed by <see cref="StorageLocation"/>): a path or file://
+    /// URL, or s3://bucket/key (read through the Zarr store of its folder, so the same client and
+    /// errors as the output store).
+    /// </summary>
+    /// <exception cref="CatalogException">The location is not a path, file:// or s3://; the object is missing or unreadable; or it is not a valid catalog.</exception>
+    public static async Task<GranuleCatalog> LoadAsync(string location, CancellationToken ct = default)
+    {
+        if (!StorageLocation.TryParse(location, out var where, out string? error)) throw new CatalogException($"catalog location {error}");
+        switch (where.Kind)
+        {
+            case StorageKind.File: return Load(where.Path);
+            case StorageKind.S3:
+            {
+                byte[] bytes;
+                try
+                {
+                    var (folder, key) = ZarrStores.ForObject(location);
+                    bytes = await folder.GetAsync(key, ct).ConfigureAwait(false)
+                        ?? throw new CatalogException($"{where.Display}: no such object");
+                }
+                catch (ZarrException e) { throw new CatalogException($"{where.Display}: cannot be read: {e.Message}"); }
+                return Parse(System.Text.Encoding.UTF8.GetString(bytes), location);
+            }
+            default: throw new CatalogException($"{where.Display}: catalogs are read from a path, file:// or s3://bucket/key");
+        }
+    }
+
+    /// <summary>Reads a catalog file.</summary>
+    /// <exception cref="CatalogException">The file cannot be read or is not a valid catalog.</exception>
     public static GranuleCatalog Load(string path)
     {
         string text;
@@ -27,6 +65,8 @@ public sealed class GranuleCatalog
         return Parse(text, path);
     }
 
+    /// <summary>Parses a catalog's JSON; <paramref name="source"/> names it in messages.</summary>
+    /// <exception cref="CatalogException">Not JSON, no metadata or catalog object, a bad parent_order, a key that is not a morton word of that order, or a granule list that is not strings.</exception>
     public static GranuleCatalog Parse(string json, string source)
     {
         JsonObject root;
@@ -48,6 +88,7 @@ public sealed class GranuleCatalog
         return new GranuleCatalog { Metadata = (JsonObject)meta.DeepClone(), Cells = cells };
     }
 
+    /// <summary>Writes the catalog as indented JSON to a local path, atomically (a temporary file renamed into place).</summary>
     public void Save(string path)
     {
         var catalog = new JsonObject();
@@ -72,6 +113,8 @@ public sealed class GranuleCatalog
     /// A catalog of local granules by reading their coordinates: every parent cell a valid point
     /// falls in (exact, no footprints), in NESTED order, each with the granules that have points there.
     /// </summary>
+    /// <exception cref="Hdf5Exception">A granule cannot be read, or lacks the config's longitude dataset.</exception>
+    /// <exception cref="InvalidDataException">A group's latitude and longitude differ in length.</exception>
     public static async Task<GranuleCatalog> FromFilesAsync(IReadOnlyList<string> files, int parentOrder, PipelineConfig config, CancellationToken ct = default)
     {
         var cells = new SortedDictionary<long, SortedSet<string>>();
@@ -110,4 +153,5 @@ public sealed class GranuleCatalog
     }
 }
 
+/// <summary>A catalog that cannot be read or is not valid; the message names its location and what is wrong.</summary>
 public sealed class CatalogException(string message) : Exception(message);

@@ -4,33 +4,58 @@ using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using Zagg.Grid;
 using Zagg.Zarr;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
 
 namespace Zagg.Pipeline.Config;
 
 /// <summary>Loads and validates pipeline configurations: built-in names ("atl06") or YAML files.</summary>
 public static class ConfigLoader
 {
+    /// <summary>The statistics a variable's function may name (NumPy's, with "np."/"numpy." prefixes accepted).</summary>
     public static readonly string[] Functions = ["len", "count", "min", "max", "sum", "mean", "average", "var", "std", "median", "quantile"];
+
+    /// <summary>
+    /// The accepted data_source.reader names. Both select Zagg's own byte-range HDF5 reader
+    /// (<see cref="Zagg.Hdf5.Hdf5File"/>): "h5coro" is the name configurations written for the
+    /// Python system carry (h5coro is the reader it used), "zagg" this reader's own name.
+    /// </summary>
+    public static readonly string[] Readers = ["h5coro", "zagg"];
 
     /// <summary>The names of the built-in configurations.</summary>
     public static IReadOnlyList<string> BuiltIns => typeof(ConfigLoader).Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith("Zagg.Configs.", StringComparison.Ordinal)).Select(n => n["Zagg.Configs.".Length..^".yaml".Length]).Order().ToList();
 
-    /// <summary>A built-in name loads the embedded configuration; anything else is a path.</summary>
-    public static PipelineConfig Load(string nameOrPath)
+    /// <summary>
+    /// What a user's "--config" names — the one place this is decided: a built-in name (see
+    /// <see cref="BuiltIns"/>) is the embedded configuration and wins over a file of that name;
+    /// anything else is a path to a YAML file, read here.
+    /// </summary>
+    /// <exception cref="ConfigException">Neither a built-in name nor a readable file; the message lists the built-ins.</exception>
+    public static ConfigText Find(string nameOrPath)
     {
         var resource = typeof(ConfigLoader).Assembly.GetManifestResourceStream($"Zagg.Configs.{nameOrPath}.yaml");
         if (resource is not null)
         {
             using var reader = new StreamReader(resource);
-            return Parse(reader.ReadToEnd(), $"{nameOrPath} (built in)");
+            return new ConfigText(nameOrPath, reader.ReadToEnd(), $"{nameOrPath} (built in)");
         }
-        if (!File.Exists(nameOrPath))
+        try { return new ConfigText(null, File.ReadAllText(nameOrPath), nameOrPath); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
             throw new ConfigException($"{nameOrPath}: no such file, and not a built-in configuration ({string.Join(", ", BuiltIns)})");
-        return Parse(File.ReadAllText(nameOrPath), nameOrPath);
+        }
     }
 
+    /// <summary>A built-in name loads the embedded configuration; anything else is a path (see <see cref="Find"/>).</summary>
+    /// <exception cref="ConfigException">Not found, not valid YAML, or not a valid configuration; the message names the file, key and line.</exception>
+    public static PipelineConfig Load(string nameOrPath)
+    {
+        var text = Find(nameOrPath);
+        return Parse(text.Yaml, text.Source);
+    }
+
+    /// <summary>Parses and validates a configuration's YAML; <paramref name="source"/> names it in messages.</summary>
+    /// <exception cref="ConfigException">Not valid YAML or not a valid configuration; the message names the source, the key path and the line.</exception>
     public static PipelineConfig Parse(string yaml, string source)
     {
         var stream = new YamlStream();
@@ -52,17 +77,18 @@ public static class ConfigLoader
             var ds = DataSource(Required<YamlMappingNode>(root, "data_source", ""));
             var agg = Required<YamlMappingNode>(root, "aggregation", "");
             Keys(agg, "aggregation", ["coordinates", "variables"]);
-            var coordinates = Optional<YamlMappingNode>(agg, "coordinates", "aggregation") is { } cn ? Coordinates(cn) : [];
-            var variables = Variables(Required<YamlMappingNode>(agg, "variables", "aggregation"), ds);
             var output = Required<YamlMappingNode>(root, "output", "");
             Keys(output, "output", ["grid", "store"]);
+            var grid = Grid(Required<YamlMappingNode>(output, "grid", "output"));
+            var coordinates = Optional<YamlMappingNode>(agg, "coordinates", "aggregation") is { } cn ? Coordinates(cn) : [];
+            var variables = Variables(Required<YamlMappingNode>(agg, "variables", "aggregation"), ds);
             return new PipelineConfig
             {
                 Source = source,
                 DataSource = ds,
                 Coordinates = coordinates,
                 Variables = variables,
-                Grid = Grid(Required<YamlMappingNode>(output, "grid", "output")),
+                Grid = grid,
                 Store = Optional<YamlScalarNode>(output, "store", "output")?.Value,
                 Catalog = Optional<YamlScalarNode>(root, "catalog", "")?.Value,
                 Bounds = Optional<YamlMappingNode>(root, "bounds", "") is { } b ? Bounds(b) : null,
@@ -73,6 +99,9 @@ public static class ConfigLoader
         {
             const string p = "data_source";
             Keys(n, p, ["reader", "driver", "groups", "coordinates", "variables", "quality_filter"]);
+            var readerNode = Optional<YamlScalarNode>(n, "reader", p);
+            string reader = readerNode?.Value ?? Readers[0];
+            if (!Readers.Contains(reader)) throw Error($"{p}.reader", readerNode, $"'{reader}' is not a known reader ({string.Join(", ", Readers)}: both name Zagg's own byte-range HDF5 reader){Suggest(reader, Readers)}");
             string driver = Optional<YamlScalarNode>(n, "driver", p)?.Value ?? "s3";
             if (driver is not ("s3" or "https")) throw Error($"{p}.driver", n["driver"], $"'{driver}' is not s3 or https");
             var groups = Optional<YamlSequenceNode>(n, "groups", p)?.Children.Select((g, i) => g is YamlScalarNode s && !string.IsNullOrEmpty(s.Value) ? s.Value : throw Error($"{p}.groups[{i}]", g, "should be a group name")).ToList() ?? [];
@@ -91,10 +120,16 @@ public static class ConfigLoader
                 Keys(q, $"{p}.quality_filter", ["dataset", "value"]);
                 qf = new QualityFilterConfig(Text(Required<YamlScalarNode>(q, "dataset", $"{p}.quality_filter")), Number(Required<YamlScalarNode>(q, "value", $"{p}.quality_filter"), $"{p}.quality_filter.value"));
             }
-            return new DataSourceConfig(Optional<YamlScalarNode>(n, "reader", p)?.Value ?? "h5coro", driver, groups,
+            return new DataSourceConfig(reader, driver, groups,
                 Text(Required<YamlScalarNode>(coords, "latitude", $"{p}.coordinates")), Text(Required<YamlScalarNode>(coords, "longitude", $"{p}.coordinates")), variables, qf);
         }
 
+        /// <summary>
+        /// The coordinate arrays as the configuration describes them, checked against what the store
+        /// writes where the layout has them (<see cref="DggsStore"/>): cell_ids uint64 with fill 0
+        /// (compact layout), morton int64 with fill 0 (child order ≤ <see cref="Morton.MaxOrder"/>).
+        /// A description that differs is refused rather than silently ignored.
+        /// </summary>
         private List<CoordinateConfig> Coordinates(YamlMappingNode n)
         {
             var result = new List<CoordinateConfig>();
@@ -108,7 +143,10 @@ public static class ConfigLoader
                 var type = DataType(m, path);
                 if (name == DggsStore.CellIds && type != ZarrDataType.UInt64 || name == DggsStore.MortonName && type != ZarrDataType.Int64)
                     throw Error($"{path}.dtype", m["dtype"], $"{name} is stored as {(name == DggsStore.CellIds ? "uint64" : "int64")}");
-                result.Add(new CoordinateConfig(name, type, Fill(m, path, type) ?? type.Fill(0)));
+                var fill = Fill(m, path, type) ?? type.Fill(0);
+                if (fill.AsSpan().IndexOfAnyExcept((byte)0) >= 0)
+                    throw Error($"{path}.fill_value", m["fill_value"], $"{name} is stored with fill_value 0");
+                result.Add(new CoordinateConfig(name, type, fill));
             }
             return result;
         }
@@ -204,10 +242,16 @@ public static class ConfigLoader
             {
                 Keys(sp, "bounds.spatial", ["polygon", "bbox"]);
                 polygon = Optional<YamlScalarNode>(sp, "polygon", "bounds.spatial")?.Value;
+                if (polygon is { Length: 0 }) throw Error("bounds.spatial.polygon", sp["polygon"], "should name a GeoJSON file");
                 if (Optional<YamlSequenceNode>(sp, "bbox", "bounds.spatial") is { } b)
                 {
+                    if (polygon is not null) throw Error("bounds.spatial", sp, "has both polygon and bbox; give one");
                     bbox = b.Children.Select((x, i) => Number(x as YamlScalarNode ?? throw Error($"bounds.spatial.bbox[{i}]", x, "should be a number"), $"bounds.spatial.bbox[{i}]")).ToArray();
                     if (bbox.Length != 4) throw Error("bounds.spatial.bbox", b, "should be [lon_min, lat_min, lon_max, lat_max]");
+                    // lon_min > lon_max is a box across the antimeridian; latitudes must be ordered.
+                    if (bbox[0] is < -180 or > 180 || bbox[2] is < -180 or > 180) throw Error("bounds.spatial.bbox", b, "longitudes must be in [-180, 180] degrees");
+                    if (bbox[1] is < -90 or > 90 || bbox[3] is < -90 or > 90) throw Error("bounds.spatial.bbox", b, "latitudes must be in [-90, 90] degrees");
+                    if (bbox[1] > bbox[3]) throw Error("bounds.spatial.bbox", b, $"lat_min {bbox[1]} is north of lat_max {bbox[3]}");
                 }
             }
             return new BoundsConfig(start, end, polygon, bbox);

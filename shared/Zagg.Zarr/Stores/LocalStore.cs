@@ -2,7 +2,10 @@ using System.Runtime.CompilerServices;
 
 namespace Zagg.Zarr.Stores;
 
-/// <summary>A folder: keys are relative paths. Writes go to a temporary file renamed into place.</summary>
+/// <summary>
+/// A folder: keys are relative paths. Writes go to a temporary file renamed into place. File-system
+/// errors surface as <see cref="StoreException"/> naming the key.
+/// </summary>
 public sealed class LocalStore : IZarrStore
 {
     private const string TempSuffix = ".zagg-tmp";
@@ -11,12 +14,14 @@ public sealed class LocalStore : IZarrStore
     // Folders this store has made or found, so a chunk write does not ask again for each file.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _folders = new(StringComparer.Ordinal);
 
+    /// <summary>A store in the folder <paramref name="root"/> (made on the first write; relative to the working directory if relative).</summary>
     public LocalStore(string root)
     {
         _root = Path.GetFullPath(root);
         Name = root;
     }
 
+    /// <summary>The root as given.</summary>
     public string Name { get; }
 
     private string PathOf(string key)
@@ -34,7 +39,7 @@ public sealed class LocalStore : IZarrStore
         catch (DirectoryNotFoundException) { return null; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ZarrException($"{Name}: cannot read {key}: {e.Message}", e);
+            throw new StoreException(Name, "read", key, e.Message, e);
         }
     }
 
@@ -68,7 +73,7 @@ public sealed class LocalStore : IZarrStore
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw new ZarrException($"{Name}: cannot write {key}: {e.Message}", e);
+            throw new StoreException(Name, "write", key, e.Message, e);
         }
     }
 
@@ -78,13 +83,14 @@ public sealed class LocalStore : IZarrStore
         catch (DirectoryNotFoundException) { }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ZarrException($"{Name}: cannot delete {key}: {e.Message}", e);
+            throw new StoreException(Name, "delete", key, e.Message, e);
         }
         return Task.CompletedTask;
     }
 
     public Task<bool> ExistsAsync(string key, CancellationToken ct = default) => Task.FromResult(File.Exists(PathOf(key)));
 
+    /// <exception cref="StoreException">The folder cannot be listed (permissions, IO error).</exception>
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct = default)
     {
         if (!Directory.Exists(_root)) yield break;
@@ -92,9 +98,19 @@ public sealed class LocalStore : IZarrStore
         int slash = prefix.LastIndexOf('/');
         string dir = slash < 0 ? _root : Path.Combine(_root, prefix[..slash].Replace('/', Path.DirectorySeparatorChar));
         if (!Directory.Exists(dir)) yield break;
-        foreach (string file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+        using var files = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).GetEnumerator();
+        while (true)
         {
             ct.ThrowIfCancellationRequested();
+            try
+            {
+                if (!files.MoveNext()) break;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StoreException(Name, "list", prefix, e.Message, e);
+            }
+            string file = files.Current;
             if (file.EndsWith(TempSuffix, StringComparison.Ordinal)) continue;
             string key = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
             if (key.StartsWith(prefix, StringComparison.Ordinal)) yield return key;

@@ -8,7 +8,8 @@ namespace Zagg.Zarr.Stores;
 
 /// <summary>
 /// A bucket and prefix on S3 or any S3-compatible server (see <see cref="S3Clients.Create"/> for
-/// endpoints and credentials). PUTs are atomic per key; the SDK retries throttling and 5xx.
+/// endpoints and credentials). PUTs are atomic per key; the SDK retries throttling and 5xx. Every
+/// SDK or transport error that remains surfaces as <see cref="StoreException"/> naming the key.
 /// </summary>
 public sealed class S3Store : IZarrStore
 {
@@ -16,6 +17,7 @@ public sealed class S3Store : IZarrStore
     private readonly string _bucket;
     private readonly string _prefix;
 
+    /// <summary>A store under <paramref name="prefix"/> (leading and trailing '/' ignored; "" for the bucket's root) of <paramref name="bucket"/>.</summary>
     public S3Store(IAmazonS3 client, string bucket, string prefix)
     {
         _client = client;
@@ -23,16 +25,16 @@ public sealed class S3Store : IZarrStore
         _prefix = prefix.Trim('/');
     }
 
+    /// <summary>The store at s3://bucket/prefix, through <paramref name="client"/> or a client from <see cref="S3Clients.Create"/>.</summary>
+    /// <exception cref="ZarrException">The URL is not s3://bucket/prefix.</exception>
     public static S3Store Open(string url, IAmazonS3? client = null)
     {
-        if (!url.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)) throw new ZarrException($"'{url}' is not an s3:// URL");
-        string rest = url[5..].TrimEnd('/');
-        int slash = rest.IndexOf('/');
-        string bucket = slash < 0 ? rest : rest[..slash];
-        if (bucket.Length == 0) throw new ZarrException($"'{url}' names no bucket; expected s3://bucket/prefix");
-        return new S3Store(client ?? S3Clients.Create(), bucket, slash < 0 ? "" : rest[(slash + 1)..]);
+        if (!StorageLocation.TryParse(url, out var where, out string? error)) throw new ZarrException($"store location {error}");
+        if (where.Kind != StorageKind.S3) throw new ZarrException($"'{where.Display}' is not an s3:// URL");
+        return new S3Store(client ?? S3Clients.Create(), where.Bucket, where.Key);
     }
 
+    /// <summary>s3://bucket/prefix (never credentials).</summary>
     public string Name => _prefix.Length == 0 ? $"s3://{_bucket}" : $"s3://{_bucket}/{_prefix}";
 
     private string ObjectKey(string key) => _prefix.Length == 0 ? key : $"{_prefix}/{key}";
@@ -47,7 +49,7 @@ public sealed class S3Store : IZarrStore
             return ms.ToArray();
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket") { return null; }
-        catch (AmazonS3Exception e) { throw Failure("read", key, e); }
+        catch (Exception e) when (IsBackendError(e, ct)) { throw Failure("read", key, e); }
     }
 
     public async Task SetAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct = default)
@@ -58,15 +60,14 @@ public sealed class S3Store : IZarrStore
             // Plain (not aws-chunked) payloads: accepted by S3 and by every S3-compatible server.
             await _client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = ObjectKey(key), InputStream = body, UseChunkEncoding = false }, ct).ConfigureAwait(false);
         }
-        catch (AmazonS3Exception e) { throw Failure("write", key, e); }
-        catch (Exception e) when (e is HttpRequestException or Amazon.Runtime.AmazonServiceException) { throw new ZarrException($"{Name}: cannot write {key}: {e.Message}", e); }
+        catch (Exception e) when (IsBackendError(e, ct)) { throw Failure("write", key, e); }
     }
 
     public async Task DeleteAsync(string key, CancellationToken ct = default)
     {
         try { await _client.DeleteObjectAsync(_bucket, ObjectKey(key), ct).ConfigureAwait(false); }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket") { }
-        catch (AmazonS3Exception e) { throw Failure("delete", key, e); }
+        catch (Exception e) when (IsBackendError(e, ct)) { throw Failure("delete", key, e); }
     }
 
     public async Task<bool> ExistsAsync(string key, CancellationToken ct = default)
@@ -82,7 +83,7 @@ public sealed class S3Store : IZarrStore
             await CheckBucketAsync(ct).ConfigureAwait(false);
             return false;
         }
-        catch (AmazonS3Exception e) { throw Failure("look up", key, e); }
+        catch (Exception e) when (IsBackendError(e, ct)) { throw Failure("look up", key, e); }
     }
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct = default)
@@ -93,7 +94,7 @@ public sealed class S3Store : IZarrStore
         {
             ListObjectsV2Response response;
             try { response = await _client.ListObjectsV2Async(request, ct).ConfigureAwait(false); }
-            catch (AmazonS3Exception e) { throw Failure("list", prefix, e); }
+            catch (Exception e) when (IsBackendError(e, ct)) { throw Failure("list", prefix, e); }
             foreach (var o in response.S3Objects ?? []) yield return o.Key[strip..];
             if (response.IsTruncated != true) yield break;
             request.ContinuationToken = response.NextContinuationToken;
@@ -103,17 +104,28 @@ public sealed class S3Store : IZarrStore
     private async Task CheckBucketAsync(CancellationToken ct)
     {
         try { await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, MaxKeys = 1 }, ct).ConfigureAwait(false); }
-        catch (AmazonS3Exception e) { throw Failure("list", "", e); }
+        catch (Exception e) when (IsBackendError(e, ct)) { throw Failure("list", "", e); }
     }
 
-    private ZarrException Failure(string action, string key, AmazonS3Exception e)
+    /// <summary>
+    /// The SDK's service and client errors and the transport's, and a request timeout (a cancellation
+    /// the caller did not ask for): what this store translates. A caller's own cancellation passes.
+    /// </summary>
+    private static bool IsBackendError(Exception e, CancellationToken ct)
+        => e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or System.Net.Sockets.SocketException
+           || e is OperationCanceledException && !ct.IsCancellationRequested;
+
+    /// <summary>The one translation of a backend error: the store, the key and the reason (the SDK's messages carry no secrets).</summary>
+    private StoreException Failure(string action, string key, Exception e)
     {
-        string what = e.ErrorCode switch
+        string what = e switch
         {
-            "NoSuchBucket" => $"bucket {_bucket} does not exist",
-            "AccessDenied" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" => $"access denied ({e.ErrorCode}): check the credentials",
-            _ => $"{(int)e.StatusCode} {e.ErrorCode}: {e.Message}",
+            Amazon.Runtime.AmazonServiceException { ErrorCode: "NoSuchBucket" } => $"bucket {_bucket} does not exist",
+            Amazon.Runtime.AmazonServiceException { ErrorCode: "AccessDenied" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" } s => $"access denied ({s.ErrorCode}): check the credentials",
+            Amazon.Runtime.AmazonServiceException { StatusCode: not 0 } s => $"{(int)s.StatusCode} {s.ErrorCode}: {s.Message}",
+            OperationCanceledException => "the request timed out",
+            _ => e.Message,
         };
-        return new ZarrException($"{Name}: cannot {action} {(key.Length == 0 ? "the bucket" : key)}: {what}", e);
+        return new StoreException(Name, action, key.Length == 0 && action == "list" ? "" : key, what, e);
     }
 }

@@ -1,14 +1,29 @@
+using Zagg.Zarr;
 using System.Text.Json.Nodes;
 
-namespace Zagg.Zarr.Dggs;
+namespace Zagg.Pipeline.Output;
 
 /// <summary>What a DGGS store holds: its arrays, how many chunks are written, and summary statistics of written cells.</summary>
+/// <param name="Path">The array's path in the store, e.g. "12/h_mean".</param>
+/// <param name="DataType">Its Zarr data type.</param>
+/// <param name="Shape">Its shape (one dimension, cells).</param>
+/// <param name="ChunkShape">Its chunk shape (4^(child−parent) cells).</param>
+/// <param name="Codecs">The codec chain, e.g. "bytes → gzip".</param>
+/// <param name="FillValue">The fill value in its JSON form.</param>
+/// <param name="ChunksWritten">Chunks present in the store.</param>
+/// <param name="ChunksExpected">Chunks a complete compact store holds (its parent cells); for the full layout, the chunks written.</param>
+/// <param name="ValuesCounted">Values that are neither the fill value nor NaN, over written chunks.</param>
+/// <param name="Min">Their minimum, or null when none.</param>
+/// <param name="Max">Their maximum, or null when none.</param>
+/// <param name="Mean">Their mean, or null when none.</param>
 public sealed record ArraySummary(string Path, ZarrDataType DataType, long[] Shape, int[] ChunkShape, string Codecs, string FillValue,
     long ChunksWritten, long ChunksExpected, long ValuesCounted, double? Min, double? Max, double? Mean);
 
+/// <summary>Reads back what a DGGS store holds (the <c>zagg inspect</c> command's data).</summary>
 public static class DggsInspection
 {
-    /// <summary>Summaries of every array; statistics skip fill values and NaN, over written chunks only.</summary>
+    /// <summary>Summaries of every array, in name order; statistics skip fill values and NaN, over written chunks only.</summary>
+    /// <exception cref="StoreException">The store cannot be listed or read.</exception>
     public static async Task<IReadOnlyList<ArraySummary>> SummarizeAsync(DggsStore store, CancellationToken ct = default)
     {
         var result = new List<ArraySummary>();
@@ -45,7 +60,8 @@ public static class DggsInspection
         return result;
     }
 
-    /// <summary>The group's DGGS attributes, as stored.</summary>
+    /// <summary>The group's "dggs" attributes (the DGGS convention v1, https://github.com/zarr-conventions/dggs/blob/v1/README.md), as stored; null when absent.</summary>
+    /// <exception cref="ZarrException">The store cannot be read or its zarr.json is not valid.</exception>
     public static async Task<JsonObject?> DggsAttributesAsync(DggsStore store, CancellationToken ct = default)
         => (await ZarrHierarchy.ReadNodeAsync(store.Store, store.Template.GroupPath, ct).ConfigureAwait(false))?["attributes"]?["dggs"] as JsonObject;
 }

@@ -5,17 +5,12 @@ using Xunit;
 using Zagg.Grid;
 using Zagg.TestSupport;
 using Zagg.Zarr.Codecs;
-using Zagg.Zarr.Dggs;
+using Zagg.Pipeline.Output;
+using Zagg.Zarr;
 using Zagg.Zarr.Stores;
+using Zagg.Zarr.Tests;
 
-namespace Zagg.Zarr.Tests;
-
-public sealed class TempStore : IDisposable
-{
-    public string Dir { get; } = Directory.CreateTempSubdirectory("zagg-dggs").FullName;
-    public LocalStore Store => new(Dir);
-    public void Dispose() { try { Directory.Delete(Dir, true); } catch (IOException) { } }
-}
+namespace Zagg.Pipeline.Tests;
 
 public class DggsStoreTests
 {
@@ -184,7 +179,7 @@ public class DggsStoreTests
         try
         {
             // A path whose parent is a file cannot become a store.
-            var e = await Assert.ThrowsAsync<ZarrException>(() => DggsStore.CreateAsync(new LocalStore(Path.Combine(file, "out.zarr")), Template(DggsLayout.Compact)));
+            var e = await Assert.ThrowsAsync<StoreException>(() => DggsStore.CreateAsync(new LocalStore(Path.Combine(file, "out.zarr")), Template(DggsLayout.Compact)));
             Assert.Contains("out.zarr", e.Message);
         }
         finally { File.Delete(file); }

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using Zagg.Grid;
+using Zagg.Zarr;
 using Zagg.Zarr.Codecs;
 using Zagg.Zarr.Stores;
 
-namespace Zagg.Zarr.Dggs;
+namespace Zagg.Pipeline.Output;
 
 /// <summary>How parent cells map to chunks.</summary>
 public enum DggsLayout
@@ -22,44 +23,68 @@ public enum DggsLayout
 }
 
 /// <summary>One aggregated variable of the template.</summary>
+/// <param name="Name">The array's name in the group (no '/', not cell_ids or morton).</param>
+/// <param name="DataType">The array's Zarr data type.</param>
+/// <param name="FillValue">One element, little-endian; null for <see cref="DefaultFill"/>.</param>
 public sealed record DggsVariable(string Name, ZarrDataType DataType, byte[]? FillValue = null)
 {
-    /// <summary>The fill value: as given, else NaN for floats and 0 otherwise.</summary>
-    public byte[] Fill => FillValue ?? (DataType.IsFloat() ? DataType.Fill(double.NaN) : DataType.Fill(0));
+    /// <summary>The fill value: as given, else <see cref="DefaultFill"/>.</summary>
+    public byte[] Fill => FillValue ?? DefaultFill(DataType);
+
+    /// <summary>
+    /// The fill of a variable that names none — the one place this is decided: NaN for float32 and
+    /// float64 (a child without data reads as missing, as xarray expects), 0 for integers and bool.
+    /// </summary>
+    public static byte[] DefaultFill(ZarrDataType type) => type.Fill(type.IsFloat() ? double.NaN : 0);
 }
 
 /// <summary>What a DGGS store holds: grid, layout, variables and codecs.</summary>
 public sealed record DggsTemplate
 {
+    /// <summary>HEALPix order of the parent cells (one chunk each), 0 ≤ parent ≤ child.</summary>
     public required int ParentOrder { get; init; }
+
+    /// <summary>HEALPix order of the output cells (the DGGS refinement_level), ≤ 29 and at most 15 below the parent.</summary>
     public required int ChildOrder { get; init; }
 
     /// <summary>Parent cells in the catalog (the compact layout's chunk count).</summary>
     public long ParentCellCount { get; init; }
 
+    /// <summary>How parent cells map to chunks.</summary>
     public DggsLayout Layout { get; init; } = DggsLayout.Compact;
+
+    /// <summary>How latitudes were mapped to the sphere: authalic (the DGGS ellipsoid attribute, WGS84) or geodetic-spherical.</summary>
     public LatitudeConvention Latitude { get; init; } = LatitudeConvention.Authalic;
+
+    /// <summary>The aggregated variables, one array each, besides the coordinates.</summary>
     public required IReadOnlyList<DggsVariable> Variables { get; init; }
 
     /// <summary>Codecs of every array (default: little-endian bytes, as the seed writes).</summary>
     public IReadOnlyList<CodecSpec> Codecs { get; init; } = [CodecSpec.Bytes()];
 
+    /// <summary>Child order − parent order.</summary>
     public int Depth => ChildOrder - ParentOrder;
 
     /// <summary>Children per parent cell: the chunk length.</summary>
     public int ChunkLength => 1 << (2 * Depth);
 
+    /// <summary>The group holding the arrays: the child order, e.g. "12".</summary>
     public string GroupPath => ChildOrder.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>
-/// A Zarr v3 store following the DGGS convention: the template, and one parent cell's chunk of
-/// every array as the unit of work — written by any number of processes at once with no
-/// coordination, idempotent, each chunk an atomic Set.
+/// A Zarr v3 store following the DGGS convention (v1, https://github.com/zarr-conventions/dggs/blob/v1/README.md:
+/// HEALPix, nested indexing, refinement level = child order, dimension "cells"): the template, and one
+/// parent cell's chunk of every array as the unit of work — written by any number of processes at
+/// once with no coordination, idempotent, each chunk an atomic Set. This is the pipeline's output
+/// format; Zagg.Zarr underneath knows nothing of grids.
 /// </summary>
 public sealed class DggsStore
 {
+    /// <summary>The compact layout's coordinate: each cell's NESTED id at the child order (uint64).</summary>
     public const string CellIds = "cell_ids";
+
+    /// <summary>Each cell's morton word (int64), written when the child order is at most <see cref="Morton.MaxOrder"/>.</summary>
     public const string MortonName = "morton";
 
     private readonly Dictionary<string, ZarrArray> _arrays;
@@ -71,15 +96,22 @@ public sealed class DggsStore
         _arrays = arrays;
     }
 
+    /// <summary>The Zarr store underneath.</summary>
     public IZarrStore Store { get; }
+
+    /// <summary>What the store holds.</summary>
     public DggsTemplate Template { get; }
+
+    /// <summary>Every array by name (variables and coordinates).</summary>
     public IReadOnlyDictionary<string, ZarrArray> Arrays => _arrays;
 
     /// <summary>Writes the hierarchy and every array's metadata; refuses an existing store unless <paramref name="overwrite"/>.</summary>
+    /// <exception cref="ZarrException">The template is invalid (orders, names, compact without a cell count), or a store exists and <paramref name="overwrite"/> is false.</exception>
+    /// <exception cref="StoreException">The store cannot be written.</exception>
     public static async Task<DggsStore> CreateAsync(IZarrStore store, DggsTemplate t, bool overwrite = false, CancellationToken ct = default)
     {
         Validate(t);
-        if (await store.ExistsAsync(ZarrJson.Key, ct).ConfigureAwait(false))
+        if (await ZarrHierarchy.NodeExistsAsync(store, "", ct).ConfigureAwait(false))
         {
             if (!overwrite) throw new ZarrException($"{store.Name}: a store already exists here; pass overwrite to replace it");
             await ZarrHierarchy.ClearAsync(store, ct).ConfigureAwait(false);
@@ -104,6 +136,7 @@ public sealed class DggsStore
     }
 
     /// <summary>Opens a store written by <see cref="CreateAsync"/> (consolidated or not).</summary>
+    /// <exception cref="ZarrException">No group carries "zagg" attributes, or an array's metadata is not valid.</exception>
     public static async Task<DggsStore> OpenAsync(IZarrStore store, CancellationToken ct = default)
     {
         var nodes = await ZarrHierarchy.NodesAsync(store, ct: ct).ConfigureAwait(false);
@@ -141,6 +174,11 @@ public sealed class DggsStore
     /// chunks (each <see cref="DggsTemplate.ChunkLength"/> little-endian values). Variables not
     /// given are written as fill, so a rewrite always leaves the same bytes.
     /// </summary>
+    /// <param name="parentNested">The parent cell's NESTED id at the parent order.</param>
+    /// <param name="catalogIndex">Its position in the catalog (the compact layout's chunk).</param>
+    /// <param name="variables">Variable name → 4^depth little-endian values of its dtype.</param>
+    /// <exception cref="ArgumentException">A name that is not a variable of the store, or a chunk of the wrong size.</exception>
+    /// <exception cref="StoreException">A chunk cannot be written.</exception>
     public async Task WriteCellAsync(long parentNested, long catalogIndex, IReadOnlyDictionary<string, byte[]> variables, CancellationToken ct = default)
     {
         var t = Template;
@@ -171,6 +209,7 @@ public sealed class DggsStore
         await Task.WhenAll(writes).ConfigureAwait(false);
     }
 
+    /// <summary>Writes the consolidated metadata (every node's zarr.json in the root's), see <see cref="ZarrHierarchy.ConsolidateAsync"/>.</summary>
     public Task ConsolidateAsync(CancellationToken ct = default) => ZarrHierarchy.ConsolidateAsync(Store, ct);
 
     private static IEnumerable<(string Name, ZarrDataType Type, byte[] Fill)> ArraySpecs(DggsTemplate t)
@@ -194,7 +233,12 @@ public sealed class DggsStore
         }
     }
 
-    /// <summary>The DGGS convention's attributes, plus Zagg's own record of the layout.</summary>
+    /// <summary>
+    /// The group's attributes: "zarr_conventions" naming the DGGS convention v1 (its uuid and schema),
+    /// "dggs" (name healpix, refinement_level, indexing_scheme nested, spatial_dimension cells; the
+    /// compact layout's coordinate; the WGS84 ellipsoid under the authalic convention), and "zagg"
+    /// (layout, orders, parent cells, latitude convention) from which <see cref="OpenAsync"/> rebuilds the template.
+    /// </summary>
     public static JsonObject GroupAttributes(DggsTemplate t)
     {
         var dggs = new JsonObject

@@ -1,0 +1,36 @@
+using Zagg.Hdf5.Format;
+
+namespace Zagg.Hdf5.Chunks;
+
+/// <summary>
+/// Version 2 B-tree of chunk records (record types 10, unfiltered, and 11, filtered): datasets with
+/// more than one unlimited dimension. Records hold the address, for filtered chunks the size and
+/// mask, then the chunk's scaled offset (HDF5 File Format Specification 3.0, III.A.2 "Version 2 B-trees").
+/// </summary>
+internal sealed class BTreeV2ChunkIndex : ChunkIndex
+{
+    public static readonly BTreeV2ChunkIndex Instance = new();
+
+    public override async Task<List<ChunkRef>> ListAsync(ChunkIndexInput input, CancellationToken ct)
+    {
+        var ctx = input.Context;
+        int rank = input.Grid.Rank;
+        var list = new List<ChunkRef>();
+        foreach (var rec in await BTreeV2.RecordsAsync(ctx, input.Layout.Address, input.Path, ct).ConfigureAwait(false))
+        {
+            var r = ctx.Reader(rec, $"{input.Where}: chunk record");
+            ulong address = r.Offset();
+            ulong size = input.RawBytes;
+            uint mask = 0;
+            if (input.Filtered)
+            {
+                size = r.UVar(rec.Length - ctx.OffsetSize - 4 - 8 * rank);
+                mask = r.U32();
+            }
+            var offset = new long[rank];
+            for (int d = 0; d < rank; d++) offset[d] = (long)r.U64() * (long)input.Grid.ChunkDims[d];
+            list.Add(new ChunkRef(offset, address, size, mask));
+        }
+        return list;
+    }
+}
