@@ -1,0 +1,3 @@
+var builder = DistributedApplication.CreateBuilder(args);
+builder.AddProject<Projects.Zagg_Catalog>("catalog");
+builder.Build().Run();
