@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 using Zagg.AppHost.Broker;
 
@@ -31,7 +32,13 @@ internal static class ZaggModel
         }
 
         var folder = RunFolder.Create();
+        // Disposed with the AppHost's services (after its resources stopped): resolved once so the container owns it.
         builder.Services.AddSingleton(_ => folder);
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        {
+            e.Services.GetRequiredService<RunFolder>();
+            return Task.CompletedTask;
+        });
         IResourceBuilder<IResource> broker;
         Action<EnvironmentCallbackContext> brokerUrl;
         string banner;
