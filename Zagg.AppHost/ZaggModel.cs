@@ -76,7 +76,8 @@ internal static class ZaggModel
         var template = Service<Projects.Zagg_Template>("template");
         var dispatcher = Service<Projects.Zagg_Dispatcher>("dispatcher");
         var consolidation = Service<Projects.Zagg_Consolidation>("consolidation");
-        // Replicas share one port-less process each: their queue is the one the dispatcher sends to, which holds the cells until they read.
+        // No health port for the replicas (one port each would have to be known in advance): the dispatcher sends the
+        // cells to their queue, which holds them until the replicas read.
         var worker = Service<Projects.Zagg_Worker>("worker", health: false).WithReplicas(options.Workers);
         run.WithEnvironment(brokerUrl).WaitFor(catalog).WaitFor(template).WaitFor(dispatcher).WaitFor(consolidation).WaitFor(worker);
         return (kind, $"{banner}; {options.Workers} worker replica(s)");
