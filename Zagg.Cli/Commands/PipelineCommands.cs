@@ -33,7 +33,7 @@ internal static class PipelineCommands
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the cells, granules per cell and the store; write nothing." };
         var driver = new Option<string?>("--driver") { Description = "How NASA granules are reached: s3 or https (default: the config's data_source.driver).", HelpName = "s3|https" };
         var transport = new Option<string>("--transport") { Description = "memory: every service in this process, no broker; rabbitmq: the services here and worker processes, through a broker.", DefaultValueFactory = _ => "memory", HelpName = "memory|rabbitmq" };
-        var rabbitmq = new Option<string?>("--rabbitmq") { Description = $"The broker for --transport rabbitmq (default {MessagingOptions.DefaultRabbitMq}, user guest).", HelpName = "URL" };
+        var rabbitmq = new Option<string?>("--rabbitmq") { Description = $"The broker for --transport rabbitmq (default: ZAGG_RABBITMQ, else {MessagingOptions.DefaultRabbitMq}, user guest).", HelpName = "URL" };
         var workers = new Option<int>("--workers") { Description = "Worker processes to start with --transport rabbitmq; each aggregates --max-workers cells at once.", DefaultValueFactory = _ => 2, HelpName = "N" };
         var startBroker = new Option<bool>("--start-broker") { Description = "With --transport rabbitmq: start Debian's rabbitmq-server on loopback when no broker answers, and stop it at the end." };
         var submit = SubmitOption();
