@@ -23,10 +23,10 @@ r2r="$root/Zagg.Cli/obj/Release/net10.0/linux-x64/R2R"
 if [ "$(cat "$work/.flavour" 2>/dev/null)" != "$flavour" ]; then rm -rf "$r2r"; echo "$flavour" > "$work/.flavour"; fi
 if [ "$flavour" = framework ]; then
   app="$work/zagg-framework"
-  dotnet publish "$root/Zagg.AppHost" -c Release -r linux-x64 --self-contained false -o "$app" --nologo -v:quiet >/dev/null
+  dotnet publish "$root/Zagg.Cli" -c Release -r linux-x64 --self-contained false -o "$app" --nologo -v:quiet >/dev/null
 else
   app="$work/zagg"
-  dotnet publish "$root/Zagg.AppHost" -c Release -r linux-x64 --self-contained -p:PublishReadyToRunComposite=true -o "$app" --nologo -v:quiet >/dev/null
+  dotnet publish "$root/Zagg.Cli" -c Release -r linux-x64 --self-contained -p:PublishReadyToRunComposite=true -o "$app" --nologo -v:quiet >/dev/null
 fi
 "$app/zagg" catalog --files "$work/granules" --parent-order 6 --output "$work/catalog.json"
 # Each measurement writes a new store; stores over ten minutes old are deleted after it. (ext4 allocates inodes
