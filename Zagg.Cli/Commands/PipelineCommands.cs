@@ -33,12 +33,13 @@ internal static class PipelineCommands
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the cells, granules per cell and the store; write nothing." };
         var driver = new Option<string?>("--driver") { Description = "How NASA granules are reached: s3 or https (default: the config's data_source.driver).", HelpName = "s3|https" };
         var transport = new Option<string>("--transport") { Description = "memory: every service in this process, no broker; rabbitmq: the services here and worker processes, through a broker.", DefaultValueFactory = _ => "memory", HelpName = "memory|rabbitmq" };
-        var rabbitmq = new Option<string?>("--rabbitmq") { Description = $"The broker for --transport rabbitmq (default {MessagingOptions.DefaultRabbitMq}, user guest).", HelpName = "URL" };
+        var rabbitmq = new Option<string?>("--rabbitmq") { Description = $"The broker for --transport rabbitmq (default: ZAGG_RABBITMQ, else {MessagingOptions.DefaultRabbitMq}, user guest).", HelpName = "URL" };
         var workers = new Option<int>("--workers") { Description = "Worker processes to start with --transport rabbitmq; each aggregates --max-workers cells at once.", DefaultValueFactory = _ => 2, HelpName = "N" };
         var startBroker = new Option<bool>("--start-broker") { Description = "With --transport rabbitmq: start Debian's rabbitmq-server on loopback when no broker answers, and stop it at the end." };
+        var submit = SubmitOption();
         var cmd = new Command("run", "Aggregate the catalog's cells into the output store through the message-driven services, write the run report next to it, and consolidate.")
         {
-            config, catalog, store, maxCells, mortonCell, maxWorkers, overwrite, dryRun, driver, transport, rabbitmq, workers, startBroker,
+            config, catalog, store, maxCells, mortonCell, maxWorkers, overwrite, dryRun, driver, transport, rabbitmq, workers, startBroker, submit,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -55,9 +56,10 @@ internal static class PipelineCommands
             }
             if (parse.GetValue(maxWorkers) < 1) throw new CliException("--max-workers must be at least 1");
             if (parse.GetValue(workers) < 1) throw new CliException("--workers must be at least 1");
-            MessagingOptions messaging;
-            try { messaging = MessagingOptions.Parse(parse.GetValue(transport)!, parse.GetValue(rabbitmq)); }
-            catch (ArgumentException e) { throw new CliException(e.Message); }
+            var messaging = ParseMessaging(parse.GetValue(transport)!, parse.GetValue(rabbitmq));
+            bool submitOnly = parse.GetValue(submit);
+            if (submitOnly && !messaging.IsRabbitMq) throw new CliException("--submit hands the run to services listening on a broker: add --transport rabbitmq");
+            if (submitOnly && parse.GetValue(startBroker)) throw new CliException("--submit starts nothing, so not a broker either: leave out --start-broker");
             var run = new UserRun
             {
                 ConfigName = parse.GetValue(config)!,
@@ -71,6 +73,7 @@ internal static class PipelineCommands
                     Messaging = messaging with { WorkerConcurrency = parse.GetValue(maxWorkers) },
                     WorkerProcesses = parse.GetValue(workers),
                     StartBroker = parse.GetValue(startBroker),
+                    SubmitOnly = submitOnly,
                 },
             };
             return await RunAsync(console, run, parse.GetValue(dryRun), ct);
@@ -114,9 +117,13 @@ internal static class PipelineCommands
     public static Command Demo(CliConsole console)
     {
         var outDir = new Option<string>("--out", "-o") { Description = "Folder for the demo's granules, catalog, store and report.", DefaultValueFactory = _ => "zagg-demo", HelpName = "DIR" };
-        var cmd = new Command("demo", "The whole job on built-in ATL06-format granules (tracks near the South Pole): catalog, aggregate, report. No account, network or broker.") { outDir };
+        var submit = SubmitOption();
+        var rabbitmq = new Option<string?>("--rabbitmq") { Description = $"With --submit: the broker (default: ZAGG_RABBITMQ, else {MessagingOptions.DefaultRabbitMq}).", HelpName = "URL" };
+        var cmd = new Command("demo", "The whole job on built-in ATL06-format granules (tracks near the South Pole): catalog, aggregate, report. No account, network or broker.") { outDir, submit, rabbitmq };
         cmd.SetAction(async (parse, ct) =>
         {
+            bool submitOnly = parse.GetValue(submit);
+            var messaging = submitOnly ? ParseMessaging("rabbitmq", parse.GetValue(rabbitmq)) : new MessagingOptions();
             string dir = Path.GetFullPath(parse.GetValue(outDir)!);
             string granules = Path.Combine(dir, "granules");
             try { Directory.CreateDirectory(granules); }
@@ -138,13 +145,27 @@ internal static class PipelineCommands
             var run = new UserRun
             {
                 ConfigName = "atl06", Config = cfg, CatalogPath = catalogPath, Catalog = cat, Store = Path.Combine(dir, "atl06.zarr"),
-                Selection = new RunSelection { Overwrite = true }, Orchestration = new OrchestrationOptions(),
+                Selection = new RunSelection { Overwrite = true },
+                Orchestration = new OrchestrationOptions { Messaging = messaging, SubmitOnly = submitOnly },
             };
             int code = await RunAsync(console, run, dryRun: false, ct);
             console.Out.WriteLine($"look at it: zagg inspect {run.Store}");
             return code;
         });
         return cmd;
+    }
+
+    private static Option<bool> SubmitOption() => new("--submit")
+    {
+        Description = "Start no service: publish the run to the broker (--transport rabbitmq) for the services listening there (as under the Aspire AppHost), follow it and report.",
+    };
+
+    /// <summary>The transport and broker: --rabbitmq, else ZAGG_RABBITMQ (as the services read it), else the default.</summary>
+    private static MessagingOptions ParseMessaging(string transport, string? rabbitMq)
+    {
+        string? url = rabbitMq ?? (Environment.GetEnvironmentVariable("ZAGG_RABBITMQ") is { Length: > 0 } env ? env : null);
+        try { return MessagingOptions.Parse(transport, url); }
+        catch (ArgumentException e) { throw new CliException(e.Message); }
     }
 
     /// <summary>A run as the user asked for it, checked.</summary>
@@ -214,7 +235,9 @@ internal static class PipelineCommands
                 }
             }
         };
-        if (run.Orchestration.Messaging.IsRabbitMq)
+        if (run.Orchestration.SubmitOnly)
+            o.WriteLine($"run {request.RunId}: {cells.Count} cells submitted to the services through {run.Orchestration.Messaging.BrokerForDisplay}");
+        else if (run.Orchestration.Messaging.IsRabbitMq)
             o.WriteLine($"run {request.RunId}: {run.Orchestration.WorkerProcesses} worker process(es) through {run.Orchestration.Messaging.BrokerForDisplay}");
         RunCompleted completed;
         try

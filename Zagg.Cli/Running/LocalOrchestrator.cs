@@ -25,6 +25,12 @@ public sealed record OrchestrationOptions
 
     public bool StartBroker { get; init; }
 
+    /// <summary>
+    /// Submit only: publish RunRequested to the broker and follow the run, starting no service (they run elsewhere,
+    /// under the Aspire AppHost for one). Needs the RabbitMQ transport.
+    /// </summary>
+    public bool SubmitOnly { get; init; }
+
     /// <summary>More tracing configuration, for example a test's in-memory exporter (the spans of every service of the run).</summary>
     public Action<TracerProviderBuilder>? Traces { get; init; }
 }
@@ -45,6 +51,7 @@ public static class LocalOrchestrator
     public static async Task<RunCompleted> RunAsync(RunRequested request, OrchestrationOptions options, RunMonitor monitor, TextWriter log, CancellationToken ct = default)
     {
         var messaging = options.Messaging;
+        if (options.SubmitOnly) return await SubmitAsync(request, options, monitor, ct).ConfigureAwait(false);
         await using var broker = await EnsureBrokerAsync(options, log, ct).ConfigureAwait(false);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = ServiceName, ContentRootPath = AppContext.BaseDirectory });
@@ -101,6 +108,49 @@ public static class LocalOrchestrator
         finally
         {
             if (workers is not null) await workers.DisposeAsync().ConfigureAwait(false);
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// --submit: a bus with the run's observer only; publishes RunRequested under the run's root span ("zagg run",
+    /// whose context MassTransit carries to every service) and waits for RunCompleted.
+    /// </summary>
+    private static async Task<RunCompleted> SubmitAsync(RunRequested request, OrchestrationOptions options, RunMonitor monitor, CancellationToken ct)
+    {
+        var messaging = options.Messaging;
+        if (!messaging.IsRabbitMq) throw new OrchestrationException("--submit hands the run to services that listen on a broker: it needs --transport rabbitmq");
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = ServiceName, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddZaggServiceDefaults(ServiceName, options.Traces);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("MassTransit", LogLevel.Error);
+        builder.Services.AddSingleton(monitor);
+        builder.Services.AddZaggBus(messaging, x => x.AddConsumer<RunObserver>().Endpoint(e =>
+        {
+            e.Temporary = true;
+            e.InstanceId = request.RunId.ToString("N");
+        }));
+        using var app = builder.Build();
+        try
+        {
+            await app.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new OrchestrationException($"cannot reach the broker at {messaging.BrokerForDisplay}: {e.Message}");
+        }
+        try
+        {
+            using var run = RunSource.StartActivity("zagg run", ActivityKind.Producer);
+            run?.SetTag("zagg.run_id", request.RunId.ToString()).SetTag("zagg.store", request.Spec.Store).SetTag("zagg.transport", messaging.Transport);
+            var bus = app.Services.GetRequiredService<IBus>();
+            await bus.Publish(request with { Spec = request.Spec with { RequestedAt = DateTimeOffset.UtcNow } }, ct).ConfigureAwait(false);
+            var completed = await monitor.Completion.WaitAsync(ct).ConfigureAwait(false);
+            run?.SetTag("zagg.cells", completed.Cells).SetTag("zagg.errors", completed.Errors);
+            return completed;
+        }
+        finally
+        {
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,12 @@ public static class ServiceDefaultsExtensions
     /// "Zagg.*": Zagg.Pipeline, Zagg.Cli, …, without referencing them) and MassTransit's.
     /// </summary>
     public static readonly string[] Sources = ["Zagg.*", "MassTransit"];
+
+    /// <summary>The readiness probe's path: every health check, the bus's included.</summary>
+    public const string HealthPath = "/health";
+
+    /// <summary>The liveness probe's path: the checks tagged <see cref="LiveTag"/>.</summary>
+    public const string AlivePath = "/alive";
 
     /// <summary>The health check tag of the liveness probe (<c>/alive</c>): the process answers.</summary>
     public const string LiveTag = "live";
@@ -77,12 +84,23 @@ public static class ServiceDefaultsExtensions
                 serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}"))
             .WithTracing(t =>
             {
-                t.AddSource(Sources).AddHttpClientInstrumentation().AddAspNetCoreInstrumentation();
+                // The health probes (Aspire polls them every few seconds) are not worth a trace each.
+                t.AddSource(Sources).AddHttpClientInstrumentation()
+                    .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments(HealthPath) && !c.Request.Path.StartsWithSegments(AlivePath));
                 traces?.Invoke(t);
             })
             .WithMetrics(m => m.AddMeter(Sources).AddHttpClientInstrumentation().AddAspNetCoreInstrumentation().AddRuntimeInstrumentation());
-        // Aspire injects the endpoint (and its headers, protocol) into each resource's environment.
-        if (OtlpConfigured) telemetry.UseOtlpExporter();
+        // Aspire injects the endpoint (and its headers, protocol) into each resource's environment. The exporter reads them
+        // from the host's configuration, which a host built with CreateEmptyApplicationBuilder (zagg run) does not fill from
+        // the environment: hand it the OTEL_* variables themselves (a value the configuration already has wins).
+        if (OtlpConfigured)
+        {
+            var otel = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+                if (e.Key is string key && key.StartsWith("OTEL_", StringComparison.Ordinal) && builder.Configuration[key] is null) otel[key] = e.Value as string;
+            builder.Configuration.AddInMemoryCollection(otel);
+            telemetry.UseOtlpExporter();
+        }
     }
 
     /// <summary>True when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> names a collector (Aspire's dashboard, Jaeger, …).</summary>
@@ -97,8 +115,8 @@ public static class ServiceDefaultsExtensions
     public static WebApplication MapZaggHealth(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthChecks("/health");
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
+        app.MapHealthChecks(HealthPath);
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
         return app;
     }
 }

@@ -58,10 +58,9 @@ public sealed record RunReport(string Store, IReadOnlyList<CellRecord> Cells, do
     {
         string location = LocationOf(store);
         byte[] bytes = System.Text.Encoding.UTF8.GetBytes(ToJson().ToJsonString(Indented));
-        // The folder (or bucket prefix) holding the store, opened as a store.
-        int slash = location.LastIndexOf('/');
-        string folder = slash < 0 ? "." : slash == 0 ? "/" : location[..slash];
-        await ZarrStores.Open(folder).SetAsync(location[(slash + 1)..], bytes, ct).ConfigureAwait(false);
+        // The folder (or bucket prefix) holding the store, opened as a store: the one location resolver decides which.
+        var (folder, key) = ZarrStores.ForObject(location);
+        await folder.SetAsync(key, bytes, ct).ConfigureAwait(false);
     }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

@@ -1,0 +1,103 @@
+using System.Globalization;
+
+namespace Zagg.AppHost;
+
+/// <summary>
+/// What the AppHost runs, from the arguments after <c>--</c>: <c>--config NAME|FILE</c>, <c>--catalog FILE</c>,
+/// <c>--store STORE</c>, <c>--workers N</c>, <c>--transport memory|rabbitmq</c>, <c>--exit-when-done</c>.
+/// With no catalog it runs the demo (the built-in granules, as <c>zagg demo</c>).
+/// </summary>
+public sealed record AppHostOptions
+{
+    /// <summary>A built-in configuration or a YAML file (a path made absolute against the current folder).</summary>
+    public string? Config { get; init; }
+
+    /// <summary>The catalog JSON (absolute); null runs the demo.</summary>
+    public string? Catalog { get; init; }
+
+    /// <summary>The output store: an absolute path or a URL (s3://…, file://…).</summary>
+    public string? Store { get; init; }
+
+    /// <summary>Worker replicas (processes) with a broker; ≥ 1.</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>"rabbitmq" (a broker, the services as their own processes), "memory" (all in one process), or null: RabbitMQ when one can be had.</summary>
+    public string? Transport { get; init; }
+
+    /// <summary>Stop when the run ends, with its exit code (0 only when every cell succeeded).</summary>
+    public bool ExitWhenDone { get; init; }
+
+    /// <summary>The demo's folder (granules, catalog, store, report) when no catalog is given.</summary>
+    public string DemoFolder { get; init; } = Path.GetFullPath("zagg-demo");
+
+    /// <summary>The arguments left for Aspire itself (its configuration switches, <c>--Key:Sub value</c>).</summary>
+    public IReadOnlyList<string> AspireArgs { get; init; } = [];
+
+    public bool IsDemo => Catalog is null;
+
+    /// <summary>Reads the arguments. <exception cref="AppHostUsageException">an unknown or malformed argument, naming it.</exception></summary>
+    public static AppHostOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new AppHostOptions();
+        var rest = new List<string>();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string a = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal)) throw new AppHostUsageException($"{a} needs a value");
+                return args[++i];
+            }
+            switch (a)
+            {
+                case "--config": o = o with { Config = ResolveConfig(Value()) }; break;
+                case "--catalog":
+                    string catalog = Path.GetFullPath(Value());
+                    if (!File.Exists(catalog)) throw new AppHostUsageException($"--catalog: {catalog} does not exist");
+                    o = o with { Catalog = catalog };
+                    break;
+                case "--store":
+                    string store = Value();
+                    o = o with { Store = store.Contains("://", StringComparison.Ordinal) ? store : Path.GetFullPath(store) };
+                    break;
+                case "--workers":
+                    string n = Value();
+                    if (!int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int workers) || workers < 1 || workers > 64)
+                        throw new AppHostUsageException($"--workers must be a whole number from 1 to 64, not '{n}'");
+                    o = o with { Workers = workers };
+                    break;
+                case "--transport":
+                    string t = Value();
+                    if (t is not ("memory" or "rabbitmq")) throw new AppHostUsageException($"--transport must be memory or rabbitmq, not '{t}'");
+                    o = o with { Transport = t };
+                    break;
+                case "--exit-when-done": o = o with { ExitWhenDone = true }; break;
+                default:
+                    // Aspire's own configuration switches (--AppHost:BrowserToken x, --DcpPublisher:… ) pass through.
+                    if (a.StartsWith("--", StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal) && i + 1 < args.Count)
+                    {
+                        rest.Add(a);
+                        rest.Add(args[++i]);
+                        break;
+                    }
+                    throw new AppHostUsageException($"unknown argument '{a}' (use --config, --catalog, --store, --workers N, --transport memory|rabbitmq, --exit-when-done)");
+            }
+        }
+        if (o.Catalog is null && (o.Config is not null || o.Store is not null))
+            throw new AppHostUsageException("--config and --store go with --catalog (without a catalog the AppHost runs the built-in demo)");
+        return o with { AspireArgs = rest };
+    }
+
+    // A name without a folder or a YAML extension is a built-in configuration; anything else is a file.
+    private static string ResolveConfig(string value)
+    {
+        bool file = value.Contains('/', StringComparison.Ordinal) || value.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || value.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+        if (!file) return value;
+        string path = Path.GetFullPath(value);
+        if (!File.Exists(path)) throw new AppHostUsageException($"--config: {path} does not exist");
+        return path;
+    }
+}
+
+/// <summary>A wrong argument: shown as one line, exit code 2.</summary>
+public sealed class AppHostUsageException(string message) : Exception(message);
