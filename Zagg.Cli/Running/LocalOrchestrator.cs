@@ -48,11 +48,20 @@ public static class LocalOrchestrator
     /// <summary>The command's own spans ("zagg run", the root of a run's trace); "Zagg.*" makes the service defaults listen.</summary>
     public static readonly ActivitySource RunSource = new("Zagg.Cli");
 
+    /// <summary>
+    /// Runs <paramref name="request"/> to its RunCompleted: starts a broker if asked, the bus with the services this
+    /// process hosts (every one on the in-memory transport; the coordinating ones plus worker processes on RabbitMQ; none
+    /// with <see cref="OrchestrationOptions.SubmitOnly"/>, where the services run elsewhere, under the Aspire AppHost for
+    /// one), publishes RunRequested under the run's root span ("zagg run", whose context MassTransit carries to every
+    /// service) and waits.
+    /// </summary>
+    /// <exception cref="OrchestrationException">No broker answers, --submit without RabbitMQ, or every worker process exited.</exception>
     public static async Task<RunCompleted> RunAsync(RunRequested request, OrchestrationOptions options, RunMonitor monitor, TextWriter log, CancellationToken ct = default)
     {
         var messaging = options.Messaging;
-        if (options.SubmitOnly) return await SubmitAsync(request, options, monitor, ct).ConfigureAwait(false);
-        await using var broker = await EnsureBrokerAsync(options, log, ct).ConfigureAwait(false);
+        bool submit = options.SubmitOnly;
+        if (submit && !messaging.IsRabbitMq) throw new OrchestrationException("--submit hands the run to services that listen on a broker: it needs --transport rabbitmq");
+        await using var broker = submit ? null : await EnsureBrokerAsync(options, log, ct).ConfigureAwait(false);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = ServiceName, ContentRootPath = AppContext.BaseDirectory });
         builder.AddZaggServiceDefaults(ServiceName, options.Traces);
@@ -63,11 +72,14 @@ public static class LocalOrchestrator
         builder.Services.AddSingleton(monitor);
         builder.Services.AddZaggBus(messaging, x =>
         {
-            x.AddCatalogService();
-            x.AddTemplateService();
-            x.AddDispatcherService();
-            x.AddConsolidationService();
-            if (!messaging.IsRabbitMq) x.AddWorkerService();
+            if (!submit)
+            {
+                x.AddCatalogService();
+                x.AddTemplateService();
+                x.AddDispatcherService();
+                x.AddConsolidationService();
+                if (!messaging.IsRabbitMq) x.AddWorkerService();
+            }
             x.AddConsumer<RunObserver>().Endpoint(e =>
             {
                 e.Temporary = true;
@@ -75,75 +87,28 @@ public static class LocalOrchestrator
             });
         });
         WorkerProcesses? workers = null;
-        var app = builder.Build();
-        using var disposeHost = app;
-
+        using var app = builder.Build();
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException && messaging.IsRabbitMq)
         {
-            throw new OrchestrationException($"cannot reach the broker at {messaging.BrokerForDisplay}: {e.Message} (start one, or pass --start-broker)");
+            throw new OrchestrationException($"cannot reach the broker at {messaging.BrokerForDisplay}: {e.Message}{(submit ? "" : " (start one, or pass --start-broker)")}");
         }
         try
         {
-            if (messaging.IsRabbitMq)
+            if (messaging.IsRabbitMq && !submit)
             {
                 workers = WorkerProcesses.Start(options.WorkerProcesses, messaging, log);
                 _ = workers.AllExited.ContinueWith(_ => monitor.Abort(new OrchestrationException(
                     "every worker process exited before the run completed (their output is above)")), TaskScheduler.Default);
             }
-            using (var run = RunSource.StartActivity("zagg run", ActivityKind.Producer))
-            {
-                run?.SetTag("zagg.run_id", request.RunId.ToString()).SetTag("zagg.store", request.Spec.Store).SetTag("zagg.transport", messaging.Transport);
-                var bus = app.Services.GetRequiredService<IBus>();
-                // The run starts now: its duration leaves out starting a broker, the host and the workers.
-                await bus.Publish(request with { Spec = request.Spec with { RequestedAt = DateTimeOffset.UtcNow } }, ct).ConfigureAwait(false);
-                var completed = await monitor.Completion.WaitAsync(ct).ConfigureAwait(false);
-                run?.SetTag("zagg.cells", completed.Cells).SetTag("zagg.errors", completed.Errors);
-                return completed;
-            }
-        }
-        finally
-        {
-            if (workers is not null) await workers.DisposeAsync().ConfigureAwait(false);
-            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// --submit: a bus with the run's observer only; publishes RunRequested under the run's root span ("zagg run",
-    /// whose context MassTransit carries to every service) and waits for RunCompleted.
-    /// </summary>
-    private static async Task<RunCompleted> SubmitAsync(RunRequested request, OrchestrationOptions options, RunMonitor monitor, CancellationToken ct)
-    {
-        var messaging = options.Messaging;
-        if (!messaging.IsRabbitMq) throw new OrchestrationException("--submit hands the run to services that listen on a broker: it needs --transport rabbitmq");
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = ServiceName, ContentRootPath = AppContext.BaseDirectory });
-        builder.AddZaggServiceDefaults(ServiceName, options.Traces);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("MassTransit", LogLevel.Error);
-        builder.Services.AddSingleton(monitor);
-        builder.Services.AddZaggBus(messaging, x => x.AddConsumer<RunObserver>().Endpoint(e =>
-        {
-            e.Temporary = true;
-            e.InstanceId = request.RunId.ToString("N");
-        }));
-        using var app = builder.Build();
-        try
-        {
-            await app.StartAsync(ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new OrchestrationException($"cannot reach the broker at {messaging.BrokerForDisplay}: {e.Message}");
-        }
-        try
-        {
             using var run = RunSource.StartActivity("zagg run", ActivityKind.Producer);
             run?.SetTag("zagg.run_id", request.RunId.ToString()).SetTag("zagg.store", request.Spec.Store).SetTag("zagg.transport", messaging.Transport);
             var bus = app.Services.GetRequiredService<IBus>();
+            // The run starts now: its duration leaves out starting a broker, the host and the workers.
+            monitor.Started();
             await bus.Publish(request with { Spec = request.Spec with { RequestedAt = DateTimeOffset.UtcNow } }, ct).ConfigureAwait(false);
             var completed = await monitor.Completion.WaitAsync(ct).ConfigureAwait(false);
             run?.SetTag("zagg.cells", completed.Cells).SetTag("zagg.errors", completed.Errors);
@@ -151,6 +116,7 @@ public static class LocalOrchestrator
         }
         finally
         {
+            if (workers is not null) await workers.DisposeAsync().ConfigureAwait(false);
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }

@@ -11,7 +11,11 @@ namespace Zagg.Cli.Running;
 public sealed class RunMonitor(Guid runId)
 {
     public Guid RunId { get; } = runId;
+    /// <summary>Time since the run was published (<see cref="Started"/>): the rate on the progress line is over it, as the Done line's duration is.</summary>
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+    /// <summary>The run is being published now: what came before (a broker, the bus, worker processes) is not the run's time.</summary>
+    public void Started() => Clock.Restart();
     public int Planned => Volatile.Read(ref _planned);
 
     /// <summary>Cells aggregated.</summary>
