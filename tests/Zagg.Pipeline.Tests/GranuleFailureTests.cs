@@ -124,21 +124,3 @@ public class GranuleFailureTests
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
-
-/// <summary>A report row rebuilt from its text (as the consolidation service does) keeps its outcome and its text.</summary>
-public class CellResultTextTests
-{
-    [Theory]
-    [InlineData(null, CellOutcome.Aggregated, false)]
-    [InlineData("No granules found", CellOutcome.NoGranules, false)]
-    [InlineData("No data after filtering", CellOutcome.NoDataAfterFiltering, false)]
-    [InlineData("No granule could be read", CellOutcome.GranulesFailed, true)]
-    [InlineData("failed after 4 attempt(s): s3://b/g.h5: HTTP 503", CellOutcome.Failed, true)]
-    public void Texts_round_trip(string? text, CellOutcome outcome, bool failure)
-    {
-        var r = new CellResult(1, 2, 0, 0, 1, 0, 0.1, text, []);
-        Assert.Equal(outcome, r.Outcome);
-        Assert.Equal(text, r.Error);
-        Assert.Equal(failure, r.IsFailure);
-    }
-}

@@ -67,27 +67,6 @@ public sealed record CellResult(
     public const string NoGranulesText = "No granules found", NoDataText = "No data after filtering", NoGranuleReadText = "No granule could be read";
 
     /// <summary>
-    /// A result from the report's text form (a row whose cell failed to be written, say):
-    /// <paramref name="error"/> null, or one of the outcome texts, or any other text for <see cref="CellOutcome.Failed"/>;
-    /// <paramref name="granuleErrors"/> are taken as transient failures (retrying is allowed).
-    /// </summary>
-    public CellResult(long parentMorton, long parentNested, int cellsWithData, long totalObs, int granuleCount, int filesProcessed,
-        double durationSeconds, string? error, IReadOnlyList<string> granuleErrors)
-        : this(parentMorton, parentNested, cellsWithData, totalObs, granuleCount, filesProcessed, durationSeconds,
-            error switch
-            {
-                NoGranulesText => CellOutcome.NoGranules,
-                NoGranuleReadText => CellOutcome.GranulesFailed,
-                NoDataText when granuleErrors.Count == 0 => CellOutcome.NoDataAfterFiltering,
-                null or NoDataText => granuleErrors.Count > 0 ? CellOutcome.GranulesFailed : CellOutcome.Aggregated,
-                _ => CellOutcome.Failed,
-            },
-            granuleErrors.Select(m => new GranuleFailure("", GranuleFailureKind.Transient, m)).ToList(),
-            error is null or NoGranulesText or NoDataText or NoGranuleReadText ? null : error)
-    {
-    }
-
-    /// <summary>
     /// The report's note: "No granules found", "No data after filtering", "No granule could be read"
     /// (every granule failed), the failure's detail; null when the cell aggregated (or some of its granules failed).
     /// </summary>
