@@ -27,7 +27,7 @@ internal static class H5Commands
         var attributes = new Option<bool>("--attributes", "-a") { Description = "List each object's attributes too." };
         var verbose = VerboseOption();
         var cmd = new Command("ls", "The tree of groups and datasets, with each dataset's shape, dtype, layout, chunk shape, index and filters.") { file, attributes, verbose };
-        cmd.SetAction(async (parse, ct) =>
+        cmd.SetAction((parse, ct) => Reporting(async () =>
         {
             await using var h5 = await OpenAsync(parse.GetValue(file)!, ct);
             var o = console.Out;
@@ -48,7 +48,7 @@ internal static class H5Commands
             }, ct);
             if (parse.GetValue(verbose)) Stats(console, h5);
             return 0;
-        });
+        }));
         return cmd;
     }
 
@@ -60,7 +60,7 @@ internal static class H5Commands
         var outDir = new Option<string>("--out", "-o") { Description = "Folder for the .npy files (DIR/<dataset path>.npy).", HelpName = "DIR", Required = true };
         var verbose = VerboseOption();
         var cmd = new Command("read", "Writes datasets as NumPy .npy files (exact dtype and byte order; strings as fixed-width bytes).") { file, datasets, slice, outDir, verbose };
-        cmd.SetAction(async (parse, ct) =>
+        cmd.SetAction((parse, ct) => Reporting(async () =>
         {
             await using var h5 = await OpenAsync(parse.GetValue(file)!, ct);
             var targets = new List<Hdf5Dataset>();
@@ -70,8 +70,10 @@ internal static class H5Commands
             else
                 foreach (string n in names)
                 {
-                    try { targets.Add(await h5.GetDatasetAsync(n.StartsWith('/') ? n : "/" + n, ct)); }
-                    catch (Hdf5Exception e) { throw new CliException(e.Message); }
+                    // A dataset named explicitly must be read; one that cannot be is an error before anything is written.
+                    var d = await h5.GetDatasetAsync(n.StartsWith('/') ? n : "/" + n, ct);
+                    if (!d.Datatype.IsSupported) throw new CliException($"{h5.Name}: {d.Path}: datatype {d.Datatype} is not supported");
+                    targets.Add(d);
                 }
             string dir = parse.GetValue(outDir)!;
             try { Directory.CreateDirectory(dir); }
@@ -114,18 +116,24 @@ internal static class H5Commands
             }
             if (parse.GetValue(verbose)) Stats(console, h5);
             return 0;
-        });
+        }));
         return cmd;
+    }
+
+    /// <summary>
+    /// Runs a command's work, turning every reader error (at open, during a listing walk, during reads: a damaged,
+    /// truncated or unsupported file, a source that fails) into one line naming the file and what was wrong.
+    /// </summary>
+    private static async Task<int> Reporting(Func<Task<int>> work)
+    {
+        try { return await work(); }
+        catch (Hdf5Exception e) { throw new CliException(e.Message); }
     }
 
     private static async Task<Hdf5File> OpenAsync(string location, CancellationToken ct)
     {
-        try
-        {
-            var source = await ByteSources.OpenAsync(location, ct: ct);
-            return await Hdf5File.OpenAsync(source, ownsSource: true, ct);
-        }
-        catch (Hdf5Exception e) { throw new CliException(e.Message); }
+        var source = await ByteSources.OpenAsync(location, ct: ct);
+        return await Hdf5File.OpenAsync(source, ownsSource: true, ct);
     }
 
     private static async Task Walk(Hdf5Group group, Func<Hdf5Object, Task> visit, CancellationToken ct)
