@@ -35,7 +35,7 @@ internal static class H5Commands
             {
                 if (obj is Hdf5Dataset d)
                 {
-                    var parts = new List<string> { d.Datatype.ToString(), Shape(d.Shape), d.Layout };
+                    var parts = new List<string> { d.Datatype.ToString(), d.IsNull ? "null" : Shape(d.Shape), d.Layout };
                     if (d.ChunkShape is { } cs) parts.Add($"chunks {Shape(cs)} ({d.ChunkIndex})");
                     if (d.Filters.Count > 0) parts.Add(string.Join("+", d.Filters));
                     if (d.MaxShape is { } m && !m.SequenceEqual(d.Shape)) parts.Add("max " + Shape(m).Replace("-1", "unlimited"));
@@ -83,6 +83,12 @@ internal static class H5Commands
                 if (!d.Datatype.IsSupported)
                 {
                     console.Error.WriteLine($"zagg: skipping {d.Path}: datatype {d.Datatype} is not supported");
+                    continue;
+                }
+                if (d.IsNull)
+                {
+                    // A null dataspace has no elements and no shape: there is no array to write (h5py reads h5py.Empty).
+                    console.Error.WriteLine($"zagg: skipping {d.Path}: null dataspace (no data)");
                     continue;
                 }
                 long rows = d.Shape.Length == 0 ? 1 : d.Shape[0];
@@ -168,6 +174,8 @@ internal static class H5Commands
 
     private static async Task<string> AttributeText(Hdf5Attribute a, CancellationToken ct)
     {
+        if (a.IsNull) return $"null ({a.Datatype})";
+        if (a.ElementCount == 0) return $"[] {Shape(a.Shape)} ({a.Datatype})";
         if (a.Datatype.Class == Hdf5TypeClass.String || a.Datatype.IsVariableLengthString)
         {
             var s = await a.GetStringsAsync(ct);

@@ -212,6 +212,46 @@ public class H5CommandTests
         finally { Directory.Delete(dir, true); }
     }
 
+    private static string Wild(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "wild", name);
+
+    [Fact]
+    public void Null_dataspaces_are_listed_as_null_and_empty_ones_with_their_shape()
+    {
+        var r = CliRunner.Run("h5", "ls", Wild("empty.h5"), "--attributes");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("/null_f8  <f8  null  ", r.Out);
+        Assert.Contains("/scalar_f8  <f8  ()  ", r.Out);
+        Assert.Contains("/zero_by_3_chunked  |u1  (0, 3)  chunked", r.Out);
+        Assert.Contains("    @null_attr = null (<f4)\n", r.Out);
+        Assert.Contains("    @empty_attr = [] (0,) (<i4)\n", r.Out);
+        Assert.Contains("    @empty_2d_attr = [] (0, 2) (<f8)\n", r.Out);
+        Assert.Contains("    @scalar_attr = -3\n", r.Out);
+    }
+
+    [Fact]
+    public void Empty_datasets_are_written_as_numpy_writes_them_and_null_ones_skipped()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-h5").FullName;
+        try
+        {
+            var r = CliRunner.Run("h5", "read", Wild("empty.h5"), "--out", dir);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("zagg: skipping /null_f8: null dataspace (no data)", r.Error);
+            Assert.Contains("zagg: skipping /null_i4: null dataspace (no data)", r.Error);
+            // Truth: the bytes numpy.save wrote for what h5py read from each dataset (Fixtures/wild/empty_npy).
+            var expected = Directory.GetFiles(Wild("empty_npy"), "*.npy").Select(f => Path.GetFileName(f)).Order().ToArray();
+            Assert.Equal(6, expected.Length);
+            Assert.Equal(expected, Directory.GetFiles(dir, "*.npy").Select(f => Path.GetFileName(f)).Order().ToArray());
+            foreach (string name in expected)
+                Assert.Equal(File.ReadAllBytes(Path.Combine(Wild("empty_npy"), name)), File.ReadAllBytes(Path.Combine(dir, name)));
+            r = CliRunner.Run("h5", "read", Wild("empty.h5"), "/null_f8", "--out", dir); // named explicitly: still no array
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("zagg: skipping /null_f8: null dataspace (no data)", r.Error);
+            Assert.False(File.Exists(Path.Combine(dir, "null_f8.npy")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     private static (string, long[], byte[]) ReadNpy(string path)
     {
         using var s = File.OpenRead(path);
