@@ -66,7 +66,7 @@ public sealed class Hdf5File : IAsyncDisposable
             // As libhdf5 does (H5F__super_read): a file shorter than the end-of-file address its superblock
             // records was cut short, and is refused as a whole, even where the bytes a read needs exist.
             if (sb.EndOfFile != H5Reader.Undefined && (ulong)source.Length < sb.EndOfFile)
-                throw new Hdf5Exception($"{source.Name}: truncated file: eof = {source.Length}, stored_eof = {sb.EndOfFile}");
+                throw new Hdf5Exception($"{source.Name}: truncated file: eof = {source.Length}, stored_eof = {sb.EndOfFile}; the file is truncated or damaged");
             return new Hdf5File(ctx, sb, ownsSource);
         }
         catch

@@ -241,7 +241,8 @@ public class H5CommandTests
             // Truth: the bytes numpy.save wrote for what h5py read from each dataset (Fixtures/wild/empty_npy).
             var expected = Directory.GetFiles(Wild("empty_npy"), "*.npy").Select(f => Path.GetFileName(f)).Order().ToArray();
             Assert.Equal(6, expected.Length);
-            Assert.Equal(expected, Directory.GetFiles(dir, "*.npy").Select(f => Path.GetFileName(f)).Order().ToArray());
+            Assert.Subset(Directory.GetFiles(dir, "*.npy").Select(f => Path.GetFileName(f)).ToHashSet(), expected.ToHashSet());
+            Assert.False(File.Exists(Path.Combine(dir, "null_f8.npy")));
             foreach (string name in expected)
                 Assert.Equal(File.ReadAllBytes(Path.Combine(Wild("empty_npy"), name)), File.ReadAllBytes(Path.Combine(dir, name)));
             r = CliRunner.Run("h5", "read", Wild("empty.h5"), "/null_f8", "--out", dir); // named explicitly: still no array

@@ -124,6 +124,16 @@ public class NullAndEmptyDataspaceTests
     }
 
     [Fact]
+    public async Task Pages_of_a_fixed_array_never_written_read_as_the_fill_value()
+    {
+        await using var h5 = await Hdf5File.OpenAsync(WildTruth.Fixture("empty.h5"));
+        var d = await h5.GetDatasetAsync("/fa_unwritten_pages");
+        Assert.Equal("fixed-array", d.ChunkIndex);
+        Assert.Equal(WildTruth.Values("empty/fa_unwritten_pages").Data, await d.ReadBytesAsync());
+        Assert.Equal(5, (await d.ChunksAsync()).Count);
+    }
+
+    [Fact]
     public async Task Null_and_empty_attributes_are_told_apart()
     {
         await using var h5 = await Hdf5File.OpenAsync(WildTruth.Fixture("empty.h5"));
