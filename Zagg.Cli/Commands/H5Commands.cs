@@ -27,7 +27,7 @@ internal static class H5Commands
         var attributes = new Option<bool>("--attributes", "-a") { Description = "List each object's attributes too." };
         var verbose = VerboseOption();
         var cmd = new Command("ls", "The tree of groups and datasets, with each dataset's shape, dtype, layout, chunk shape, index and filters.") { file, attributes, verbose };
-        cmd.SetAction(async (parse, ct) =>
+        cmd.SetAction((parse, ct) => Reporting(async () =>
         {
             await using var h5 = await OpenAsync(parse.GetValue(file)!, ct);
             var o = console.Out;
@@ -35,7 +35,7 @@ internal static class H5Commands
             {
                 if (obj is Hdf5Dataset d)
                 {
-                    var parts = new List<string> { d.Datatype.ToString(), Shape(d.Shape), d.Layout };
+                    var parts = new List<string> { d.Datatype.ToString(), d.IsNull ? "null" : Shape(d.Shape), d.Layout };
                     if (d.ChunkShape is { } cs) parts.Add($"chunks {Shape(cs)} ({d.ChunkIndex})");
                     if (d.Filters.Count > 0) parts.Add(string.Join("+", d.Filters));
                     if (d.MaxShape is { } m && !m.SequenceEqual(d.Shape)) parts.Add("max " + Shape(m).Replace("-1", "unlimited"));
@@ -48,7 +48,7 @@ internal static class H5Commands
             }, ct);
             if (parse.GetValue(verbose)) Stats(console, h5);
             return 0;
-        });
+        }));
         return cmd;
     }
 
@@ -60,7 +60,7 @@ internal static class H5Commands
         var outDir = new Option<string>("--out", "-o") { Description = "Folder for the .npy files (DIR/<dataset path>.npy).", HelpName = "DIR", Required = true };
         var verbose = VerboseOption();
         var cmd = new Command("read", "Writes datasets as NumPy .npy files (exact dtype and byte order; strings as fixed-width bytes).") { file, datasets, slice, outDir, verbose };
-        cmd.SetAction(async (parse, ct) =>
+        cmd.SetAction((parse, ct) => Reporting(async () =>
         {
             await using var h5 = await OpenAsync(parse.GetValue(file)!, ct);
             var targets = new List<Hdf5Dataset>();
@@ -70,8 +70,10 @@ internal static class H5Commands
             else
                 foreach (string n in names)
                 {
-                    try { targets.Add(await h5.GetDatasetAsync(n.StartsWith('/') ? n : "/" + n, ct)); }
-                    catch (Hdf5Exception e) { throw new CliException(e.Message); }
+                    // A dataset named explicitly must be read; one that cannot be is an error before anything is written.
+                    var d = await h5.GetDatasetAsync(n.StartsWith('/') ? n : "/" + n, ct);
+                    if (!d.Datatype.IsSupported) throw new CliException($"{h5.Name}: {d.Path}: datatype {d.Datatype} is not supported");
+                    targets.Add(d);
                 }
             string dir = parse.GetValue(outDir)!;
             try { Directory.CreateDirectory(dir); }
@@ -81,6 +83,12 @@ internal static class H5Commands
                 if (!d.Datatype.IsSupported)
                 {
                     console.Error.WriteLine($"zagg: skipping {d.Path}: datatype {d.Datatype} is not supported");
+                    continue;
+                }
+                if (d.IsNull)
+                {
+                    // A null dataspace has no elements and no shape: there is no array to write (h5py reads h5py.Empty).
+                    console.Error.WriteLine($"zagg: skipping {d.Path}: null dataspace (no data)");
                     continue;
                 }
                 long rows = d.Shape.Length == 0 ? 1 : d.Shape[0];
@@ -114,18 +122,24 @@ internal static class H5Commands
             }
             if (parse.GetValue(verbose)) Stats(console, h5);
             return 0;
-        });
+        }));
         return cmd;
+    }
+
+    /// <summary>
+    /// Runs a command's work, turning every reader error (at open, during a listing walk, during reads: a damaged,
+    /// truncated or unsupported file, a source that fails) into one line naming the file and what was wrong.
+    /// </summary>
+    private static async Task<int> Reporting(Func<Task<int>> work)
+    {
+        try { return await work(); }
+        catch (Hdf5Exception e) { throw new CliException(e.Message); }
     }
 
     private static async Task<Hdf5File> OpenAsync(string location, CancellationToken ct)
     {
-        try
-        {
-            var source = await ByteSources.OpenAsync(location, ct: ct);
-            return await Hdf5File.OpenAsync(source, ownsSource: true, ct);
-        }
-        catch (Hdf5Exception e) { throw new CliException(e.Message); }
+        var source = await ByteSources.OpenAsync(location, ct: ct);
+        return await Hdf5File.OpenAsync(source, ownsSource: true, ct);
     }
 
     private static async Task Walk(Hdf5Group group, Func<Hdf5Object, Task> visit, CancellationToken ct)
@@ -160,6 +174,8 @@ internal static class H5Commands
 
     private static async Task<string> AttributeText(Hdf5Attribute a, CancellationToken ct)
     {
+        if (a.IsNull) return $"null ({a.Datatype})";
+        if (a.ElementCount == 0) return $"[] {Shape(a.Shape)} ({a.Datatype})";
         if (a.Datatype.Class == Hdf5TypeClass.String || a.Datatype.IsVariableLengthString)
         {
             var s = await a.GetStringsAsync(ct);

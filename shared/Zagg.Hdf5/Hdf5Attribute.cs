@@ -8,8 +8,9 @@ public sealed class Hdf5Attribute
     private readonly Hdf5File _file;
     private readonly byte[] _raw;
 
-    private Hdf5Attribute(Hdf5File file, string name, Hdf5Datatype type, long[] shape, byte[] raw, string owner)
+    private Hdf5Attribute(Hdf5File file, string name, Hdf5Datatype type, long[] shape, bool isNull, byte[] raw, string owner)
     {
+        IsNull = isNull;
         _file = file;
         Name = name;
         Datatype = type;
@@ -21,8 +22,11 @@ public sealed class Hdf5Attribute
     public string Name { get; }
     public Hdf5Datatype Datatype { get; }
 
-    /// <summary>Empty for a scalar.</summary>
+    /// <summary>Empty for a scalar and for a null dataspace (see <see cref="IsNull"/>).</summary>
     public long[] Shape { get; }
+
+    /// <summary>True for a null dataspace (H5S_NULL, h5py.Empty): no value at all, as opposed to a scalar's one.</summary>
+    public bool IsNull { get; }
 
     public string Owner { get; }
 
@@ -67,6 +71,6 @@ public sealed class Hdf5Attribute
         ulong bytes = count * (ulong)type.Size;
         if (bytes > (ulong)r.Remaining) throw r.Error($"'{name}' needs {bytes} bytes of data, {r.Remaining} present");
         var raw = r.Bytes((int)bytes).ToArray();
-        return new Hdf5Attribute(file, name, type, Array.ConvertAll(space.Dims, d => (long)d), raw, owner);
+        return new Hdf5Attribute(file, name, type, Array.ConvertAll(space.Dims, d => (long)d), space.IsNull, raw, owner);
     }
 }

@@ -32,8 +32,14 @@ public sealed class Hdf5Dataset : Hdf5Object
 
     public Hdf5Datatype Datatype { get; }
 
-    /// <summary>Empty for a scalar.</summary>
+    /// <summary>Empty for a scalar and for a null dataspace (see <see cref="IsNull"/>).</summary>
     public long[] Shape => Array.ConvertAll(_space.Dims, d => (long)d);
+
+    /// <summary>
+    /// True for a null dataspace (H5S_NULL, h5py.Empty): the dataset holds no elements at all, not even the one a
+    /// scalar holds; it has no shape NumPy can give (h5py reads it as <c>h5py.Empty</c>). Reads of it return nothing.
+    /// </summary>
+    public bool IsNull => _space.IsNull;
 
     /// <summary>Maximum shape; −1 for an unlimited dimension; null when not recorded (equal to <see cref="Shape"/>).</summary>
     public long[]? MaxShape => _space.MaxDims is null ? null : Array.ConvertAll(_space.MaxDims, d => d == H5Reader.Undefined ? -1L : (long)d);

@@ -58,9 +58,20 @@ public sealed record Hdf5Datatype
             }
             case Hdf5TypeClass.FloatingPoint:
             {
-                r.Skip(12);
+                // Bit offset, precision, exponent location and size, mantissa location and size, exponent bias: only
+                // IEEE 754 binary32/binary64 layouts (with an implied mantissa bit and the sign at the top) decode
+                // as floats; any other layout is a float this reader does not have, listed but never misread.
+                int offset = r.U16(), precision = r.U16();
+                int exponentAt = r.U8(), exponentBits = r.U8(), mantissaAt = r.U8(), mantissaBits = r.U8();
+                uint bias = r.U32();
                 bool vax = (b0 & 0x40) != 0;
-                if (size is not (4 or 8) || vax) return new Hdf5Datatype { Class = Hdf5TypeClass.Opaque, Size = size };
+                bool ieee = (b0 >> 4 & 3) == 2 && offset == 0 && mantissaAt == 0 && (size, precision, exponentAt, exponentBits, mantissaBits, bias, (int)b1) switch
+                {
+                    (4, 32, 23, 8, 23, 127, 31) => true,
+                    (8, 64, 52, 11, 52, 1023, 63) => true,
+                    _ => false,
+                };
+                if (!ieee || vax) return new Hdf5Datatype { Class = Hdf5TypeClass.Opaque, Size = size };
                 return new Hdf5Datatype { Class = cls, Size = size, BigEndian = (b0 & 1) != 0, Signed = true };
             }
             case Hdf5TypeClass.String:

@@ -83,6 +83,176 @@ public class H5CommandTests
         finally { File.Delete(path); }
     }
 
+    private static string Granule => Path.Combine(AppContext.BaseDirectory, "demo", "ATL06_20240101000000_01012210_007_01.h5");
+
+    /// <summary>A copy of the demo granule (written by libhdf5) damaged by <paramref name="damage"/>, in a fresh folder.</summary>
+    private static string Damaged(string name, Func<byte[], byte[]> damage)
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-h5-damaged").FullName;
+        string path = Path.Combine(dir, name);
+        File.WriteAllBytes(path, damage(File.ReadAllBytes(Granule)));
+        return path;
+    }
+
+    /// <summary>The whole of stderr is one line "zagg: error: FILE: …" (no stack trace), and the exit code is 1.</summary>
+    private static void AssertOneLineError(CliResult r, string file, string what)
+    {
+        Assert.Equal(1, r.ExitCode);
+        var lines = r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, "stderr has more than one line:\n" + r.Error);
+        Assert.StartsWith($"zagg: error: {file}: ", lines[0]);
+        Assert.Contains(what, lines[0]);
+        Assert.DoesNotContain("   at ", r.Error);
+    }
+
+    // libhdf5 1.10.8 (h5py) refuses these three with "truncated file: eof = N, sblock->base_addr = 0, stored_eof = 420502".
+    [Theory]
+    [InlineData("ls", 96)]
+    [InlineData("read", 96)]
+    [InlineData("ls", 50)]
+    [InlineData("read", 50)]
+    [InlineData("ls", 90)]
+    [InlineData("read", 90)]
+    public void A_cut_granule_is_refused_at_open_in_one_line(string verb, int keep)
+    {
+        long size = new FileInfo(Granule).Length;
+        int length = keep == 96 ? 96 : (int)(size * keep / 100);
+        string path = Damaged($"cut{keep}.h5", b => b[..length]);
+        try
+        {
+            string[] args = verb == "ls" ? ["h5", "ls", path] : ["h5", "read", path, "--out", Path.Combine(Path.GetDirectoryName(path)!, "out")];
+            var r = CliRunner.Run(args);
+            AssertOneLineError(r, path, $"truncated file: eof = {length}, stored_eof = {size}");
+            Assert.False(Directory.Exists(Path.Combine(Path.GetDirectoryName(path)!, "out")));
+        }
+        finally { Directory.Delete(Path.GetDirectoryName(path)!, true); }
+    }
+
+    [Fact]
+    public void A_cut_granule_is_refused_even_where_the_bytes_a_read_needs_exist()
+    {
+        // The first chunk of this dataset lies in the first 10 % of the file, yet the file is refused as libhdf5 does.
+        long size = new FileInfo(Granule).Length;
+        string path = Damaged("cut90.h5", b => b[..(int)(size * 9 / 10)]);
+        try
+        {
+            var r = CliRunner.Run("h5", "read", path, "/gt1l/land_ice_segments/atl06_quality_summary", "--slice", "0:10", "--out", Path.Combine(Path.GetDirectoryName(path)!, "out"));
+            AssertOneLineError(r, path, "truncated file: eof = ");
+        }
+        finally { Directory.Delete(Path.GetDirectoryName(path)!, true); }
+    }
+
+    /// <summary>Overwrites the middle of the first stored chunk of a deflated dataset (libhdf5: "inflate() failed").</summary>
+    private static async Task<string> WithCorruptChunk()
+    {
+        long address, stored;
+        await using (var h5 = await Hdf5File.OpenAsync(Granule))
+        {
+            var chunk = (await (await h5.GetDatasetAsync("/gt1l/land_ice_segments/atl06_quality_summary")).ChunksAsync())[0];
+            (address, stored) = (chunk.Address, chunk.StoredSize);
+        }
+        return Damaged("chunk.h5", b =>
+        {
+            b.AsSpan((int)address + 10, (int)stored - 20).Fill(0xAB);
+            return b;
+        });
+    }
+
+    [Fact]
+    public async Task A_corrupt_deflate_chunk_fails_the_read_in_one_line()
+    {
+        string path = await WithCorruptChunk();
+        try
+        {
+            Assert.Equal(0, CliRunner.Run("h5", "ls", path).ExitCode); // the metadata is intact
+            var r = CliRunner.Run("h5", "read", path, "/gt1l/land_ice_segments/atl06_quality_summary", "--out", Path.Combine(Path.GetDirectoryName(path)!, "out"));
+            AssertOneLineError(r, path, "/gt1l/land_ice_segments/atl06_quality_summary: chunk at (0)");
+            r = CliRunner.Run("h5", "read", path, "--out", Path.Combine(Path.GetDirectoryName(path)!, "all"));
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains($"zagg: error: {path}: /gt1l/land_ice_segments/atl06_quality_summary: chunk at (0)", r.Error);
+        }
+        finally { Directory.Delete(Path.GetDirectoryName(path)!, true); }
+    }
+
+    [Fact]
+    public void A_damaged_group_fails_the_listing_walk_in_one_line()
+    {
+        // The last symbol table node ("SNOD") of the file loses its signature: the walk reaches it after listing others.
+        string path = Damaged("group.h5", b =>
+        {
+            int at = b.AsSpan().LastIndexOf("SNOD"u8);
+            Assert.True(at > 0);
+            "XXXX"u8.CopyTo(b.AsSpan(at));
+            return b;
+        });
+        try
+        {
+            var r = CliRunner.Run("h5", "ls", path);
+            AssertOneLineError(r, path, "SNOD");
+            Assert.Contains("/\n", r.Out);
+            r = CliRunner.Run("h5", "read", path, "--out", Path.Combine(Path.GetDirectoryName(path)!, "out"));
+            AssertOneLineError(r, path, "SNOD");
+        }
+        finally { Directory.Delete(Path.GetDirectoryName(path)!, true); }
+    }
+
+    [Fact]
+    public void A_dataset_named_explicitly_that_cannot_be_read_exits_non_zero()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-h5").FullName;
+        try
+        {
+            var r = CliRunner.Run("h5", "read", Fixture, "/types/be_i4", "/unsupported/compound", "--out", dir);
+            AssertOneLineError(r, Fixture, "/unsupported/compound: datatype");
+            Assert.Empty(Directory.GetFiles(dir, "*.npy", SearchOption.AllDirectories)); // refused before writing anything
+            r = CliRunner.Run("h5", "read", Fixture, "--out", dir); // not named: skipped with a message
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("zagg: skipping /unsupported/compound", r.Error);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    private static string Wild(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "wild", name);
+
+    [Fact]
+    public void Null_dataspaces_are_listed_as_null_and_empty_ones_with_their_shape()
+    {
+        var r = CliRunner.Run("h5", "ls", Wild("empty.h5"), "--attributes");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("/null_f8  <f8  null  ", r.Out);
+        Assert.Contains("/scalar_f8  <f8  ()  ", r.Out);
+        Assert.Contains("/zero_by_3_chunked  |u1  (0, 3)  chunked", r.Out);
+        Assert.Contains("    @null_attr = null (<f4)\n", r.Out);
+        Assert.Contains("    @empty_attr = [] (0,) (<i4)\n", r.Out);
+        Assert.Contains("    @empty_2d_attr = [] (0, 2) (<f8)\n", r.Out);
+        Assert.Contains("    @scalar_attr = -3\n", r.Out);
+    }
+
+    [Fact]
+    public void Empty_datasets_are_written_as_numpy_writes_them_and_null_ones_skipped()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-h5").FullName;
+        try
+        {
+            var r = CliRunner.Run("h5", "read", Wild("empty.h5"), "--out", dir);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("zagg: skipping /null_f8: null dataspace (no data)", r.Error);
+            Assert.Contains("zagg: skipping /null_i4: null dataspace (no data)", r.Error);
+            // Truth: the bytes numpy.save wrote for what h5py read from each dataset (Fixtures/wild/empty_npy).
+            var expected = Directory.GetFiles(Wild("empty_npy"), "*.npy").Select(f => Path.GetFileName(f)).Order().ToArray();
+            Assert.Equal(6, expected.Length);
+            Assert.Subset(Directory.GetFiles(dir, "*.npy").Select(f => Path.GetFileName(f)).ToHashSet(), expected.ToHashSet());
+            Assert.False(File.Exists(Path.Combine(dir, "null_f8.npy")));
+            foreach (string name in expected)
+                Assert.Equal(File.ReadAllBytes(Path.Combine(Wild("empty_npy"), name)), File.ReadAllBytes(Path.Combine(dir, name)));
+            r = CliRunner.Run("h5", "read", Wild("empty.h5"), "/null_f8", "--out", dir); // named explicitly: still no array
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("zagg: skipping /null_f8: null dataspace (no data)", r.Error);
+            Assert.False(File.Exists(Path.Combine(dir, "null_f8.npy")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     private static (string, long[], byte[]) ReadNpy(string path)
     {
         using var s = File.OpenRead(path);

@@ -89,6 +89,74 @@ public class ConfigTests
         Assert.Contains(message, e.Message);
     }
 
+    // Truth: what PyYAML (YAML 1.1, the Python system's loader) or the YAML 1.2 core schema reads each spelling as.
+    [Theory]
+    [InlineData(".inf", double.PositiveInfinity)]
+    [InlineData(".Inf", double.PositiveInfinity)]
+    [InlineData(".INF", double.PositiveInfinity)]
+    [InlineData("+.inf", double.PositiveInfinity)]
+    [InlineData("-.inf", double.NegativeInfinity)]
+    [InlineData("-.Inf", double.NegativeInfinity)]
+    [InlineData(".nan", double.NaN)]
+    [InlineData(".NaN", double.NaN)]
+    [InlineData(".NAN", double.NaN)]
+    [InlineData("NaN", double.NaN)]
+    [InlineData("-9999", -9999.0)]
+    [InlineData("-9999.0", -9999.0)]
+    [InlineData("3.4028235e+38", 3.4028235e38)]
+    [InlineData("3.4028235E38", 3.4028235e38)]
+    [InlineData("-.5", -0.5)]
+    [InlineData("1.", 1.0)]
+    [InlineData("+12.5e-1", 1.25)]
+    [InlineData("1_000.5", 1000.5)]
+    [InlineData("190:20:30.15", 685230.15)]
+    [InlineData("0x1F", 31.0)]
+    [InlineData("0o17", 15.0)]
+    [InlineData("0b101", 5.0)]
+    public void Fill_values_take_every_yaml_number_spelling(string spelling, double expected)
+    {
+        string yaml = Atl06().Replace("h_min: {function: min, source: h_li, dtype: float32}", $"h_min: {{function: min, source: h_li, dtype: float64, fill_value: {spelling}}}");
+        var v = ConfigLoader.Parse(yaml, "my.yaml").Variables.Single(x => x.Name == "h_min");
+        Assert.Equal(expected, BitConverter.ToDouble(v.FillValue));
+        yaml = Atl06().Replace("h_min: {function: min, source: h_li, dtype: float32}", $"h_min: {{function: min, source: h_li, dtype: float32, fill_value: {spelling}}}");
+        v = ConfigLoader.Parse(yaml, "my.yaml").Variables.Single(x => x.Name == "h_min");
+        Assert.Equal((float)expected, BitConverter.ToSingle(v.FillValue));
+    }
+
+    [Theory]
+    [InlineData("float32", "1e39", "1e39 does not fit float32")]
+    [InlineData("float32", "-3.5e38", "-3.5e38 does not fit float32")]
+    [InlineData("int8", "300", "300 does not fit int8")]
+    [InlineData("int8", "2.5", "2.5 does not fit int8")]
+    [InlineData("int32", ".inf", ".inf does not fit int32")]
+    [InlineData("int32", ".nan", ".nan does not fit int32")]
+    [InlineData("uint8", "-1", "-1 does not fit uint8")]
+    [InlineData("int64", "9223372036854775808", "9223372036854775808 does not fit int64")]
+    [InlineData("float32", "inf", "'inf' is not a number")]
+    [InlineData("float32", "1,5", "'1,5' is not a number")]
+    [InlineData("float32", "Infinity", "'Infinity' is not a number")]
+    public void Fill_values_that_do_not_fit_are_refused_alike(string dtype, string spelling, string message)
+    {
+        string yaml = Atl06().Replace("h_min: {function: min, source: h_li, dtype: float32}", $"h_min: {{function: min, source: h_li, dtype: {dtype}, fill_value: {(spelling.Contains(',') ? $"'{spelling}'" : spelling)}}}");
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "my.yaml"));
+        Assert.Contains("aggregation.variables.h_min.fill_value (line", e.Message);
+        Assert.Contains(message, e.Message);
+    }
+
+    [Theory]
+    [InlineData("int64", "9223372036854775807", 9223372036854775807L)]
+    [InlineData("int64", "-9223372036854775808", long.MinValue)]
+    [InlineData("uint64", "18446744073709551615", -1L)]
+    [InlineData("int32", "1e3", 1000L)]
+    public void Integer_fill_values_are_exact(string dtype, string spelling, long expected)
+    {
+        string yaml = Atl06().Replace("h_min: {function: min, source: h_li, dtype: float32}", $"h_min: {{function: min, source: h_li, dtype: {dtype}, fill_value: {spelling}}}");
+        var v = ConfigLoader.Parse(yaml, "my.yaml").Variables.Single(x => x.Name == "h_min");
+        var bytes = new byte[8];
+        if (v.FillValue!.Length == 4) BitConverter.GetBytes((int)expected).CopyTo(bytes, 0); else BitConverter.GetBytes(expected).CopyTo(bytes, 0);
+        Assert.Equal(bytes.AsSpan(0, v.FillValue.Length).ToArray(), v.FillValue);
+    }
+
     [Theory]
     [InlineData("", "expected a mapping")]
     [InlineData("data_source: [1, 2]", "data_source (line 1): should be a mapping")]

@@ -24,7 +24,9 @@ internal sealed class BTreeV2ChunkIndex : ChunkIndex
             uint mask = 0;
             if (input.Filtered)
             {
-                size = r.UVar(rec.Length - ctx.OffsetSize - 4 - 8 * rank);
+                int sizeBytes = rec.Length - ctx.OffsetSize - 4 - 8 * rank;
+                if (sizeBytes is < 1 or > 8) throw new Hdf5Exception($"{input.Where}: v2 B-tree chunk records of {rec.Length} bytes leave {sizeBytes} for a filtered chunk's size (1–8)");
+                size = r.UVar(sizeBytes);
                 mask = r.U32();
             }
             var offset = new long[rank];

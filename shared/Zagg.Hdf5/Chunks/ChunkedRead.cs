@@ -72,7 +72,7 @@ internal sealed class ChunkedRead(Hdf5File file, Dataspace space, DataLayout lay
                     var stored = buffer.AsSpan((int)(c.Address - range.Start), (int)c.Size);
                     bool keep = cache is not null && Partial(c);
                     ReadOnlySpan<byte> chunk;
-                    if (filters.Length == 0)
+                    if (filters.Length == 0 || layout.DontFilterPartialEdgeChunks && IsPartialEdge(c.Offset))
                     {
                         if (stored.Length != chunkBytes) throw new Hdf5Exception($"{where}: chunk at ({string.Join(",", c.Offset)}): {stored.Length} bytes stored, {chunkBytes} expected");
                         chunk = stored;
@@ -136,6 +136,14 @@ internal sealed class ChunkedRead(Hdf5File file, Dataspace space, DataLayout lay
             else ranges.Add((c.Address, c.Address + c.Size, i, 1));
         }
         return ranges;
+    }
+
+    /// <summary>True for a chunk that reaches past the dataspace in some dimension.</summary>
+    private bool IsPartialEdge(long[] offset)
+    {
+        for (int d = 0; d < offset.Length; d++)
+            if ((ulong)offset[d] + layout.ChunkDims[d] > space.Dims[d]) return true;
+        return false;
     }
 
     private void Copy(ReadOnlySpan<byte> chunk, long[] offset, Span<byte> output, long start, long stop)

@@ -25,7 +25,9 @@ internal sealed class ExtensibleArrayChunkIndex : ChunkIndex
             uint mask = 0;
             if (input.Filtered)
             {
-                size = r.UVar(element.Length - ctx.OffsetSize - 4);
+                int sizeBytes = element.Length - ctx.OffsetSize - 4;
+                if (sizeBytes is < 1 or > 8) throw new Hdf5Exception($"{input.Where}: extensible array entries of {element.Length} bytes leave {sizeBytes} for a filtered chunk's size (1–8)");
+                size = r.UVar(sizeBytes);
                 mask = r.U32();
             }
             list.Add(new ChunkRef(input.Grid.UnlimitedFirstOffset(index), address, size, mask));

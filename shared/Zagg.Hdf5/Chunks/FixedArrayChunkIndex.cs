@@ -29,6 +29,11 @@ internal sealed class FixedArrayChunkIndex : ChunkIndex
         ulong entries = r.Length();
         ulong dataBlock = r.Offset();
         Checksum.VerifyAt(head.Span, r.Position, what);
+        // Client 0 entries are an address; client 1 (filtered) entries add a chunk size of 1–8 bytes and a filter mask.
+        if (client is not (0 or 1)) throw new Hdf5Exception($"{what}: client id {client} is not defined");
+        if (client == 0 ? entrySize != ctx.OffsetSize : entrySize - ctx.OffsetSize - 4 is < 1 or > 8)
+            throw new Hdf5Exception($"{what}: entries of {entrySize} bytes do not fit client {client} with {ctx.OffsetSize}-byte addresses");
+        if (pageBits is 0 or > 32) throw new Hdf5Exception($"{what}: {pageBits} page bits are outside 1–32");
         long chunks = input.Grid.Count();
         if ((long)entries != chunks) throw new Hdf5Exception($"{what}: {entries} entries for {chunks} chunks");
         if (entries == 0 || dataBlock == H5Reader.Undefined) return list;
@@ -45,7 +50,10 @@ internal sealed class FixedArrayChunkIndex : ChunkIndex
         var block = await ctx.Metadata.ReadAsync((long)dataBlock, (int)total, ct).ConfigureAwait(false);
         var b = ctx.Reader(block.Span, dwhat);
         b.Signature("FADB");
-        b.Skip(2 + ctx.OffsetSize + bitmap);
+        b.Skip(2 + ctx.OffsetSize);
+        // A paged block marks the pages written (most significant bit first, as libhdf5's H5VM_bit_get reads
+        // it); the entries of a page never written are undefined: their chunks read as the fill value.
+        byte[] initialized = b.Bytes(bitmap).ToArray();
         if (!paged) Checksum.VerifyAt(block.Span, (int)total - 4, dwhat);
         else { Checksum.VerifyAt(block.Span, prefix + bitmap, dwhat); b.Skip(4); }
         for (ulong i = 0; i < entries; i++)
@@ -59,6 +67,7 @@ internal sealed class FixedArrayChunkIndex : ChunkIndex
                 size = b.UVar(entrySize - ctx.OffsetSize - 4);
                 mask = b.U32();
             }
+            if (paged && (initialized[(int)(i / pageEntries / 8)] & (0x80 >> (int)(i / pageEntries % 8))) == 0) address = H5Reader.Undefined;
             list.Add(new ChunkRef(input.Grid.Offset((long)i), address, size, mask));
         }
         return list;

@@ -21,12 +21,14 @@ internal static class SymbolTableGroup
             if (r.U8() != 1) throw r.Error("version is not 1");
             r.Skip(1);
             int count = r.U16();
-            int entrySize = 2 * ctx.OffsetSize + 24;
+            // A symbol table entry: link name offset (a length: libhdf5's H5G_ent_decode reads it with
+            // H5F_DECODE_LENGTH), object header address (an offset), cache type, reserved, 16 bytes of scratch.
+            int entrySize = ctx.LengthSize + ctx.OffsetSize + 24;
             var body = await ctx.Metadata.ReadAsync((long)snod + 8, count * entrySize, ct).ConfigureAwait(false);
             var e = ctx.Reader(body.Span, what);
             for (int i = 0; i < count; i++)
             {
-                ulong nameOffset = e.Offset();
+                ulong nameOffset = e.Length();
                 ulong header = e.Offset();
                 e.Skip(24);
                 if (nameOffset >= (ulong)names.Length) throw e.Error($"name offset {nameOffset} is outside the local heap");

@@ -67,8 +67,9 @@ internal sealed record Superblock(int Version, int OffsetSize, int LengthSize, u
             r.Offset(); // free-space info
             ulong eof = r.Offset();
             r.Offset(); // driver info
-            // Root group symbol table entry: name offset, header address, cache type, reserved, scratch.
-            r.Offset();
+            // Root group symbol table entry: name offset (a length, as libhdf5 encodes it), header address,
+            // cache type, reserved, scratch.
+            r.Length();
             ulong header = r.Offset();
             uint cacheType = r.U32();
             r.Skip(4);

@@ -77,6 +77,12 @@ internal sealed class DataLayout
     public uint SingleChunkFilterMask;
     public bool SingleChunkFiltered;
 
+    /// <summary>
+    /// Layout version 4, flag bit 0 (libhdf5's H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS): partial edge chunks — those
+    /// reaching past the dataspace in some dimension — are stored without the filter pipeline.
+    /// </summary>
+    public bool DontFilterPartialEdgeChunks;
+
     public static DataLayout Parse(ref H5Reader r, int rank)
     {
         var l = new DataLayout();
@@ -126,6 +132,8 @@ internal sealed class DataLayout
             case LayoutClass.Chunked:
             {
                 byte flags = r.U8();
+                if ((flags & ~3) != 0) throw r.Error($"layout flags 0x{flags:x2} set bits the format does not define");
+                l.DontFilterPartialEdgeChunks = (flags & 1) != 0;
                 int dimensionality = r.U8();
                 int encoded = r.U8();
                 var dims = new ulong[dimensionality];

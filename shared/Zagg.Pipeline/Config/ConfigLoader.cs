@@ -280,17 +280,16 @@ public static class ConfigLoader
             var f = Optional<YamlScalarNode>(m, "fill_value", path);
             if (f is null) return null;
             string v = f.Value ?? "";
-            if (type.IsFloat() && v is "NaN" or "nan" or ".nan") return type.Fill(double.NaN);
-            if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) throw Error($"{path}.fill_value", f, $"'{v}' is not a number");
-            try { return type.Fill(d); }
-            catch (Exception e) when (e is ZarrException or OverflowException) { throw Error($"{path}.fill_value", f, $"{v} does not fit {type.Name()}"); }
+            if (type.IsFloat() && v is "NaN" or "nan") return type.Fill(double.NaN); // spellings configurations already carry
+            if (!YamlNumber.TryParse(v, out double d, out Int128? whole)) throw Error($"{path}.fill_value", f, $"'{v}' is not a number");
+            return YamlNumber.Encode(type, d, whole) ?? throw Error($"{path}.fill_value", f, $"{v} does not fit {type.Name()}");
         }
 
         private DateOnly Date(YamlScalarNode n, string path)
             => DateOnly.TryParseExact(n.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw Error(path, n, $"'{n.Value}' is not a date YYYY-MM-DD");
 
         private double Number(YamlScalarNode n, string path)
-            => double.TryParse(n.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : throw Error(path, n, $"'{n.Value}' is not a number");
+            => YamlNumber.TryParse(n.Value ?? "", out double d, out _) ? d : throw Error(path, n, $"'{n.Value}' is not a number");
 
         private static string Text(YamlScalarNode n) => n.Value ?? "";
 
@@ -332,4 +331,94 @@ public static class ConfigLoader
             return d[a.Length, b.Length];
         }
     }
+}
+
+/// <summary>
+/// Numbers as YAML spells them: every float of the YAML 1.2 core schema (<c>1.5</c>, <c>-.5e3</c>, <c>.inf</c>,
+/// <c>-.Inf</c>, <c>+.INF</c>, <c>.nan</c>, <c>.NaN</c>, <c>.NAN</c>) and of YAML 1.1 (underscores <c>1_000.5</c>,
+/// exponents, sexagesimal <c>1:30.5</c>), and integers of both (decimal with underscores, <c>0x</c> hex, <c>0o</c>
+/// octal, <c>0b</c> binary) — what the Python system's YAML loader reads as numbers.
+/// </summary>
+internal static partial class YamlNumber
+{
+    /// <summary>Parses <paramref name="text"/>; an integer spelling also gives its exact value in <paramref name="whole"/>.</summary>
+    public static bool TryParse(string text, out double value, out Int128? whole)
+    {
+        whole = null;
+        value = 0;
+        string t = text.Trim();
+        if (Special().Match(t) is { Success: true } special)
+        {
+            value = special.Groups[2].Value.Length > 0 ? double.NaN : special.Groups[1].Value == "-" ? double.NegativeInfinity : double.PositiveInfinity;
+            return true;
+        }
+        if (Integer().Match(t) is { Success: true } integer)
+        {
+            bool negative = integer.Groups[1].Value == "-";
+            string digits = integer.Groups[2].Value.Replace("_", "", StringComparison.Ordinal);
+            (int radix, string body) = digits.Length > 1 && digits[0] == '0' && digits[1] is 'x' or 'o' or 'b'
+                ? (digits[1] switch { 'x' => 16, 'o' => 8, _ => 2 }, digits[2..])
+                : (10, digits);
+            if (body.Length == 0) return false;
+            Int128 v = 0;
+            foreach (char c in body)
+            {
+                int digit = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+                if (v > (Int128.MaxValue - digit) / radix) { v = Int128.MaxValue; break; } // beyond every dtype: refused by Encode
+                v = v * radix + digit;
+            }
+            whole = negative ? -v : v;
+            value = (double)whole.Value;
+            return true;
+        }
+        if (Sexagesimal().Match(t) is { Success: true } sexagesimal)
+        {
+            double sum = 0;
+            foreach (string part in sexagesimal.Groups[2].Value.Replace("_", "", StringComparison.Ordinal).Split(':'))
+                sum = sum * 60 + double.Parse(part, NumberStyles.Float, CultureInfo.InvariantCulture);
+            value = sexagesimal.Groups[1].Value == "-" ? -sum : sum;
+            return true;
+        }
+        if (Float().IsMatch(t))
+            return double.TryParse(t.Replace("_", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        return false;
+    }
+
+    /// <summary>
+    /// The little-endian bytes of a number as an element of <paramref name="type"/>, or null when it does not fit:
+    /// an integer type given a fraction, an infinity, NaN or a value outside its range; float32 given a finite
+    /// value beyond its range (which would become an infinity).
+    /// </summary>
+    public static byte[]? Encode(ZarrDataType type, double value, Int128? whole)
+    {
+        if (type.IsFloat())
+            return type == ZarrDataType.Float32 && double.IsFinite(value) && float.IsInfinity((float)value) ? null : type.Fill(value);
+        if (type == ZarrDataType.Bool) return type.Fill(value);
+        if (whole is null)
+        {
+            if (!double.IsFinite(value) || value != Math.Truncate(value) || Math.Abs(value) >= 1e30) return null;
+            whole = (Int128)value;
+        }
+        int bits = type.Size() * 8;
+        bool signed = type is ZarrDataType.Int8 or ZarrDataType.Int16 or ZarrDataType.Int32 or ZarrDataType.Int64;
+        Int128 min = signed ? -(Int128.One << (bits - 1)) : 0, max = signed ? (Int128.One << (bits - 1)) - 1 : (Int128.One << bits) - 1;
+        if (whole < min || whole > max) return null;
+        var bytes = new byte[type.Size()];
+        UInt128 raw = (UInt128)whole.Value;
+        for (int i = 0; i < bytes.Length; i++) bytes[i] = (byte)(raw >> (8 * i));
+        return bytes;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:([-+]?)\.(?:inf|Inf|INF)|\.(nan|NaN|NAN))$")]
+    private static partial System.Text.RegularExpressions.Regex Special();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([-+]?)(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*)$")]
+    private static partial System.Text.RegularExpressions.Regex Integer();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([-+]?)([0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$")]
+    private static partial System.Text.RegularExpressions.Regex Sexagesimal();
+
+    // YAML 1.2 core: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?; YAML 1.1 adds underscores.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$")]
+    private static partial System.Text.RegularExpressions.Regex Float();
 }
