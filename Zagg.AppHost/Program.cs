@@ -12,6 +12,13 @@ catch (AppHostUsageException e)
     return 2;
 }
 
+// The dashboard's fixed ports (launchSettings.json): a second AppHost, or anything else on them, is one clear line.
+if (PortInUse() is { } busy)
+{
+    Console.Error.WriteLine($"zagg apphost: {busy} is in use (another AppHost still running?): stop it, or set ASPNETCORE_URLS, ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL and ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL to free ports");
+    return 1;
+}
+
 var builder = DistributedApplication.CreateBuilder([.. options.AspireArgs]);
 // Aspire's start-up chatter stays in the dashboard; the terminal shows the run.
 builder.Services.AddLogging(l => l
@@ -40,4 +47,19 @@ static string? DashboardLogin(IConfiguration configuration)
     string url = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0].TrimEnd('/');
     string? token = configuration["AppHost:BrowserToken"];
     return string.IsNullOrEmpty(token) ? url : $"{url}/login?t={token}";
+}
+
+// The first of the dashboard's loopback addresses (browser, OTLP, resource service) that something already listens on.
+static string? PortInUse()
+{
+    foreach (string variable in new[] { "ASPNETCORE_URLS", "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", "ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL" })
+        foreach (string url in (Environment.GetEnvironmentVariable(variable) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Port <= 0 || !System.Net.IPAddress.TryParse(uri.Host, out var address)) continue;
+            var listener = new System.Net.Sockets.TcpListener(address, uri.Port);
+            try { listener.Start(); }
+            catch (System.Net.Sockets.SocketException) { return $"{uri.Host}:{uri.Port} ({variable})"; }
+            finally { listener.Stop(); }
+        }
+    return null;
 }

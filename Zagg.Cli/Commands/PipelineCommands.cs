@@ -236,7 +236,7 @@ internal static class PipelineCommands
             }
         };
         if (run.Orchestration.SubmitOnly)
-            o.WriteLine($"run {request.RunId}: {cells.Count} cells submitted to the services through {run.Orchestration.Messaging.BrokerForDisplay}");
+            o.WriteLine($"run {request.RunId}: {cells.Count} cells, for the services at {run.Orchestration.Messaging.BrokerForDisplay}");
         else if (run.Orchestration.Messaging.IsRabbitMq)
             o.WriteLine($"run {request.RunId}: {run.Orchestration.WorkerProcesses} worker process(es) through {run.Orchestration.Messaging.BrokerForDisplay}");
         RunCompleted completed;

@@ -61,7 +61,8 @@ public static class LocalOrchestrator
         var messaging = options.Messaging;
         bool submit = options.SubmitOnly;
         if (submit && !messaging.IsRabbitMq) throw new OrchestrationException("--submit hands the run to services that listen on a broker: it needs --transport rabbitmq");
-        await using var broker = submit ? null : await EnsureBrokerAsync(options, log, ct).ConfigureAwait(false);
+        // Asked before the bus starts: a bus that cannot reach its broker keeps trying, and its threads keep the process up.
+        await using var broker = await EnsureBrokerAsync(options, log, ct).ConfigureAwait(false);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = ServiceName, ContentRootPath = AppContext.BaseDirectory });
         builder.AddZaggServiceDefaults(ServiceName, options.Traces);
@@ -69,6 +70,8 @@ public static class LocalOrchestrator
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // MassTransit logs a faulted message with its stack trace; the run reports the failure itself, by name.
         builder.Logging.AddFilter("MassTransit", LogLevel.Critical);
+        // A host that cannot start (no broker) is reported once, as one line, below: not also as the host's stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddSingleton(monitor);
         builder.Services.AddZaggBus(messaging, x =>
         {
@@ -128,6 +131,8 @@ public static class LocalOrchestrator
         string host = messaging.RabbitMq.Host;
         int port = messaging.RabbitMq.IsDefaultPort || messaging.RabbitMq.Port <= 0 ? 5672 : messaging.RabbitMq.Port;
         if (await LocalBroker.AnswersAsync(host, port, ct).ConfigureAwait(false)) return null;
+        if (options.SubmitOnly)
+            throw new OrchestrationException($"no broker answers at {messaging.BrokerForDisplay} (--submit hands the run to services listening on it: start them and it, e.g. with the Aspire AppHost)");
         if (!options.StartBroker)
             throw new OrchestrationException($"no broker answers at {messaging.BrokerForDisplay} (start RabbitMQ, or pass --start-broker to start Debian's rabbitmq-server)");
         if (host is not ("127.0.0.1" or "localhost"))
