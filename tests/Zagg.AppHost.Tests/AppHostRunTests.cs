@@ -102,7 +102,7 @@ public sealed class AppHostRunTests
                 Assert.NotEmpty(Zagg.ProcessesIn(RunFolder)); // the broker runs from the AppHost's folder
                 int? code = await started.RunEndedAsync();
                 Assert.True(code == 0, started.RunLog);
-                Assert.Contains("cells submitted to the services through amqp://127.0.0.1:", started.RunLog);
+                Assert.Contains("cells, for the services at amqp://127.0.0.1:", started.RunLog);
                 Assert.DoesNotContain("guest:guest", started.RunLog);
                 Assert.Contains("Done: 7 cells with data, 58789 obs, 0 errors", started.RunLog);
             }
