@@ -1,3 +1,4 @@
+using Zagg.TestSupport;
 using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -13,16 +14,6 @@ public sealed class TelemetryCollection;
 [Collection("telemetry")]
 public class TraceTests
 {
-    private sealed class ListExporter(List<Activity> spans) : BaseExporter<Activity>
-    {
-        public override ExportResult Export(in Batch<Activity> batch)
-        {
-            lock (spans)
-                foreach (var a in batch) spans.Add(a);
-            return ExportResult.Success;
-        }
-    }
-
     [Fact]
     public async Task A_runs_spans_share_one_trace_id_across_services()
     {

@@ -1,3 +1,4 @@
+using Zagg.TestSupport;
 using Xunit;
 using Zagg.Hdf5.IO;
 
@@ -48,19 +49,5 @@ public class TransientFailureTests
             }
             Assert.True(Interlocked.Read(ref n) >= at, $"{file}: read {failAt} was never made");
         }
-    }
-
-    /// <summary>A byte source whose read throws an IOException once, when <paramref name="failNow"/> says so.</summary>
-    private sealed class FailsOnce(IByteSource inner, Func<bool> failNow) : IByteSource
-    {
-        public string Name => inner.Name;
-        public long Length => inner.Length;
-        public ByteSourceStatistics Statistics => inner.Statistics;
-        public bool IsLocal => true;
-
-        public ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
-            => failNow() ? throw new IOException($"{Name}: failed once at {offset}") : inner.ReadAsync(offset, destination, cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

@@ -1,3 +1,4 @@
+using Zagg.TestSupport;
 using System.Text.Json;
 using Xunit;
 using Zagg.Hdf5.IO;
@@ -82,7 +83,7 @@ public class GranuleFailureTests
 
         int reads = 0;
         await using var flaky = new CellAggregator(config, parentOrder: 6,
-            (url, ct) => Task.FromResult<IByteSource>(new FailsOnce(new FileByteSource(url), () => Interlocked.Increment(ref reads) == 6)));
+            (url, ct) => Task.FromResult<IByteSource>(new FailsOnce(new FileByteSource(url), () => Interlocked.Increment(ref reads) == 6, "the disk hiccuped")));
         var first = (await flaky.AggregateAsync(Parent, Granules)).Result;
         Assert.Equal(CellOutcome.GranulesFailed, first.Outcome);
         Assert.Equal(GranuleFailureKind.Transient, Assert.Single(first.GranuleFailures).Kind);
@@ -108,19 +109,5 @@ public class GranuleFailureTests
         Assert.Equal(CellOutcome.NoDataAfterFiltering, filtered.Result.Outcome);
         Assert.Equal("No data after filtering", filtered.Result.Error);
         Assert.False(filtered.Result.IsFailure);
-    }
-
-    /// <summary>A byte source whose read throws an IOException once, when <paramref name="failNow"/> says so.</summary>
-    private sealed class FailsOnce(IByteSource inner, Func<bool> failNow) : IByteSource
-    {
-        public string Name => inner.Name;
-        public long Length => inner.Length;
-        public ByteSourceStatistics Statistics => inner.Statistics;
-        public bool IsLocal => true;
-
-        public ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
-            => failNow() ? throw new IOException($"{Name}: the disk hiccuped at {offset}") : inner.ReadAsync(offset, destination, cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

@@ -1,3 +1,4 @@
+using Zagg.TestSupport;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -12,16 +13,6 @@ namespace Zagg.Services.Tests;
 
 public class ServiceDefaultsTests
 {
-    private sealed class ListExporter(List<Activity> spans) : BaseExporter<Activity>
-    {
-        public override ExportResult Export(in Batch<Activity> batch)
-        {
-            lock (spans)
-                foreach (var a in batch) spans.Add(a);
-            return ExportResult.Success;
-        }
-    }
-
     [Fact]
     public async Task A_host_serves_health_and_liveness_on_loopback_and_traces_Zagg_sources_by_wildcard()
     {
