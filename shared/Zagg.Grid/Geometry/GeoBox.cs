@@ -1,0 +1,32 @@
+namespace Zagg.Grid.Geometry;
+
+/// <summary>
+/// A longitude-latitude box in degrees (CMR's BoundingRectangle, GeoJSON's and STAC's bbox):
+/// every position with latitude in [<see cref="South"/>, <see cref="North"/>] and longitude in
+/// [<see cref="West"/>, <see cref="East"/>], going east from West; West &gt; East when the box
+/// crosses the antimeridian. Its sides are parallels and meridians, not great circles.
+/// </summary>
+public readonly record struct GeoBox
+{
+    /// <exception cref="ArgumentException">A latitude outside [-90, 90], South &gt; North, or a longitude that is not finite.</exception>
+    public GeoBox(double west, double south, double east, double north)
+    {
+        if (!double.IsFinite(west) || !double.IsFinite(east))
+            throw new ArgumentException(FormattableString.Invariant($"box longitudes {west}, {east} must be finite"));
+        if (!(south >= -90 && south <= 90 && north >= -90 && north <= 90))
+            throw new ArgumentException(FormattableString.Invariant($"box latitudes {south}, {north} must be in [-90, 90]"));
+        if (south > north)
+            throw new ArgumentException(FormattableString.Invariant($"box south {south} is north of its north {north}"));
+        West = west; South = south; East = east; North = north;
+    }
+
+    public double West { get; }
+    public double South { get; }
+    public double East { get; }
+    public double North { get; }
+
+    /// <summary>Whether the box crosses the antimeridian (West &gt; East after normalising to [-180, 180]).</summary>
+    public bool CrossesAntimeridian => GeoGrid.NormalizeLongitude(West) > GeoGrid.NormalizeLongitude(East);
+
+    public override string ToString() => FormattableString.Invariant($"{West},{South},{East},{North}");
+}
