@@ -1,3 +1,4 @@
+using Zagg.Messaging.Brokers;
 using System.Diagnostics;
 
 namespace Zagg.AppHost.Broker;
@@ -12,8 +13,6 @@ internal enum BrokerKind
 
 internal static class BrokerChoice
 {
-    public const string DebianServer = "/usr/lib/rabbitmq/bin/rabbitmq-server";
-
     /// <summary>
     /// The broker for <paramref name="transport"/> (null: the best available): a container when a container runtime
     /// answers <c>docker info</c> within 5 s, else Debian's rabbitmq-server when installed, else the in-memory transport.
@@ -28,15 +27,12 @@ internal static class BrokerChoice
             return BrokerKind.InMemory;
         }
         if (ContainerRuntimeAnswers()) return BrokerKind.Container;
-        if (File.Exists(DebianServer) && Epmd is not null) return BrokerKind.DebianRabbitMq;
+        if (LoopbackRabbitMqNode.IsInstalled) return BrokerKind.DebianRabbitMq;
         if (transport == "rabbitmq")
-            throw new AppHostUsageException($"--transport rabbitmq: no container runtime answers and rabbitmq-server is not installed ({DebianServer}; Debian: apt-get install rabbitmq-server)");
+            throw new AppHostUsageException($"--transport rabbitmq: no container runtime answers and rabbitmq-server is not installed ({LoopbackRabbitMqNode.DebianServer}; Debian: apt-get install rabbitmq-server)");
         why = "no container runtime answers and rabbitmq-server is not installed";
         return BrokerKind.InMemory;
     }
-
-    /// <summary>Erlang's port mapper daemon, which rabbitmq-server needs.</summary>
-    public static string? Epmd => new[] { "/usr/bin/epmd", "/usr/lib/erlang/bin/epmd" }.FirstOrDefault(File.Exists);
 
     private static bool ContainerRuntimeAnswers()
     {

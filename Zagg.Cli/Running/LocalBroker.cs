@@ -1,20 +1,26 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
+using System.Text;
+using Zagg.Messaging.Brokers;
 
 namespace Zagg.Cli.Running;
 
 /// <summary>
-/// --start-broker: when nothing answers at the broker's address, starts Debian's rabbitmq-server
-/// there (loopback only, its files in a temporary folder) and stops it at the end.
+/// --start-broker: when nothing answers at the broker's address, starts Debian's rabbitmq-server there as a private
+/// loopback node (<see cref="LoopbackRabbitMqNode"/>: its own epmd, its files in a temporary folder) and stops both at
+/// the end.
 /// </summary>
 public sealed class LocalBroker : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly Process _epmd;
+    private readonly Process _server;
     private readonly string _home;
 
-    private LocalBroker(Process process, string home)
+    private LocalBroker(Process epmd, Process server, string home)
     {
-        _process = process;
+        _epmd = epmd;
+        _server = server;
         _home = home;
     }
 
@@ -31,44 +37,23 @@ public sealed class LocalBroker : IAsyncDisposable
         catch (Exception e) when (e is SocketException or OperationCanceledException) { return false; }
     }
 
-    public static string? FindServer()
-    {
-        foreach (string candidate in new[] { "/usr/lib/rabbitmq/bin/rabbitmq-server", "/usr/sbin/rabbitmq-server" })
-            if (File.Exists(candidate)) return candidate;
-        return null;
-    }
+    /// <summary>Whether Debian's rabbitmq-server (and the epmd it needs) is installed.</summary>
+    public static bool IsInstalled => LoopbackRabbitMqNode.IsInstalled;
 
+    /// <exception cref="InvalidOperationException">rabbitmq-server is not installed, or does not answer within 90 s.</exception>
     public static async Task<LocalBroker> StartAsync(int port, TextWriter log, CancellationToken ct)
     {
-        string server = FindServer() ?? throw new InvalidOperationException("--start-broker: rabbitmq-server is not installed (Debian: apt-get install rabbitmq-server)");
-        string home = Directory.CreateTempSubdirectory("zagg-rabbitmq").FullName;
-        File.WriteAllText(Path.Combine(home, "enabled_plugins"), "[].");
-        File.WriteAllText(Path.Combine(home, "rabbitmq.conf"), "");
-        var psi = new ProcessStartInfo(server) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var env = psi.Environment;
-        env["HOME"] = home;
-        env["RABBITMQ_NODENAME"] = $"zagg{port}@localhost";
-        env["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
-        env["RABBITMQ_NODE_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        env["RABBITMQ_DIST_PORT"] = (port + 20000 > 65535 ? port - 20000 : port + 20000).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        env["RABBITMQ_MNESIA_BASE"] = Path.Combine(home, "mnesia");
-        env["RABBITMQ_LOG_BASE"] = Path.Combine(home, "log");
-        env["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(home, "enabled_plugins");
-        env["RABBITMQ_CONFIG_FILE"] = Path.Combine(home, "rabbitmq");
-        env["RABBITMQ_PID_FILE"] = Path.Combine(home, "pid");
-        env["ERL_EPMD_ADDRESS"] = "127.0.0.1";
-        var process = Process.Start(psi) ?? throw new InvalidOperationException($"--start-broker: {server} did not start");
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var broker = new LocalBroker(process, home);
+        if (!IsInstalled) throw new InvalidOperationException("--start-broker: rabbitmq-server is not installed (Debian: apt-get install rabbitmq-server)");
+        var node = LoopbackRabbitMqNode.Prepare(Directory.CreateTempSubdirectory("zagg-rabbitmq").FullName, port, FreePort(), FreePort());
+        var output = new StringBuilder();
+        var epmd = Start(LoopbackRabbitMqNode.Epmd!, node.EpmdArguments, [], node.Home, output);
+        var server = Start(LoopbackRabbitMqNode.DebianServer, [], node.ServerEnvironment, node.Home, output);
+        var broker = new LocalBroker(epmd, server, node.Home);
         log.WriteLine($"starting rabbitmq-server on 127.0.0.1:{port} …");
         var deadline = Stopwatch.StartNew();
         while (!await AnswersAsync("127.0.0.1", port, ct).ConfigureAwait(false))
         {
-            if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(90))
+            if (server.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(90))
             {
                 await broker.DisposeAsync().ConfigureAwait(false);
                 string tail;
@@ -82,15 +67,43 @@ public sealed class LocalBroker : IAsyncDisposable
         return broker;
     }
 
+    private static Process Start(string program, IReadOnlyList<string> arguments, IReadOnlyList<KeyValuePair<string, string>> environment, string folder, StringBuilder output)
+    {
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder };
+        foreach (string a in arguments) psi.ArgumentList.Add(a);
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"--start-broker: {program} did not start");
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public async ValueTask DisposeAsync()
+    {
+        // The server first (it deregisters from its epmd), then its epmd.
+        await StopAsync(_server).ConfigureAwait(false);
+        await StopAsync(_epmd).ConfigureAwait(false);
+        try { Directory.Delete(_home, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static async Task StopAsync(Process process)
     {
         try
         {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(15)).Token).ConfigureAwait(false);
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidOperationException or OperationCanceledException) { }
-        _process.Dispose();
-        try { Directory.Delete(_home, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        process.Dispose();
     }
 }
