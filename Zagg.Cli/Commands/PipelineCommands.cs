@@ -60,6 +60,10 @@ internal static class PipelineCommands
             bool submitOnly = parse.GetValue(submit);
             if (submitOnly && !messaging.IsRabbitMq) throw new CliException("--submit hands the run to services listening on a broker: add --transport rabbitmq");
             if (submitOnly && parse.GetValue(startBroker)) throw new CliException("--submit starts nothing, so not a broker either: leave out --start-broker");
+            if (!messaging.IsRabbitMq && parse.GetResult(workers) is { Implicit: false })
+                throw new CliException("--workers starts worker processes that share a broker: add --transport rabbitmq (with the in-memory transport every cell runs in this process; --max-workers sets how many at once)");
+            if (!messaging.IsRabbitMq && parse.GetValue(startBroker))
+                throw new CliException("--start-broker starts a RabbitMQ for --transport rabbitmq: add --transport rabbitmq");
             var run = new UserRun
             {
                 ConfigName = parse.GetValue(config)!,

@@ -12,6 +12,9 @@ public class SubmitTests
     [InlineData(new[] { "--submit" }, "--submit hands the run to services listening on a broker: add --transport rabbitmq")]
     [InlineData(new[] { "--submit", "--transport", "rabbitmq", "--start-broker" }, "--submit starts nothing, so not a broker either: leave out --start-broker")]
     [InlineData(new[] { "--submit", "--transport", "rabbitmq", "--rabbitmq", "http://user:secret@host" }, "--rabbitmq must be an amqp:// URL such as amqp://127.0.0.1, not 'http://user:***@host'")]
+    // The broker-only options without a broker were silently ignored.
+    [InlineData(new[] { "--workers", "3" }, "--workers starts worker processes that share a broker: add --transport rabbitmq")]
+    [InlineData(new[] { "--start-broker" }, "--start-broker starts a RabbitMQ for --transport rabbitmq: add --transport rabbitmq")]
     public void Wrong_submits_are_one_message_and_write_nothing(string[] extra, string message)
     {
         string dir = Directory.CreateTempSubdirectory("zagg-submit").FullName;
