@@ -20,10 +20,18 @@ public enum StatisticNeeds
 /// <summary>How a statistic's per-child state combines across children (coarser cells, other parents).</summary>
 public enum StatisticMerge
 {
-    /// <summary>From a state that merges exactly (counts, sums, extrema; Chan's (n, mean, M2) for the variance).</summary>
+    /// <summary>
+    /// From a state that merges exactly, up to floating-point rounding: counts, sums, extrema and the mean
+    /// (<c>Aggregation.MomentState</c>), the variance by Chan's (n, mean, M2), the weighted mean and functions of
+    /// weight sums (<c>Aggregation.WeightedSumState</c>). Every coarser level can be produced from children's states.
+    /// </summary>
     Exact,
 
-    /// <summary>Only through a sketch of the values, within the sketch's error bound (quantiles, the median).</summary>
+    /// <summary>
+    /// Order statistics (quantiles, the median): exact only where every point is at hand (a parent cell and the
+    /// orders between it and the child order); a coarser level needs a quantile sketch of the values, which the
+    /// engine does not have yet.
+    /// </summary>
     Sketch,
 }
 
