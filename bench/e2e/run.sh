@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: a whole `zagg run` (process start included) over synthetic granules.
-#   bench/e2e/run.sh [WORK_DIR=/tmp/zagg-e2e] [GRANULES=60] [POINTS_PER_BEAM=14000]
+#   bench/e2e/run.sh [WORK_DIR=/tmp/zagg-e2e] [GRANULES=60] [POINTS_PER_BEAM=14000] [LAYOUT=sparse|dense]
+# sparse: tracks anywhere in 68-82 S; dense: every track crosses one ~50 km region (see make_granules.py).
 # zagg is published as released: self-contained, compiled ahead of time with its runtime (composite
 # ReadyToRun; the first publish takes about two minutes). BUILD=framework measures the framework-dependent
 # ReadyToRun build instead. STORE_DIR=/dev/shm puts the store on tmpfs.
@@ -11,11 +12,12 @@ root=$(cd "$here/../.." && pwd)
 work=${1:-/tmp/zagg-e2e}
 granules=${2:-60}
 points=${3:-14000}
+layout=${4:-sparse}
 mkdir -p "$work"
-if [ ! -f "$work/.made-$granules-$points" ]; then
-  rm -rf "$work/granules"
-  /usr/bin/python3 "$here/make_granules.py" "$work/granules" "$granules" "$points"
-  touch "$work/.made-$granules-$points"
+if [ ! -f "$work/.made-$granules-$points-$layout" ]; then
+  rm -rf "$work/granules" "$work"/.made-*
+  /usr/bin/python3 "$here/make_granules.py" "$work/granules" "$granules" "$points" "$layout"
+  touch "$work/.made-$granules-$points-$layout"
 fi
 # The two builds share the ReadyToRun intermediates, which do not notice a switch between them: start those afresh.
 flavour=${BUILD:-release}

@@ -2,40 +2,104 @@ using System.Buffers;
 
 namespace Zagg.Pipeline.Aggregation;
 
-/// <summary>The kept points, struct of arrays in pooled buffers: child index and one column per variable.</summary>
+/// <summary>
+/// A cell's kept points, struct of arrays in pooled buffers: the child index and one column per source
+/// variable, each kept in its source dtype — float32 columns (ATL06's h_li, h_li_sigma) as float, anything
+/// else as double — so a cell's memory is 4 + 4 or 8 bytes per column per point. A column that meets a
+/// wider dtype in a later granule is widened to double (exactly: every float32 is a double).
+/// </summary>
 internal sealed class GatheredPoints(int columns) : IDisposable
 {
     public int[] Child = ArrayPool<int>.Shared.Rent(1024);
-    public double[][] Values = Enumerable.Range(0, columns).Select(_ => ArrayPool<double>.Shared.Rent(1024)).ToArray();
+
+    /// <summary>Per column: its float32 values, or null when the column is kept as double.</summary>
+    public readonly float[]?[] Singles = new float[]?[columns];
+
+    /// <summary>Per column: its float64 values, or null when the column is kept as float32 (or not yet seen).</summary>
+    public readonly double[]?[] Doubles = new double[]?[columns];
+
     public int Count;
 
+    private int _capacity = 1024;
+    private int[] _kept = [];
+
     /// <summary>
-    /// Adds the points of a group's index range that lie in the parent cell and pass the quality
-    /// filter (<paramref name="quality"/> null: no filter); <paramref name="values"/> run along the range.
+    /// Whether column <paramref name="k"/>'s next values should be read as float32: true when the source is
+    /// float32 and the column holds no double yet. A float64 source widens a float32 column first.
     /// </summary>
-    public void Add(ReadOnlySpan<long> cells, long parent, int shift, long firstChild, double[][] values, double[]? quality, double good)
+    public bool ReadsSingle(int k, bool sourceIsSingle)
     {
-        Reserve(Count + cells.Length);
-        int at = Count;
-        var child = Child;
+        if (Singles[k] is null && Doubles[k] is null)
+        {
+            if (sourceIsSingle) Singles[k] = ArrayPool<float>.Shared.Rent(_capacity);
+            else Doubles[k] = ArrayPool<double>.Shared.Rent(_capacity);
+        }
+        else if (!sourceIsSingle && Singles[k] is { } single)
+        {
+            var wide = ArrayPool<double>.Shared.Rent(_capacity);
+            for (int i = 0; i < Count; i++) wide[i] = single[i];
+            ArrayPool<float>.Shared.Return(single);
+            Singles[k] = null;
+            Doubles[k] = wide;
+        }
+        return Singles[k] is not null;
+    }
+
+    /// <summary>Column <paramref name="k"/>'s value of point <paramref name="i"/>, as float64.</summary>
+    public double Value(int k, int i) => Singles[k] is { } s ? s[i] : Doubles[k]![i];
+
+    /// <summary>
+    /// Adds the points of a group's index range that lie in the parent cell and pass the quality filter
+    /// (<paramref name="quality"/> null: no filter). Column k's values run along the range in
+    /// <paramref name="singles"/>[k] when <see cref="ReadsSingle"/> said so, else in <paramref name="doubles"/>[k].
+    /// </summary>
+    public void Add(ReadOnlySpan<long> cells, long parent, int shift, long firstChild, float[]?[] singles, double[]?[] doubles, double[]? quality, double good)
+    {
+        if (_kept.Length < cells.Length)
+        {
+            if (_kept.Length > 0) ArrayPool<int>.Shared.Return(_kept);
+            _kept = ArrayPool<int>.Shared.Rent(cells.Length);
+        }
+        var kept = _kept;
+        int n = 0;
         for (int i = 0; i < cells.Length; i++)
         {
             long cell = cells[i];
             if (cell < 0 || cell >> shift != parent) continue;
             if (quality is not null && quality[i] != good) continue;
-            child[at] = (int)(cell - firstChild);
-            for (int k = 0; k < values.Length; k++) Values[k][at] = values[k][i];
-            at++;
+            kept[n++] = i;
         }
-        Count = at;
+        Reserve(Count + n);
+        var child = Child.AsSpan(Count, n);
+        for (int j = 0; j < n; j++) child[j] = (int)(cells[kept[j]] - firstChild);
+        for (int k = 0; k < Singles.Length; k++)
+        {
+            if (Singles[k] is { } s)
+            {
+                var src = singles[k]!;
+                var dst = s.AsSpan(Count, n);
+                for (int j = 0; j < dst.Length; j++) dst[j] = src[kept[j]];
+            }
+            else
+            {
+                var src = doubles[k]!;
+                var dst = Doubles[k]!.AsSpan(Count, n);
+                for (int j = 0; j < dst.Length; j++) dst[j] = src[kept[j]];
+            }
+        }
+        Count += n;
     }
 
     private void Reserve(int needed)
     {
-        if (needed <= Child.Length) return;
-        int size = Math.Max(needed, 2 * Child.Length);
-        Child = Grow(Child, size, Count);
-        for (int k = 0; k < Values.Length; k++) Values[k] = Grow(Values[k], size, Count);
+        if (needed <= _capacity) return;
+        _capacity = Math.Max(needed, 2 * _capacity);
+        Child = Grow(Child, _capacity, Count);
+        for (int k = 0; k < Singles.Length; k++)
+        {
+            if (Singles[k] is { } s) Singles[k] = Grow(s, _capacity, Count);
+            if (Doubles[k] is { } d) Doubles[k] = Grow(d, _capacity, Count);
+        }
     }
 
     private static T[] Grow<T>(T[] old, int size, int keep)
@@ -49,6 +113,8 @@ internal sealed class GatheredPoints(int columns) : IDisposable
     public void Dispose()
     {
         ArrayPool<int>.Shared.Return(Child);
-        foreach (var v in Values) ArrayPool<double>.Shared.Return(v);
+        if (_kept.Length > 0) ArrayPool<int>.Shared.Return(_kept);
+        foreach (var s in Singles) if (s is not null) ArrayPool<float>.Shared.Return(s);
+        foreach (var d in Doubles) if (d is not null) ArrayPool<double>.Shared.Return(d);
     }
 }

@@ -3,14 +3,15 @@ using System.Collections.Concurrent;
 namespace Zagg.Pipeline.Aggregation;
 
 /// <summary>
-/// Each granule group's located points, shared by the cells of a run and bounded by a total
-/// number of points (oldest entries go first when it is exceeded).
+/// Each granule group's located points (one child-order NESTED id, 8 bytes, per point), shared by the cells
+/// of a run and bounded by the bytes they hold: past <paramref name="maxBytes"/>, the oldest entries go
+/// until half of it is left.
 /// </summary>
-internal sealed class LocatedCells(long maxPoints)
+internal sealed class LocatedCells(long maxBytes)
 {
     private readonly ConcurrentDictionary<(string, string), Lazy<Task<long[]?>>> _entries = new();
     private readonly ConcurrentQueue<(string, string)> _order = new();
-    private long _points;
+    private long _bytes;
 
     public async Task<long[]?> GetAsync((string Url, string Group) key, Func<Task<long[]?>> locate)
     {
@@ -26,10 +27,10 @@ internal sealed class LocatedCells(long maxPoints)
         if (created && cells is not null)
         {
             _order.Enqueue(key);
-            if (Interlocked.Add(ref _points, cells.Length) > maxPoints)
-                while (Interlocked.Read(ref _points) > maxPoints / 2 && _order.TryDequeue(out var old))
+            if (Interlocked.Add(ref _bytes, sizeof(long) * (long)cells.Length) > maxBytes)
+                while (Interlocked.Read(ref _bytes) > maxBytes / 2 && _order.TryDequeue(out var old))
                     if (_entries.TryRemove(old, out var gone) && gone.IsValueCreated && gone.Value.IsCompletedSuccessfully && gone.Value.Result is { } g)
-                        Interlocked.Add(ref _points, -g.Length);
+                        Interlocked.Add(ref _bytes, -sizeof(long) * (long)g.Length);
         }
         return cells;
     }

@@ -104,6 +104,9 @@ internal sealed class SegmentedEvaluator(double[][] sorted, Dictionary<string, i
             return new(Apply(op, a.Scalar, b.Scalar), null, null);
         bool perPoint = a.PerPoint is not null || b.PerPoint is not null;
         int length = perPoint ? points : Children;
+        // A number with a column (1.0 / s_li**2): one loop, without spreading the number over a column first.
+        if (a.PerPoint is null && a.PerChild is null) return WithScalar(a.Scalar, b.PerPoint ?? b.PerChild!, length, op, perPoint, scalarLeft: true);
+        if (b.PerPoint is null && b.PerChild is null) return WithScalar(b.Scalar, a.PerPoint ?? a.PerChild!, length, op, perPoint, scalarLeft: false);
         // Both operands brought to the result's length (a per-child value spread over its points), then one tight loop per operator.
         var x = Expand(a, perPoint).AsSpan(0, length);
         var y = Expand(b, perPoint).AsSpan(0, length);
@@ -116,6 +119,28 @@ internal sealed class SegmentedEvaluator(double[][] sorted, Dictionary<string, i
             case "*": for (int i = 0; i < r.Length; i++) r[i] = x[i] * y[i]; break;
             case "/": for (int i = 0; i < r.Length; i++) r[i] = x[i] / y[i]; break;
             case "**": for (int i = 0; i < r.Length; i++) r[i] = Math.Pow(x[i], y[i]); break;
+            default: throw new InvalidOperationException(op);
+        }
+        return new(0, perPoint ? result : null, perPoint ? null : result);
+    }
+
+    private Segmented WithScalar(double scalar, double[] column, int length, string op, bool perPoint, bool scalarLeft)
+    {
+        var result = Rent(length);
+        var r = result.AsSpan(0, length);
+        var x = column.AsSpan(0, length);
+        switch (op, scalarLeft)
+        {
+            case ("+", true): for (int i = 0; i < r.Length; i++) r[i] = scalar + x[i]; break;
+            case ("+", false): for (int i = 0; i < r.Length; i++) r[i] = x[i] + scalar; break;
+            case ("-", true): for (int i = 0; i < r.Length; i++) r[i] = scalar - x[i]; break;
+            case ("-", false): for (int i = 0; i < r.Length; i++) r[i] = x[i] - scalar; break;
+            case ("*", true): for (int i = 0; i < r.Length; i++) r[i] = scalar * x[i]; break;
+            case ("*", false): for (int i = 0; i < r.Length; i++) r[i] = x[i] * scalar; break;
+            case ("/", true): for (int i = 0; i < r.Length; i++) r[i] = scalar / x[i]; break;
+            case ("/", false): for (int i = 0; i < r.Length; i++) r[i] = x[i] / scalar; break;
+            case ("**", true): for (int i = 0; i < r.Length; i++) r[i] = Math.Pow(scalar, x[i]); break;
+            case ("**", false): for (int i = 0; i < r.Length; i++) r[i] = Math.Pow(x[i], scalar); break;
             default: throw new InvalidOperationException(op);
         }
         return new(0, perPoint ? result : null, perPoint ? null : result);

@@ -47,11 +47,14 @@ public static class Statistics
     }
 
     /// <summary>Population variance: mean of squared deviations from the mean (ddof 0).</summary>
-    public static double Variance(ReadOnlySpan<double> a)
+    public static double Variance(ReadOnlySpan<double> a) => Variance(a, new double[a.Length]);
+
+    /// <summary>Population variance, with the squared deviations in <paramref name="scratch"/> (at least as long as <paramref name="a"/>).</summary>
+    public static double Variance(ReadOnlySpan<double> a, Span<double> scratch)
     {
         if (a.Length == 0) return double.NaN;
         double mean = Mean(a);
-        double[] sq = new double[a.Length];
+        var sq = scratch[..a.Length];
         for (int i = 0; i < a.Length; i++)
         {
             double d = a[i] - mean;
@@ -63,11 +66,15 @@ public static class Statistics
     public static double StandardDeviation(ReadOnlySpan<double> a) => Math.Sqrt(Variance(a));
 
     /// <summary>Σ a·w / Σ w.</summary>
-    public static double WeightedAverage(ReadOnlySpan<double> a, ReadOnlySpan<double> w)
+    public static double WeightedAverage(ReadOnlySpan<double> a, ReadOnlySpan<double> w) => WeightedAverage(a, w, new double[a.Length]);
+
+    /// <summary>Σ a·w / Σ w, with the products in <paramref name="scratch"/> (at least as long as <paramref name="a"/>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="w"/> is not as long as <paramref name="a"/>.</exception>
+    public static double WeightedAverage(ReadOnlySpan<double> a, ReadOnlySpan<double> w, Span<double> scratch)
     {
         if (a.Length == 0) return double.NaN;
         if (w.Length != a.Length) throw new ArgumentException("weights and values differ in length");
-        double[] aw = new double[a.Length];
+        var aw = scratch[..a.Length];
         for (int i = 0; i < a.Length; i++) aw[i] = a[i] * w[i];
         return Sum(aw) / Sum(w);
     }

@@ -11,8 +11,8 @@ namespace Zagg.Pipeline.Config;
 /// <summary>Loads and validates pipeline configurations: built-in names ("atl06") or YAML files.</summary>
 public static class ConfigLoader
 {
-    /// <summary>The statistics a variable's function may name (NumPy's, with "np."/"numpy." prefixes accepted).</summary>
-    public static readonly string[] Functions = ["len", "count", "min", "max", "sum", "mean", "average", "var", "std", "median", "quantile"];
+    /// <summary>The names a variable's function may take (NumPy's, with "np."/"numpy." prefixes accepted): <see cref="StatisticCatalog.Names"/>.</summary>
+    public static IReadOnlyList<string> Functions => StatisticCatalog.Names;
 
     /// <summary>
     /// The accepted data_source.reader names. Both select Zagg's own byte-range HDF5 reader
@@ -176,16 +176,15 @@ public static class ConfigLoader
                     result.Add(new VariableConfig(name, null, null, new Dictionary<string, Expr>(), expr, type, fill));
                     continue;
                 }
-                string function = fn!.StartsWith("np.", StringComparison.Ordinal) ? fn[3..] : fn.StartsWith("numpy.", StringComparison.Ordinal) ? fn[6..] : fn;
-                if (!Functions.Contains(function))
-                    throw Error($"{path}.function", m["function"], $"unknown function '{fn}'{Suggest(function, Functions)} (known: {string.Join(", ", Functions)})");
+                string function = StatisticCatalog.Bare(fn!);
+                if (!StatisticCatalog.TryFind(function, out var statistic))
+                    throw Error($"{path}.function", m["function"], $"unknown function '{fn}'{Suggest(function, StatisticCatalog.Names)} (known: {string.Join(", ", StatisticCatalog.Names)})");
                 string sourceColumn = Optional<YamlScalarNode>(m, "source", path)?.Value ?? throw Error($"{path}.source", m, $"function {function} needs a source column ({known})");
                 if (!ds.Variables.ContainsKey(sourceColumn)) throw Error($"{path}.source", m["source"], $"'{sourceColumn}' is not in data_source.variables ({known}){Suggest(sourceColumn, ds.Variables.Keys)}");
                 var parameters = new Dictionary<string, Expr>();
-                var allowed = function switch { "average" => new[] { "weights" }, "quantile" => ["q"], _ => Array.Empty<string>() };
                 if (Optional<YamlMappingNode>(m, "params", path) is { } pm)
                 {
-                    Keys(pm, $"{path}.params", allowed);
+                    Keys(pm, $"{path}.params", statistic.Parameters);
                     foreach (var (pk, pv) in pm.Children)
                     {
                         string pname = ((YamlScalarNode)pk).Value!;
@@ -193,12 +192,11 @@ public static class ConfigLoader
                         parameters[pname] = ParseExpression(text, $"{path}.params.{pname}", pv, ds);
                     }
                 }
-                if (function == "quantile")
-                {
-                    if (!parameters.TryGetValue("q", out var q)) throw Error($"{path}.params.q", m, "quantile needs params.q in [0, 1]");
-                    if (q is not NumberExpr { Value: >= 0 and <= 1 }) throw Error($"{path}.params.q", m["params"], "q must be a number in [0, 1]");
-                }
-                result.Add(new VariableConfig(name, function, sourceColumn, parameters, null, type, fill));
+                foreach (string required in statistic.Required)
+                    if (!parameters.ContainsKey(required)) throw Error($"{path}.params.{required}", m, $"{statistic.Name} needs params.{required}{(required == "q" ? " in [0, 1]" : "")}");
+                if (parameters.TryGetValue("q", out var q) && q is not NumberExpr { Value: >= 0 and <= 1 })
+                    throw Error($"{path}.params.q", m["params"], "q must be a number in [0, 1]");
+                result.Add(new VariableConfig(name, statistic.Name, sourceColumn, parameters, null, type, fill));
             }
             if (result.Count == 0) throw Error("aggregation.variables", n, "names no variables");
             return result;

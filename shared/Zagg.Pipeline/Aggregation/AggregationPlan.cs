@@ -1,0 +1,173 @@
+using System.Buffers;
+using Zagg.Pipeline.Config;
+using Zagg.Zarr;
+
+namespace Zagg.Pipeline.Aggregation;
+
+/// <summary>
+/// A configuration's statistics compiled once per run: the source columns a cell gathers, one reducer per
+/// variable (or one per source column for all its medians and quantiles), and the cast of each result to
+/// its output dtype. A cell's points are sorted by child once (a counting sort); every reducer then works
+/// over whole sorted columns, child segment after child segment, with no per-child dispatch or allocation.
+/// Derived columns (the weights <c>1/s_li**2</c> of <c>h_mean</c> and of <c>h_sigma</c>'s sum) are computed
+/// once per cell by the <see cref="SegmentedEvaluator"/> all expression reducers share.
+/// </summary>
+/// <remarks>
+/// Results follow NumPy (<see cref="Statistics"/>, <see cref="StatisticCatalog"/>): float64 until cast; a
+/// child without points keeps the variable's fill value.
+/// </remarks>
+public sealed class AggregationPlan
+{
+    private readonly Reducer[] _reducers;
+    private readonly OutputCast[] _casts;
+    private readonly Dictionary<string, int> _index;
+
+    private AggregationPlan(string[] columns, int depth, Reducer[] reducers, OutputCast[] casts)
+    {
+        Columns = columns;
+        Depth = depth;
+        _reducers = reducers;
+        _casts = casts;
+        _index = [];
+        for (int k = 0; k < columns.Length; k++) _index[columns[k]] = k;
+    }
+
+    /// <summary>The source columns (data_source.variables, in config order) a cell gathers, one array each.</summary>
+    public IReadOnlyList<string> Columns { get; }
+
+    /// <summary>Child order − parent order: a cell has 4^Depth children.</summary>
+    public int Depth { get; }
+
+    /// <summary>The number of children of a parent cell, 4^<see cref="Depth"/>.</summary>
+    public int Children => 1 << (2 * Depth);
+
+    /// <summary>The output variables in config order (the order of <see cref="Evaluate"/>'s results).</summary>
+    public IReadOnlyList<string> Variables => Array.ConvertAll(_casts, c => c.Name);
+
+    /// <summary>Compiles a validated configuration for cells <paramref name="depth"/> orders above the child order.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="depth"/> is negative or more than 13 (4^depth children must index an array).</exception>
+    public static AggregationPlan Compile(PipelineConfig config, int depth)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(depth);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(depth, 13);
+        var columns = config.DataSource.Variables.Keys.ToArray();
+        int Column(string name) => Array.IndexOf(columns, name);
+        var variables = config.Variables;
+        var reducers = new List<Reducer>();
+        var orderStatistics = new Dictionary<int, OrderStatisticsReducer>();
+        for (int v = 0; v < variables.Count; v++)
+        {
+            var variable = variables[v];
+            if (variable.Expression is { } e)
+            {
+                reducers.Add(new ExpressionReducer(v, e));
+                continue;
+            }
+            int k = Column(variable.SourceColumn!);
+            switch (variable.Function)
+            {
+                case "len": reducers.Add(new CountReducer(v)); break;
+                case "min": reducers.Add(new MinReducer(v, k)); break;
+                case "max": reducers.Add(new MaxReducer(v, k)); break;
+                case "sum": reducers.Add(new SumReducer(v, k)); break;
+                case "mean": reducers.Add(new MeanReducer(v, k)); break;
+                case "var": reducers.Add(new VarianceReducer(v, k, root: false)); break;
+                case "std": reducers.Add(new VarianceReducer(v, k, root: true)); break;
+                case "average": reducers.Add(new WeightedMeanReducer(v, k, variable.Parameters.GetValueOrDefault("weights"))); break;
+                case "median" or "quantile":
+                    if (!orderStatistics.TryGetValue(k, out var os)) reducers.Add(orderStatistics[k] = os = new OrderStatisticsReducer(k));
+                    os.Add(v, variable.Function == "median" ? null : ((NumberExpr)variable.Parameters["q"]).Value);
+                    break;
+                default: throw new InvalidOperationException($"statistic '{variable.Function}' is in the catalog but not in the plan");
+            }
+        }
+        var casts = new OutputCast[variables.Count];
+        for (int v = 0; v < casts.Length; v++) casts[v] = new OutputCast(variables[v]);
+        return new AggregationPlan(columns, depth, reducers.ToArray(), casts);
+    }
+
+    /// <summary>
+    /// Every variable per child over a cell's points sorted by child: child c's points are
+    /// [<paramref name="start"/>[c], <paramref name="start"/>[c + 1]) of every column.
+    /// </summary>
+    /// <param name="sortedColumns">One array per <see cref="Columns"/> entry, at least start[^1] long.</param>
+    /// <param name="start">children + 1 ascending offsets, start[0] = 0.</param>
+    /// <returns>Per variable (config order), one float64 per child; NaN for a child without points.</returns>
+    /// <exception cref="ArgumentException">A column is missing or shorter than the points.</exception>
+    public double[][] Evaluate(IReadOnlyList<double[]> sortedColumns, ReadOnlySpan<int> start)
+    {
+        int children = start.Length - 1, points = start[^1];
+        if (sortedColumns.Count != Columns.Count) throw new ArgumentException($"{Columns.Count} columns expected, {sortedColumns.Count} given", nameof(sortedColumns));
+        foreach (var c in sortedColumns)
+            if (c.Length < points) throw new ArgumentException("a column is shorter than the points", nameof(sortedColumns));
+        var results = new double[_casts.Length][];
+        for (int v = 0; v < results.Length; v++) Array.Fill(results[v] = new double[children], double.NaN);
+        Run(sortedColumns as double[][] ?? sortedColumns.ToArray(), start.ToArray(), points, results);
+        return results;
+    }
+
+    /// <summary>Sorts a cell's gathered points by child and computes every variable's chunk (4^depth values of its dtype).</summary>
+    /// <exception cref="ZarrException">A result does not fit its variable's integer dtype.</exception>
+    internal Dictionary<string, byte[]> Compute(GatheredPoints g, out int cellsWithData)
+    {
+        int children = Children, points = g.Count;
+        var start = new int[children + 1];
+        var child = g.Child;
+        for (int i = 0; i < points; i++) start[child[i] + 1]++;
+        for (int c = 0; c < children; c++) start[c + 1] += start[c];
+        var sorted = new double[Columns.Count][];
+        var results = new double[_casts.Length][];
+        try
+        {
+            for (int k = 0; k < sorted.Length; k++) sorted[k] = ArrayPool<double>.Shared.Rent(Math.Max(1, points));
+            for (int v = 0; v < results.Length; v++) results[v] = ArrayPool<double>.Shared.Rent(children);
+            // Where each point goes (a counting sort's second pass), then each column scattered there in one loop.
+            var cursor = ArrayPool<int>.Shared.Rent(children);
+            var to = ArrayPool<int>.Shared.Rent(Math.Max(1, points));
+            try
+            {
+                start.AsSpan(0, children).CopyTo(cursor);
+                for (int i = 0; i < points; i++) to[i] = cursor[child[i]]++;
+                for (int k = 0; k < sorted.Length; k++)
+                {
+                    var dst = sorted[k];
+                    if (g.Singles[k] is { } single)
+                        for (int i = 0; i < points; i++) dst[to[i]] = single[i];
+                    else if (g.Doubles[k] is { } wide)
+                        for (int i = 0; i < points; i++) dst[to[i]] = wide[i];
+                }
+            }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(cursor);
+                ArrayPool<int>.Shared.Return(to);
+            }
+            Run(sorted, start, points, results);
+            cellsWithData = 0;
+            for (int c = 0; c < children; c++)
+                if (start[c + 1] > start[c]) cellsWithData++;
+            var chunks = new Dictionary<string, byte[]>(_casts.Length);
+            for (int v = 0; v < _casts.Length; v++) chunks[_casts[v].Name] = _casts[v].Write(results[v], start);
+            return chunks;
+        }
+        finally
+        {
+            foreach (var a in sorted) if (a is not null) ArrayPool<double>.Shared.Return(a);
+            foreach (var a in results) if (a is not null) ArrayPool<double>.Shared.Return(a);
+        }
+    }
+
+    private void Run(double[][] sorted, int[] start, int points, double[][] results)
+    {
+        int longest = 0;
+        for (int c = 0; c + 1 < start.Length; c++) longest = Math.Max(longest, start[c + 1] - start[c]);
+        using var expressions = new SegmentedEvaluator(sorted, _index, start, points);
+        var scratch = ArrayPool<double>.Shared.Rent(Math.Max(1, longest));
+        try
+        {
+            var cell = new SortedCell(sorted, start, expressions, scratch);
+            foreach (var r in _reducers) r.Reduce(cell, results);
+        }
+        finally { ArrayPool<double>.Shared.Return(scratch); }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Buffers.Binary;
+using Zagg.Pipeline.Config;
+using Zagg.Zarr;
+
+namespace Zagg.Pipeline.Aggregation;
+
+/// <summary>
+/// A variable's float64 results per child written as its chunk, in its dtype: chosen once per variable.
+/// Floats are written directly; integers and bool go through the one range-checked conversion,
+/// <see cref="ZarrDataTypes.Encode"/> (truncating as NumPy's astype, and refusing what does not fit).
+/// A child without points, and a non-finite result for a non-float dtype, keep the fill value.
+/// </summary>
+internal sealed class OutputCast(VariableConfig variable)
+{
+    private readonly ZarrDataType _type = variable.DataType;
+    private readonly int _size = variable.DataType.Size();
+    private readonly byte[] _fill = variable.Fill;
+    private readonly string _where = $"aggregation.variables.{variable.Name}";
+
+    public string Name { get; } = variable.Name;
+
+    /// <summary>The chunk: one element per child, <paramref name="perChild"/>[c] where child c has points, else the fill.</summary>
+    /// <exception cref="ZarrException">A result does not fit the integer dtype; the message names the variable and the child.</exception>
+    public byte[] Write(ReadOnlySpan<double> perChild, ReadOnlySpan<int> start)
+    {
+        int children = start.Length - 1;
+        var chunk = ZarrDataTypes.Repeat(_fill, children);
+        var bytes = chunk.AsSpan();
+        switch (_type)
+        {
+            case ZarrDataType.Float32:
+                for (int c = 0; c < children; c++)
+                    if (start[c + 1] > start[c]) BinaryPrimitives.WriteSingleLittleEndian(bytes[(4 * c)..], (float)perChild[c]);
+                break;
+            case ZarrDataType.Float64:
+                for (int c = 0; c < children; c++)
+                    if (start[c + 1] > start[c]) BinaryPrimitives.WriteDoubleLittleEndian(bytes[(8 * c)..], perChild[c]);
+                break;
+            default:
+                for (int c = 0; c < children; c++)
+                {
+                    if (start[c + 1] == start[c] || !double.IsFinite(perChild[c])) continue;
+                    var element = bytes.Slice(c * _size, _size);
+                    try { _type.Encode(perChild[c], element, _where); }
+                    catch (ZarrException) { _type.Encode(perChild[c], element, $"{_where} (child {c})"); } // the same refusal, naming the child
+                }
+                break;
+        }
+        return chunk;
+    }
+}
