@@ -43,7 +43,22 @@ public static class PolygonCoverage
         return result;
     }
 
-    private static Vec3 Centre(int order, long cell)
+    /// <summary>
+    /// A cap around the centre that holds the whole cell, as (sin r, cos r): the farthest of
+    /// the corners and side midpoints (16 points per side for the large cells of orders
+    /// 0–2), widened by 10% for the sides' bulge between them.
+    /// </summary>
+    internal static (double Sin, double Cos) CapOf(int level, long cell, Vec3 centre)
+    {
+        Span<Vec3> outline = stackalloc Vec3[level < 3 ? 64 : 8];
+        HealpixNested.Boundary(level, cell, outline.Length / 4, outline);
+        double minDot = 1;
+        foreach (var v in outline) minDot = Math.Min(minDot, centre.Dot(v));
+        double r = Math.Acos(Math.Clamp(minDot, -1, 1)) * 1.1 + 1e-15;
+        return Math.SinCos(Math.Min(r, Math.PI / 2));
+    }
+
+    internal static Vec3 Centre(int order, long cell)
     {
         HealpixNested.CentreZPhi(order, cell, out double z, out double phi, out double st, out bool have);
         return Vec3.FromZPhi(z, phi, st, have);
@@ -95,21 +110,6 @@ public static class PolygonCoverage
                 }
                 Visit(child, level + 1, c, childStates, reaching);
             }
-        }
-
-        /// <summary>
-        /// A cap around the centre that holds the whole cell, as (sin r, cos r): the farthest of
-        /// the corners and side midpoints (16 points per side for the large cells of orders
-        /// 0–2), widened by 10% for the sides' bulge between them.
-        /// </summary>
-        private static (double Sin, double Cos) CapOf(int level, long cell, Vec3 centre)
-        {
-            Span<Vec3> outline = stackalloc Vec3[level < 3 ? 64 : 8];
-            HealpixNested.Boundary(level, cell, outline.Length / 4, outline);
-            double minDot = 1;
-            foreach (var v in outline) minDot = Math.Min(minDot, centre.Dot(v));
-            double r = Math.Acos(Math.Clamp(minDot, -1, 1)) * 1.1 + 1e-15;
-            return Math.SinCos(Math.Min(r, Math.PI / 2));
         }
 
         private bool OutlineCrossed(long cell, ReadOnlySpan<int> reaching)
