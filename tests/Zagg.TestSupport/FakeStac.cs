@@ -48,16 +48,35 @@ public sealed class FakeStac : IAsyncDisposable
         return self;
     }
 
-    /// <summary>A STAC item made from a UMM-G record, as CMR-STAC makes them: id = GranuleUR, GPolygons as (Multi)Polygon geometry, the data asset with media type application/x-hdf5 (S3 as its alternate), a browse and a metadata asset.</summary>
+    /// <summary>A STAC item made from a UMM-G record, as CMR-STAC makes them: id = GranuleUR, GPolygons as (Multi)Polygon geometry, boxes as densified polygons, lines and points as LineString and Point (a GeometryCollection when mixed), the data asset with media type application/x-hdf5 (S3 as its alternate), a browse and a metadata asset.</summary>
     public static JsonObject ItemFromUmm(JsonObject umm, string collection)
     {
         var polygons = new JsonArray();
-        foreach (var gp in umm["SpatialExtent"]?["HorizontalSpatialDomain"]?["Geometry"]?["GPolygons"]?.AsArray() ?? [])
+        var geometry = umm["SpatialExtent"]?["HorizontalSpatialDomain"]?["Geometry"];
+        foreach (var gp in geometry?["GPolygons"]?.AsArray() ?? [])
         {
             var rings = new JsonArray { Ring(gp!["Boundary"]!) };
             foreach (var hole in gp["ExclusiveZone"]?["Boundaries"]?.AsArray() ?? []) rings.Add(Ring(hole!));
             polygons.Add(rings);
         }
+        var others = new JsonArray();
+        // A lon-lat box has parallels for sides; GeoJSON has no such edge, so it becomes a polygon with a vertex every 0.1°.
+        foreach (var r in geometry?["BoundingRectangles"]?.AsArray() ?? [])
+        {
+            double w = r!["WestBoundingCoordinate"]!.GetValue<double>(), e = r["EastBoundingCoordinate"]!.GetValue<double>();
+            double so = r["SouthBoundingCoordinate"]!.GetValue<double>(), n = r["NorthBoundingCoordinate"]!.GetValue<double>();
+            double span = e >= w ? e - w : e + 360 - w;
+            int steps = Math.Max(1, (int)Math.Ceiling(span / 0.1));
+            var ring = new JsonArray();
+            for (int i = 0; i <= steps; i++) ring.Add(new JsonArray(Lon(w + span * i / steps), so));
+            for (int i = steps; i >= 0; i--) ring.Add(new JsonArray(Lon(w + span * i / steps), n));
+            ring.Add(ring[0]!.DeepClone());
+            others.Add(new JsonObject { ["type"] = "Polygon", ["coordinates"] = new JsonArray(ring) });
+        }
+        foreach (var l in geometry?["Lines"]?.AsArray() ?? [])
+            others.Add(new JsonObject { ["type"] = "LineString", ["coordinates"] = new JsonArray(l!["Points"]!.AsArray().Select(p => (JsonNode)new JsonArray(p!["Longitude"]!.GetValue<double>(), p["Latitude"]!.GetValue<double>())).ToArray()) });
+        foreach (var p in geometry?["Points"]?.AsArray() ?? [])
+            others.Add(new JsonObject { ["type"] = "Point", ["coordinates"] = new JsonArray(p!["Longitude"]!.GetValue<double>(), p["Latitude"]!.GetValue<double>()) });
         string? https = null, s3 = null, png = null, xml = null;
         foreach (var u in umm["RelatedUrls"]?.AsArray() ?? [])
         {
@@ -77,7 +96,9 @@ public sealed class FakeStac : IAsyncDisposable
         return new JsonObject
         {
             ["type"] = "Feature", ["stac_version"] = "1.0.0", ["id"] = umm["GranuleUR"]!.GetValue<string>(), ["collection"] = collection,
-            ["geometry"] = polygons.Count == 1 ? new JsonObject { ["type"] = "Polygon", ["coordinates"] = polygons[0]!.DeepClone() }
+            ["geometry"] = others.Count > 0
+                ? new JsonObject { ["type"] = "GeometryCollection", ["geometries"] = Append(others, polygons.Count > 0 ? new JsonObject { ["type"] = "MultiPolygon", ["coordinates"] = polygons } : null) }
+                : polygons.Count == 1 ? new JsonObject { ["type"] = "Polygon", ["coordinates"] = polygons[0]!.DeepClone() }
                 : new JsonObject { ["type"] = "MultiPolygon", ["coordinates"] = polygons },
             ["properties"] = new JsonObject
             {
@@ -87,6 +108,14 @@ public sealed class FakeStac : IAsyncDisposable
             },
             ["assets"] = assets, ["links"] = new JsonArray(),
         };
+
+        static double Lon(double lon) => lon > 180 ? lon - 360 : lon;
+
+        static JsonArray Append(JsonArray list, JsonObject? more)
+        {
+            if (more is not null) list.Add(more);
+            return list;
+        }
 
         static JsonArray Ring(JsonNode boundary)
         {

@@ -8,7 +8,7 @@ namespace Zagg.Pipeline.Catalogs.Search;
 /// STAC API item search (STAC API — Item Search 1.0): <c>POST {stac}/search</c> with
 /// <c>collections</c>, <c>datetime</c>, <c>bbox</c> and <c>limit</c>; the <c>next</c> link of each
 /// page is followed to the end, by GET on its href or, when it says <c>"method": "POST"</c>, by POST
-/// with its <c>body</c> (merged into the previous body when <c>"merge": true</c>). NASA's CMR-STAC is
+/// with its <c>body</c> (merged into the last POSTed body when <c>"merge": true</c>). NASA's CMR-STAC is
 /// such an API (one catalog per provider, e.g. {cmr}/stac/NSIDC_CPRD).
 /// </summary>
 public sealed class StacItemSearch : IGranuleSearch
@@ -59,6 +59,7 @@ public sealed class StacItemSearch : IGranuleSearch
         var found = new List<GranuleRecord>();
         string url = _base + "/search";
         JsonObject? body = SearchBody(query);
+        JsonObject lastPost = body;
         long? matched = null;
         int received = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -87,13 +88,14 @@ public sealed class StacItemSearch : IGranuleSearch
             if (next.Value.Method == "POST")
             {
                 var nb = next.Value.Body ?? new JsonObject();
-                if (next.Value.Merge && body is not null)
+                if (next.Value.Merge)
                 {
-                    var merged = (JsonObject)body.DeepClone();
+                    // Merged into the body of the last POST (the search itself when pages in between were GETs).
+                    var merged = (JsonObject)lastPost.DeepClone();
                     foreach (var (k, v) in nb) merged[k] = v?.DeepClone();
                     nb = merged;
                 }
-                body = nb;
+                body = lastPost = nb;
             }
             else body = null;
         }
