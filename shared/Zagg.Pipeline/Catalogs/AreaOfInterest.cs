@@ -69,7 +69,7 @@ public sealed class AreaOfInterest
 
     /// <summary>The polygons of a GeoJSON file (Polygon, MultiPolygon, Feature, FeatureCollection; holes).</summary>
     /// <exception cref="GeoJsonException">The file cannot be read or is not polygonal GeoJSON.</exception>
-    /// <exception cref="AreaOfInterestException">A ring that is not one (fewer than three distinct positions, antipodal neighbours).</exception>
+    /// <exception cref="AreaOfInterestException">A ring that is not one (fewer than three distinct positions, antipodal neighbours) or that crosses itself or its part's other rings.</exception>
     public static AreaOfInterest FromGeoJsonFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -83,7 +83,7 @@ public sealed class AreaOfInterest
     /// header lines (not starting with a number) skipped; the positions of one basin id, in file
     /// order, are one ring. <paramref name="basins"/> picks some ids (all when null or empty).
     /// </summary>
-    /// <exception cref="AreaOfInterestException">The file cannot be read; a data line that is not three numbers (named by line number); a basin id asked for that is not in the file; a basin with fewer than three positions; no basin at all.</exception>
+    /// <exception cref="AreaOfInterestException">The file cannot be read; a data line that is not three numbers (named by line number); a basin id asked for that is not in the file; a basin with fewer than three positions or whose ring crosses itself; no basin at all.</exception>
     public static AreaOfInterest FromBasinsFile(string path, IReadOnlyCollection<int>? basins = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -102,8 +102,15 @@ public sealed class AreaOfInterest
     private static AreaOfInterest FromPolygon(string source, GeoPolygon polygon, string file, IReadOnlyList<string>? partNames = null)
     {
         GeoBox extent;
-        try { extent = GeoExtent.Of(polygon); }
+        string? crossing;
+        try
+        {
+            extent = GeoExtent.Of(polygon);
+            crossing = PolygonValidation.FindSelfIntersection(polygon);
+        }
         catch (ArgumentException e) { throw new AreaOfInterestException($"{file}: {Rename(e.Message, partNames)}", e); }
+        if (crossing is not null)
+            throw new AreaOfInterestException($"{file}: self-intersecting ring: {Rename(crossing, partNames)}");
         return new AreaOfInterest(source, new GeoFootprint(polygons: [polygon]), extent);
     }
 

@@ -20,10 +20,12 @@ public static class CatalogMapping
     /// <param name="aoiCells">The area of interest's cells at <paramref name="parentOrder"/>.</param>
     /// <param name="parentOrder">The catalog's parent order, 1–18 (morton words).</param>
     /// <param name="convention">How latitudes are put on the sphere (the grid's).</param>
+    /// <param name="maxDegreeOfParallelism">Cores to use; −1 (the default) for all of them.</param>
     /// <exception cref="ArgumentOutOfRangeException">A parent order outside 1–18.</exception>
     /// <exception cref="ArgumentException">The AOI's cells are of another order, or a footprint has a ring or segment that is not one (the message names the footprint's index).</exception>
     public static IReadOnlyList<(long Morton, int[] Granules)> Map(
-        IReadOnlyList<GeoFootprint> footprints, CellRanges aoiCells, int parentOrder, LatitudeConvention convention = LatitudeConvention.Authalic)
+        IReadOnlyList<GeoFootprint> footprints, CellRanges aoiCells, int parentOrder, LatitudeConvention convention = LatitudeConvention.Authalic,
+        int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(footprints);
         ArgumentNullException.ThrowIfNull(aoiCells);
@@ -34,7 +36,7 @@ public static class CatalogMapping
 
         var perGranule = new CellRanges?[footprints.Count];
         var errors = new Exception?[footprints.Count];
-        Parallel.For(0, footprints.Count, i =>
+        Parallel.For(0, footprints.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i =>
         {
             try { perGranule[i] = FootprintCoverage.Cover(footprints[i], parentOrder, convention).Intersect(aoiCells); }
             catch (ArgumentException e) { errors[i] = e; }
