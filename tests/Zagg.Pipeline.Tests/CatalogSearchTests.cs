@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Xunit;
+using Xunit.Abstractions;
 using Zagg.Grid;
 using Zagg.Pipeline.Catalogs;
 using Zagg.Pipeline.Catalogs.Search;
@@ -9,7 +10,7 @@ using Zagg.TestSupport;
 namespace Zagg.Pipeline.Tests;
 
 /// <summary>The catalog from a search (fake CMR and STAC API on loopback) against the exact catalog from the granules' points.</summary>
-public class CatalogSearchTests
+public class CatalogSearchTests(ITestOutputHelper output)
 {
     private static readonly SearchOptions Fast = new() { PageSize = 3, RetryDelay = TimeSpan.FromMilliseconds(10), MaxRetries = 3 };
     private static readonly string TestSet = Path.Combine(AppContext.BaseDirectory, "TestSet");
@@ -41,6 +42,7 @@ public class CatalogSearchTests
         foreach (var (morton, set) in searched)
             foreach (string g in set)
                 if (demoNames.Contains(g) && !exactSet.Contains((morton, g))) extra++;
+        output.WriteLine($"{exactSet.Count} exact (cell, granule) mappings from the points, none missing; {extra} extra from the footprints' over-coverage");
         Assert.Equal(0, missing);
         // The footprints enclose the tracks with a 500 m margin: over-coverage adds a few cells, not many.
         Assert.True(extra <= exactSet.Count, $"{extra} extra mappings for {exactSet.Count} exact ones");
