@@ -18,6 +18,10 @@ namespace Zagg.Benchmarks;
 public class CatalogBenchmarks
 {
     public const int ParentOrder = 6;
+    public const int GlobalCount = 500_000;
+
+    /// <summary>Whether setup builds the 500,000 global footprints (the quick run skips them).</summary>
+    internal bool Global { get; init; } = true;
 
     private GeoFootprint[] _antarctic = [];
     private GeoFootprint[] _global = [];
@@ -29,7 +33,7 @@ public class CatalogBenchmarks
     public void Setup()
     {
         _antarctic = Footprints.Make(2_000, antarctic: true, seed: 1);
-        _global = Footprints.Make(500_000, antarctic: false, seed: 2);
+        if (Global) _global = Footprints.Make(GlobalCount, antarctic: false, seed: 2);
         _antarcticaCells = AreaOfInterest.Antarctica.Cells(ParentOrder);
         _allCells = CellRanges.All(ParentOrder);
         _basinsFile = Basins.Write(27, 1_200_000);

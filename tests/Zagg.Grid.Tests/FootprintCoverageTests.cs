@@ -35,4 +35,24 @@ public class FootprintCoverageTests
         Assert.Equal(new long[] { 3, 11 }, a.Intersect(b).ToArray());
         Assert.Equal(3, a.Union(b).Runs.Count);
     }
+
+    [Fact]
+    public void Self_intersections_are_found_and_collinear_neighbours_are_not()
+    {
+        // A bow-tie.
+        Assert.StartsWith("part 0 ring 0 edge 0 crosses ring 0 edge 2",
+            PolygonValidation.FindSelfIntersection(GeoPolygon.FromRing([new(0, 0), new(10, 10), new(0, 10), new(10, 0)])));
+        // A side of many collinear points along a meridian: non-adjacent edges on one great circle.
+        var ring = new List<GeoPoint>();
+        for (int i = 0; i <= 20; i++) ring.Add(new GeoPoint(-66 - 22.0 * i / 20, 20));
+        for (int i = 1; i <= 20; i++) ring.Add(new GeoPoint(-88, 20 - 13.3 * i / 20));
+        for (int i = 1; i < 20; i++) ring.Add(new GeoPoint(-88 + 22.0 * i / 20, 6.7));
+        Assert.Null(PolygonValidation.FindSelfIntersection(GeoPolygon.FromRing(ring)));
+        // A hole crossing its exterior.
+        GeoPoint[] outer = [new(0, 0), new(0, 10), new(10, 10), new(10, 0)];
+        GeoPoint[] hole = [new(5, 5), new(5, 15), new(6, 15), new(6, 5)];
+        Assert.Contains("crosses ring 1", PolygonValidation.FindSelfIntersection(new GeoPolygon([[outer, hole]])));
+        // Two parts may overlap (adjacent basins share borders).
+        Assert.Null(PolygonValidation.FindSelfIntersection(new GeoPolygon([[outer], [[new(5, 5), new(5, 15), new(6, 15), new(6, 5)]]])));
+    }
 }

@@ -80,7 +80,7 @@ public static class PolygonValidation
                         if (Adjacent(i, j)) continue;
                         ref readonly var a = ref edges[i];
                         ref readonly var b = ref edges[j];
-                        if (SphericalRegion.Crosses(a.A, a.B, b.A, b.B))
+                        if (SphericalRegion.Crosses(a.A, a.B, b.A, b.B) && Confirmed(a, b))
                         {
                             Found = Math.Min(i, j);
                             Other = Math.Max(i, j);
@@ -91,6 +91,22 @@ public static class PolygonValidation
             }
             for (long child = cell << 2; child < (cell << 2) + 4 && Found < 0; child++)
                 Visit(child, level + 1, reaching);
+        }
+
+        /// <summary>
+        /// Edges on (nearly) one great circle meet only where they overlap: the orientation signs
+        /// of such pairs are rounding noise, so their overlap decides.
+        /// </summary>
+        private static bool Confirmed(in SphericalRegion.Edge a, in SphericalRegion.Edge b)
+        {
+            if (a.Normal.Cross(b.Normal).Length > 1e-9) return true;
+            return Between(a, b.A) || Between(a, b.B) || Between(b, a.A) || Between(b, a.B);
+        }
+
+        private static bool Between(in SphericalRegion.Edge e, Vec3 p)
+        {
+            const double margin = 1e-12;
+            return e.A.Cross(p).Dot(e.Normal) > margin && p.Cross(e.B).Dot(e.Normal) > margin;
         }
 
         private bool Adjacent(int i, int j)

@@ -165,6 +165,7 @@ public sealed class SphericalRegion
     internal readonly struct Edge
     {
         public readonly Vec3 A, B, Normal;
+        private readonly Vec3 _afterA, _beforeB; // normals of the planes through the pole of the arc and a, b
         public readonly int Ring;
 
         public Edge(Vec3 a, Vec3 b, int ring)
@@ -172,6 +173,8 @@ public sealed class SphericalRegion
             A = a;
             B = b;
             Normal = (a + b).Cross(b - a).Normalized(); // = 2·a×b, without the cancellation of a×b for close points
+            _afterA = Normal.Cross(a);
+            _beforeB = b.Cross(Normal);
             Ring = ring;
         }
 
@@ -191,11 +194,13 @@ public sealed class SphericalRegion
         /// </summary>
         public bool Reaches(Vec3 p, double sinRadius, double cosRadius)
         {
+            // Every point of the arc is at least asin|p·n| from p: a far great circle ends the test.
+            if (Math.Abs(p.Dot(Normal)) > sinRadius) return false;
             if (p.Dot(A) >= cosRadius || p.Dot(B) >= cosRadius) return true;
             return FootWithin(p) && Math.Abs(p.Dot(Normal)) <= sinRadius && p.Dot(A + B) > 0;
         }
 
-        private bool FootWithin(Vec3 p) => p.Dot(Normal.Cross(A)) >= 0 && p.Dot(B.Cross(Normal)) >= 0;
+        private bool FootWithin(Vec3 p) => p.Dot(_afterA) >= 0 && p.Dot(_beforeB) >= 0;
     }
 
     /// <summary>
