@@ -11,10 +11,10 @@ using Zagg.Zarr;
 
 namespace Zagg.Cli.Commands;
 
-/// <summary><c>zagg run</c>, <c>zagg catalog</c> and <c>zagg demo</c>: the main job.</summary>
+/// <summary><c>zagg run</c> and <c>zagg demo</c>: the main job (<c>zagg catalog</c> is <see cref="CatalogCommand"/>).</summary>
 internal static class PipelineCommands
 {
-    private static Option<string> ConfigOption() => new("--config", "-c")
+    internal static Option<string> ConfigOption() => new("--config", "-c")
     {
         Description = $"A built-in configuration ({string.Join(", ", ConfigLoader.BuiltIns)}) or a YAML file.",
         DefaultValueFactory = _ => "atl06",
@@ -81,39 +81,6 @@ internal static class PipelineCommands
                 },
             };
             return await RunAsync(console, run, parse.GetValue(dryRun), ct);
-        });
-        return cmd;
-    }
-
-    public static Command Catalog(CliConsole console)
-    {
-        var files = new Option<string>("--files") { Description = "Local granules: a file, a folder, or a glob such as 'granules/ATL06_*.h5'.", Required = true, HelpName = "GLOB" };
-        var parentOrder = new Option<int>("--parent-order") { Description = "Order of the parent cells (the shards).", DefaultValueFactory = _ => 6, HelpName = "K" };
-        var output = new Option<string>("--output", "-o") { Description = "Where to write the catalog JSON.", DefaultValueFactory = _ => "catalog.json", HelpName = "FILE" };
-        var config = ConfigOption();
-        var cmd = new Command("catalog", "Build a catalog from local granules by reading their coordinates: every parent cell a point falls in, with its granules.")
-        {
-            files, parentOrder, output, config,
-        };
-        cmd.SetAction(async (parse, ct) =>
-        {
-            var cfg = LoadConfig(parse.GetValue(config)!);
-            int order = parse.GetValue(parentOrder);
-            if (order < Morton.MinOrder || order > Morton.MaxOrder)
-                throw new CliException($"--parent-order must be in {Morton.MinOrder}–{Morton.MaxOrder}");
-            try { cfg.RequireParentOrder(order); }
-            catch (ConfigException e) { throw new CliException($"--parent-order {order}: {e.Message}"); }
-            var list = ExpandFiles(parse.GetValue(files)!);
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            GranuleCatalog cat;
-            try { cat = await GranuleCatalog.FromFilesAsync(list, order, cfg, ct); }
-            catch (Exception e) when (e is Zagg.Hdf5.Hdf5Exception or InvalidDataException) { throw new CliException(e.Message); }
-            string path = parse.GetValue(output)!;
-            cat.Save(path);
-            var per = cat.Cells.Select(c => c.Granules.Count).DefaultIfEmpty(0).ToList();
-            console.Out.WriteLine($"{list.Count} granules, {cat.Cells.Count} cells of order {order} in {watch.Elapsed.TotalSeconds:F2} s; granules per cell min {per.Min()}, max {per.Max()}, mean {per.Average():F1}");
-            console.Out.WriteLine($"catalog written to {path}");
-            return 0;
         });
         return cmd;
     }
@@ -257,7 +224,7 @@ internal static class PipelineCommands
         return completed.Succeeded ? 0 : ZaggCli.Failure;
     }
 
-    private static PipelineConfig LoadConfig(string nameOrPath)
+    internal static PipelineConfig LoadConfig(string nameOrPath)
     {
         try { return ConfigLoader.Load(nameOrPath); }
         catch (ConfigException e) { throw new CliException(e.Message); }

@@ -8,6 +8,16 @@ if (args is ["--cells", var catalog, ..])
     await Zagg.Benchmarks.CellProfile.RunAsync(catalog, args.Length > 2 ? args[2] : "atl06");
     return;
 }
+if (args.Contains("--catalog-profile"))
+{
+    Zagg.Benchmarks.CatalogProfile.Run();
+    return;
+}
+if (args.Contains("--catalog-quick"))
+{
+    Zagg.Benchmarks.CatalogQuickRun.Run();
+    return;
+}
 if (args.Contains("--quick"))
 {
     Zagg.Benchmarks.QuickRun.Run();

@@ -92,8 +92,11 @@ public sealed record RunSpec
 {
     public required ConfigReference Config { get; init; }
 
-    /// <summary>The catalog JSON's location (a path, file://, s3:// or https://).</summary>
+    /// <summary>The catalog JSON's location (a path, file://, s3:// or https://); with <see cref="Query"/>, the local path the catalog service writes the catalog to.</summary>
     public required string Catalog { get; init; }
+
+    /// <summary>A catalog search instead of a catalog file: the catalog service builds the catalog from it (the code of <c>zagg catalog</c>) and writes it to <see cref="Catalog"/>. Optional (added in version 2).</summary>
+    public CatalogQuery? Query { get; init; }
 
     /// <summary>The output store's location (a path, file:// or s3://bucket/prefix).</summary>
     public required string Store { get; init; }
@@ -102,6 +105,52 @@ public sealed record RunSpec
 
     /// <summary>When the run was asked for (UTC); the run's duration counts from it.</summary>
     public required DateTimeOffset RequestedAt { get; init; }
+}
+
+/// <summary>
+/// What <c>zagg catalog</c> asks a search service, as a message carries it: the product, dates or ICESat-2 cycle, the area
+/// of interest (a box or a GeoJSON file the catalog service can read; default antarctica), the parent order, the service
+/// (CMR by default, or a STAC API and collection) and the granule filters. No credentials: CMR and STAC searches are public.
+/// </summary>
+public sealed record CatalogQuery
+{
+    public string ShortName { get; init; } = "ATL06";
+    public string Version { get; init; } = "007";
+    public string Provider { get; init; } = "NSIDC_CPRD";
+
+    /// <summary>First day (YYYY-MM-DD, UTC, included); with <see cref="EndDate"/>, instead of <see cref="Cycle"/>.</summary>
+    public string? StartDate { get; init; }
+
+    /// <summary>Last day (YYYY-MM-DD, UTC, included).</summary>
+    public string? EndDate { get; init; }
+
+    /// <summary>ICESat-2 cycle: 91 days from 2018-10-13 + (N−1)·91 days.</summary>
+    public int? Cycle { get; init; }
+
+    /// <summary>Area of interest as lon_min,lat_min,lon_max,lat_max (degrees); null with no <see cref="Polygon"/>: antarctica.</summary>
+    public string? Bbox { get; init; }
+
+    /// <summary>Area of interest as a GeoJSON file's path, readable by the catalog service.</summary>
+    public string? Polygon { get; init; }
+
+    public int ParentOrder { get; init; } = 6;
+
+    /// <summary>The CMR root (default NASA's operational CMR).</summary>
+    public string? CmrUrl { get; init; }
+
+    /// <summary>A STAC API root, instead of CMR; needs <see cref="Collection"/>.</summary>
+    public string? StacUrl { get; init; }
+
+    public string? Collection { get; init; }
+
+    /// <summary>Keep granules whose name matches (* and ?).</summary>
+    public string? NamePattern { get; init; }
+
+    /// <summary>Keep ICESat-2 granules of these reference ground tracks.</summary>
+    public IReadOnlyList<int>? Rgts { get; init; }
+
+    /// <summary>Keep ICESat-2 granules of these regions (1–14).</summary>
+    public IReadOnlyList<int>? Regions { get; init; }
 }
 
 /// <summary>Start a run. Published by the AppHost (or any client); consumed by the catalog service.</summary>

@@ -28,7 +28,10 @@ public static class RunPlanner
     /// <exception cref="CatalogException">The catalog is missing, unreadable or not a catalog.</exception>
     public static Task<GranuleCatalog> LoadCatalogAsync(string location, CancellationToken ct = default) => GranuleCatalog.LoadAsync(location, ct);
 
-    /// <summary>The catalog step: reads the run's config and catalog and checks that they, and the selection, fit together.</summary>
+    /// <summary>
+    /// The catalog step: reads the run's config and catalog (or, when the run carries a query, builds the catalog with
+    /// <see cref="QueryCatalogs"/> and writes it to the run's catalog location) and checks that they, and the selection, fit together.
+    /// </summary>
     /// <returns>The CatalogReady to publish.</returns>
     /// <exception cref="ConfigException">The config is wrong, or its child order is coarser than the catalog's parent order.</exception>
     /// <exception cref="CatalogException">The catalog cannot be read, or the selection names no cell of it.</exception>
@@ -36,7 +39,9 @@ public static class RunPlanner
     {
         ArgumentNullException.ThrowIfNull(m);
         var config = ConfigReferences.Load(m.Spec.Config);
-        var catalog = await LoadCatalogAsync(m.Spec.Catalog, ct).ConfigureAwait(false);
+        var catalog = m.Spec.Query is { } query
+            ? await QueryCatalogs.BuildAsync(query, m.Spec.Catalog, config, ct).ConfigureAwait(false)
+            : await LoadCatalogAsync(m.Spec.Catalog, ct).ConfigureAwait(false);
         config.RequireParentOrder(catalog.ParentOrder);
         // The selection must name a cell of this catalog: refuse now rather than dispatch nothing.
         Select(catalog, m.Spec.Selection, config);

@@ -36,18 +36,22 @@ public static class PolygonCoverage
         var states = new bool[region.RingCount];
         for (int face = 0; face < HealpixNested.BaseCellCount; face++)
         {
-            Vec3 centre = Centre(0, face);
-            region.RingStates(centre, states);
-            walk.Visit(face, 0, centre, states, all);
+            var cap = CellCaps.Get(0, face);
+            if (!region.MayMeet(cap)) continue;
+            region.RingStates(cap.Centre, states);
+            walk.Visit(face, 0, cap, states, all);
         }
         return result;
     }
 
-    private static Vec3 Centre(int order, long cell)
+    /// <summary>A cap around the centre that holds the whole cell, as (sin r, cos r).</summary>
+    internal static (double Sin, double Cos) CapOf(int level, long cell, Vec3 centre)
     {
-        HealpixNested.CentreZPhi(order, cell, out double z, out double phi, out double st, out bool have);
-        return Vec3.FromZPhi(z, phi, st, have);
+        var cap = CellCaps.Get(level, cell);
+        return (cap.OuterSin, cap.OuterCos);
     }
+
+    internal static Vec3 Centre(int order, long cell) => CellCaps.Get(order, cell).Centre;
 
     private sealed class Walk(SphericalRegion region, int order, CellRanges result, HashSet<long> vertexCells)
     {
@@ -57,13 +61,13 @@ public static class PolygonCoverage
         // level's buffer, and its children read them from there (the walk is depth first).
         private readonly int[][] _reaching = new int[order + 1][];
 
-        public void Visit(long cell, int level, Vec3 centre, bool[] states, ReadOnlySpan<int> candidates)
+        public void Visit(long cell, int level, in CellCap cap, bool[] states, ReadOnlySpan<int> candidates)
         {
-            var (sinR, cosR) = CapOf(level, cell, centre);
+            Vec3 centre = cap.Centre;
             int[] buffer = _reaching[level] ??= new int[_edges.Length];
             int count = 0;
             foreach (int i in candidates)
-                if (_edges[i].Reaches(centre, sinR, cosR)) buffer[count++] = i;
+                if (_edges[i].Reaches(centre, cap.OuterSin, cap.OuterCos)) buffer[count++] = i;
 
             if (count == 0)
             {
@@ -75,14 +79,16 @@ public static class PolygonCoverage
             var reaching = new ReadOnlySpan<int>(buffer, 0, count);
             if (level == order)
             {
-                if (region.Combine(states) || vertexCells.Contains(cell) || OutlineCrossed(cell, reaching))
+                if (region.Combine(states) || vertexCells.Contains(cell) || InnerReached(cap, reaching) || OutlineCrossed(cell, reaching))
                     result.Append(cell, 1);
                 return;
             }
 
             for (long child = cell << 2; child < (cell << 2) + 4; child++)
             {
-                Vec3 c = Centre(level + 1, child);
+                var childCap = CellCaps.Get(level + 1, child);
+                if (!region.MayMeet(childCap)) continue;
+                Vec3 c = childCap.Centre;
                 bool[] childStates = states;
                 foreach (int i in reaching)
                 {
@@ -93,23 +99,16 @@ public static class PolygonCoverage
                         childStates[e.Ring] = !childStates[e.Ring];
                     }
                 }
-                Visit(child, level + 1, c, childStates, reaching);
+                Visit(child, level + 1, childCap, childStates, reaching);
             }
         }
 
-        /// <summary>
-        /// A cap around the centre that holds the whole cell, as (sin r, cos r): the farthest of
-        /// the corners and side midpoints (16 points per side for the large cells of orders
-        /// 0–2), widened by 10% for the sides' bulge between them.
-        /// </summary>
-        private static (double Sin, double Cos) CapOf(int level, long cell, Vec3 centre)
+        /// <summary>Whether an edge passes through the cap inside the cell (then it meets the cell).</summary>
+        private bool InnerReached(in CellCap cap, ReadOnlySpan<int> reaching)
         {
-            Span<Vec3> outline = stackalloc Vec3[level < 3 ? 64 : 8];
-            HealpixNested.Boundary(level, cell, outline.Length / 4, outline);
-            double minDot = 1;
-            foreach (var v in outline) minDot = Math.Min(minDot, centre.Dot(v));
-            double r = Math.Acos(Math.Clamp(minDot, -1, 1)) * 1.1 + 1e-15;
-            return Math.SinCos(Math.Min(r, Math.PI / 2));
+            foreach (int i in reaching)
+                if (_edges[i].Reaches(cap.Centre, cap.InnerSin, cap.InnerCos)) return true;
+            return false;
         }
 
         private bool OutlineCrossed(long cell, ReadOnlySpan<int> reaching)

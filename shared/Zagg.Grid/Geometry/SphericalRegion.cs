@@ -12,7 +12,7 @@ public sealed class SphericalRegion
     private readonly int[][] _parts; // ring indices, exterior first
 
     /// <summary>Every edge of every ring, for the coverage walk.</summary>
-    internal readonly Edge[] Edges;
+    internal Edge[] Edges { get; }
 
     /// <summary>The polygon's vertices, for the coverage walk.</summary>
     internal readonly Vec3[] Vertices;
@@ -21,17 +21,77 @@ public sealed class SphericalRegion
     {
         _rings = rings;
         _parts = parts;
-        var edges = new List<Edge>();
+        Edges = BuildEdges(rings);
         var vertices = new List<Vec3>();
+        foreach (var r in rings) vertices.AddRange(r.Points);
+        Vertices = [.. vertices];
+        (_capCentre, _capCos, _capSin, _hasCap) = BoundingCap(Edges, Vertices);
+        if (_hasCap)
+        {
+            // A point farther than π/2 from every edge is outside every ring: the reference for crossings.
+            foreach (var r in rings) r.SetReference(-_capCentre, inside: false);
+        }
+        else
+        {
+            foreach (var r in rings) r.WindAndFindInside();
+            Edges = BuildEdges(rings);
+        }
+    }
+
+    private static Edge[] BuildEdges(Ring[] rings)
+    {
+        int n = 0;
+        foreach (var r in rings) n += r.Points.Length;
+        var edges = new Edge[n];
+        int k = 0;
         for (int r = 0; r < rings.Length; r++)
         {
             var v = rings[r].Points;
-            vertices.AddRange(v);
             for (int i = 0; i < v.Length; i++)
-                edges.Add(new Edge(v[i], v[(i + 1) % v.Length], r));
+                edges[k++] = new Edge(v[i], v[(i + 1) % v.Length], r);
         }
-        Edges = [.. edges];
-        Vertices = [.. vertices];
+        return edges;
+    }
+
+    // A cap holding every edge (so the whole region, when its radius is under π/2).
+    private readonly Vec3 _capCentre;
+    private readonly double _capCos, _capSin;
+    private readonly bool _hasCap;
+
+    /// <summary>
+    /// False when a cell's circumscribed cap lies wholly outside the region's bounding cap, so
+    /// the cell neither meets an edge nor lies inside; true otherwise (and for regions without one).
+    /// </summary>
+    internal bool MayMeet(in CellCap cell)
+    {
+        if (!_hasCap) return true;
+        // Apart when the angle between the centres exceeds the sum of the radii (both under π/2).
+        double cosSum = _capCos * cell.OuterCos - _capSin * cell.OuterSin;
+        return _capCentre.Dot(cell.Centre) >= cosSum;
+    }
+
+    private static (Vec3, double, double, bool) BoundingCap(Edge[] edges, Vec3[] vertices)
+    {
+        Vec3 sum = default;
+        foreach (var v in vertices) sum += v;
+        if (sum.Length < 1e-6 * vertices.Length) return (default, -1, 0, false);
+        Vec3 c = sum.Normalized();
+        double minDot = 1;
+        foreach (ref readonly var e in edges.AsSpan())
+        {
+            minDot = Math.Min(minDot, Math.Min(c.Dot(e.A), c.Dot(e.B)));
+            // The point of the edge's great circle farthest from c, when the edge holds it.
+            Vec3 far = -(c - c.Dot(e.Normal) * e.Normal);
+            if (far.Length > 1e-12)
+            {
+                far = far.Normalized();
+                if (e.A.Cross(far).Dot(e.Normal) >= 0 && far.Cross(e.B).Dot(e.Normal) >= 0) minDot = Math.Min(minDot, c.Dot(far));
+            }
+        }
+        double r = Math.Acos(Math.Clamp(minDot, -1, 1)) * (1 + 1e-9) + 1e-12;
+        if (r >= Math.PI / 2 - 1e-6) return (default, -1, 0, false);
+        var (sin, cos) = Math.SinCos(r);
+        return (c, cos, sin, true);
     }
 
     public int RingCount => _rings.Length;
@@ -50,9 +110,9 @@ public sealed class SphericalRegion
                 foreach (var g in polygon.Parts[p][r])
                 {
                     var v = GeoGrid.ToSphere(g, convention);
-                    if (pts.Count == 0 || v.AngleTo(pts[^1]) > 1e-15) pts.Add(v);
+                    if (pts.Count == 0 || Distinct(v, pts[^1])) pts.Add(v);
                 }
-                if (pts.Count > 1 && pts[0].AngleTo(pts[^1]) <= 1e-15) pts.RemoveAt(pts.Count - 1);
+                if (pts.Count > 1 && !Distinct(pts[0], pts[^1])) pts.RemoveAt(pts.Count - 1);
                 string where = $"part {p} ring {r}";
                 if (pts.Count < 3)
                     throw new ArgumentException($"{where} has {pts.Count} distinct positions; a ring needs at least 3");
@@ -62,6 +122,12 @@ public sealed class SphericalRegion
             parts.Add([.. indices]);
         }
         return new SphericalRegion([.. rings], [.. parts]);
+    }
+
+    private static bool Distinct(Vec3 a, Vec3 b)
+    {
+        Vec3 d = a - b;
+        return d.Dot(d) > 1e-30;
     }
 
     /// <summary>Whether a direction lies inside the region.</summary>
@@ -99,6 +165,7 @@ public sealed class SphericalRegion
     internal readonly struct Edge
     {
         public readonly Vec3 A, B, Normal;
+        private readonly Vec3 _afterA, _beforeB; // normals of the planes through the pole of the arc and a, b
         public readonly int Ring;
 
         public Edge(Vec3 a, Vec3 b, int ring)
@@ -106,6 +173,8 @@ public sealed class SphericalRegion
             A = a;
             B = b;
             Normal = (a + b).Cross(b - a).Normalized(); // = 2·a×b, without the cancellation of a×b for close points
+            _afterA = Normal.Cross(a);
+            _beforeB = b.Cross(Normal);
             Ring = ring;
         }
 
@@ -125,11 +194,13 @@ public sealed class SphericalRegion
         /// </summary>
         public bool Reaches(Vec3 p, double sinRadius, double cosRadius)
         {
+            // Every point of the arc is at least asin|p·n| from p: a far great circle ends the test.
+            if (Math.Abs(p.Dot(Normal)) > sinRadius) return false;
             if (p.Dot(A) >= cosRadius || p.Dot(B) >= cosRadius) return true;
             return FootWithin(p) && Math.Abs(p.Dot(Normal)) <= sinRadius && p.Dot(A + B) > 0;
         }
 
-        private bool FootWithin(Vec3 p) => p.Dot(Normal.Cross(A)) >= 0 && p.Dot(B.Cross(Normal)) >= 0;
+        private bool FootWithin(Vec3 p) => p.Dot(_afterA) >= 0 && p.Dot(_beforeB) >= 0;
     }
 
     /// <summary>
@@ -181,20 +252,45 @@ public sealed class SphericalRegion
     {
         public required Vec3[] Points;
         public required Edge[] Edges;
-        public required Vec3 Inside; // a point known to be inside the ring's region
+        private Vec3 _reference;        // a point whose side of the ring is known
+        private bool _referenceInside;
 
-        public bool Contains(Vec3 p) => (CountCrossings(p, Inside, Edges) & 1) == 0;
+        public bool Contains(Vec3 p) => ((CountCrossings(p, _reference, Edges) & 1) == 0) == _referenceInside;
+
+        public void SetReference(Vec3 point, bool inside)
+        {
+            _reference = point;
+            _referenceInside = inside;
+        }
 
         public static Ring Create(Vec3[] pts, string where)
         {
             for (int i = 0; i < pts.Length; i++)
-                if (pts[i].AngleTo(pts[(i + 1) % pts.Length]) >= Math.PI - 1e-12)
+            {
+                Vec3 sum = pts[i] + pts[(i + 1) % pts.Length];
+                if (sum.Dot(sum) <= 1e-24)
                     throw new ArgumentException($"{where}: positions {i} and {(i + 1) % pts.Length} are antipodal, so the edge between them is undefined");
-            // Area to the left of the ring = 2π − Σ turning angles; wind so the smaller side is on the left.
-            if (LeftArea(pts) > 2 * Math.PI) Array.Reverse(pts);
+            }
+            return new Ring { Points = pts, Edges = MakeEdges(pts) };
+        }
+
+        private static Edge[] MakeEdges(Vec3[] pts)
+        {
             var edges = new Edge[pts.Length];
             for (int i = 0; i < pts.Length; i++) edges[i] = new Edge(pts[i], pts[(i + 1) % pts.Length], 0);
-            return new Ring { Points = pts, Edges = edges, Inside = PointLeftOf(edges) };
+            return edges;
+        }
+
+        /// <summary>For rings not within a hemisphere's cap: wind so the smaller side is on the left, and take a point just inside.</summary>
+        public void WindAndFindInside()
+        {
+            // Area to the left of the ring = 2π − Σ turning angles; wind so the smaller side is on the left.
+            if (LeftArea(Points) > 2 * Math.PI)
+            {
+                Array.Reverse(Points);
+                Edges = MakeEdges(Points);
+            }
+            SetReference(PointLeftOf(Edges), inside: true);
         }
 
         private static double LeftArea(Vec3[] v)

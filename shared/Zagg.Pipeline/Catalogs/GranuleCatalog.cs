@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Zagg.Pipeline.Config;
+using Zagg.Pipeline.Catalogs.Search;
 using Zagg.Grid;
 using Zagg.Hdf5;
 using Zagg.Hdf5.IO;
@@ -88,7 +89,12 @@ public sealed class GranuleCatalog
         return new GranuleCatalog { Metadata = (JsonObject)meta.DeepClone(), Cells = cells };
     }
 
-    /// <summary>Writes the catalog as indented JSON to a local path, atomically (a temporary file renamed into place).</summary>
+    /// <summary>
+    /// Writes the catalog as indented JSON to a local path, atomically: a temporary file in the same
+    /// folder renamed into place, removed if anything fails, so no partial catalog is ever left.
+    /// </summary>
+    /// <exception cref="IOException">The folder does not exist or cannot be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to write there.</exception>
     public void Save(string path)
     {
         var catalog = new JsonObject();
@@ -96,8 +102,87 @@ public sealed class GranuleCatalog
             catalog[morton.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonArray(granules.Select(g => (JsonNode)JsonValue.Create(g)).ToArray());
         var root = new JsonObject { ["metadata"] = Metadata.DeepClone(), ["catalog"] = catalog };
         string temp = path + ".tmp";
-        File.WriteAllText(temp, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            File.WriteAllText(temp, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temp); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The default file name of a searched catalog: <c>catalog_{short}_{start}_{end}_order{k}.json</c>,
+    /// or <c>catalog_{short}_cycle{N}_order{k}.json</c> for an ICESat-2 cycle (MISSION: "Command lines").
+    /// </summary>
+    public static string DefaultFileName(GranuleQuery query, int parentOrder)
+        => query.Cycle is int c
+            ? $"catalog_{query.ShortName}_cycle{c}_order{parentOrder}.json"
+            : $"catalog_{query.ShortName}_{GranuleQuery.Iso(query.StartDate)}_{GranuleQuery.Iso(query.EndDate)}_order{parentOrder}.json";
+
+    /// <summary>
+    /// A catalog from a search's granules and their mapping to parent cells (<see cref="CatalogMapping.Map"/>):
+    /// each cell lists its granules' locations (<see cref="GranuleRecord.Location"/>, the S3 link when there
+    /// is one) in ordinal order, cells in the mapping's (NESTED) order. Metadata: the product, dates,
+    /// cycle, parent order, totals, the S3 and HTTPS bases (from the first granule with both links),
+    /// the service, the area of interest (source and box) and the query.
+    /// </summary>
+    public static GranuleCatalog FromSearch(
+        IReadOnlyList<GranuleRecord> granules, IReadOnlyList<(long Morton, int[] Granules)> mapping,
+        GranuleQuery query, string service, AreaOfInterest aoi, int parentOrder, LatitudeConvention convention)
+    {
+        var cells = new List<(long, IReadOnlyList<string>)>(mapping.Count);
+        var listed = new HashSet<int>();
+        foreach (var (morton, indices) in mapping)
+        {
+            var urls = new string[indices.Length];
+            for (int i = 0; i < indices.Length; i++) { urls[i] = granules[indices[i]].Location; listed.Add(indices[i]); }
+            Array.Sort(urls, StringComparer.Ordinal);
+            cells.Add((morton, urls));
+        }
+        var meta = new JsonObject
+        {
+            ["short_name"] = query.ShortName,
+            ["version"] = query.Version,
+            ["provider"] = query.Provider,
+            ["start_date"] = GranuleQuery.Iso(query.StartDate),
+            ["end_date"] = GranuleQuery.Iso(query.EndDate),
+        };
+        if (query.Cycle is int cycle) meta["cycle"] = cycle;
+        meta["parent_order"] = parentOrder;
+        meta["total_granules"] = listed.Count;
+        meta["total_cells"] = cells.Count;
+        meta["granules_found"] = granules.Count;
+        meta["latitude_convention"] = convention.ToName();
+        foreach (var g in granules)
+            if (Bases(g) is var (s3, https))
+            {
+                meta["s3_base"] = s3;
+                meta["https_base"] = https;
+                break;
+            }
+        meta["created"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        meta["source"] = service;
+        meta["aoi"] = new JsonObject { ["source"] = aoi.Source, ["bbox"] = aoi.BoundingBox.ToString() };
+        meta["query"] = query.ToJson();
+        return new GranuleCatalog { Metadata = meta, Cells = cells };
+    }
+
+    /// <summary>
+    /// The bucket of a granule's S3 link and the HTTPS prefix that stands for it: <c>s3://bucket/KEY</c> and
+    /// <c>https://host/…/KEY</c> give <c>s3://bucket</c> and <c>https://host/…</c>; null when the links do not end alike.
+    /// </summary>
+    internal static (string S3, string Https)? Bases(GranuleRecord g)
+    {
+        if (g.S3Url is not { } s3 || g.HttpsUrl is not { } https) return null;
+        int slash = s3.IndexOf('/', "s3://".Length);
+        if (slash < 0) return null;
+        string key = s3[slash..];
+        if (!https.EndsWith(key, StringComparison.Ordinal)) return null;
+        return (s3[..slash], https[..^key.Length]);
     }
 
     /// <summary>A granule URL for the chosen driver: S3 links become HTTPS links (and back) through the catalog's bases.</summary>

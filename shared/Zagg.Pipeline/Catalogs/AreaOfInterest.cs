@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Zagg.Grid;
+using Zagg.Grid.Geometry;
+
+namespace Zagg.Pipeline.Catalogs;
+
+/// <summary>
+/// Where the catalog looks for granules: a region of the Earth (polygons with holes or a
+/// longitude-latitude box), what the catalog records as its source, the box a search service is
+/// asked for, and the grid's parent cells that meet it.
+/// </summary>
+public sealed class AreaOfInterest
+{
+    private readonly ConcurrentDictionary<(int, LatitudeConvention), CellRanges> _cells = new();
+
+    private AreaOfInterest(string source, GeoFootprint footprint, GeoBox boundingBox)
+    {
+        Source = source;
+        Footprint = footprint;
+        BoundingBox = boundingBox;
+    }
+
+    /// <summary>What the catalog's metadata records: "antarctica", "bbox:W,S,E,N", "geojson:PATH" or "basins:PATH[:1,2,17]".</summary>
+    public string Source { get; }
+
+    /// <summary>
+    /// The area's extent in degrees (for CMR's bounding_box or STAC's bbox): a superset of the
+    /// area, spanning every longitude up to the pole when the area holds a pole; West &gt; East
+    /// when it crosses the antimeridian.
+    /// </summary>
+    public GeoBox BoundingBox { get; }
+
+    /// <summary>The area as shapes on the sphere (a polygon with parts and holes, or one box).</summary>
+    public GeoFootprint Footprint { get; }
+
+    /// <summary>Every NESTED cell of <paramref name="order"/> that meets the area (computed once per order and convention).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An order outside 0–29.</exception>
+    public CellRanges Cells(int order, LatitudeConvention convention = LatitudeConvention.Authalic)
+        => _cells.GetOrAdd((order, convention), static (key, footprint) => FootprintCoverage.Cover(footprint, key.Item1, key.Item2), Footprint);
+
+    /// <summary>The built-in area: everything south of 60°S (the Antarctic ice sheet and its shelves).</summary>
+    public static AreaOfInterest Antarctica { get; } = FromBox("antarctica", new GeoBox(-180, -90, 180, -60));
+
+    /// <summary>
+    /// A box given as "lon_min,lat_min,lon_max,lat_max" in degrees (the command line's --bbox);
+    /// lon_min &gt; lon_max crosses the antimeridian.
+    /// </summary>
+    /// <exception cref="AreaOfInterestException">Not four numbers, a latitude outside [−90, 90], lat_min &gt; lat_max, or a longitude outside [−180, 360].</exception>
+    public static AreaOfInterest FromBbox(string bbox)
+    {
+        ArgumentNullException.ThrowIfNull(bbox);
+        string[] parts = bbox.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length != 4)
+            throw new AreaOfInterestException($"bbox '{bbox}': expected 4 numbers lon_min,lat_min,lon_max,lat_max, got {parts.Length}");
+        var v = new double[4];
+        string[] names = ["lon_min", "lat_min", "lon_max", "lat_max"];
+        for (int i = 0; i < 4; i++)
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]) || !double.IsFinite(v[i]))
+                throw new AreaOfInterestException($"bbox '{bbox}': {names[i]} '{parts[i]}' is not a number");
+        for (int i = 1; i < 4; i += 2)
+            if (Math.Abs(v[i]) > 90) throw new AreaOfInterestException($"bbox '{bbox}': {names[i]} {Fmt(v[i])} is outside [-90, 90]");
+        for (int i = 0; i < 4; i += 2)
+            if (v[i] < -180 || v[i] > 360) throw new AreaOfInterestException($"bbox '{bbox}': {names[i]} {Fmt(v[i])} is outside [-180, 360]");
+        if (v[1] > v[3]) throw new AreaOfInterestException($"bbox '{bbox}': lat_min {Fmt(v[1])} is north of lat_max {Fmt(v[3])}");
+        var box = new GeoBox(v[0], v[1], v[2], v[3]);
+        return FromBox($"bbox:{box}", box);
+    }
+
+    /// <summary>The polygons of a GeoJSON file (Polygon, MultiPolygon, Feature, FeatureCollection; holes).</summary>
+    /// <exception cref="GeoJsonException">The file cannot be read or is not polygonal GeoJSON.</exception>
+    /// <exception cref="AreaOfInterestException">A ring that is not one (fewer than three distinct positions, antipodal neighbours) or that crosses itself or its part's other rings.</exception>
+    public static AreaOfInterest FromGeoJsonFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var polygon = GeoJson.ReadPolygonFile(path);
+        return FromPolygon($"geojson:{path}", polygon, path);
+    }
+
+    /// <summary>
+    /// A drainage-basin file: whitespace-separated columns <c>lat lon basin_id</c> (Zwally's
+    /// Ant_Grounded_DrainageSystem_Polygons.txt and the like), comment lines (#, %, !, //) and
+    /// header lines (not starting with a number) skipped; the positions of one basin id, in file
+    /// order, are one ring. <paramref name="basins"/> picks some ids (all when null or empty).
+    /// </summary>
+    /// <exception cref="AreaOfInterestException">The file cannot be read; a data line that is not three numbers (named by line number); a basin id asked for that is not in the file; a basin with fewer than three positions or whose ring crosses itself; no basin at all.</exception>
+    public static AreaOfInterest FromBasinsFile(string path, IReadOnlyCollection<int>? basins = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var rings = BasinsFile.Read(path, basins);
+        var parts = new List<IReadOnlyList<IReadOnlyList<GeoPoint>>>(rings.Count);
+        foreach (var (_, ring) in rings) parts.Add([ring]);
+        string source = basins is { Count: > 0 }
+            ? $"basins:{path}:{string.Join(',', basins.OrderBy(b => b).Select(b => b.ToString(CultureInfo.InvariantCulture)))}"
+            : $"basins:{path}";
+        return FromPolygon(source, new GeoPolygon(parts), path, partNames: rings.ConvertAll(r => $"basin {r.Basin}"));
+    }
+
+    private static AreaOfInterest FromBox(string source, GeoBox box)
+        => new(source, new GeoFootprint(boxes: [box]), box);
+
+    private static AreaOfInterest FromPolygon(string source, GeoPolygon polygon, string file, IReadOnlyList<string>? partNames = null)
+    {
+        GeoBox extent;
+        string? crossing;
+        try
+        {
+            extent = GeoExtent.Of(polygon);
+            crossing = PolygonValidation.FindSelfIntersection(polygon);
+        }
+        catch (ArgumentException e) { throw new AreaOfInterestException($"{file}: {Rename(e.Message, partNames)}", e); }
+        if (crossing is not null)
+            throw new AreaOfInterestException($"{file}: self-intersecting ring: {Rename(crossing, partNames)}");
+        return new AreaOfInterest(source, new GeoFootprint(polygons: [polygon]), extent);
+    }
+
+    private static string Rename(string message, IReadOnlyList<string>? partNames)
+    {
+        if (partNames is null || !message.StartsWith("part ", StringComparison.Ordinal)) return message;
+        int end = message.IndexOf(' ', 5);
+        if (end > 5 && int.TryParse(message.AsSpan(5, end - 5), out int p) && p < partNames.Count)
+            return partNames[p] + message[end..].Replace(" ring 0", "", StringComparison.Ordinal);
+        return message;
+    }
+
+    private static string Fmt(double v) => v.ToString(CultureInfo.InvariantCulture);
+}

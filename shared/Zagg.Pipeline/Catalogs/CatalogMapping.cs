@@ -1,0 +1,70 @@
+using System.Runtime.InteropServices;
+using Zagg.Grid;
+using Zagg.Grid.Geometry;
+
+namespace Zagg.Pipeline.Catalogs;
+
+/// <summary>
+/// Granules ↔ parent cells: which granules' footprints meet each parent cell of an area of
+/// interest, found through the cells covering each footprint (no granule × cell tests).
+/// </summary>
+public static class CatalogMapping
+{
+    /// <summary>
+    /// For every parent cell of <paramref name="aoiCells"/> that some footprint meets: its morton
+    /// word and the indices (into <paramref name="footprints"/>, ascending) of the granules whose
+    /// footprints meet it. Cells come in increasing NESTED order, like
+    /// <see cref="GranuleCatalog.FromFilesAsync"/>. Footprints are covered in parallel.
+    /// </summary>
+    /// <param name="footprints">One footprint per granule; an empty one meets no cell.</param>
+    /// <param name="aoiCells">The area of interest's cells at <paramref name="parentOrder"/>.</param>
+    /// <param name="parentOrder">The catalog's parent order, 1–18 (morton words).</param>
+    /// <param name="convention">How latitudes are put on the sphere (the grid's).</param>
+    /// <param name="maxDegreeOfParallelism">Cores to use; −1 (the default) for all of them.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A parent order outside 1–18.</exception>
+    /// <exception cref="ArgumentException">The AOI's cells are of another order, or a footprint has a ring or segment that is not one (the message names the footprint's index).</exception>
+    public static IReadOnlyList<(long Morton, int[] Granules)> Map(
+        IReadOnlyList<GeoFootprint> footprints, CellRanges aoiCells, int parentOrder, LatitudeConvention convention = LatitudeConvention.Authalic,
+        int maxDegreeOfParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(footprints);
+        ArgumentNullException.ThrowIfNull(aoiCells);
+        if (parentOrder < Morton.MinOrder || parentOrder > Morton.MaxOrder)
+            throw new ArgumentOutOfRangeException(nameof(parentOrder), parentOrder, $"parent orders are {Morton.MinOrder}–{Morton.MaxOrder} (morton words)");
+        if (aoiCells.Order != parentOrder)
+            throw new ArgumentException($"the area's cells are of order {aoiCells.Order}, the parent order is {parentOrder}", nameof(aoiCells));
+
+        var perGranule = new CellRanges?[footprints.Count];
+        var errors = new Exception?[footprints.Count];
+        Parallel.For(0, footprints.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i =>
+        {
+            try { perGranule[i] = FootprintCoverage.Cover(footprints[i], parentOrder, convention).Intersect(aoiCells); }
+            catch (ArgumentException e) { errors[i] = e; }
+        });
+        for (int i = 0; i < errors.Length; i++)
+            if (errors[i] is { } e) throw new ArgumentException($"footprint {i}: {e.Message}", nameof(footprints), e);
+
+        // Count the granules of each cell, then fill the lists in granule order (so each list is ascending).
+        var counts = new Dictionary<long, int>();
+        foreach (var cells in perGranule)
+            foreach (var (start, count) in cells!.Runs)
+                for (long c = start; c < start + count; c++)
+                    CollectionsMarshal.GetValueRefOrAddDefault(counts, c, out _)++;
+        var keys = new long[counts.Count];
+        counts.Keys.CopyTo(keys, 0);
+        Array.Sort(keys);
+        var lists = new Dictionary<long, (int[] Granules, int Filled)>(keys.Length);
+        foreach (long k in keys) lists[k] = (new int[counts[k]], 0);
+        for (int g = 0; g < perGranule.Length; g++)
+            foreach (var (start, count) in perGranule[g]!.Runs)
+                for (long c = start; c < start + count; c++)
+                {
+                    ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(lists, c);
+                    entry.Granules[entry.Filled++] = g;
+                }
+        var result = new (long, int[])[keys.Length];
+        for (int i = 0; i < keys.Length; i++)
+            result[i] = (Morton.FromNestedUnchecked(keys[i], parentOrder), lists[keys[i]].Granules);
+        return result;
+    }
+}
