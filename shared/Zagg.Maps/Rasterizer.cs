@@ -5,7 +5,7 @@ namespace Zagg.Maps;
 
 /// <summary>
 /// Cells onto a raster: each pixel's centre → inverse projection → latitude/longitude → the HEALPix NESTED cell
-/// at the values' order under the store's latitude convention → that cell's value. Every pixel takes exactly one
+/// at the values' order under the store's latitude convention → that cell's value (<see cref="CellValues.IndexOf"/>). Every pixel takes exactly one
 /// cell (the one holding its centre), so the map has no gaps and counts no cell twice within a pixel; a pixel
 /// whose cell is absent, or off the projection's domain, is NaN (drawn transparent, GDAL's nodata).
 /// </summary>
@@ -47,7 +47,6 @@ public static class Rasterizer
         Span<long> cells = b.Cells.AsSpan(0, w);
         grid.Projection.InverseRow(grid.X(0), grid.PixelSize, grid.Y(row), lat, lon);
         GeoGrid.Locate(lat, lon, values.Order, convention, cells);
-        ReadOnlySpan<long> ids = values.Cells;
         ReadOnlySpan<float> v = values.Values;
         // Neighbouring pixels mostly fall in the same cell: remember the last one found.
         long lastCell = long.MinValue;
@@ -58,7 +57,7 @@ public static class Rasterizer
             if (c != lastCell)
             {
                 lastCell = c;
-                int k = c < 0 ? -1 : ids.BinarySearch(c);
+                int k = values.IndexOf(c);
                 lastValue = k >= 0 ? v[k] : float.NaN;
             }
             output[i] = lastValue;

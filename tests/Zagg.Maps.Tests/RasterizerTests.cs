@@ -89,3 +89,30 @@ public class RasterizerTests
         Assert.Throws<ArgumentException>(() => MapGrid.Create(MapProjection.South, new MapBox(0, 0, 1, 1), -1));
     }
 }
+
+public class CellValuesTests
+{
+    [Theory]
+    [InlineData(3, 0)]
+    [InlineData(3, 1)]
+    [InlineData(7, 5000)]
+    [InlineData(12, 200_000)]
+    public void Lookup_finds_every_cell_and_only_those(int order, int count)
+    {
+        var rng = new Random(order * 31 + count);
+        long n = Zagg.Grid.HealpixNested.CellCount(order);
+        var set = new HashSet<long>();
+        while (set.Count < Math.Min(count, n)) set.Add(rng.NextInt64(n));
+        long[] ids = [.. set];
+        var cv = new CellValues(order, (long[])ids.Clone(), ids.Select(i => (float)(i % 977)).ToArray());
+        foreach (long id in ids) Assert.Equal(id % 977, cv.ValueOf(id));
+        for (int i = 0; i < 2000; i++)
+        {
+            long probe = rng.NextInt64(n);
+            Assert.Equal(set.Contains(probe), cv.IndexOf(probe) >= 0);
+        }
+        Assert.Equal(-1, cv.IndexOf(-1));
+        Assert.Equal(-1, cv.IndexOf(n));
+        Assert.Equal(-1, cv.IndexOf(long.MaxValue));
+    }
+}

@@ -79,6 +79,26 @@ public static class MapImage
         image.Save(output, new SixLabors.ImageSharp.Formats.Png.PngEncoder());
     }
 
+    /// <summary>Only the cells: each pixel in its colour, no value transparent; no graticule or legend (a viewer's layer).</summary>
+    /// <exception cref="ArgumentException">The raster's length is not Width × Height.</exception>
+    public static void WriteCellsPng(Stream output, MapGrid grid, ReadOnlySpan<float> raster, Colormap colormap, float lo, float hi)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(colormap);
+        int w = grid.Width, h = grid.Height;
+        if (raster.Length != (long)w * h) throw new ArgumentException($"the raster holds {raster.Length} values, the grid {w}×{h}", nameof(raster));
+        var pixels = new Rgba32[raster.Length];
+        for (int i = 0; i < raster.Length; i++)
+        {
+            float v = raster[i];
+            if (float.IsNaN(v)) continue;
+            var (red, green, blue) = colormap[Colormap.Index(v, lo, hi)];
+            pixels[i] = new Rgba32(red, green, blue, 255);
+        }
+        using var image = Image.LoadPixelData<Rgba32>(pixels, w, h);
+        image.Save(output, new SixLabors.ImageSharp.Formats.Png.PngEncoder());
+    }
+
     /// <summary>A value for a tick label: four significant digits, invariant culture.</summary>
     public static string Format(float v) => v.ToString("G4", CultureInfo.InvariantCulture);
 

@@ -10,8 +10,12 @@ namespace Zagg.Pipeline.Output;
 /// <param name="Cells">NESTED ids of the cells of every written chunk, in chunk order.</param>
 /// <param name="Values">Their values as float32; NaN for the fill value (no data).</param>
 /// <param name="Units">The array's "units" attribute, or null.</param>
-/// <param name="ChunksWritten">Chunks (parent cells) read.</param>
-public sealed record DggsVariableCells(string Variable, int Order, long[] Cells, float[] Values, string? Units, int ChunksWritten);
+/// <param name="Chunks">The chunks (parent cells) read, ascending; <see cref="DggsTemplate.ChunkLength"/> cells each, in this order.</param>
+public sealed record DggsVariableCells(string Variable, int Order, long[] Cells, float[] Values, string? Units, long[] Chunks)
+{
+    /// <summary>Chunks (parent cells) read.</summary>
+    public int ChunksWritten => Chunks.Length;
+}
 
 /// <summary>Reads a DGGS store's cells for maps and viewers: the levels it holds and one variable's written cells.</summary>
 public static class DggsCellValues
@@ -44,16 +48,25 @@ public static class DggsCellValues
     }
 
     /// <summary>
-    /// Every cell of every written chunk of a variable, with its value (fill → NaN). Compact layout: the cell ids
-    /// come from the cell_ids coordinate; full layout: from the chunk's position.
+    /// Every cell of every written chunk of a variable (or of the written ones among <paramref name="only"/>), with its
+    /// value (fill → NaN). Compact layout: the cell ids come from the cell_ids coordinate, and a chunk whose coordinate
+    /// is not written yet is left out; full layout: from the chunk's position.
     /// </summary>
     /// <exception cref="ArgumentException">The store has no variable of that name (the message lists those it has).</exception>
     /// <exception cref="ZarrException">A chunk cannot be read or decoded.</exception>
     public static async Task<DggsVariableCells> ReadAsync(DggsStore store, string variable, CancellationToken ct = default)
+        => await ReadAsync(store, variable, null, ct).ConfigureAwait(false);
+
+    /// <inheritdoc cref="ReadAsync(DggsStore, string, CancellationToken)"/>
+    /// <param name="store">The store.</param>
+    /// <param name="variable">The variable's name.</param>
+    /// <param name="only">When given, read only these chunks (those of them that are written); else every written chunk.</param>
+    /// <param name="ct">Cancellation.</param>
+    public static async Task<DggsVariableCells> ReadAsync(DggsStore store, string variable, ISet<long>? only, CancellationToken ct = default)
     {
         var t = store.Template;
         if (!store.Arrays.TryGetValue(variable, out var array) || variable is DggsStore.CellIds or DggsStore.MortonName)
-            throw new ArgumentException($"no variable '{variable}' in {store.Store.Name} (it has: {string.Join(", ", t.Variables.Select(v => v.Name))})", nameof(variable));
+            throw new ArgumentException($"no variable '{variable}' in {store.Store.Name} (it has: {string.Join(", ", t.Variables.Select(v => v.Name))})");
         long[] chunks = await WrittenChunksAsync(store, variable, ct).ConfigureAwait(false);
         store.Arrays.TryGetValue(DggsStore.CellIds, out var idsArray);
         if (t.Layout == DggsLayout.Compact && idsArray is not null)
@@ -62,6 +75,7 @@ public static class DggsCellValues
             var placed = new HashSet<long>(await WrittenChunksAsync(store, DggsStore.CellIds, ct).ConfigureAwait(false));
             chunks = Array.FindAll(chunks, placed.Contains);
         }
+        if (only is not null) chunks = Array.FindAll(chunks, only.Contains);
         int n = t.ChunkLength;
         var cells = new long[checked(chunks.Length * n)];
         var values = new float[cells.Length];
@@ -94,6 +108,6 @@ public static class DggsCellValues
             Fill(k, chunk, data, idBytes);
         }).ConfigureAwait(false);
         string? units = meta.Attributes["units"] is JsonValue u && u.TryGetValue(out string? s) ? s : null;
-        return new DggsVariableCells(variable, t.ChildOrder, cells, values, units, chunks.Length);
+        return new DggsVariableCells(variable, t.ChildOrder, cells, values, units, chunks);
     }
 }
