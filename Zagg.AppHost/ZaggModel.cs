@@ -25,6 +25,7 @@ internal static class ZaggModel
         var kind = BrokerChoice.Choose(options.Transport, out string? why);
         var run = builder.AddProject<Projects.Zagg_Cli>(Run).WithArgs([.. RunArguments(options, submit: kind != BrokerKind.InMemory)]);
         WithoutOrphanTelemetry(run);
+        AddViewer(builder, options);
         if (kind == BrokerKind.InMemory)
         {
             string note = options.Workers != 2 ? $"; --workers {options.Workers} does not apply" : "";
@@ -81,6 +82,25 @@ internal static class ZaggModel
         var worker = Service<Projects.Zagg_Worker>("worker", health: false).WithReplicas(options.Workers);
         run.WithEnvironment(brokerUrl).WaitFor(catalog).WaitFor(template).WaitFor(dispatcher).WaitFor(consolidation).WaitFor(worker);
         return (kind, $"{banner}; {options.Workers} worker replica(s)");
+    }
+
+    /// <summary>The viewer resource's name.</summary>
+    public const string Viewer = "viewer";
+
+    /// <summary>
+    /// <c>zagg view</c> of the run's store as a resource, its page's URL shown in the dashboard: it waits for the
+    /// run to write the store's template, then draws each parent cell as its chunk lands. Only when the store is
+    /// known here (the demo's, or --store); a store named only by the config is the run's to resolve.
+    /// </summary>
+    private static void AddViewer(IDistributedApplicationBuilder builder, AppHostOptions options)
+    {
+        string? store = options.IsDemo ? Path.Combine(options.DemoFolder, "atl06.zarr") : options.Store;
+        if (store is null) return;
+        int port = FreePort.Next();
+        var viewer = builder.AddProject<Projects.Zagg_Cli>(Viewer)
+            .WithArgs("view", store, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--wait")
+            .WithHttpEndpoint(port: port, name: "http", isProxied: false);
+        WithoutOrphanTelemetry(viewer);
     }
 
     /// <summary>The zagg command line of the run resource (paths already absolute; the broker comes by environment).</summary>

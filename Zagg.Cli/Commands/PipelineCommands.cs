@@ -121,6 +121,11 @@ internal static class PipelineCommands
             };
             int code = await RunAsync(console, run, dryRun: false, ct);
             console.Out.WriteLine($"look at it: zagg inspect {run.Store}");
+            if (code == 0 && !submitOnly)
+            {
+                var map = await RenderCommand.RenderAsync(new RenderCommand.RenderRequest { Store = run.Store, Out = Path.Combine(dir, "atl06.png") }, ct);
+                console.Out.WriteLine($"picture: {map.Path}");
+            }
             return code;
         });
         return cmd;

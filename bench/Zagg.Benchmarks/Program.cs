@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/Zagg.Benchmarks -- --filter '*'
 // A quick figure without BenchmarkDotNet's full protocol: add --quick.
+// The rasterizer alone: --quick --render.
 // One catalog's cells through the engine alone: --cells CATALOG [CONFIG].
 if (args is ["--cells", var catalog, ..])
 {

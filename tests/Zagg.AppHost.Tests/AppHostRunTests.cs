@@ -76,9 +76,37 @@ public sealed class AppHostRunTests
                 var model = started.App.Services.GetRequiredService<DistributedApplicationModel>();
                 // In memory the run is the only Zagg resource: the services live in its process.
                 Assert.DoesNotContain(model.Resources, r => r.Name is "catalog" or "worker" or "rabbitmq");
+                // The viewer resource (its URL in the dashboard) follows the run: the parent cells it draws only grow, up to the run's 7.
+                var viewer = (IResourceWithEndpoints)model.Resources.Single(r => r.Name == "viewer");
+                string url = viewer.GetEndpoint("http").Url;
+                using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
+                var seen = new List<int>();
+                using var stop = new CancellationTokenSource();
+                var follow = Task.Run(async () =>
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            var p = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/progress?variable=h_mean", stop.Token)).RootElement;
+                            int chunks = p.GetProperty("chunks").GetInt32();
+                            lock (seen) if (seen.Count == 0 || seen[^1] != chunks) seen.Add(chunks);
+                            if (chunks == 7) return;
+                        }
+                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { } // not listening yet, or the store not written yet
+                        await Task.Delay(200);
+                    }
+                });
                 int? code = await started.RunEndedAsync();
                 Assert.True(code == 0, started.RunLog);
                 Assert.Contains("Done: 7 cells with data, 58789 obs, 0 errors", started.RunLog);
+                await Task.WhenAny(follow, Task.Delay(TimeSpan.FromSeconds(60)));
+                stop.Cancel();
+                lock (seen)
+                {
+                    Assert.True(seen.Count > 0 && seen[^1] == 7, "parent cells the viewer drew: " + string.Join(" → ", seen));
+                    for (int i = 1; i < seen.Count; i++) Assert.True(seen[i] > seen[i - 1], "parent cells the viewer drew: " + string.Join(" → ", seen));
+                }
             }
             Assert.Equal(Zagg.Chunks(reference), Zagg.Chunks(store));
         }

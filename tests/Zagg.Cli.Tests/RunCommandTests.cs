@@ -92,6 +92,10 @@ public class RunCommandTests
             Assert.Contains("Done: 7 cells with data, 58789 obs, 0 errors", r.Out);
             Assert.True(File.Exists(Path.Combine(dir, "atl06.zarr", "zarr.json")));
             Assert.True(File.Exists(Path.Combine(dir, "atl06.zarr.report.json")));
+            // It ends with its picture.
+            string png = Path.Combine(dir, "atl06.png");
+            Assert.EndsWith($"picture: {png}\n", r.Out);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
             Assert.Equal(0, CliRunner.Run("demo", "--out", dir).ExitCode); // runs again over its own output
         }
         finally { Directory.Delete(Path.GetDirectoryName(dir)!, true); }

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Zagg.Grid;
+using Zagg.Maps;
+using Zagg.Maps.Output;
+using Zagg.Maps.Projections;
+using Zagg.Pipeline.Output;
+using Zagg.Zarr.Stores;
+
+namespace Zagg.Cli.Viewing;
+
+/// <summary>
+/// <c>zagg view</c>'s web server on 127.0.0.1: the page (ours, embedded, nothing fetched from elsewhere) and the
+/// endpoints it calls. Projection and rasterizing are server-side with Zagg.Maps — the one implementation, the
+/// same as <c>zagg render</c>'s: the page asks for the picture of its current view and for the cell under the mouse.
+/// <list type="bullet">
+/// <item><c>GET /api/info</c>: store, levels, variables, latitude convention, default projection and box.</item>
+/// <item><c>GET /api/map.png?variable=&amp;projection=&amp;x0=&amp;y0=&amp;x1=&amp;y1=&amp;width=&amp;height=</c>: the view's
+/// cells in colour (no value: transparent); headers X-Zagg-Lo/Hi (colour range), X-Zagg-Chunks, X-Zagg-Cells.</item>
+/// <item><c>GET /api/cell?projection=&amp;x=&amp;y=</c>: the cell at a map point: NESTED id, morton word, every variable.</item>
+/// <item><c>GET /api/progress?variable=</c>: parent cells (chunks) drawn and expected; reads chunks that landed since.</item>
+/// <item><c>GET /api/colormap</c>: viridis's 256 colours (for the page's colour bar).</item>
+/// </list>
+/// </summary>
+internal sealed class ViewerServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ViewerServer(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    /// <summary>The page's address, e.g. http://127.0.0.1:5180/.</summary>
+    public Uri Url { get; }
+
+    /// <summary>Serves a store on 127.0.0.1 (port 0: any free one).</summary>
+    public static async Task<ViewerServer> StartAsync(DggsStore store, int port, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        var watch = new StoreWatch(store);
+        Map(app, watch);
+        await app.StartAsync(ct).ConfigureAwait(false);
+        var address = app.Urls.First();
+        return new ViewerServer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+    }
+
+    /// <summary>Waits until the server stops (Ctrl+C or cancellation).</summary>
+    public Task WaitAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static void Map(WebApplication app, StoreWatch watch)
+    {
+        var store = watch.Store;
+        string page = ReadPage();
+        app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
+        app.MapGet("/api/info", async (CancellationToken ct) =>
+        {
+            var t = store.Template;
+            var levels = await DggsCellValues.LevelsAsync(store.Store, ct).ConfigureAwait(false);
+            string first = t.Variables.Any(v => v.Name == "h_mean") ? "h_mean" : t.Variables.FirstOrDefault()?.Name ?? "";
+            var layer = first.Length > 0 ? await watch.RefreshAsync(first, ct).ConfigureAwait(false) : null;
+            var projection = layer is null || layer.Values.Count == 0 ? MapProjection.South : MapLayout.DefaultProjection(layer.Values, t.Latitude);
+            var box = layer is null ? null : MapLayout.Extent(layer.Values, projection, t.Latitude);
+            box ??= projection is PlateCarree ? new MapBox(-180, -90, 180, 90) : new MapBox(-3e6, -3e6, 3e6, 3e6);
+            return Results.Json(new JsonObject
+            {
+                ["store"] = store.Store.Name,
+                ["order"] = t.ChildOrder,
+                ["parentOrder"] = t.ParentOrder,
+                ["levels"] = new JsonArray([.. levels.Select(l => (JsonNode)l)]),
+                ["latitude"] = t.Latitude.ToName(),
+                ["variables"] = new JsonArray([.. t.Variables.Select(v => (JsonNode)v.Name)]),
+                ["variable"] = first,
+                ["projection"] = ProjectionName(projection),
+                ["box"] = new JsonArray(box.Value.XMin, box.Value.YMin, box.Value.XMax, box.Value.YMax),
+                ["expected"] = t.Layout == DggsLayout.Compact ? t.ParentCellCount : null,
+            });
+        });
+        app.MapGet("/api/progress", async (string? variable, CancellationToken ct) =>
+        {
+            var layer = await watch.RefreshAsync(Variable(store, variable), ct).ConfigureAwait(false);
+            return Results.Json(new JsonObject
+            {
+                ["chunks"] = layer.Chunks.Count,
+                ["expected"] = store.Template.Layout == DggsLayout.Compact ? store.Template.ParentCellCount : null,
+                ["cells"] = CountValues(layer.Values),
+            });
+        });
+        app.MapGet("/api/colormap", () =>
+        {
+            Colormap.TryGet("viridis", out var map);
+            var colours = new JsonArray();
+            for (int i = 0; i < 256; i++)
+            {
+                var (r, g, b) = map[i];
+                colours.Add($"#{r:x2}{g:x2}{b:x2}");
+            }
+            return Results.Json(colours);
+        });
+        app.MapGet("/api/map.png", async (HttpContext http, string? variable, string? projection, double x0, double y0, double x1, double y1, int width, int height, CancellationToken ct) =>
+        {
+            if (!MapProjection.TryParse(projection ?? "south", out var p)) return Results.BadRequest($"projection: one of {MapProjection.Names}");
+            if (width is < 1 or > 8192 || height is < 1 or > 8192 || !(x1 > x0) || !(y1 > y0)) return Results.BadRequest("a view is x0 < x1, y0 < y1, 1–8192 pixels a side");
+            var layer = await watch.RefreshAsync(Variable(store, variable), ct).ConfigureAwait(false);
+            var grid = MapGrid.Create(p, new MapBox(x0, y1 - height * ((x1 - x0) / width), x1, y1), (x1 - x0) / width);
+            float[] raster = Rasterizer.Rasterize(grid, layer.Values, watch.Latitude);
+            Colormap.TryGet("viridis", out var map);
+            using var ms = new MemoryStream();
+            MapImage.WriteCellsPng(ms, grid, raster, map, layer.Lo, layer.Hi);
+            http.Response.Headers["X-Zagg-Lo"] = layer.Lo.ToString("R", CultureInfo.InvariantCulture);
+            http.Response.Headers["X-Zagg-Hi"] = layer.Hi.ToString("R", CultureInfo.InvariantCulture);
+            http.Response.Headers["X-Zagg-Chunks"] = layer.Chunks.Count.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers["X-Zagg-Cells"] = CountValues(layer.Values).ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Bytes(ms.ToArray(), "image/png");
+        });
+        app.MapGet("/api/cell", async (string? projection, double x, double y, CancellationToken ct) =>
+        {
+            if (!MapProjection.TryParse(projection ?? "south", out var p)) return Results.BadRequest($"projection: one of {MapProjection.Names}");
+            p.Inverse(x, y, out double lat, out double lon);
+            if (double.IsNaN(lat)) return Results.Json(new JsonObject { ["cell"] = null });
+            var t = store.Template;
+            long nested = GeoGrid.Locate(lat, lon, t.ChildOrder, t.Latitude);
+            var values = new JsonObject();
+            bool any = false;
+            foreach (var v in t.Variables)
+            {
+                var layer = await watch.RefreshAsync(v.Name, ct).ConfigureAwait(false);
+                int i = layer.Values.IndexOf(nested);
+                float value = i >= 0 ? layer.Values.Values[i] : float.NaN;
+                any |= i >= 0;
+                values[v.Name] = float.IsNaN(value) ? null : (double)value;
+            }
+            return Results.Json(new JsonObject
+            {
+                ["lat"] = lat,
+                ["lon"] = lon,
+                ["cell"] = any ? nested : null,
+                ["nested"] = nested,
+                ["order"] = t.ChildOrder,
+                ["morton"] = t.ChildOrder is >= Morton.MinOrder and <= Morton.MaxOrder ? Morton.FromNested(nested, t.ChildOrder) : null,
+                ["values"] = values,
+            });
+        });
+    }
+
+    private static string Variable(DggsStore store, string? name)
+    {
+        string v = name ?? store.Template.Variables.FirstOrDefault()?.Name ?? "";
+        if (!store.Template.Variables.Any(x => x.Name == v)) throw new BadHttpRequestException($"no variable '{v}'");
+        return v;
+    }
+
+    private static int CountValues(CellValues values)
+    {
+        int n = 0;
+        foreach (float v in values.Values) if (!float.IsNaN(v)) n++;
+        return n;
+    }
+
+    private static string ProjectionName(MapProjection p) => p.Epsg switch { 3031 => "south", 3413 => "north", _ => "equirect" };
+
+    private static string ReadPage()
+    {
+        using var s = typeof(ViewerServer).Assembly.GetManifestResourceStream("Zagg.Cli.Viewing.viewer.html")
+            ?? throw new InvalidOperationException("the viewer page is not embedded");
+        using var r = new StreamReader(s);
+        return r.ReadToEnd();
+    }
+}
