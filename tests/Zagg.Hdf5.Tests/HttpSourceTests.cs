@@ -41,7 +41,7 @@ public class HttpSourceTests(NginxServer nginx) : IClassFixture<NginxServer>
         var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/secret/latest.h5")), "wrong-token"));
         Assert.False(e.IsTransient);
         Assert.Contains("HTTP 401", e.Message);
-        Assert.Contains("check the Earthdata token", e.Message);
+        Assert.Contains("zagg auth login", e.Message);
         Assert.DoesNotContain("wrong-token", e.Message);
         await using var source = await HttpByteSource.OpenAsync(new Uri(nginx.Url("/secret/latest.h5")), NginxServer.Token);
         Assert.DoesNotContain(NginxServer.Token, source.Name);
@@ -60,5 +60,41 @@ public class HttpSourceTests(NginxServer nginx) : IClassFixture<NginxServer>
         var dead = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri("http://127.0.0.1:9/x.h5")));
         Assert.True(dead.IsTransient); // nothing answered: a later attempt may
         Assert.Contains("cannot be reached", dead.Message);
+    }
+
+    [NeedsNginxFact]
+    public async Task The_redirect_chain_to_a_signed_host_reads_every_dataset_and_never_hands_it_the_token()
+    {
+        // /earthdata/ checks the token and answers 302 to the "signed URL" server, which refuses any Authorization header.
+        using var access = new RemoteAccess(bearerToken: _ => ValueTask.FromResult<string?>(NginxServer.Token));
+        await using var local = await Hdf5File.OpenAsync(Truth.Fixture("latest.h5"));
+        await using var remote = await Hdf5File.OpenAsync(await HttpByteSource.OpenAsync(new Uri(nginx.Url("/earthdata/latest.h5")), access), ownsSource: true);
+        foreach (string path in Truth.DatasetPaths().Where(p => !p.StartsWith("/unsupported/")))
+        {
+            var a = await local.GetDatasetAsync(path);
+            if (a.Datatype.IsVariableLengthString) continue;
+            Assert.Equal(await a.ReadBytesAsync(), await (await remote.GetDatasetAsync(path)).ReadBytesAsync());
+        }
+        Assert.Equal(0, remote.Statistics.Retries);
+        Assert.DoesNotContain("sig=", remote.Name);
+    }
+
+    [NeedsNginxFact]
+    public async Task The_redirect_chain_without_a_token_is_refused_in_one_line()
+    {
+        using var access = new RemoteAccess();
+        var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/earthdata/latest.h5")), access));
+        Assert.False(e.IsTransient);
+        Assert.Contains("HTTP 401", e.Message);
+        Assert.Contains($"127.0.0.1:{nginx.Port}", e.Message);
+    }
+
+    [NeedsNginxFact]
+    public async Task A_token_allowed_everywhere_is_refused_by_the_signed_host()
+    {
+        // The test of the test: were the token sent to the signed host, nginx would refuse it.
+        using var access = new RemoteAccess(bearerToken: _ => ValueTask.FromResult<string?>(NginxServer.Token), mayReceiveToken: _ => true);
+        var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/earthdata/latest.h5")), access));
+        Assert.Contains("HTTP 400", e.Message);
     }
 }

@@ -16,7 +16,8 @@ public sealed class NeedsNginxFactAttribute : FactAttribute
 
 /// <summary>
 /// A real nginx on a loopback port serving the fixtures: /files/ openly, /secret/ only with
-/// "Authorization: Bearer test-token-123".
+/// "Authorization: Bearer test-token-123", /earthdata/ as NASA does (the token checked, then a 302 to a second
+/// server on <see cref="NginxServer.SignedPort"/>, the "signed URL" host, which refuses any Authorization header).
 /// </summary>
 public sealed class NginxServer : IAsyncLifetime
 {
@@ -27,6 +28,9 @@ public sealed class NginxServer : IAsyncLifetime
     private Process? _process;
 
     public int Port { get; private set; }
+
+    /// <summary>The "signed URL" server: serves /signed/ with ?sig=ok, refuses any request carrying an Authorization header.</summary>
+    public int SignedPort { get; private set; }
 
     public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
 
@@ -39,6 +43,7 @@ public sealed class NginxServer : IAsyncLifetime
         }
         _dir = Directory.CreateTempSubdirectory("zagg-nginx").FullName;
         Port = LoopbackProcess.FreePort();
+        SignedPort = LoopbackProcess.FreePort();
         string root = Path.Combine(AppContext.BaseDirectory, "Fixtures");
         string conf = Path.Combine(_dir, "nginx.conf");
         File.WriteAllText(conf, $$"""
@@ -60,6 +65,18 @@ public sealed class NginxServer : IAsyncLifetime
                 location /files/ { alias {{root}}/; }
                 location /secret/ {
                   if ($http_authorization != "Bearer {{Token}}") { return 401; }
+                  alias {{root}}/;
+                }
+                location /earthdata/ {
+                  if ($http_authorization != "Bearer {{Token}}") { return 401; }
+                  rewrite ^/earthdata/(.*)$ http://127.0.0.1:{{SignedPort}}/signed/$1?sig=ok redirect;
+                }
+              }
+              server {
+                listen 127.0.0.1:{{SignedPort}};
+                location /signed/ {
+                  if ($http_authorization != "") { return 400; }
+                  if ($arg_sig != "ok") { return 403; }
                   alias {{root}}/;
                 }
               }
