@@ -22,6 +22,7 @@ public static class ZaggCli
         root.Subcommands.Add(GridCommands.Build(console));
         root.Subcommands.Add(H5Commands.Build(console));
         root.Subcommands.Add(InspectCommand.Build(console));
+        root.Subcommands.Add(AuthCommands.Build(console));
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new PrintVersion(console);
         return root;

@@ -92,6 +92,9 @@ public sealed class EarthdataLogin : IDisposable
         finally { _gate.Release(); }
     }
 
+    /// <summary>Whether any Earthdata credentials are at hand (a token given or cached, a username and password, a netrc entry); no network.</summary>
+    public bool HasCredentials => Peek() is not null || Credentials().User is not null;
+
     /// <summary>The token a run would use, without asking Earthdata Login (EARTHDATA_TOKEN, else the cache), or null.</summary>
     public EarthdataToken? Peek()
         => _environment("EARTHDATA_TOKEN") is { Length: > 0 } given ? EarthdataToken.FromValue(given, "EARTHDATA_TOKEN") : Cache.Read(Endpoints.LoginHost);
