@@ -121,7 +121,7 @@ public sealed class HttpByteSource : IByteSource
             using (var request = new HttpRequestMessage(HttpMethod.Get, target))
             {
                 request.Headers.Range = new RangeHeaderValue(from, to);
-                if (MayReceiveToken(target) && _access.BearerToken is { } provider && await provider(ct).ConfigureAwait(false) is { Length: > 0 } token)
+                if (MayReceiveToken(target) && await TokenAsync(ct).ConfigureAwait(false) is { Length: > 0 } token)
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 try { response = await _access.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false); }
                 catch (HttpRequestException e)
@@ -158,6 +158,20 @@ public sealed class HttpByteSource : IByteSource
             }
             if (target != _uri && !_access.MayReceiveToken(target)) _resolved = target;
             return response;
+        }
+    }
+
+    /// <summary>
+    /// The token from the access's provider. A provider that fails (no credentials, Earthdata Login refused) fails the
+    /// read as a permanent source error with the provider's message, which names a host and never a secret.
+    /// </summary>
+    private async ValueTask<string?> TokenAsync(CancellationToken ct)
+    {
+        if (_access.BearerToken is not { } provider) return null;
+        try { return await provider(ct).ConfigureAwait(false); }
+        catch (Exception e) when (e is not (OperationCanceledException or Hdf5Exception))
+        {
+            throw new Hdf5SourceException($"{Name}: no Earthdata token: {e.Message}", transient: false, e);
         }
     }
 

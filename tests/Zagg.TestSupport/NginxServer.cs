@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Xunit;
-using Zagg.TestSupport;
 
-namespace Zagg.Hdf5.Tests;
+namespace Zagg.TestSupport;
 
 /// <summary>Runs a test only where nginx is installed; under CI (CI=true) its absence is a failure, not a skip.</summary>
 public sealed class NeedsNginxFactAttribute : FactAttribute
@@ -15,11 +14,12 @@ public sealed class NeedsNginxFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// A real nginx on a loopback port serving the fixtures: /files/ openly, /secret/ only with
+/// A real nginx on a loopback port serving <see cref="Root"/> (by default the test's Fixtures folder): /files/ openly, /secret/ only with
 /// "Authorization: Bearer test-token-123", /earthdata/ as NASA does (the token checked, then a 302 to a second
-/// server on <see cref="NginxServer.SignedPort"/>, the "signed URL" host, which refuses any Authorization header).
+/// server on <see cref="NginxServer.SignedPort"/>, the "signed URL" host, which refuses any Authorization header);
+/// /refused/ answers 401 to everything (a token Earthdata no longer takes).
 /// </summary>
-public sealed class NginxServer : IAsyncLifetime
+public class NginxServer : IAsyncLifetime
 {
     public const string Binary = "/usr/sbin/nginx";
     public const string Token = "test-token-123";
@@ -34,6 +34,12 @@ public sealed class NginxServer : IAsyncLifetime
 
     public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
 
+    /// <summary>The folder served (default: Fixtures beside the test assembly).</summary>
+    protected virtual string Root => Path.Combine(AppContext.BaseDirectory, "Fixtures");
+
+    /// <summary>A file of <see cref="Root"/> the server is ready when it serves.</summary>
+    protected virtual string ProbeFile => "truth.json";
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(Binary))
@@ -44,7 +50,7 @@ public sealed class NginxServer : IAsyncLifetime
         _dir = Directory.CreateTempSubdirectory("zagg-nginx").FullName;
         Port = LoopbackProcess.FreePort();
         SignedPort = LoopbackProcess.FreePort();
-        string root = Path.Combine(AppContext.BaseDirectory, "Fixtures");
+        string root = Root;
         string conf = Path.Combine(_dir, "nginx.conf");
         File.WriteAllText(conf, $$"""
             daemon off;
@@ -67,6 +73,7 @@ public sealed class NginxServer : IAsyncLifetime
                   if ($http_authorization != "Bearer {{Token}}") { return 401; }
                   alias {{root}}/;
                 }
+                location /refused/ { return 401; }
                 location /earthdata/ {
                   if ($http_authorization != "Bearer {{Token}}") { return 401; }
                   rewrite ^/earthdata/(.*)$ http://127.0.0.1:{{SignedPort}}/signed/$1?sig=ok redirect;
@@ -88,7 +95,7 @@ public sealed class NginxServer : IAsyncLifetime
         {
             try
             {
-                using var r = await client.GetAsync(Url("/files/truth.json"));
+                using var r = await client.GetAsync(Url("/files/" + ProbeFile));
                 if (r.IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { }
