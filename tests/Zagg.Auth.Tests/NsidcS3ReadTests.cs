@@ -68,7 +68,8 @@ public sealed class NsidcS3ReadTests(S3rverServer s3) : IClassFixture<S3rverServ
         try
         {
             using var access = new RemoteAccess(login.BearerTokenAsync, login.Endpoints.IsEarthdataHost, new NsidcS3Credentials(login));
-            var e = await Assert.ThrowsAnyAsync<Exception>(() => ByteSources.OpenAsync($"s3://{S3rverServer.Bucket}/nsidc/granule.h5", access));
+            var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => ByteSources.OpenAsync($"s3://{S3rverServer.Bucket}/nsidc/granule.h5", access));
+            Assert.False(e.IsTransient);
             Assert.Contains(_edl.LoginUrl.Authority, e.Message);
             Assert.Contains("zagg auth login", e.Message);
             Assert.DoesNotContain("wrong", e.Message.Replace("wrong password", ""));
