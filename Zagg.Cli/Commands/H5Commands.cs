@@ -11,13 +11,13 @@ internal static class H5Commands
 {
     public static Command Build(CliConsole console)
     {
-        var h5 = new Command("h5", "Inspect and extract HDF5 files (local paths, file://, http(s):// with Range requests).");
+        var h5 = new Command("h5", "Inspect and extract HDF5 files (local paths, file://, s3://, http(s):// with Range requests; Earthdata credentials as for zagg auth).");
         h5.Subcommands.Add(List(console));
         h5.Subcommands.Add(Read(console));
         return h5;
     }
 
-    private static Argument<string> FileArgument() => new("FILE") { Description = "A path or URL (https:// reads use Range requests; EARTHDATA_TOKEN is sent as a bearer token)." };
+    private static Argument<string> FileArgument() => new("FILE") { Description = "A path, file://, s3://bucket/key or http(s):// URL (ranged reads; the Earthdata token goes to Earthdata hosts only)." };
 
     private static Option<bool> VerboseOption() => new("--verbose", "-v") { Description = "Also print requests and bytes fetched." };
 
@@ -138,7 +138,7 @@ internal static class H5Commands
 
     private static async Task<Hdf5File> OpenAsync(string location, CancellationToken ct)
     {
-        var source = await ByteSources.OpenAsync(location, ct: ct);
+        var source = await ByteSources.OpenAsync(location, AuthCommands.RemoteAccess, ct);
         return await Hdf5File.OpenAsync(source, ownsSource: true, ct);
     }
 

@@ -156,6 +156,9 @@ internal static class PipelineCommands
         public required OrchestrationOptions Orchestration { get; init; }
     }
 
+    private static bool IsRemote(string granule)
+        => granule.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) || granule.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || granule.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
     private static async Task<int> RunAsync(CliConsole console, UserRun run, bool dryRun, CancellationToken ct)
     {
         IReadOnlyList<PlannedCell> cells;
@@ -169,6 +172,11 @@ internal static class PipelineCommands
             foreach (var cell in cells)
                 o.WriteLine($"  {cell.ParentMorton,12}  catalog index {cell.CatalogIndex,5}  {cell.Granules.Count} granules");
             return 0;
+        }
+        if (cells.Any(c => c.Granules.Any(IsRemote)) && !run.Orchestration.SubmitOnly)
+        {
+            _ = AuthCommands.RemoteAccess; // this process's workers read through the Earthdata session
+            await AuthCommands.CheckBeforeRunAsync(ct);
         }
         var request = new RunRequested
         {

@@ -24,6 +24,7 @@ public static class ZaggCli
         root.Subcommands.Add(InspectCommand.Build(console));
         root.Subcommands.Add(RenderCommand.Build(console));
         root.Subcommands.Add(ViewCommand.Build(console));
+        root.Subcommands.Add(AuthCommands.Build(console));
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new PrintVersion(console);
         return root;

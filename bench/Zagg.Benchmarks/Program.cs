@@ -2,7 +2,12 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/Zagg.Benchmarks -- --filter '*'
 // A quick figure without BenchmarkDotNet's full protocol: add --quick.
-// The rasterizer alone: --quick --render.
+// A cell of 30 granules over HTTP through the fault proxy at 0/20/80 ms per request: add --remote [DEMO_DIR].
+if (args.Length > 0 && args[0] == "--remote")
+{
+    await Zagg.Benchmarks.RemoteCellRun.RunAsync(args.Length > 1 ? args[1] : "demo/atl06");
+    return;
+}
 // One catalog's cells through the engine alone: --cells CATALOG [CONFIG].
 if (args is ["--cells", var catalog, ..])
 {
@@ -19,6 +24,7 @@ if (args.Contains("--catalog-quick"))
     Zagg.Benchmarks.CatalogQuickRun.Run();
     return;
 }
+// The rasterizer alone: --quick --render.
 if (args.Contains("--quick"))
 {
     Zagg.Benchmarks.QuickRun.Run();

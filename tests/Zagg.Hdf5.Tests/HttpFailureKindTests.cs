@@ -55,7 +55,8 @@ public class HttpFailureKindTests
     public async Task A_status_says_whether_a_retry_may_help(HttpStatusCode status, bool transient)
     {
         using var client = new HttpClient(new Server(1, () => new HttpResponseMessage(status)));
-        var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(Url, client: client));
+        using var access = new RemoteAccess(http: client, maxRetries: 0);
+        var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(Url, access));
         Assert.Equal(transient, e.IsTransient);
         Assert.Contains($"HTTP {(int)status}", e.Message);
     }
@@ -65,7 +66,8 @@ public class HttpFailureKindTests
     {
         var reset = new HttpResponseMessage(HttpStatusCode.PartialContent) { Content = new StreamContent(new Reset()) };
         using var client = new HttpClient(new Server(3, () => reset));
-        await using var h5 = await Hdf5File.OpenAsync(await HttpByteSource.OpenAsync(Url, client: client), ownsSource: true);
+        using var access = new RemoteAccess(http: client, maxRetries: 0);
+        await using var h5 = await Hdf5File.OpenAsync(await HttpByteSource.OpenAsync(Url, access), ownsSource: true);
         await using var local = await Hdf5File.OpenAsync(Truth.Fixture("latest.h5"));
         int transient = 0;
         foreach (string path in Truth.DatasetPaths().Where(p => !p.StartsWith("/unsupported/", StringComparison.Ordinal)))
@@ -80,5 +82,36 @@ public class HttpFailureKindTests
             Assert.Equal(await (await local.GetDatasetAsync(path)).ReadBytesAsync(), bytes);
         }
         Assert.Equal(1, transient);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.PartialContent)] // a body that resets mid-way
+    public async Task With_retries_a_transient_failure_is_absorbed_and_counted(HttpStatusCode status)
+    {
+        Func<HttpResponseMessage> failure = status == HttpStatusCode.PartialContent
+            ? () => new HttpResponseMessage(HttpStatusCode.PartialContent) { Content = new StreamContent(new Reset()) }
+            : () => new HttpResponseMessage(status);
+        using var client = new HttpClient(new Server(3, failure));
+        using var access = new RemoteAccess(http: client);
+        await using var h5 = await Hdf5File.OpenAsync(await HttpByteSource.OpenAsync(Url, access), ownsSource: true);
+        await using var local = await Hdf5File.OpenAsync(Truth.Fixture("latest.h5"));
+        foreach (string path in Truth.DatasetPaths().Where(p => !p.StartsWith("/unsupported/", StringComparison.Ordinal)))
+            Assert.Equal(await (await local.GetDatasetAsync(path)).ReadBytesAsync(), await (await h5.GetDatasetAsync(path)).ReadBytesAsync());
+        Assert.Equal(1, h5.Statistics.Retries);
+    }
+
+    [Fact]
+    public async Task A_refusal_is_not_retried()
+    {
+        int requests = 0;
+        using var client = new HttpClient(new Server(1, () => { Interlocked.Increment(ref requests); return new HttpResponseMessage(HttpStatusCode.Forbidden); }));
+        using var access = new RemoteAccess(http: client);
+        var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(Url, access));
+        Assert.False(e.IsTransient);
+        Assert.Contains("zagg auth login", e.Message);
+        Assert.Contains("granules.invalid", e.Message);
+        Assert.Equal(1, requests);
     }
 }

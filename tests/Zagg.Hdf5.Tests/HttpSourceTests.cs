@@ -1,5 +1,6 @@
 using Xunit;
 using Zagg.Hdf5.IO;
+using Zagg.TestSupport;
 
 namespace Zagg.Hdf5.Tests;
 
@@ -41,7 +42,7 @@ public class HttpSourceTests(NginxServer nginx) : IClassFixture<NginxServer>
         var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/secret/latest.h5")), "wrong-token"));
         Assert.False(e.IsTransient);
         Assert.Contains("HTTP 401", e.Message);
-        Assert.Contains("check the Earthdata token", e.Message);
+        Assert.Contains("zagg auth login", e.Message);
         Assert.DoesNotContain("wrong-token", e.Message);
         await using var source = await HttpByteSource.OpenAsync(new Uri(nginx.Url("/secret/latest.h5")), NginxServer.Token);
         Assert.DoesNotContain(NginxServer.Token, source.Name);
@@ -60,5 +61,68 @@ public class HttpSourceTests(NginxServer nginx) : IClassFixture<NginxServer>
         var dead = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri("http://127.0.0.1:9/x.h5")));
         Assert.True(dead.IsTransient); // nothing answered: a later attempt may
         Assert.Contains("cannot be reached", dead.Message);
+    }
+
+    [NeedsNginxFact]
+    public async Task The_redirect_chain_to_a_signed_host_reads_every_dataset_and_never_hands_it_the_token()
+    {
+        // /earthdata/ checks the token and answers 302 to the "signed URL" server, which refuses any Authorization header.
+        using var access = new RemoteAccess(bearerToken: _ => ValueTask.FromResult<string?>(NginxServer.Token));
+        await using var local = await Hdf5File.OpenAsync(Truth.Fixture("latest.h5"));
+        await using var remote = await Hdf5File.OpenAsync(await HttpByteSource.OpenAsync(new Uri(nginx.Url("/earthdata/latest.h5")), access), ownsSource: true);
+        foreach (string path in Truth.DatasetPaths().Where(p => !p.StartsWith("/unsupported/")))
+        {
+            var a = await local.GetDatasetAsync(path);
+            if (a.Datatype.IsVariableLengthString) continue;
+            Assert.Equal(await a.ReadBytesAsync(), await (await remote.GetDatasetAsync(path)).ReadBytesAsync());
+        }
+        Assert.Equal(0, remote.Statistics.Retries);
+        Assert.DoesNotContain("sig=", remote.Name);
+    }
+
+    [NeedsNginxFact]
+    public async Task The_redirect_chain_without_a_token_is_refused_in_one_line()
+    {
+        using var access = new RemoteAccess();
+        var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/earthdata/latest.h5")), access));
+        Assert.False(e.IsTransient);
+        Assert.Contains("HTTP 401", e.Message);
+        Assert.Contains($"127.0.0.1:{nginx.Port}", e.Message);
+    }
+
+    [NeedsNginxFact]
+    public async Task A_token_allowed_everywhere_is_refused_by_the_signed_host()
+    {
+        // The test of the test: were the token sent to the signed host, nginx would refuse it.
+        using var access = new RemoteAccess(bearerToken: _ => ValueTask.FromResult<string?>(NginxServer.Token), mayReceiveToken: _ => true);
+        var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/earthdata/latest.h5")), access));
+        Assert.Contains("HTTP 400", e.Message);
+    }
+}
+
+/// <summary>Reads through a proxy that adds latency, 503s, resets and short bodies: the bytes stay exact, the retries are counted.</summary>
+public class FaultProxyTests(NginxServer nginx) : IClassFixture<NginxServer>
+{
+    [NeedsNginxFact]
+    public async Task Through_503s_resets_and_short_bodies_every_dataset_reads_exactly_and_retries_are_counted()
+    {
+        await using var proxy = new FaultProxy(new Uri(nginx.Url("/files/")))
+        {
+            Latency = TimeSpan.FromMilliseconds(2),
+            Faults = n => (n % 7) switch { 3 => FaultProxy.Fault.ServiceUnavailable, 5 => FaultProxy.Fault.Reset, 6 => FaultProxy.Fault.ShortBody, _ => FaultProxy.Fault.None },
+        };
+        await proxy.StartAsync();
+        using var access = new RemoteAccess(maxRetries: 6);
+        await using var local = await Hdf5File.OpenAsync(Truth.Fixture("latest.h5"));
+        await using var remote = await Hdf5File.OpenAsync(await HttpByteSource.OpenAsync(new Uri(proxy.Url, "latest.h5"), access), ownsSource: true);
+        foreach (string path in Truth.DatasetPaths().Where(p => !p.StartsWith("/unsupported/")))
+        {
+            var a = await local.GetDatasetAsync(path);
+            if (a.Datatype.IsVariableLengthString) continue;
+            Assert.Equal(await a.ReadBytesAsync(), await (await remote.GetDatasetAsync(path)).ReadBytesAsync());
+        }
+        Assert.True(remote.Statistics.Retries >= 3, remote.Statistics.ToString());
+        // SocketsHttpHandler may itself resend a request whose reused connection closed before any answer.
+        Assert.True(proxy.Requests >= remote.Statistics.Requests + remote.Statistics.Retries, $"proxy saw {proxy.Requests}, the source {remote.Statistics}");
     }
 }

@@ -6,18 +6,19 @@ namespace Zagg.Hdf5.IO;
 public static class ByteSources
 {
     /// <summary>
-    /// The byte source at a location (parsed by <see cref="StorageLocation"/>). <paramref name="bearerToken"/>
-    /// is sent to HTTP(S) sources only; it defaults to the EARTHDATA_TOKEN environment variable.
+    /// The byte source at a location (parsed by <see cref="StorageLocation"/>), remote ones through
+    /// <paramref name="access"/> (null: <see cref="RemoteAccess.Default"/>, which a host that logged in replaces).
     /// </summary>
     /// <exception cref="Hdf5Exception">The location cannot be parsed.</exception>
     /// <exception cref="Hdf5SourceException">The file or object cannot be opened (missing, refused, unreachable).</exception>
-    public static async Task<IByteSource> OpenAsync(string location, string? bearerToken = null, CancellationToken ct = default)
+    public static async Task<IByteSource> OpenAsync(string location, RemoteAccess? access = null, CancellationToken ct = default)
     {
         if (!StorageLocation.TryParse(location, out var where, out string? error)) throw new Hdf5Exception($"granule location {error}");
+        access ??= RemoteAccess.Default;
         return where.Kind switch
         {
-            StorageKind.Http => await HttpByteSource.OpenAsync(where.Uri!, bearerToken ?? Environment.GetEnvironmentVariable("EARTHDATA_TOKEN"), ct: ct).ConfigureAwait(false),
-            StorageKind.S3 => await S3ByteSource.OpenAsync(location, ct: ct).ConfigureAwait(false),
+            StorageKind.Http => await HttpByteSource.OpenAsync(where.Uri!, access, ct).ConfigureAwait(false),
+            StorageKind.S3 => await S3ByteSource.OpenAsync(location, access, ct).ConfigureAwait(false),
             _ => new FileByteSource(where.Path),
         };
     }

@@ -1,57 +1,70 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 
 namespace Zagg.Hdf5.IO;
 
 /// <summary>
-/// An object read over HTTP(S) with Range requests, optionally with a bearer token (NASA
-/// Earthdata). The token is sent only in the Authorization header and never appears in names,
-/// messages or logs.
+/// An object read over HTTP(S) with Range requests, optionally with a bearer token (NASA Earthdata).
 /// </summary>
+/// <remarks>
+/// Redirects are followed here, not by the HTTP client (NASA's chain: the data host → Earthdata Login → a signed
+/// S3/CloudFront URL): the token goes to the link's own host and to hosts <see cref="RemoteAccess.MayReceiveToken"/>
+/// accepts, never to any other host and never from https down to http. The signed URL the chain ends at is reused for
+/// later ranges and resolved afresh when it is refused (it expired). Cookies Earthdata Login sets are kept by the
+/// shared client. The token, user info and query strings never appear in names, messages or logs.
+/// </remarks>
 public sealed class HttpByteSource : IByteSource
 {
-    private readonly HttpClient _client;
-    private readonly bool _ownsClient;
-    private readonly Uri _uri;
-    private readonly string? _token;
+    /// <summary>At most this many redirects per request.</summary>
+    public const int MaxRedirects = 10;
 
-    private HttpByteSource(HttpClient client, bool ownsClient, Uri uri, string? token, long length)
+    private readonly RemoteAccess _access;
+    private readonly bool _ownsAccess;
+    private readonly Uri _uri;
+    private Uri? _resolved;
+
+    private HttpByteSource(RemoteAccess access, bool ownsAccess, Uri uri)
     {
-        _client = client;
-        _ownsClient = ownsClient;
+        _access = access;
+        _ownsAccess = ownsAccess;
         _uri = uri;
-        _token = token;
-        Length = length;
         Name = Redact(uri);
     }
 
     public string Name { get; }
-    public long Length { get; }
+    public long Length { get; private set; }
     public ByteSourceStatistics Statistics { get; } = new();
 
-    /// <summary>Opens a URL, learning its length from a one-byte ranged GET.</summary>
-    public static async Task<HttpByteSource> OpenAsync(Uri uri, string? bearerToken = null, HttpClient? client = null, CancellationToken ct = default)
+    /// <summary>Opens a URL with a fixed token (or none) and its own access (or the given client, which must not follow redirects itself).</summary>
+    public static Task<HttpByteSource> OpenAsync(Uri uri, string? bearerToken = null, HttpClient? client = null, CancellationToken ct = default)
+        => OpenAsync(uri, new RemoteAccess(bearerToken is null ? null : _ => ValueTask.FromResult<string?>(bearerToken), http: client), ownsAccess: true, ct);
+
+    /// <summary>Opens a URL through a shared <see cref="RemoteAccess"/>, learning its length from a one-byte ranged GET.</summary>
+    /// <exception cref="Hdf5Exception">The server does not answer byte ranges.</exception>
+    /// <exception cref="Hdf5SourceException">Unreachable, refused (401/403: not transient; says how to log in), missing (404), or failing after retries.</exception>
+    public static Task<HttpByteSource> OpenAsync(Uri uri, RemoteAccess access, CancellationToken ct = default) => OpenAsync(uri, access, ownsAccess: false, ct);
+
+    private static async Task<HttpByteSource> OpenAsync(Uri uri, RemoteAccess access, bool ownsAccess, CancellationToken ct)
     {
-        bool owns = client is null;
-        client ??= new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        var source = new HttpByteSource(access, ownsAccess, uri);
         try
         {
-            using var request = Request(uri, bearerToken, 0, 0);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-            Check(response, uri);
-            long length = response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.Length is long total
-                ? total
-                : throw new Hdf5Exception($"{Redact(uri)}: the server does not answer byte-range requests (HTTP {(int)response.StatusCode} without Content-Range), so the file cannot be read in parts");
-            return new HttpByteSource(client, owns, uri, bearerToken, length);
-        }
-        catch (HttpRequestException e)
-        {
-            if (owns) client.Dispose();
-            throw new Hdf5SourceException($"{Redact(uri)}: cannot be reached: {e.Message}", transient: true, e);
+            await access.RunAsync(source.Statistics, async c =>
+            {
+                long started = Stopwatch.GetTimestamp();
+                using var response = await source.GetAsync(0, 0, c).ConfigureAwait(false);
+                var firstByte = Stopwatch.GetElapsedTime(started);
+                source.Length = response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.Length is long total
+                    ? total
+                    : throw new Hdf5Exception($"{source.Name}: the server does not answer byte-range requests (HTTP {(int)response.StatusCode} without Content-Range), so the file cannot be read in parts");
+                return (0, firstByte);
+            }, ct).ConfigureAwait(false);
+            return source;
         }
         catch
         {
-            if (owns) client.Dispose();
+            if (ownsAccess) access.Dispose();
             throw;
         }
     }
@@ -61,59 +74,127 @@ public sealed class HttpByteSource : IByteSource
         if (destination.Length == 0) return;
         if (offset < 0 || offset + destination.Length > Length)
             throw new Hdf5Exception($"{Name}: read of {destination.Length} bytes at {offset} is past the end ({Length} bytes); the file is truncated or damaged");
-        using var request = Request(_uri, _token, offset, offset + destination.Length - 1);
-        try
+        await _access.RunAsync(Statistics, async ct =>
         {
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            Check(response, _uri);
+            long started = Stopwatch.GetTimestamp();
+            long last = offset + destination.Length - 1;
+            using var response = await GetAsync(offset, last, ct).ConfigureAwait(false);
+            var firstByte = Stopwatch.GetElapsedTime(started);
             if (response.StatusCode != HttpStatusCode.PartialContent)
-                throw new Hdf5Exception($"{Name}: asked for bytes {offset}–{offset + destination.Length - 1}, the server answered HTTP {(int)response.StatusCode}");
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            int done = 0;
-            while (done < destination.Length)
+                throw new Hdf5Exception($"{Name}: asked for bytes {offset}–{last}, the server answered HTTP {(int)response.StatusCode}");
+            if (response.Content.Headers.ContentRange is { From: { } from, To: { } to } && (from != offset || to != last))
+                throw new Hdf5SourceException($"{Name}: asked for bytes {offset}–{last}, the server sent {from}–{to}", transient: true);
+            try
             {
-                int n = await body.ReadAsync(destination[done..], cancellationToken).ConfigureAwait(false);
-                if (n == 0) throw new Hdf5SourceException($"{Name}: the response ended after {done} of {destination.Length} bytes", transient: true);
-                done += n;
+                await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+                int done = 0;
+                while (done < destination.Length)
+                {
+                    int n = await body.ReadAsync(destination[done..], ct).ConfigureAwait(false);
+                    // A short body is never taken as data: the range is asked for again.
+                    if (n == 0) throw new Hdf5SourceException($"{Name}: the response ended after {done} of {destination.Length} bytes", transient: true);
+                    done += n;
+                }
             }
-        }
-        catch (HttpRequestException e)
-        {
-            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", transient: true, e);
-        }
-        catch (IOException e)
-        {
-            // The connection dropped while the body streamed.
-            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", transient: true, e);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // HttpClient's timeout, not the caller's cancellation.
-            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} timed out", transient: true, e);
-        }
-        Statistics.Record(destination.Length);
+            catch (Exception e) when (e is IOException or HttpRequestException)
+            {
+                // The connection dropped while the body streamed.
+                throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", transient: true, e);
+            }
+            catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+            {
+                throw new Hdf5SourceException($"{Name}: reading bytes at {offset} timed out", transient: true, e);
+            }
+            return (destination.Length, firstByte);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static HttpRequestMessage Request(Uri uri, string? token, long from, long to)
+    /// <summary>A ranged GET that answered 2xx, redirects followed; the caller disposes it.</summary>
+    private async Task<HttpResponseMessage> GetAsync(long from, long to, CancellationToken ct)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Range = new RangeHeaderValue(from, to);
-        if (!string.IsNullOrEmpty(token)) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
+        Uri target = _resolved ?? _uri;
+        bool refreshed = false;
+        for (int hop = 0; ; hop++)
+        {
+            if (hop > MaxRedirects) throw new Hdf5SourceException($"{Name}: more than {MaxRedirects} redirects", transient: false);
+            HttpResponseMessage response;
+            using (var request = new HttpRequestMessage(HttpMethod.Get, target))
+            {
+                request.Headers.Range = new RangeHeaderValue(from, to);
+                if (MayReceiveToken(target) && await TokenAsync(ct).ConfigureAwait(false) is { Length: > 0 } token)
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                try { response = await _access.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false); }
+                catch (HttpRequestException e)
+                {
+                    throw new Hdf5SourceException($"{Name}: {target.Authority} cannot be reached: {e.HttpRequestError}", transient: true, e);
+                }
+                catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+                {
+                    throw new Hdf5SourceException($"{Name}: {target.Authority} did not answer in time", transient: true, e);
+                }
+            }
+            int status = (int)response.StatusCode;
+            if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
+            {
+                response.Dispose();
+                target = location.IsAbsoluteUri ? location : new Uri(target, location);
+                continue;
+            }
+            if (status is 401 or 403 && _resolved is not null && !refreshed)
+            {
+                // The remembered signed URL expired: resolve the link afresh.
+                response.Dispose();
+                _resolved = null;
+                refreshed = true;
+                target = _uri;
+                hop = 0;
+                continue;
+            }
+            try { Check(response, target); }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+            if (target != _uri && !_access.MayReceiveToken(target)) _resolved = target;
+            return response;
+        }
     }
 
-    private static void Check(HttpResponseMessage response, Uri uri)
+    /// <summary>
+    /// The token from the access's provider. A provider that fails (no credentials, Earthdata Login refused) fails the
+    /// read as a permanent source error with the provider's message, which names a host and never a secret.
+    /// </summary>
+    private async ValueTask<string?> TokenAsync(CancellationToken ct)
+    {
+        if (_access.BearerToken is not { } provider) return null;
+        try { return await provider(ct).ConfigureAwait(false); }
+        catch (Exception e) when (e is not (OperationCanceledException or Hdf5Exception))
+        {
+            throw new Hdf5SourceException($"{Name}: no Earthdata token: {e.Message}", transient: false, e);
+        }
+    }
+
+    /// <summary>The token goes to the link's own host and to hosts the access allows; never from https down to http.</summary>
+    private bool MayReceiveToken(Uri target)
+    {
+        if (_uri.Scheme == Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttps) return false;
+        return string.Equals(target.Authority, _uri.Authority, StringComparison.OrdinalIgnoreCase) && target.Scheme == _uri.Scheme
+            || _access.MayReceiveToken(target);
+    }
+
+    private void Check(HttpResponseMessage response, Uri target)
     {
         if ((int)response.StatusCode is >= 200 and < 300) return;
         string hint = response.StatusCode switch
         {
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => " (check the Earthdata token)",
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => $" from {target.Authority}: the Earthdata token is missing, expired or refused (run 'zagg auth login', or set EARTHDATA_TOKEN)",
             HttpStatusCode.NotFound => " (no such object)",
             _ => "",
         };
         // Server errors, throttling and timeouts may pass; a missing object or a refused token do not.
         bool transient = (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
-        throw new Hdf5SourceException($"{Redact(uri)}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}{hint}", transient);
+        throw new Hdf5SourceException($"{Name}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}{hint}", transient);
     }
 
     /// <summary>The URL without user info or query (signed URLs carry credentials there).</summary>
@@ -121,7 +202,7 @@ public sealed class HttpByteSource : IByteSource
 
     public ValueTask DisposeAsync()
     {
-        if (_ownsClient) _client.Dispose();
+        if (_ownsAccess) _access.Dispose();
         return ValueTask.CompletedTask;
     }
 }

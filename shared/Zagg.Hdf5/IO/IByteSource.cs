@@ -25,14 +25,29 @@ public interface IByteSource : IAsyncDisposable
     bool IsLocal => false;
 }
 
-/// <summary>Thread-safe counters of a source's requests and bytes.</summary>
+/// <summary>
+/// Thread-safe counters of a source's requests: how many, the bytes they fetched, how many were tried again, and for
+/// remote sources the summed time to first byte and time spent waiting for a slot under the concurrency bound.
+/// </summary>
 public sealed class ByteSourceStatistics
 {
     private long _requests;
     private long _bytes;
+    private long _retries;
+    private long _firstByteTicks;
+    private long _waitTicks;
 
     public long Requests => Interlocked.Read(ref _requests);
     public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Requests tried again after a transient failure (not counted in <see cref="Requests"/>).</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Summed time from sending each request to its response headers.</summary>
+    public TimeSpan TimeToFirstByte => TimeSpan.FromTicks(Interlocked.Read(ref _firstByteTicks));
+
+    /// <summary>Summed time requests waited for a free slot.</summary>
+    public TimeSpan Wait => TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks));
 
     public void Record(long bytes)
     {
@@ -40,5 +55,16 @@ public sealed class ByteSourceStatistics
         Interlocked.Add(ref _bytes, bytes);
     }
 
-    public override string ToString() => $"{Requests} requests, {Bytes} bytes";
+    /// <summary>Records a completed remote request.</summary>
+    public void Record(long bytes, TimeSpan firstByte, TimeSpan wait)
+    {
+        Record(bytes);
+        Interlocked.Add(ref _firstByteTicks, firstByte.Ticks);
+        Interlocked.Add(ref _waitTicks, wait.Ticks);
+    }
+
+    /// <summary>Records a retry.</summary>
+    public void RecordRetry() => Interlocked.Increment(ref _retries);
+
+    public override string ToString() => Retries == 0 ? $"{Requests} requests, {Bytes} bytes" : $"{Requests} requests, {Bytes} bytes, {Retries} retries";
 }

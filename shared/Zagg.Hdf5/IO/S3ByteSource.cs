@@ -12,13 +12,17 @@ public sealed class S3ByteSource : IByteSource
 {
     private readonly IAmazonS3 _client;
     private readonly bool _ownsClient;
+    private readonly RemoteAccess _access;
+    private readonly bool _ownsAccess;
     private readonly string _bucket;
     private readonly string _key;
 
-    private S3ByteSource(IAmazonS3 client, bool ownsClient, string bucket, string key, long length)
+    private S3ByteSource(IAmazonS3 client, bool ownsClient, RemoteAccess access, bool ownsAccess, string bucket, string key, long length)
     {
         _client = client;
         _ownsClient = ownsClient;
+        _access = access;
+        _ownsAccess = ownsAccess;
         _bucket = bucket;
         _key = key;
         Length = length;
@@ -28,20 +32,31 @@ public sealed class S3ByteSource : IByteSource
     public long Length { get; }
     public ByteSourceStatistics Statistics { get; } = new();
 
-    /// <summary>Opens s3://bucket/key, learning its length from a HEAD request.</summary>
-    public static async Task<S3ByteSource> OpenAsync(string url, IAmazonS3? client = null, CancellationToken ct = default)
+    /// <summary>Opens s3://bucket/key with a client of its own (the default chain) or the given one, learning its length from a HEAD request.</summary>
+    public static Task<S3ByteSource> OpenAsync(string url, IAmazonS3? client = null, CancellationToken ct = default)
+        => OpenAsync(url, client ?? S3Clients.Create(), ownsClient: client is null, new RemoteAccess(), ownsAccess: true, ct);
+
+    /// <summary>
+    /// Opens s3://bucket/key through a shared <see cref="RemoteAccess"/> (its S3 client, credentials, concurrency bound
+    /// and retries), learning its length from a HEAD request.
+    /// </summary>
+    /// <exception cref="Hdf5SourceException">No such bucket or key, access denied (not transient), or unreachable.</exception>
+    public static Task<S3ByteSource> OpenAsync(string url, RemoteAccess access, CancellationToken ct = default)
+        => OpenAsync(url, access.S3, ownsClient: false, access, ownsAccess: false, ct);
+
+    private static async Task<S3ByteSource> OpenAsync(string url, IAmazonS3 client, bool ownsClient, RemoteAccess access, bool ownsAccess, CancellationToken ct)
     {
         var (bucket, key) = ParseUrl(url);
-        bool owns = client is null;
-        client ??= S3Clients.Create();
+        bool owns = ownsClient;
         try
         {
             var head = await client.GetObjectMetadataAsync(bucket, key, ct).ConfigureAwait(false);
-            return new S3ByteSource(client, owns, bucket, key, head.ContentLength);
+            return new S3ByteSource(client, owns, access, ownsAccess, bucket, key, head.ContentLength);
         }
         catch (AmazonS3Exception e)
         {
             if (owns) client.Dispose();
+            if (ownsAccess) access.Dispose();
             string hint = e.StatusCode switch
             {
                 HttpStatusCode.NotFound => " (no such bucket or key)",
@@ -50,10 +65,17 @@ public sealed class S3ByteSource : IByteSource
             };
             throw new Hdf5SourceException($"s3://{bucket}/{key}: {(int)e.StatusCode} {e.ErrorCode}{hint}", IsTransient(e), e);
         }
-        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or System.Net.Sockets.SocketException)
         {
             if (owns) client.Dispose();
+            if (ownsAccess) access.Dispose();
             throw new Hdf5SourceException($"s3://{bucket}/{key}: cannot be reached: {e.Message}", transient: true, e);
+        }
+        catch (Exception e) when (IsCredentialFailure(e))
+        {
+            if (owns) client.Dispose();
+            if (ownsAccess) access.Dispose();
+            throw new Hdf5SourceException($"s3://{bucket}/{key}: no S3 credentials: {e.Message}", transient: false, e);
         }
     }
 
@@ -62,33 +84,53 @@ public sealed class S3ByteSource : IByteSource
         if (destination.Length == 0) return;
         if (offset < 0 || offset + destination.Length > Length)
             throw new Hdf5Exception($"{Name}: read of {destination.Length} bytes at {offset} is past the end ({Length} bytes); the object is truncated or damaged");
+        await _access.RunAsync(Statistics, ct => FetchAsync(offset, destination, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<(long, TimeSpan)> FetchAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
         var request = new GetObjectRequest { BucketName = _bucket, Key = _key, ByteRange = new ByteRange(offset, offset + destination.Length - 1) };
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        TimeSpan firstByte;
         try
         {
             using var response = await _client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            firstByte = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             int done = 0;
             while (done < destination.Length)
             {
                 int n = await response.ResponseStream.ReadAsync(destination[done..], cancellationToken).ConfigureAwait(false);
+                // A short body is never taken as data: the range is asked for again.
                 if (n == 0) throw new Hdf5SourceException($"{Name}: the response ended after {done} of {destination.Length} bytes", transient: true);
                 done += n;
             }
         }
         catch (AmazonServiceException e)
         {
-            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", IsTransient(e), e);
+            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {(int)e.StatusCode} {e.ErrorCode}", IsTransient(e), e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or AmazonClientException)
         {
             throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", transient: true, e);
+        }
+        catch (Exception e) when (IsCredentialFailure(e))
+        {
+            throw new Hdf5SourceException($"{Name}: no S3 credentials: {e.Message}", transient: false, e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             // The SDK's request timeout, not the caller's cancellation.
             throw new Hdf5SourceException($"{Name}: reading bytes at {offset} timed out", transient: true, e);
         }
-        Statistics.Record(destination.Length);
+        return (destination.Length, firstByte);
     }
+
+    /// <summary>
+    /// An exception from the credentials the access was given (e.g. Earthdata Login refusing the token behind NSIDC's
+    /// keys): its message names a host and never a secret; it is not retried as a transient read failure.
+    /// </summary>
+    private static bool IsCredentialFailure(Exception e)
+        => e is not (Hdf5Exception or OperationCanceledException or AmazonServiceException or AmazonClientException or HttpRequestException or IOException or System.Net.Sockets.SocketException);
 
     /// <summary>Server errors, throttling and transport failures may pass on retry; 4xx answers (no such key, access denied) do not.</summary>
     private static bool IsTransient(AmazonServiceException e)
@@ -109,6 +151,7 @@ public sealed class S3ByteSource : IByteSource
     public ValueTask DisposeAsync()
     {
         if (_ownsClient) _client.Dispose();
+        if (_ownsAccess) _access.Dispose();
         return ValueTask.CompletedTask;
     }
 }

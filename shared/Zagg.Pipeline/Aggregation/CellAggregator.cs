@@ -54,6 +54,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         using var gathered = new GatheredPoints(columns.Count);
         var failures = new List<GranuleFailure>();
         int processed = 0;
+        await PrefetchAsync(granules, ct).ConfigureAwait(false);
         foreach (string url in granules)
         {
             using var read = PipelineTelemetry.Source.StartActivity("zagg.granule.read");
@@ -106,6 +107,44 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         ArgumentException => GranuleFailureKind.Unavailable, // a granule location that cannot be parsed
         _ => null,
     };
+
+    /// <summary>
+    /// Over remote sources, opens the cell's granules and locates their points concurrently (the metadata and coordinate
+    /// reads, most of a granule's round trips) before the granules are gathered in order, so latency is paid once per
+    /// wave rather than once per granule. A failure here is left for the ordered pass to meet and classify.
+    /// </summary>
+    private async Task PrefetchAsync(IReadOnlyList<string> granules, CancellationToken ct)
+    {
+        if (granules.Count < 2 || !granules.Any(IsRemote)) return;
+        var ds = config.DataSource;
+        IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
+        await Parallel.ForEachAsync(granules.Where(IsRemote), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (url, c) =>
+        {
+            try
+            {
+                using var lease = await _files.AcquireAsync(url, async () =>
+                {
+                    var file = await Hdf5File.OpenAsync(await _open(url, c).ConfigureAwait(false), ownsSource: true, c).ConfigureAwait(false);
+                    file.ChunkCache = _chunks;
+                    return file;
+                }).ConfigureAwait(false);
+                var located = new Task[groups.Count];
+                for (int g = 0; g < groups.Count; g++)
+                {
+                    string group = groups[g];
+                    located[g] = _cells.GetAsync((url, group), () => LocateAsync(lease.File, ds.Latitude.Replace("{group}", group), ds.Longitude.Replace("{group}", group), c));
+                }
+                await Task.WhenAll(located).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Classify(e) is not null)
+            {
+                // Met again, and reported, by the ordered pass.
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private static bool IsRemote(string url)
+        => url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
 
     private async Task GatherGranuleAsync(string url, long parent, IReadOnlyList<string> columns, GatheredPoints gathered, CancellationToken ct)
     {

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Xunit;
-using Zagg.TestSupport;
 
-namespace Zagg.Hdf5.Tests;
+namespace Zagg.TestSupport;
 
 /// <summary>Runs a test only where nginx is installed; under CI (CI=true) its absence is a failure, not a skip.</summary>
 public sealed class NeedsNginxFactAttribute : FactAttribute
@@ -15,10 +14,12 @@ public sealed class NeedsNginxFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// A real nginx on a loopback port serving the fixtures: /files/ openly, /secret/ only with
-/// "Authorization: Bearer test-token-123".
+/// A real nginx on a loopback port serving <see cref="Root"/> (by default the test's Fixtures folder): /files/ openly, /secret/ only with
+/// "Authorization: Bearer test-token-123", /earthdata/ as NASA does (the token checked, then a 302 to a second
+/// server on <see cref="NginxServer.SignedPort"/>, the "signed URL" host, which refuses any Authorization header);
+/// /refused/ answers 401 to everything (a token Earthdata no longer takes).
 /// </summary>
-public sealed class NginxServer : IAsyncLifetime
+public class NginxServer : IAsyncLifetime
 {
     public const string Binary = "/usr/sbin/nginx";
     public const string Token = "test-token-123";
@@ -28,7 +29,16 @@ public sealed class NginxServer : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The "signed URL" server: serves /signed/ with ?sig=ok, refuses any request carrying an Authorization header.</summary>
+    public int SignedPort { get; private set; }
+
     public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
+
+    /// <summary>The folder served (default: Fixtures beside the test assembly).</summary>
+    protected virtual string Root => Path.Combine(AppContext.BaseDirectory, "Fixtures");
+
+    /// <summary>A file of <see cref="Root"/> the server is ready when it serves.</summary>
+    protected virtual string ProbeFile => "truth.json";
 
     public async Task InitializeAsync()
     {
@@ -39,7 +49,8 @@ public sealed class NginxServer : IAsyncLifetime
         }
         _dir = Directory.CreateTempSubdirectory("zagg-nginx").FullName;
         Port = LoopbackProcess.FreePort();
-        string root = Path.Combine(AppContext.BaseDirectory, "Fixtures");
+        SignedPort = LoopbackProcess.FreePort();
+        string root = Root;
         string conf = Path.Combine(_dir, "nginx.conf");
         File.WriteAllText(conf, $$"""
             daemon off;
@@ -62,6 +73,19 @@ public sealed class NginxServer : IAsyncLifetime
                   if ($http_authorization != "Bearer {{Token}}") { return 401; }
                   alias {{root}}/;
                 }
+                location /refused/ { return 401; }
+                location /earthdata/ {
+                  if ($http_authorization != "Bearer {{Token}}") { return 401; }
+                  rewrite ^/earthdata/(.*)$ http://127.0.0.1:{{SignedPort}}/signed/$1?sig=ok redirect;
+                }
+              }
+              server {
+                listen 127.0.0.1:{{SignedPort}};
+                location /signed/ {
+                  if ($http_authorization != "") { return 400; }
+                  if ($arg_sig != "ok") { return 403; }
+                  alias {{root}}/;
+                }
               }
             }
             """);
@@ -71,7 +95,7 @@ public sealed class NginxServer : IAsyncLifetime
         {
             try
             {
-                using var r = await client.GetAsync(Url("/files/truth.json"));
+                using var r = await client.GetAsync(Url("/files/" + ProbeFile));
                 if (r.IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { }

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using Zagg.Auth;
+
+namespace Zagg.Cli.Commands;
+
+/// <summary><c>zagg auth …</c>: log in to NASA Earthdata and see which token runs will use (never the token itself).</summary>
+internal static class AuthCommands
+{
+    public static Command Build(CliConsole console)
+    {
+        var auth = new Command("auth", "Earthdata Login: get and cache a bearer token (EARTHDATA_TOKEN, EARTHDATA_USERNAME/EARTHDATA_PASSWORD or ~/.netrc), show its status.");
+        auth.Subcommands.Add(Login(console));
+        auth.Subcommands.Add(Status(console));
+        return auth;
+    }
+
+    private static Command Login(CliConsole console)
+    {
+        var cmd = new Command("login", "Check the Earthdata credentials, get a token from Earthdata Login (an unexpired one, else a new one) and cache it (owner-only file).");
+        cmd.SetAction(async (parse, ct) =>
+        {
+            using var login = Open();
+            var token = await Guard(() => login.LoginAsync(ct));
+            console.Out.WriteLine($"logged in to {login.Endpoints.LoginHost} as {token.User ?? "(user unknown)"}; token sha256:{token.Fingerprint}, expires {Expiry(token)}");
+            console.Out.WriteLine($"token cached in {login.Cache.Path}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Status(CliConsole console)
+    {
+        var cmd = new Command("status", "Show who is logged in, which token runs will use (its fingerprint) and when it expires. Asks nothing of the network.");
+        cmd.SetAction((parse, ct) =>
+        {
+            using var login = Open();
+            if (login.Peek() is not { } token)
+                throw new CliException($"not logged in to {login.Endpoints.LoginHost}: {(login.HasCredentials ? "run 'zagg auth login'" : "set EARTHDATA_TOKEN, or EARTHDATA_USERNAME and EARTHDATA_PASSWORD, or a ~/.netrc entry, then run 'zagg auth login'")}");
+            bool expired = token.ExpiresWithin(TimeSpan.Zero, DateTimeOffset.UtcNow);
+            console.Out.WriteLine($"host     {login.Endpoints.LoginHost}");
+            console.Out.WriteLine($"user     {token.User ?? "(unknown)"}");
+            console.Out.WriteLine($"token    sha256:{token.Fingerprint} (from {token.Source})");
+            console.Out.WriteLine($"expires  {Expiry(token)}{(expired ? " — EXPIRED: run 'zagg auth login'" : "")}");
+            return Task.FromResult(expired ? ZaggCli.Failure : 0);
+        });
+        return cmd;
+    }
+
+    private static readonly Lazy<(EarthdataLogin Login, Zagg.Hdf5.IO.RemoteAccess Access)> Session = new(() =>
+    {
+        var login = Open();
+        return (login, EarthdataAccess.UseForThisProcess(login));
+    });
+
+    /// <summary>
+    /// This process's Earthdata session, made the way every remote byte source of the process (h5 verbs, the in-process
+    /// worker of zagg run) reaches granules. Asks nothing of the network until a remote read needs a token or keys.
+    /// </summary>
+    internal static Zagg.Hdf5.IO.RemoteAccess RemoteAccess => Session.Value.Access;
+
+    /// <summary>
+    /// Before a run over remote links: where credentials exist, gets the token now so a wrong password ends the run
+    /// before it starts, in one line, rather than failing every cell.
+    /// </summary>
+    internal static async Task CheckBeforeRunAsync(CancellationToken ct)
+    {
+        var (login, _) = Session.Value;
+        if (login.HasCredentials) await Guard(async () => await login.GetTokenAsync(ct));
+    }
+
+    /// <summary>The session the CLI uses (endpoints from ZAGG_EDL_URL / ZAGG_S3CREDENTIALS_URL).</summary>
+    internal static EarthdataLogin Open()
+    {
+        try { return new EarthdataLogin(EarthdataEndpoints.FromEnvironment()); }
+        catch (EarthdataAuthException e) { throw new CliException(e.Message); }
+    }
+
+    internal static async Task<T> Guard<T>(Func<Task<T>> work)
+    {
+        try { return await work(); }
+        catch (EarthdataAuthException e) { throw new CliException(e.Message); }
+    }
+
+    private static string Expiry(EarthdataToken token)
+        => token.Expires is { } e ? e.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "unknown";
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Polly;
+using Polly.Retry;
+using Zagg.Cloud;
+
+namespace Zagg.Hdf5.IO;
+
+/// <summary>
+/// How remote byte sources reach their objects, shared by every source a worker opens: the bearer token (by
+/// reference: a provider asked per request, so a renewed token is used as soon as it exists), which hosts may receive
+/// it, the S3 credentials, one HTTP client and one S3 client (connection reuse), the bound on concurrent requests,
+/// and the retry policy. Credentials are held here only; no source name, message or exception carries them.
+/// </summary>
+/// <remarks>
+/// Retries: a transient failure (<see cref="Hdf5SourceException.IsTransient"/>: 5xx, 429, a reset connection, a
+/// body shorter than its range, a timeout) is tried again up to <see cref="MaxRetries"/> times with exponential
+/// backoff and jitter (Polly 8's retry strategy); a 401/403/404 is not retried.
+/// </remarks>
+public sealed class RemoteAccess : IDisposable
+{
+    private static readonly Meter Meter = new("Zagg.Hdf5");
+    private static readonly Counter<long> RequestCounter = Meter.CreateCounter<long>("zagg.source.requests", "{request}", "Ranged requests made to remote byte sources");
+    private static readonly Counter<long> ByteCounter = Meter.CreateCounter<long>("zagg.source.bytes", "By", "Bytes fetched by remote byte sources");
+    private static readonly Counter<long> RetryCounter = Meter.CreateCounter<long>("zagg.source.retries", "{retry}", "Requests tried again after a transient failure");
+    private static readonly Histogram<double> FirstByte = Meter.CreateHistogram<double>("zagg.source.time_to_first_byte", "ms", "From sending a ranged request to its response headers");
+    private static readonly Histogram<double> Waited = Meter.CreateHistogram<double>("zagg.source.wait", "ms", "Time a request waited for a free slot under the concurrency bound");
+
+    private readonly SemaphoreSlim _slots;
+    private readonly Lazy<HttpClient> _http;
+    private readonly Lazy<IAmazonS3> _s3;
+    private readonly bool _ownsHttp;
+
+    /// <param name="bearerToken">Gives the Earthdata bearer token for a request (null: none is sent).</param>
+    /// <param name="mayReceiveToken">Hosts, besides a link's own, the token may be sent to across redirects (e.g. the Earthdata Login host).</param>
+    /// <param name="s3Credentials">The S3 credentials (null: the AWS default chain).</param>
+    /// <param name="http">An HTTP client to use (it must not follow redirects itself); null: one of its own.</param>
+    /// <param name="maxConcurrentRequests">At most this many requests in flight through this access at once (≥ 1).</param>
+    /// <param name="maxRetries">Attempts after the first, for a transient failure (≥ 0).</param>
+    public RemoteAccess(Func<CancellationToken, ValueTask<string?>>? bearerToken = null, Func<Uri, bool>? mayReceiveToken = null,
+        AWSCredentials? s3Credentials = null, HttpClient? http = null, int maxConcurrentRequests = 32, int maxRetries = 4)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRetries);
+        BearerToken = bearerToken;
+        MayReceiveToken = mayReceiveToken ?? (_ => false);
+        S3Credentials = s3Credentials;
+        MaxConcurrentRequests = maxConcurrentRequests;
+        MaxRetries = maxRetries;
+        _slots = new SemaphoreSlim(maxConcurrentRequests, maxConcurrentRequests);
+        _ownsHttp = http is null;
+        _http = new Lazy<HttpClient>(() => http ?? CreateHttpClient());
+        _s3 = new Lazy<IAmazonS3>(() => S3Clients.Create(s3Credentials));
+        Retry = maxRetries == 0 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Hdf5SourceException>(e => e.IsTransient),
+            MaxRetryAttempts = maxRetries,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(10),
+            OnRetry = args =>
+            {
+                if (args.Context.Properties.TryGetValue(StatisticsKey, out var statistics)) statistics.RecordRetry();
+                RetryCounter.Add(1);
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
+    }
+
+    /// <summary>
+    /// The access byte sources use when none is given: no token but EARTHDATA_TOKEN (sent to a link's own host only),
+    /// the AWS default chain. A host that logs in (the CLI) replaces it with one backed by its Earthdata session.
+    /// </summary>
+    public static RemoteAccess Default { get; set; } = new(
+        bearerToken: _ => ValueTask.FromResult(Environment.GetEnvironmentVariable("EARTHDATA_TOKEN") is { Length: > 0 } t ? t : null));
+
+    /// <summary>Gives the bearer token, or null.</summary>
+    public Func<CancellationToken, ValueTask<string?>>? BearerToken { get; }
+
+    /// <summary>Whether a host other than a link's own may receive the token (checked at every redirect hop).</summary>
+    public Func<Uri, bool> MayReceiveToken { get; }
+
+    /// <summary>The S3 credentials, or null for the default chain.</summary>
+    public AWSCredentials? S3Credentials { get; }
+
+    public int MaxConcurrentRequests { get; }
+
+    public int MaxRetries { get; }
+
+    /// <summary>The HTTP client every HTTP source of this access shares.</summary>
+    public HttpClient Http => _http.Value;
+
+    /// <summary>The S3 client every S3 source of this access shares.</summary>
+    public IAmazonS3 S3 => _s3.Value;
+
+    internal ResiliencePipeline Retry { get; }
+
+    internal static readonly ResiliencePropertyKey<ByteSourceStatistics> StatisticsKey = new("zagg.statistics");
+
+    /// <summary>
+    /// A client that follows no redirect by itself (the source decides where the token goes), keeps EDL's cookies,
+    /// speaks HTTP/2 where the server offers it (TLS ALPN) and reuses connections.
+    /// </summary>
+    public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = true,
+        CookieContainer = new CookieContainer(),
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        EnableMultipleHttp2Connections = true,
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+    })
+    {
+        Timeout = TimeSpan.FromMinutes(2),
+        DefaultRequestVersion = HttpVersion.Version20,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+    };
+
+    /// <summary>
+    /// Runs one request under the concurrency bound and the retry policy, counting it in <paramref name="statistics"/>
+    /// and in the metrics. <paramref name="request"/> returns the bytes delivered and the time to its first byte.
+    /// </summary>
+    internal async ValueTask RunAsync(ByteSourceStatistics statistics, Func<CancellationToken, ValueTask<(long Bytes, TimeSpan FirstByte)>> request, CancellationToken ct)
+    {
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(StatisticsKey, statistics);
+        try
+        {
+            await Retry.ExecuteAsync(async (c, state) =>
+            {
+                long started = Stopwatch.GetTimestamp();
+                await _slots.WaitAsync(c.CancellationToken).ConfigureAwait(false);
+                var wait = Stopwatch.GetElapsedTime(started);
+                try
+                {
+                    var (bytes, firstByte) = await state(c.CancellationToken).ConfigureAwait(false);
+                    statistics.Record(bytes, firstByte, wait);
+                    RequestCounter.Add(1);
+                    ByteCounter.Add(bytes);
+                    FirstByte.Record(firstByte.TotalMilliseconds);
+                    Waited.Record(wait.TotalMilliseconds);
+                }
+                finally { _slots.Release(); }
+            }, context, request).ConfigureAwait(false);
+        }
+        finally { ResilienceContextPool.Shared.Return(context); }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsHttp && _http.IsValueCreated) _http.Value.Dispose();
+        if (_s3.IsValueCreated) _s3.Value.Dispose();
+        _slots.Dispose();
+    }
+}
