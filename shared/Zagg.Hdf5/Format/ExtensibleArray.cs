@@ -29,7 +29,8 @@ internal static class ExtensibleArray
         r.Length();
         ulong indexBlock = r.Offset();
         Checksum.VerifyAt(head.Span, r.Position, what);
-        if (elementSize < ctx.OffsetSize || maxBits is 0 or > 64 || !BitOperations.IsPow2(dataBlockMin) || !BitOperations.IsPow2(superBlockMinPointers))
+        if (elementSize < ctx.OffsetSize || maxBits is 0 or > 64 || !BitOperations.IsPow2(dataBlockMin) || !BitOperations.IsPow2(superBlockMinPointers)
+            || BitOperations.Log2((uint)dataBlockMin) > maxBits || pageBits > maxBits)
             throw r.Error("creation parameters are not valid");
         var result = new List<(long, byte[])>();
         if (indexBlock == H5Reader.Undefined || maxIndexSet == 0) return result;
