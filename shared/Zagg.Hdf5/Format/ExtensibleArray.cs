@@ -65,7 +65,9 @@ internal static class ExtensibleArray
         var ir = ctx.Reader(ib.Span, iwhat);
         ir.Signature("EAIB");
         ir.Skip(2 + ctx.OffsetSize);
-        long total = (long)maxIndexSet;
+        // The header's "maximum index set" bounds the elements read (libhdf5 reads the fill value past it); a value
+        // beyond a long is no bound at all (it was read as -1: every chunk became the fill value, libhdf5 reads them).
+        long total = maxIndexSet > long.MaxValue ? long.MaxValue : (long)maxIndexSet;
         for (int i = 0; i < indexElements && i < total; i++) result.Add((i, ir.Bytes(elementSize).ToArray()));
         ir.Seek(4 + 2 + ctx.OffsetSize + indexElements * elementSize);
         var dataBlocks = new ulong[dataBlockAddresses];
