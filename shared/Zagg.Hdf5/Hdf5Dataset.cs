@@ -102,6 +102,8 @@ public sealed class Hdf5Dataset : Hdf5Object
             throw new Hdf5Exception($"{where}: {space.ElementCount} elements of {type.Size} bytes are implausibly large; the file is damaged");
         if (layout.Class == LayoutClass.Chunked)
         {
+            if (layout.ChunkElementSize != (ulong)type.Size)
+                throw new Hdf5Exception($"{where}: the chunked layout's element size {layout.ChunkElementSize} differs from the datatype's {type.Size} bytes; the file is damaged");
             UInt128 chunkBytes = (UInt128)Math.Max(1, type.Size);
             foreach (ulong d in layout.ChunkDims)
             {

@@ -266,8 +266,7 @@ public sealed class Hdf5Group : Hdf5Object
             ulong btree = r.Offset(), heap = r.Offset();
             foreach (var l in await SymbolTableGroup.ReadAsync(ctx, btree, heap, Path, ct).ConfigureAwait(false))
                 result.Add((l.Name, l.Address, null));
-            result.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
-            return result;
+            return Sorted(result);
         }
         foreach (var m in header.OfType(MessageType.Link))
         {
@@ -292,8 +291,20 @@ public sealed class Hdf5Group : Hdf5Object
                 }
             }
         }
-        // Name order, as h5py lists them (dense groups index by name hash, not by name).
-        result.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+        return Sorted(result);
+    }
+
+    /// <summary>
+    /// Name order, as h5py lists them (dense groups index by name hash, not by name). Two links of one name are
+    /// damage (libhdf5 never writes them; looking a name up it finds one of them by its own search, a listing shows
+    /// both): refused, so a path never names another object than libhdf5 opens.
+    /// </summary>
+    private List<(string, ulong, string?)> Sorted(List<(string Name, ulong, string?)> result)
+    {
+        result.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        for (int i = 1; i < result.Count; i++)
+            if (result[i].Name == result[i - 1].Name)
+                throw new Hdf5Exception($"{File.Name}: group {Path} holds two links named '{result[i].Name}'; the file is damaged");
         return result;
     }
 }

@@ -54,16 +54,19 @@ internal static class ValueDecoder
         }
     }
 
-    /// <summary>Fixed-length strings: up to the first NUL, trailing spaces kept (as NumPy's bytes).</summary>
+    /// <summary>Fixed-length strings: the stored bytes without trailing NULs, a NUL inside kept, trailing spaces kept (as h5py and NumPy give them).</summary>
     public static string[] FixedStrings(ReadOnlySpan<byte> raw, int size)
     {
         int n = size == 0 ? 0 : raw.Length / size;
         var result = new string[n];
         for (int i = 0; i < n; i++)
         {
+            // As h5py reads them (numpy 'S' values): the stored bytes without their trailing nulls, whatever the
+            // padding (null-terminated, null-padded, space-padded: libhdf5 returns the bytes as stored, H5Dread with
+            // the file type); a null inside the value stays.
             var s = raw.Slice(i * size, size);
-            int end = s.IndexOf((byte)0);
-            result[i] = Encoding.UTF8.GetString(end < 0 ? s : s[..end]);
+            int end = s.LastIndexOfAnyExcept((byte)0) + 1;
+            result[i] = Encoding.UTF8.GetString(s[..end]);
         }
         return result;
     }

@@ -23,6 +23,9 @@ internal sealed class BTreeV1ChunkIndex : ChunkIndex
             uint mask = r.U32();
             var offset = new long[rank];
             for (int d = 0; d < rank; d++) offset[d] = (long)r.U64();
+            // The key's last offset is in the element-size dimension: 0 for every chunk. libhdf5 compares it too
+            // when it looks a chunk up, and misses a chunk whose key says otherwise: such a key is damage.
+            if (r.U64() != 0) throw r.Error("a chunk key's offset in the element dimension is not 0; the B-tree is damaged");
             list.Add(new ChunkRef(offset, child, size, mask));
         }, ct, rank).ConfigureAwait(false);
         return list;

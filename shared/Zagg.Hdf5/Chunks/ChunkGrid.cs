@@ -34,7 +34,10 @@ internal sealed class ChunkGrid(Dataspace space, DataLayout layout)
         for (int d = 0; d < rank; d++)
         {
             ulong extent = space.MaxDims is { } m && m[d] != H5Reader.Undefined ? m[d] : space.Dims[d];
-            g[d] = (long)((extent + layout.ChunkDims[d] - 1) / layout.ChunkDims[d]);
+            ulong chunks = extent / layout.ChunkDims[d] + (extent % layout.ChunkDims[d] != 0 ? 1UL : 0UL);
+            if (chunks > int.MaxValue)
+                throw new Hdf5Exception($"dimension {d}: {chunks} chunks of {layout.ChunkDims[d]} over an extent of {extent}; the chunk grid is implausibly large, the file is damaged");
+            g[d] = (long)chunks;
         }
         return g;
     }
@@ -42,9 +45,13 @@ internal sealed class ChunkGrid(Dataspace space, DataLayout layout)
     /// <summary>Chunks in the grid.</summary>
     public long Count()
     {
-        long n = 1;
-        foreach (long g in Dims()) n = checked(n * g);
-        return n;
+        UInt128 n = 1;
+        foreach (long g in Dims())
+        {
+            n *= (ulong)g;
+            if (n > long.MaxValue) throw new Hdf5Exception($"{n} chunks or more: the chunk grid is implausibly large, the file is damaged");
+        }
+        return (long)n;
     }
 
     /// <summary>The first element of the chunk numbered <paramref name="linear"/> in row-major order.</summary>

@@ -104,6 +104,7 @@ internal static class FilterPipeline
 
     private static unsafe int Inflate(ReadOnlySpan<byte> input, Span<byte> output, string where)
     {
+        if (input.IsEmpty) throw new Hdf5Exception($"{where}: deflated chunk is empty (a stored size of 0)");
         try
         {
             fixed (byte* p = input)

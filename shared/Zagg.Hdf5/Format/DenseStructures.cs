@@ -12,7 +12,9 @@ internal sealed class FractalHeap
     private readonly string _what;
     private int _idLength, _tableWidth, _maxHeapBits, _rootRows;
     private ulong _startBlock, _maxDirectBlock, _maxManaged, _root;
-    private bool _filtered;
+    private bool _filtered, _checksummedDirectBlocks;
+    private ulong _address;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, bool> _verified = new();
 
     private FractalHeap(H5Context ctx, string what)
     {
@@ -33,7 +35,8 @@ internal sealed class FractalHeap
         var h = new FractalHeap(ctx, what);
         h._idLength = r.U16();
         int filterLength = r.U16();
-        r.U8(); // flags
+        h._address = address;
+        h._checksummedDirectBlocks = (r.U8() & 2) != 0; // flags bit 1: direct blocks carry a checksum
         h._maxManaged = r.U32();
         r.Length(); r.Offset(); r.Length(); r.Offset(); r.Length(); r.Length(); r.Length();
         r.Length(); r.Length(); r.Length(); r.Length(); r.Length();
@@ -72,6 +75,7 @@ internal sealed class FractalHeap
         if (_rootRows == 0)
         {
             if (offset + len > _startBlock) throw r.Error($"object at {offset}+{len} is outside the root direct block");
+            await VerifyDirectBlockAsync(_root, _startBlock, ct).ConfigureAwait(false);
             return await _ctx.Metadata.ReadAsync((long)(_root + offset), (int)len, ct).ConfigureAwait(false);
         }
         return await FromIndirectAsync(_root, _rootRows, 0, offset, len, 0, ct).ConfigureAwait(false);
@@ -102,6 +106,7 @@ internal sealed class FractalHeap
                 {
                     ulong within = offset - position;
                     if (within + len > size) throw new Hdf5Exception($"{_what}: object crosses a direct block's end");
+                    await VerifyDirectBlockAsync(child, size, ct).ConfigureAwait(false);
                     return await _ctx.Metadata.ReadAsync((long)(child + within), (int)len, ct).ConfigureAwait(false);
                 }
                 int childRows = BitOperations.Log2(size) - BitOperations.Log2(_startBlock * (ulong)_tableWidth) + 1;
@@ -109,6 +114,37 @@ internal sealed class FractalHeap
             }
         }
         throw new Hdf5Exception($"{_what}: heap offset {offset} is beyond the heap");
+    }
+
+    /// <summary>
+    /// Checks a direct block once before an object is taken from it: its 'FHDB' signature, version 0, the heap
+    /// header it names, and — when the heap's flags say direct blocks are checksummed — its checksum (lookup3 over
+    /// the whole block with the checksum field as zeros, as libhdf5 computes it). libhdf5 refuses a block that fails
+    /// these; reading objects past them would give names and attributes libhdf5 never gives.
+    /// </summary>
+    private async ValueTask VerifyDirectBlockAsync(ulong address, ulong size, CancellationToken ct)
+    {
+        if (_verified.ContainsKey(address)) return;
+        string what = $"{_what}: direct block at {address}";
+        _ctx.CheckRange(address, size, what);
+        var block = await _ctx.Metadata.ReadAsync((long)address, (int)size, ct).ConfigureAwait(false);
+        var r = _ctx.Reader(block.Span, what);
+        r.Signature("FHDB");
+        if (r.U8() != 0) throw r.Error("version is not 0");
+        if (r.Offset() != _address) throw r.Error("names another heap header");
+        r.UVar(OffsetBytes); // block offset
+        if (_checksummedDirectBlocks)
+        {
+            int at = r.Position;
+            if (block.Length < at + 4) throw new Hdf5Exception($"{what}: truncated before its checksum");
+            uint stored = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(block.Span[at..]);
+            var copy = block.ToArray();
+            copy.AsSpan(at, 4).Clear();
+            uint computed = Checksum.Lookup3(copy);
+            if (stored != computed)
+                throw new Hdf5Exception($"{what}: checksum mismatch (stored {stored:x8}, computed {computed:x8}); the file is damaged");
+        }
+        _verified.TryAdd(address, true);
     }
 
     private static int BytesFor(ulong v) => Math.Max(1, (64 - BitOperations.LeadingZeroCount(v) + 7) / 8);
@@ -134,7 +170,7 @@ internal static class BTreeV2
         int rootRecords = r.U16();
         r.Length();
         Checksum.VerifyAt(data.Span, r.Position, what);
-        if (recordSize == 0 || nodeSize < 16 || depth > 64) throw r.Error("node or record size is not valid");
+        if (recordSize == 0 || nodeSize < 16 || nodeSize > MaxNodeSize || depth > 64) throw r.Error($"node size {nodeSize} or record size {recordSize} is not valid");
 
         // Per depth: the largest record count of a node and the byte widths that encode it (the format's own rule).
         var maxRecords = new ulong[depth + 1];
@@ -154,9 +190,12 @@ internal static class BTreeV2
         return records;
     }
 
+    /// <summary>The largest v2 B-tree node this reader reads (libhdf5 writes 512 to 64 KiB; H5Pset_*: at most 64 KiB in practice).</summary>
+    private const uint MaxNodeSize = 1 << 24;
+
     private static async ValueTask NodeAsync(H5Context ctx, ulong address, int depth, int count, int type, int recordSize, uint nodeSize, ulong[] maxRecords, ulong[] cumulative, List<byte[]> records, string what, int visited, CancellationToken ct)
     {
-        ctx.CheckAddress(address, what);
+        ctx.CheckRange(address, nodeSize, $"{what}: node at {address}");
         if ((ulong)count > maxRecords[depth]) throw new Hdf5Exception($"{what}: node at {address} claims {count} records, at most {maxRecords[depth]} fit");
         var node = await ctx.Metadata.ReadAsync((long)address, (int)nodeSize, ct).ConfigureAwait(false);
         var r = ctx.Reader(node.Span, $"{what}: node at {address}");

@@ -29,7 +29,8 @@ internal static class ExtensibleArray
         r.Length();
         ulong indexBlock = r.Offset();
         Checksum.VerifyAt(head.Span, r.Position, what);
-        if (elementSize < ctx.OffsetSize || maxBits is 0 or > 64 || !BitOperations.IsPow2(dataBlockMin) || !BitOperations.IsPow2(superBlockMinPointers))
+        if (elementSize < ctx.OffsetSize || maxBits is 0 or > 64 || !BitOperations.IsPow2(dataBlockMin) || !BitOperations.IsPow2(superBlockMinPointers)
+            || BitOperations.Log2((uint)dataBlockMin) > maxBits || pageBits > maxBits)
             throw r.Error("creation parameters are not valid");
         var result = new List<(long, byte[])>();
         if (indexBlock == H5Reader.Undefined || maxIndexSet == 0) return result;
@@ -64,7 +65,9 @@ internal static class ExtensibleArray
         var ir = ctx.Reader(ib.Span, iwhat);
         ir.Signature("EAIB");
         ir.Skip(2 + ctx.OffsetSize);
-        long total = (long)maxIndexSet;
+        // The header's "maximum index set" bounds the elements read (libhdf5 reads the fill value past it); a value
+        // beyond a long is no bound at all (it was read as -1: every chunk became the fill value, libhdf5 reads them).
+        long total = maxIndexSet > long.MaxValue ? long.MaxValue : (long)maxIndexSet;
         for (int i = 0; i < indexElements && i < total; i++) result.Add((i, ir.Bytes(elementSize).ToArray()));
         ir.Seek(4 + 2 + ctx.OffsetSize + indexElements * elementSize);
         var dataBlocks = new ulong[dataBlockAddresses];

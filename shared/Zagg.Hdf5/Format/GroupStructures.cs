@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 
 namespace Zagg.Hdf5.Format;
@@ -35,7 +36,9 @@ internal static class SymbolTableGroup
                 var span = names.AsSpan((int)nameOffset);
                 int end = span.IndexOf((byte)0);
                 if (end < 0) throw e.Error("unterminated link name");
-                links.Add(new Link(Encoding.UTF8.GetString(span[..end]), header, null, false));
+                string name = Encoding.UTF8.GetString(span[..end]);
+                if (!Link.IsValidName(name)) throw e.Error(Link.BadName(name));
+                links.Add(new Link(name, header, null, false));
             }
         }
         return links;
@@ -67,10 +70,36 @@ internal static class BTreeV1
     public static async ValueTask CollectAsync(H5Context ctx, ulong address, int type, string path, Action<byte[], ulong> leaf, CancellationToken ct, int rank = 0)
     {
         var seen = new HashSet<ulong>();
-        await VisitAsync(ctx, address, type, path, leaf, ct, rank, seen, 0).ConfigureAwait(false);
+        await VisitAsync(ctx, address, type, path, leaf, ct, rank, seen, 0, null, null).ConfigureAwait(false);
     }
 
-    private static async ValueTask VisitAsync(H5Context ctx, ulong address, int type, string path, Action<byte[], ulong> leaf, CancellationToken ct, int rank, HashSet<ulong> seen, int depth)
+    /// <summary>
+    /// Chunk nodes (type 1): the keys of a node, the child's left and right keys, must increase strictly (by chunk
+    /// offset, dimension 0 first, as libhdf5 compares them, H5VM_vector_cmp_u) and lie within the parent's keys
+    /// around that child [<paramref name="lo"/>, <paramref name="hi"/>]. libhdf5 finds a chunk by a binary search over
+    /// these keys: in a tree that breaks the order it misses chunks (and reads the fill value) where a walk would
+    /// find them, so such a tree is refused as damaged rather than read otherwise than libhdf5 reads it.
+    /// </summary>
+    private static void CheckChunkKeys(List<byte[]> keys, int rank, byte[]? lo, byte[]? hi, string what)
+    {
+        if (lo is not null && CompareChunkKeys(keys[0], lo, rank) < 0 || hi is not null && CompareChunkKeys(keys[^1], hi, rank) > 0)
+            throw new Hdf5Exception($"{what}: chunk keys lie outside the parent node's keys; the B-tree is damaged");
+        for (int i = 1; i < keys.Count; i++)
+            if (CompareChunkKeys(keys[i - 1], keys[i], rank) >= 0)
+                throw new Hdf5Exception($"{what}: chunk keys {i - 1} and {i} are not in increasing order; the B-tree is damaged");
+    }
+
+    private static int CompareChunkKeys(byte[] a, byte[] b, int rank)
+    {
+        for (int d = 0; d <= rank; d++) // with the element-size dimension, as libhdf5 (ndims = rank + 1): the last right key is (last chunk, element size)
+        {
+            ulong x = BinaryPrimitives.ReadUInt64LittleEndian(a.AsSpan(8 + 8 * d)), y = BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(8 + 8 * d));
+            if (x != y) return x < y ? -1 : 1;
+        }
+        return 0;
+    }
+
+    private static async ValueTask VisitAsync(H5Context ctx, ulong address, int type, string path, Action<byte[], ulong> leaf, CancellationToken ct, int rank, HashSet<ulong> seen, int depth, byte[]? lo, byte[]? hi)
     {
         string what = $"{ctx.Name}: B-tree node of {path} at {address}";
         ctx.CheckAddress(address, what);
@@ -94,10 +123,15 @@ internal static class BTreeV1
             byte[] key = b.Bytes(keySize).ToArray();
             children.Add((key, b.Offset()));
         }
-        foreach (var (key, child) in children)
+        var keys = new List<byte[]>(entries + 1);
+        foreach (var (key, _) in children) keys.Add(key);
+        keys.Add(b.Bytes(keySize).ToArray());
+        if (type == 1) CheckChunkKeys(keys, rank, lo, hi, what);
+        for (int i = 0; i < children.Count; i++)
         {
+            var (key, child) = children[i];
             if (level == 0) leaf(key, child);
-            else await VisitAsync(ctx, child, type, path, leaf, ct, rank, seen, depth + 1).ConfigureAwait(false);
+            else await VisitAsync(ctx, child, type, path, leaf, ct, rank, seen, depth + 1, keys[i], keys[i + 1]).ConfigureAwait(false);
         }
     }
 }

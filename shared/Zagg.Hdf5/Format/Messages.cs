@@ -34,7 +34,14 @@ internal sealed record Dataspace(ulong[] Dims, ulong[]? MaxDims, bool IsNull)
         byte flags = r.U8();
         bool isNull = false;
         if (version == 1) r.Skip(5);
-        else if (version == 2) isNull = r.U8() == 2;
+        else if (version == 2)
+        {
+            int type = r.U8();
+            if (type > 2) throw r.Error($"dataspace type {type} is not defined");
+            isNull = type == 2;
+            // As libhdf5 (H5O__sdspace_decode): a scalar or null dataspace has rank 0.
+            if (type != 1 && rank != 0) throw r.Error($"a {(isNull ? "null" : "scalar")} dataspace of rank {rank}; the rank must be 0");
+        }
         else throw r.Error($"dataspace message version {version} is not defined");
         if (rank > 32) throw r.Error($"dataspace rank {rank} exceeds HDF5's limit of 32");
         var dims = new ulong[rank];
@@ -72,6 +79,12 @@ internal sealed class DataLayout
     public ulong Address = H5Reader.Undefined;
     public ulong ContiguousSize;
     public ulong[] ChunkDims = [];
+
+    /// <summary>
+    /// A chunked layout's last "dimension": the size of one element in bytes (versions 1–4). libhdf5 writes the
+    /// datatype's size there and uses it when it finds chunks; a different value is a damaged file.
+    /// </summary>
+    public ulong ChunkElementSize;
     public ChunkIndexType Index = ChunkIndexType.BTreeV1;
     public ulong SingleChunkFilteredSize;
     public uint SingleChunkFilterMask;
@@ -82,6 +95,12 @@ internal sealed class DataLayout
     /// reaching past the dataspace in some dimension — are stored without the filter pipeline.
     /// </summary>
     public bool DontFilterPartialEdgeChunks;
+
+    private static void CheckChunkRank(ref H5Reader r, int dimensionality, int rank)
+    {
+        if (dimensionality != rank + 1)
+            throw r.Error($"chunked layout with dimensionality {dimensionality} for a dataspace of rank {rank}; it must be rank + 1");
+    }
 
     public static DataLayout Parse(ref H5Reader r, int rank)
     {
@@ -97,8 +116,8 @@ internal sealed class DataLayout
             for (int i = 0; i < dimensionality; i++) dims[i] = r.U32();
             if (l.Class == LayoutClass.Chunked)
             {
-                r.U32(); // element size
-                if (dimensionality < 2) throw r.Error($"chunked layout with dimensionality {dimensionality}; at least 2 (rank + 1)");
+                l.ChunkElementSize = r.U32();
+                CheckChunkRank(ref r, dimensionality, rank);
                 l.ChunkDims = dims[..^1];
             }
             else if (l.Class == LayoutClass.Compact)
@@ -125,8 +144,9 @@ internal sealed class DataLayout
                 l.Address = r.Offset();
                 var dims = new ulong[dimensionality];
                 for (int i = 0; i < dimensionality; i++) dims[i] = r.U32();
-                if (dimensionality < 2) throw r.Error($"chunked layout with dimensionality {dimensionality}; at least 2 (rank + 1)");
+                CheckChunkRank(ref r, dimensionality, rank);
                 l.ChunkDims = dims[..^1];
+                l.ChunkElementSize = dims[^1];
                 break;
             }
             case LayoutClass.Chunked:
@@ -138,8 +158,9 @@ internal sealed class DataLayout
                 int encoded = r.U8();
                 var dims = new ulong[dimensionality];
                 for (int i = 0; i < dimensionality; i++) dims[i] = r.UVar(encoded);
-                if (dimensionality < 2) throw r.Error($"chunked layout with dimensionality {dimensionality}; at least 2 (rank + 1)");
+                CheckChunkRank(ref r, dimensionality, rank);
                 l.ChunkDims = dims[..^1];
+                l.ChunkElementSize = dims[^1];
                 l.Index = (ChunkIndexType)r.U8();
                 switch (l.Index)
                 {
@@ -229,6 +250,14 @@ internal sealed record Filter(ushort Id, string Name, ushort Flags, uint[] Clien
 /// <summary>A link from a group to an object: hard (an address), soft (a path) or external.</summary>
 internal sealed record Link(string Name, ulong Address, string? SoftPath, bool External)
 {
+    /// <summary>
+    /// A link's name as stored: libhdf5 never writes an empty name or one holding '/' (H5L rejects them), so such a
+    /// name is damage; it is refused here rather than listed as a path no HDF5 reader can open.
+    /// </summary>
+    public static bool IsValidName(string name) => name.Length > 0 && !name.Contains('/');
+
+    public static string BadName(string name) => $"link name '{name}' is empty or holds '/'; the file is damaged";
+
     public static Link Parse(ref H5Reader r)
     {
         byte version = r.U8();
@@ -239,6 +268,7 @@ internal sealed record Link(string Name, ulong Address, string? SoftPath, bool E
         if ((flags & 0x10) != 0) r.Skip(1);
         int nameLength = (int)r.UVar(1 << (flags & 3));
         string name = System.Text.Encoding.UTF8.GetString(r.Bytes(nameLength));
+        if (!IsValidName(name)) throw r.Error(BadName(name));
         return type switch
         {
             0 => new Link(name, r.Offset(), null, false),

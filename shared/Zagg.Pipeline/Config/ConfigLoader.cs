@@ -61,6 +61,9 @@ public static class ConfigLoader
         var stream = new YamlStream();
         try { stream.Load(new StringReader(yaml)); }
         catch (YamlException e) { throw new ConfigException($"{source}: not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}"); }
+        // YamlDotNet 16's scanner ends some malformed plain scalars (a '{' or '[' left open across lines) in an
+        // InvalidOperationException instead of a YamlException: it is still the input's fault (ParserFuzzTests).
+        catch (InvalidOperationException) { throw new ConfigException($"{source}: not valid YAML (an unclosed flow collection or a malformed plain scalar)"); }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new ConfigException($"{source}: expected a mapping with data_source, aggregation and output");
         return new Reader(source).Config(root);
