@@ -35,6 +35,27 @@ public sealed record AppHostOptions
 
     public bool IsDemo => Catalog is null;
 
+    /// <summary>True for <c>--help</c> or <c>-h</c>: print <see cref="Usage"/> and start nothing.</summary>
+    public bool Help { get; init; }
+
+    /// <summary>What <c>--help</c> prints.</summary>
+    public const string Usage = """
+        Usage: dotnet run --project Zagg.AppHost [-- OPTIONS]
+
+        The Zagg services, a broker and a run under the Aspire dashboard (http://127.0.0.1:18888; the login URL is
+        printed). With no --catalog it runs the demo on the built-in granules in ./zagg-demo.
+
+        Options:
+          --catalog FILE                 run this catalog instead of the demo
+          --store STORE                  the output store: a folder, file://… or s3://bucket/prefix (with --catalog)
+          --config NAME|FILE             a built-in configuration (atl06) or a YAML file (with --catalog)
+          --workers N                    worker replicas when there is a broker (1–64, default 2)
+          --transport memory|rabbitmq    memory: every service in one process, no broker; rabbitmq: a RabbitMQ
+                                         container, else Debian's rabbitmq-server (default: rabbitmq when one can be had)
+          --exit-when-done               stop when the run ends, with its exit code (default: stay up until Ctrl+C)
+          -h, --help                     show this text
+        """;
+
     /// <summary>Reads the arguments. <exception cref="AppHostUsageException">an unknown or malformed argument, naming it.</exception></summary>
     public static AppHostOptions Parse(IReadOnlyList<string> args)
     {
@@ -72,6 +93,7 @@ public sealed record AppHostOptions
                     o = o with { Transport = t };
                     break;
                 case "--exit-when-done": o = o with { ExitWhenDone = true }; break;
+                case "--help" or "-h": return new AppHostOptions { Help = true };
                 default:
                     // Aspire's own configuration switches (--AppHost:BrowserToken x, --DcpPublisher:… ) pass through.
                     if (a.StartsWith("--", StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal) && i + 1 < args.Count)
@@ -80,7 +102,7 @@ public sealed record AppHostOptions
                         rest.Add(args[++i]);
                         break;
                     }
-                    throw new AppHostUsageException($"unknown argument '{a}' (use --config, --catalog, --store, --workers N, --transport memory|rabbitmq, --exit-when-done)");
+                    throw new AppHostUsageException($"unknown argument '{a}' (use --config, --catalog, --store, --workers N, --transport memory|rabbitmq, --exit-when-done; --help)");
             }
         }
         if (o.Catalog is null && (o.Config is not null || o.Store is not null))

@@ -11,6 +11,11 @@ catch (AppHostUsageException e)
     Console.Error.WriteLine($"zagg apphost: {e.Message}");
     return 2;
 }
+if (options.Help)
+{
+    Console.WriteLine(AppHostOptions.Usage);
+    return 0;
+}
 
 // The dashboard's fixed ports (launchSettings.json): a second AppHost, or anything else on them, is one clear line.
 if (PortInUse() is { } busy)

@@ -15,6 +15,21 @@ public sealed class DashboardTests
     private static readonly TimeSpan Budget = TimeSpan.FromMinutes(4);
 
     [Fact]
+    public async Task Help_prints_the_options_and_starts_nothing()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-apphost-test").FullName;
+        try
+        {
+            await using var host = AppHostProcess.Start(dir, "--help");
+            Assert.Equal(0, await host.ExitAsync(TimeSpan.FromSeconds(60)));
+            foreach (string option in new[] { "--catalog FILE", "--store STORE", "--config NAME|FILE", "--workers N", "--transport memory|rabbitmq", "--exit-when-done" })
+                Assert.Contains(option, host.Output);
+            Assert.False(Directory.Exists(Path.Combine(dir, "zagg-demo"))); // no demo was started
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public async Task Bad_arguments_end_with_one_line_and_exit_code_2()
     {
         string dir = Directory.CreateTempSubdirectory("zagg-apphost-test").FullName;
