@@ -72,6 +72,9 @@ public static class LocalOrchestrator
         builder.Logging.AddFilter("MassTransit", LogLevel.Critical);
         // A host that cannot start (no broker) is reported once, as one line, below: not also as the host's stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        // The consolidation service logs each failed cell and a stopped run; this command prints both itself (the failed
+        // cells by name at the end, a stopped run as its one error line), so here they would be said twice.
+        builder.Logging.AddFilter(typeof(Zagg.Consolidation.RunTracker).FullName, LogLevel.None);
         builder.Services.AddSingleton(monitor);
         builder.Services.AddZaggBus(messaging, x =>
         {

@@ -65,6 +65,12 @@ public sealed class S3ByteSource : IByteSource
             };
             throw new Hdf5SourceException($"s3://{bucket}/{key}: {(int)e.StatusCode} {e.ErrorCode}{hint}", IsTransient(e), e);
         }
+        catch (AmazonClientException e) when (S3Errors.IsMissingCredentials(e))
+        {
+            if (owns) client.Dispose();
+            if (ownsAccess) access.Dispose();
+            throw new Hdf5SourceException($"s3://{bucket}/{key}: {S3Errors.NoCredentials}", transient: false, e);
+        }
         catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or System.Net.Sockets.SocketException)
         {
             if (owns) client.Dispose();
@@ -108,6 +114,10 @@ public sealed class S3ByteSource : IByteSource
         catch (AmazonServiceException e)
         {
             throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {(int)e.StatusCode} {e.ErrorCode}", IsTransient(e), e);
+        }
+        catch (AmazonClientException e) when (S3Errors.IsMissingCredentials(e))
+        {
+            throw new Hdf5SourceException($"{Name}: {S3Errors.NoCredentials}", transient: false, e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or AmazonClientException)
         {

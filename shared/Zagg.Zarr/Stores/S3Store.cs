@@ -120,6 +120,7 @@ public sealed class S3Store : IZarrStore
     {
         string what = e switch
         {
+            _ when Zagg.Cloud.S3Errors.IsMissingCredentials(e) => Zagg.Cloud.S3Errors.NoCredentials,
             Amazon.Runtime.AmazonServiceException { ErrorCode: "NoSuchBucket" } => $"bucket {_bucket} does not exist",
             Amazon.Runtime.AmazonServiceException { ErrorCode: "AccessDenied" or "InvalidAccessKeyId" or "SignatureDoesNotMatch" } s => $"access denied ({s.ErrorCode}): check the credentials",
             Amazon.Runtime.AmazonServiceException { StatusCode: not 0 } s => $"{(int)s.StatusCode} {s.ErrorCode}: {s.Message}",
