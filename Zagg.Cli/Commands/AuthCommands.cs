@@ -22,8 +22,14 @@ internal static class AuthCommands
         {
             using var login = Open();
             var token = await Guard(() => login.LoginAsync(ct));
+            if (token.Source == "EARTHDATA_TOKEN")
+            {
+                // A token given in the environment is used as it is: nothing was asked of Earthdata Login, nothing cached.
+                console.Out.WriteLine($"using EARTHDATA_TOKEN (sha256:{token.Fingerprint}, expires {Expiry(token)}) as given: not checked with {login.Endpoints.LoginHost} and not cached; the first remote read checks it");
+                return 0;
+            }
             console.Out.WriteLine($"logged in to {login.Endpoints.LoginHost} as {token.User ?? "(user unknown)"}; token sha256:{token.Fingerprint}, expires {Expiry(token)}");
-            console.Out.WriteLine($"token cached in {login.Cache.Path}");
+            console.Out.WriteLine(File.Exists(login.Cache.Path) ? $"token cached in {login.Cache.Path}" : $"token not cached: {login.Cache.Path} could not be written");
             return 0;
         });
         return cmd;

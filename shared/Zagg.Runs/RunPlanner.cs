@@ -66,7 +66,7 @@ public static class RunPlanner
         if (!await ledger.HasTemplateAsync(ct).ConfigureAwait(false))
         {
             if (!m.Spec.Selection.Overwrite && await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false))
-                throw new StoreExistsException($"{store.Name}: a store already exists here; pass overwrite to replace it");
+                throw new StoreExistsException($"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
             await DggsStore.CreateAsync(store, config.ToTemplate(m.ParentOrder, m.CatalogCells), m.Spec.Selection.Overwrite, ct).ConfigureAwait(false);
             await ledger.MarkTemplateAsync(ct).ConfigureAwait(false);
             written = true;

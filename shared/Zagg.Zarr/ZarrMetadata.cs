@@ -106,7 +106,7 @@ internal static class ZarrJson
         }
         catch (JsonException e)
         {
-            throw new ZarrException($"{where}: zarr.json is not valid JSON (line {e.LineNumber + 1}): {e.Message}", e);
+            throw new ZarrException($"{where}: zarr.json is not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}", e);
         }
     }
 

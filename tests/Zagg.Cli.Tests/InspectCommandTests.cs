@@ -58,6 +58,6 @@ public class InspectCommandTests
     {
         var r = CliRunner.Run("inspect", "/nonexistent/out.zarr");
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("/nonexistent/out.zarr: not a Zagg DGGS store", r.Error);
+        Assert.Contains("/nonexistent/out.zarr: no Zarr store here (no zarr.json)", r.Error);
     }
 }

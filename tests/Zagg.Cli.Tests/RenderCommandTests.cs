@@ -96,7 +96,7 @@ public sealed class RenderCommandTests : IAsyncLifetime
         var r = CliRunner.Run("render", Path.Combine(_dir, "nothing.zarr"), "--out", png);
         Assert.Equal(1, r.ExitCode);
         Assert.StartsWith("zagg: error: ", r.Error);
-        Assert.Contains("not a Zagg DGGS store", r.Error);
+        Assert.Contains("nothing.zarr: no Zarr store here (no zarr.json)", r.Error);
         Assert.False(File.Exists(png));
     }
 

@@ -72,7 +72,7 @@ public sealed class GranuleCatalog
     {
         JsonObject root;
         try { root = JsonNode.Parse(json) as JsonObject ?? throw new CatalogException($"{source}: not a JSON object"); }
-        catch (JsonException e) { throw new CatalogException($"{source}: not valid JSON (line {e.LineNumber + 1}): {e.Message}"); }
+        catch (JsonException e) { throw new CatalogException($"{source}: not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}"); }
         var meta = root["metadata"] as JsonObject ?? throw new CatalogException($"{source}: no \"metadata\" object");
         if (meta["parent_order"] is not JsonValue po || !po.TryGetValue(out int order) || order < Morton.MinOrder || order > Morton.MaxOrder)
             throw new CatalogException($"{source}: metadata.parent_order must be an order in {Morton.MinOrder}–{Morton.MaxOrder}");

@@ -113,7 +113,7 @@ public sealed class DggsStore
         Validate(t);
         if (await ZarrHierarchy.NodeExistsAsync(store, "", ct).ConfigureAwait(false))
         {
-            if (!overwrite) throw new ZarrException($"{store.Name}: a store already exists here; pass overwrite to replace it");
+            if (!overwrite) throw new ZarrException($"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
             await ZarrHierarchy.ClearAsync(store, ct).ConfigureAwait(false);
         }
         await ZarrHierarchy.CreateGroupAsync(store, "", null, ct).ConfigureAwait(false);
@@ -141,7 +141,10 @@ public sealed class DggsStore
     {
         var nodes = await ZarrHierarchy.NodesAsync(store, ct: ct).ConfigureAwait(false);
         var group = nodes.FirstOrDefault(n => n.Value["node_type"]?.GetValue<string>() == "group" && n.Value["attributes"]?["zagg"] is JsonObject);
-        if (group.Value is null) throw new ZarrException($"{store.Name}: not a Zagg DGGS store (no group with \"zagg\" attributes)");
+        if (group.Value is null)
+            throw new ZarrException(nodes.Count == 0 && !await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false)
+                ? $"{store.Name}: no Zarr store here (no zarr.json)"
+                : $"{store.Name}: not a Zagg DGGS store (no group with \"zagg\" attributes)");
         var z = group.Value["attributes"]!["zagg"]!;
         var variables = new List<DggsVariable>();
         var arrays = new Dictionary<string, ZarrArray>();

@@ -191,7 +191,11 @@ public class DggsStoreTests
         Assert.Contains("not valid JSON", corrupt.Message);
         File.WriteAllText(Path.Combine(tmp.Dir, "5", "count", "zarr.json"), """{"zarr_format": 3, "node_type": "array", "shape": [10], "data_type": "complex128"}""");
         Assert.Contains("data_type \"complex128\" is not supported", (await Assert.ThrowsAsync<ZarrException>(() => DggsStore.OpenAsync(tmp.Store))).Message);
-        Assert.Contains("not a Zagg DGGS store", (await Assert.ThrowsAsync<ZarrException>(() => DggsStore.OpenAsync(new LocalStore(Path.Combine(tmp.Dir, "nothing"))))).Message);
+        Assert.Contains("nothing: no Zarr store here", (await Assert.ThrowsAsync<ZarrException>(() => DggsStore.OpenAsync(new LocalStore(Path.Combine(tmp.Dir, "nothing"))))).Message);
+        // A Zarr store that holds no Zagg group is named as such.
+        Directory.CreateDirectory(Path.Combine(tmp.Dir, "plain"));
+        File.WriteAllText(Path.Combine(tmp.Dir, "plain", "zarr.json"), """{"zarr_format": 3, "node_type": "group", "attributes": {}}""");
+        Assert.Contains("plain: not a Zagg DGGS store", (await Assert.ThrowsAsync<ZarrException>(() => DggsStore.OpenAsync(new LocalStore(Path.Combine(tmp.Dir, "plain"))))).Message);
     }
 }
 

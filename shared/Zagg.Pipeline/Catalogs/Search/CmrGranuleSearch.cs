@@ -83,7 +83,7 @@ public sealed class CmrGranuleSearch : IGranuleSearch
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(body); }
-        catch (JsonException e) { throw new CatalogSearchException($"{where}: not valid UMM-JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e); }
+        catch (JsonException e) { throw new CatalogSearchException($"{where}: not valid UMM-JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}", e); }
         using (doc)
         {
             var root = doc.RootElement;

@@ -110,7 +110,7 @@ public sealed class StacItemSearch : IGranuleSearch
     {
         JsonNode? root;
         try { root = JsonNode.Parse(text); }
-        catch (JsonException e) { throw new CatalogSearchException($"{where}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e); }
+        catch (JsonException e) { throw new CatalogSearchException($"{where}: not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}", e); }
         if (root is not JsonObject page || page["features"] is not JsonArray features)
             throw new CatalogSearchException($"{where}: not an item collection (no \"features\" array)");
         matched ??= Long(page["numberMatched"]) ?? Long(page["context"]?["matched"]);
