@@ -1,22 +1,26 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit;
 using Xunit.Abstractions;
 using Zagg.Cli.Viewing;
 using Zagg.Pipeline.Output;
+using Zagg.TestSupport;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Cli.Tests;
 
 /// <summary>
 /// zagg view in Debian's chromium (headless, Playwright) on the store a real <c>zagg run</c> over the committed test
-/// catalog (demo/atl06, 7 parent cells of order 6) is writing: the page's drawn parent-cell count, read from the
+/// catalog (demo/atl06, 7 parent cells of order 6) is writing, its granules read over http from nginx at 256 KB/s a
+/// request so that the run takes seconds and its chunks land while the page watches: the page's drawn parent-cell count, read from the
 /// browser, never decreases and ends equal to the run's. Each chunk's delay from landing (its files' mtime) to drawn
 /// is logged; only a generous bound is asserted (latency targets are for benchmarks, not unit tests).
 /// The last screenshot is kept in the test output folder (viewer-run.png).
 /// </summary>
-public sealed partial class ViewerRunTests(ITestOutputHelper output)
+[Collection("telemetry")] // RemoteRunTests sets EARTHDATA_TOKEN too: not at the same time
+public sealed partial class ViewerRunTests(DemoNginx nginx, ITestOutputHelper output) : IClassFixture<DemoNginx>
 {
     private static readonly string Demo = Path.Combine(AppContext.BaseDirectory, "demo");
 
@@ -64,7 +68,7 @@ public sealed partial class ViewerRunTests(ITestOutputHelper output)
         return times;
     }
 
-    [Fact]
+    [NeedsNginxFact]
     public async Task During_a_run_the_drawn_parent_cells_grow_to_the_runs_count()
     {
         if (ViewerTests.NoChromium(output)) return;
@@ -75,6 +79,11 @@ public sealed partial class ViewerRunTests(ITestOutputHelper output)
             string catalog = Path.Combine(dir, "catalog.json");
             var c = CliRunner.Run("catalog", "--files", Path.Combine(Demo, "ATL06_*.h5"), "--parent-order", "6", "--output", catalog, "--config", config);
             Assert.True(c.ExitCode == 0, c.Error);
+            var json = JsonNode.Parse(File.ReadAllText(catalog))!;
+            foreach (var (_, granules) in json["catalog"]!.AsObject())
+                foreach (var g in granules!.AsArray().ToList())
+                    g!.ReplaceWith(nginx.Url("/slow/" + Path.GetFileName(g.GetValue<string>())));
+            File.WriteAllText(catalog, json.ToJsonString());
 
             // The browser first, so the page is up as soon as the run has written its template.
             using var playwright = await Playwright.CreateAsync();
@@ -82,7 +91,13 @@ public sealed partial class ViewerRunTests(ITestOutputHelper output)
             var page = await browser.NewPageAsync();
 
             string store = Path.Combine(dir, "out.zarr");
-            var run = Task.Run(() => CliRunner.Run("run", "--config", config, "--catalog", catalog, "--store", store, "--max-workers", "1"));
+            // http links are read with an Earthdata token (nginx's /slow/ does not check it).
+            Environment.SetEnvironmentVariable("EARTHDATA_TOKEN", NginxServer.Token);
+            var run = Task.Run(() =>
+            {
+                try { return CliRunner.Run("run", "--config", config, "--catalog", catalog, "--store", store, "--max-workers", "1"); }
+                finally { Environment.SetEnvironmentVariable("EARTHDATA_TOKEN", null); }
+            });
             var dggs = await OpenWhenWrittenAsync(store, run);
             await using var server = await ViewerServer.StartAsync(dggs, 0, default);
             await page.GotoAsync(server.Url.ToString());
@@ -112,7 +127,9 @@ public sealed partial class ViewerRunTests(ITestOutputHelper output)
             }
             Assert.True(expected > 0, "the run did not end within the bound");
             output.WriteLine($"drawn parent cells seen from the browser: {string.Join(", ", seen.Select(s => $"{s.Drawn} at {s.At:HH:mm:ss.fff}"))}");
-            if (runEndedFirst) output.WriteLine("note: the run ended before the page first drew, so no growth was seen on this machine");
+            // The granules trickle in at 256 KB/s, so the page is up before the run ends: it saw the store part-written.
+            Assert.False(runEndedFirst, "the run ended before the page first drew");
+            Assert.True(seen[0].Drawn < expected, $"the page first drew {seen[0].Drawn} of {expected}: it never saw the run part-way");
             for (int i = 1; i < seen.Count; i++) Assert.True(seen[i].Drawn >= seen[i - 1].Drawn, $"the drawn count went down: {seen[i - 1].Drawn} → {seen[i].Drawn}");
             Assert.Equal(expected, seen[^1].Drawn);
             Assert.Contains($"{expected} / {expected} parent cells drawn", await page.InnerTextAsync("#progress"));
