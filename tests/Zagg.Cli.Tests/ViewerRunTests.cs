@@ -126,6 +126,8 @@ public sealed partial class ViewerRunTests(DemoNginx nginx, ITestOutputHelper ou
                 await Task.Delay(50);
             }
             Assert.True(expected > 0, "the run did not end within the bound");
+            using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) })
+                output.WriteLine($"page: {await page.InnerTextAsync("#progress")}; server: {await http.GetStringAsync(new Uri(server.Url, "api/progress?variable=" + Uri.EscapeDataString(variable)))}");
             output.WriteLine($"drawn parent cells seen from the browser: {string.Join(", ", seen.Select(s => $"{s.Drawn} at {s.At:HH:mm:ss.fff}"))}");
             // The granules trickle in at 256 KB/s, so the page is up before the run ends: it saw the store part-written.
             Assert.False(runEndedFirst, "the run ended before the page first drew");
