@@ -38,14 +38,14 @@ public sealed class ViewerTests(ITestOutputHelper output)
         return store.WriteCellAsync(Parents[i], i, new Dictionary<string, byte[]> { ["count"] = count, ["h_mean"] = mean });
     }
 
-    private static async Task<IBrowser> LaunchAsync(IPlaywright playwright) => await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    internal static async Task<IBrowser> LaunchAsync(IPlaywright playwright) => await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
     {
         ExecutablePath = "/usr/bin/chromium",
         Headless = true,
         Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
 
-    private static bool NoChromium(ITestOutputHelper output)
+    internal static bool NoChromium(ITestOutputHelper output)
     {
         if (File.Exists("/usr/bin/chromium")) return false;
         Assert.True(Environment.GetEnvironmentVariable("CI") != "true", "chromium is missing under CI (.ci/run installs it)");

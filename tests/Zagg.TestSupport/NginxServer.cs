@@ -74,6 +74,8 @@ public class NginxServer : IAsyncLifetime
                   alias {{root}}/;
                 }
                 location /refused/ { return 401; }
+                # The files at 256 KB/s a request: a run that takes seconds (tests that watch a run while it writes).
+                location /slow/ { alias {{root}}/; limit_rate 256k; }
                 location /earthdata/ {
                   if ($http_authorization != "Bearer {{Token}}") { return 401; }
                   rewrite ^/earthdata/(.*)$ http://127.0.0.1:{{SignedPort}}/signed/$1?sig=ok redirect;
