@@ -1,10 +1,12 @@
+using Zagg.Cloud;
+
 namespace Zagg.Auth;
 
 /// <summary>
 /// Earthdata Login or the s3credentials endpoint refused or failed. The message is one line that names the host and
 /// says what to do; it never holds a token, password or key.
 /// </summary>
-public sealed class EarthdataAuthException : Exception
+public sealed class EarthdataAuthException : CredentialsException
 {
     public EarthdataAuthException(string message, bool isTransient = false, Exception? inner = null) : base(message, inner) => IsTransient = isTransient;
 

@@ -77,7 +77,7 @@ public sealed class S3ByteSource : IByteSource
             if (ownsAccess) access.Dispose();
             throw new Hdf5SourceException($"s3://{bucket}/{key}: cannot be reached: {e.Message}", transient: true, e);
         }
-        catch (Exception e) when (IsCredentialFailure(e))
+        catch (CredentialsException e)
         {
             if (owns) client.Dispose();
             if (ownsAccess) access.Dispose();
@@ -123,7 +123,7 @@ public sealed class S3ByteSource : IByteSource
         {
             throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", transient: true, e);
         }
-        catch (Exception e) when (IsCredentialFailure(e))
+        catch (CredentialsException e)
         {
             throw new Hdf5SourceException($"{Name}: no S3 credentials: {e.Message}", transient: false, e);
         }
@@ -134,13 +134,6 @@ public sealed class S3ByteSource : IByteSource
         }
         return (destination.Length, firstByte);
     }
-
-    /// <summary>
-    /// An exception from the credentials the access was given (e.g. Earthdata Login refusing the token behind NSIDC's
-    /// keys): its message names a host and never a secret; it is not retried as a transient read failure.
-    /// </summary>
-    private static bool IsCredentialFailure(Exception e)
-        => e is not (Hdf5Exception or OperationCanceledException or AmazonServiceException or AmazonClientException or HttpRequestException or IOException or System.Net.Sockets.SocketException);
 
     /// <summary>Server errors, throttling and transport failures may pass on retry; 4xx answers (no such key, access denied) do not.</summary>
     private static bool IsTransient(AmazonServiceException e)
