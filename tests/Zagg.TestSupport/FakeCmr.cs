@@ -2,12 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Zagg.TestSupport;
 
@@ -55,15 +50,12 @@ public sealed class FakeCmr : IAsyncDisposable
 
     public static async Task<FakeCmr> StartAsync(IEnumerable<JsonObject>? records = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackWebApp.CreateBuilder().Build();
         FakeCmr? self = null;
         app.MapGet("/search/granules.umm_json", (HttpContext c) => self!.ServeAsync(c));
         await app.StartAsync();
-        string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new FakeCmr(app, url.TrimEnd('/'));
+        string url = LoopbackWebApp.BaseUrl(app);
+        self = new FakeCmr(app, url);
         if (records is not null) self.Records.AddRange(records);
         return self;
     }

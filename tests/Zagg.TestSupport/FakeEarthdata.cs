@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Zagg.TestSupport;
@@ -63,10 +60,7 @@ public sealed class FakeEarthdata : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        _app = builder.Build();
+        _app = LoopbackWebApp.CreateBuilder().Build();
         _app.MapGet("/api/users/tokens", (HttpContext c) =>
         {
             Interlocked.Increment(ref TokenLists);
@@ -103,8 +97,7 @@ public sealed class FakeEarthdata : IAsyncLifetime
             });
         });
         await _app.StartAsync();
-        var address = _app.Urls.First();
-        LoginUrl = new Uri(address.TrimEnd('/') + "/");
+        LoginUrl = new Uri(LoopbackWebApp.BaseUrl(_app) + "/");
     }
 
     /// <summary>Whether a bearer token is one this server issued and has not expired.</summary>

@@ -2,12 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Zagg.TestSupport;
 
@@ -35,15 +30,12 @@ public sealed class FakeStac : IAsyncDisposable
 
     public static async Task<FakeStac> StartAsync(string collection, IEnumerable<JsonObject>? items = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackWebApp.CreateBuilder().Build();
         FakeStac? self = null;
         app.MapMethods("/search", ["GET", "POST"], (HttpContext c) => self!.ServeAsync(c));
         await app.StartAsync();
-        string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new FakeStac(app, url.TrimEnd('/'), collection);
+        string url = LoopbackWebApp.BaseUrl(app);
+        self = new FakeStac(app, url, collection);
         if (items is not null) self.Items.AddRange(items);
         return self;
     }

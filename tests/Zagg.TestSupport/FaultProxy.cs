@@ -1,10 +1,7 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 namespace Zagg.TestSupport;
 
@@ -42,13 +39,10 @@ public sealed class FaultProxy(Uri upstream) : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        _app = builder.Build();
+        _app = LoopbackWebApp.CreateBuilder().Build();
         _app.Run(ForwardAsync);
         await _app.StartAsync();
-        Url = new Uri(_app.Urls.First().TrimEnd('/') + "/");
+        Url = new Uri(LoopbackWebApp.BaseUrl(_app) + "/");
     }
 
     private async Task ForwardAsync(HttpContext c)
