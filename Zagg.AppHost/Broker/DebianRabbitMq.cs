@@ -16,7 +16,7 @@ internal static class DebianRabbitMq
     /// <summary>Adds "epmd" and "rabbitmq"; returns the server and the URL the services get (user guest, loopback only).</summary>
     public static (IResourceBuilder<ExecutableResource> Server, Uri Url) Add(IDistributedApplicationBuilder builder, string runFolder)
     {
-        var node = LoopbackRabbitMqNode.Prepare(Path.Combine(runFolder, "rabbitmq"), FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var node = LoopbackRabbitMqNode.Prepare(Path.Combine(runFolder, "rabbitmq"));
         var epmd = builder.AddExecutable("epmd", LoopbackRabbitMqNode.Epmd!, node.Home, [.. node.EpmdArguments]);
 
         const string check = "rabbitmq-amqp";

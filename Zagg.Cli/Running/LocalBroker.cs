@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Zagg.Messaging.Brokers;
@@ -44,7 +43,7 @@ public sealed class LocalBroker : IAsyncDisposable
     public static async Task<LocalBroker> StartAsync(int port, TextWriter log, CancellationToken ct)
     {
         if (!IsInstalled) throw new InvalidOperationException("--start-broker: rabbitmq-server is not installed (Debian: apt-get install rabbitmq-server)");
-        var node = LoopbackRabbitMqNode.Prepare(Directory.CreateTempSubdirectory("zagg-rabbitmq").FullName, port, FreePort(), FreePort());
+        var node = LoopbackRabbitMqNode.Prepare(Directory.CreateTempSubdirectory("zagg-rabbitmq").FullName, port);
         var output = new StringBuilder();
         var epmd = Start(LoopbackRabbitMqNode.Epmd!, node.EpmdArguments, [], node.Home, output);
         var server = Start(LoopbackRabbitMqNode.DebianServer, [], node.ServerEnvironment, node.Home, output);
@@ -78,13 +77,6 @@ public sealed class LocalBroker : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

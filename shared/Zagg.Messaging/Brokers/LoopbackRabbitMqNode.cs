@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Zagg.Messaging.Brokers;
 
@@ -58,15 +60,23 @@ public sealed class LoopbackRabbitMqNode
 
     /// <summary>
     /// Describes a node in <paramref name="home"/> (created if missing) and writes the two files it reads at start: an
-    /// empty plugin list and an empty config.
+    /// empty plugin list and an empty config. Its AMQP port is <paramref name="amqpPort"/> when given; every other port
+    /// is one nobody listens on now (the operating system's pick on 127.0.0.1).
     /// </summary>
     /// <exception cref="IOException">The folder or its files cannot be written.</exception>
-    public static LoopbackRabbitMqNode Prepare(string home, int amqpPort, int distributionPort, int epmdPort)
+    public static LoopbackRabbitMqNode Prepare(string home, int? amqpPort = null)
     {
         Directory.CreateDirectory(home);
         File.WriteAllText(Path.Combine(home, "enabled_plugins"), "[].");
         File.WriteAllText(Path.Combine(home, "rabbitmq.conf"), "");
-        return new LoopbackRabbitMqNode(home, amqpPort, distributionPort, epmdPort);
+        return new LoopbackRabbitMqNode(home, amqpPort ?? FreePort(), FreePort(), FreePort());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The arguments of the node's own epmd.</summary>
