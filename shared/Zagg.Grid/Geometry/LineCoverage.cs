@@ -8,11 +8,10 @@ namespace Zagg.Grid.Geometry;
 /// The same hierarchical descent as <see cref="PolygonCoverage"/> without an interior: a cell is
 /// entered only when some arc reaches the cap enclosing it, so the work follows the lines. At the
 /// target order a cell is kept when it holds an arc's end or when an arc crosses its outline
-/// (sampled at <see cref="OutlineStep"/> points per side).
+/// (sampled at <see cref="CellOutline.Step"/> points per side).
 /// </remarks>
 internal static class LineCoverage
 {
-    private const int OutlineStep = 4;
 
     /// <summary>Cells met by the arcs (each shorter than π).</summary>
     public static CellRanges Cover(ReadOnlySpan<SphericalRegion.Edge> arcs, int order)
@@ -58,25 +57,11 @@ internal static class LineCoverage
             var reaching = new ReadOnlySpan<int>(buffer, 0, count);
             if (level == order)
             {
-                if (ends.Contains(cell) || OutlineCrossed(cell, reaching)) cells.Add(cell);
+                if (ends.Contains(cell) || CellOutline.Crossed(order, cell, edges, reaching)) cells.Add(cell);
                 return;
             }
             for (long child = cell << 2; child < (cell << 2) + 4; child++)
                 Visit(child, level + 1, reaching);
-        }
-
-        private bool OutlineCrossed(long cell, ReadOnlySpan<int> reaching)
-        {
-            Span<Vec3> outline = stackalloc Vec3[4 * OutlineStep];
-            HealpixNested.Boundary(order, cell, OutlineStep, outline);
-            foreach (int i in reaching)
-            {
-                ref readonly var e = ref edges[i];
-                for (int k = 0; k < outline.Length; k++)
-                    if (SphericalRegion.Crosses(outline[k], outline[(k + 1) % outline.Length], e.A, e.B))
-                        return true;
-            }
-            return false;
         }
     }
 }

@@ -15,7 +15,6 @@ namespace Zagg.Grid.Geometry;
 /// </remarks>
 public static class PolygonCoverage
 {
-    private const int OutlineStep = 4;
 
     public static CellRanges Cover(GeoPolygon polygon, int order, LatitudeConvention convention = LatitudeConvention.Authalic)
         => Cover(SphericalRegion.FromGeo(polygon, convention), order);
@@ -79,7 +78,7 @@ public static class PolygonCoverage
             var reaching = new ReadOnlySpan<int>(buffer, 0, count);
             if (level == order)
             {
-                if (region.Combine(states) || vertexCells.Contains(cell) || InnerReached(cap, reaching) || OutlineCrossed(cell, reaching))
+                if (region.Combine(states) || vertexCells.Contains(cell) || InnerReached(cap, reaching) || CellOutline.Crossed(order, cell, _edges, reaching))
                     result.Append(cell, 1);
                 return;
             }
@@ -108,20 +107,6 @@ public static class PolygonCoverage
         {
             foreach (int i in reaching)
                 if (_edges[i].Reaches(cap.Centre, cap.InnerSin, cap.InnerCos)) return true;
-            return false;
-        }
-
-        private bool OutlineCrossed(long cell, ReadOnlySpan<int> reaching)
-        {
-            Span<Vec3> outline = stackalloc Vec3[4 * OutlineStep];
-            HealpixNested.Boundary(order, cell, OutlineStep, outline);
-            foreach (int i in reaching)
-            {
-                ref readonly var e = ref _edges[i];
-                for (int k = 0; k < outline.Length; k++)
-                    if (SphericalRegion.Crosses(outline[k], outline[(k + 1) % outline.Length], e.A, e.B))
-                        return true;
-            }
             return false;
         }
     }
