@@ -15,12 +15,21 @@ internal static class CellOutline
     {
         Span<Vec3> outline = stackalloc Vec3[4 * Step];
         HealpixNested.Boundary(order, cell, Step, outline);
+        Span<double> sides = stackalloc double[4 * Step];
         foreach (int i in reaching)
         {
             ref readonly var e = ref edges[i];
+            for (int k = 0; k < outline.Length; k++) sides[k] = outline[k].Dot(e.Normal);
             for (int k = 0; k < outline.Length; k++)
-                if (SphericalRegion.Crosses(outline[k], outline[(k + 1) % outline.Length], e.A, e.B))
+            {
+                int next = k + 1 == outline.Length ? 0 : k + 1;
+                // Both ends of the outline's side clearly on one side of the edge's great circle: no crossing.
+                if ((sides[k] > PolygonCoverage.SideMargin && sides[next] > PolygonCoverage.SideMargin)
+                    || (sides[k] < -PolygonCoverage.SideMargin && sides[next] < -PolygonCoverage.SideMargin))
+                    continue;
+                if (SphericalRegion.Crosses(outline[k], outline[next], e.A, e.B))
                     return true;
+            }
         }
         return false;
     }

@@ -23,23 +23,13 @@ public static class PolygonCoverage
     {
         HealpixNested.CheckOrder(order);
         var result = new CellRanges(order);
-        var vertexCells = new HashSet<long>();
-        foreach (var v in region.Vertices)
-        {
-            v.ToZPhi(out double z, out double phi, out double st);
-            vertexCells.Add(HealpixNested.FromZPhi(order, z, phi, st, true));
-        }
-        var walk = new Walk(region, order, result, vertexCells);
-        int[] all = new int[region.Edges.Length];
-        for (int i = 0; i < all.Length; i++) all[i] = i;
-        var states = new bool[region.RingCount];
-        for (int face = 0; face < HealpixNested.BaseCellCount; face++)
-        {
-            var cap = CellCaps.Get(0, face);
-            if (!region.MayMeet(cap)) continue;
-            region.RingStates(cap.Centre, states);
-            walk.Visit(face, 0, cap, states, all);
-        }
+        var vertices = region.Vertices;
+        var vertexCells = new long[vertices.Length];
+        for (int i = 0; i < vertices.Length; i++)
+            vertexCells[i] = LineCoverage.CellOf(vertices[i], order);
+        Array.Sort(vertexCells);
+        var walk = t_walk ??= new Walk();
+        walk.Run(region, order, result, vertexCells);
         return result;
     }
 
@@ -52,53 +42,116 @@ public static class PolygonCoverage
 
     internal static Vec3 Centre(int order, long cell) => CellCaps.Get(order, cell).Centre;
 
-    private sealed class Walk(SphericalRegion region, int order, CellRanges result, HashSet<long> vertexCells)
+    // The walk's buffers, kept per thread: the mapping covers hundreds of thousands of footprints in a row.
+    [ThreadStatic] private static Walk? t_walk;
+
+    private sealed class Walk
     {
-        private readonly SphericalRegion.Edge[] _edges = region.Edges;
+        private SphericalRegion _region = null!;
+        private SphericalRegion.Edge[] _edges = [];
+        private int _order;
+        private CellRanges _result = null!;
+        private long[] _vertexCells = []; // sorted
 
-        // One buffer of edge indices per level: a cell writes the edges that reach it into its
-        // level's buffer, and its children read them from there (the walk is depth first).
-        private readonly int[][] _reaching = new int[order + 1][];
+        // One buffer per level, reused because the walk is depth first: the indices of the edges that reach a cell,
+        // the side of each one's great circle the cell's centre is on (p·n), and the cell's ring-by-ring states.
+        private readonly int[][] _reaching = new int[HealpixNested.MaxOrder + 1][];
+        private readonly double[][] _sides = new double[HealpixNested.MaxOrder + 1][];
+        private readonly bool[][] _states = new bool[HealpixNested.MaxOrder + 2][];
+        private int[] _all = [];
 
-        public void Visit(long cell, int level, in CellCap cap, bool[] states, ReadOnlySpan<int> candidates)
+        public void Run(SphericalRegion region, int order, CellRanges result, long[] vertexCells)
+        {
+            _region = region;
+            _edges = region.Edges;
+            _order = order;
+            _result = result;
+            _vertexCells = vertexCells;
+            int edges = _edges.Length;
+            for (int l = 0; l <= order; l++)
+            {
+                if (_reaching[l] is null || _reaching[l].Length < edges)
+                {
+                    _reaching[l] = new int[edges];
+                    _sides[l] = new double[edges];
+                }
+            }
+            for (int l = 0; l <= order + 1; l++)
+                if (_states[l] is null || _states[l].Length < region.RingCount) _states[l] = new bool[region.RingCount];
+            if (_all.Length < edges)
+            {
+                _all = new int[edges];
+                for (int i = 0; i < edges; i++) _all[i] = i;
+            }
+            try
+            {
+                var all = _all.AsSpan(0, edges);
+                Span<bool> states = _states[0].AsSpan(0, region.RingCount);
+                for (int face = 0; face < HealpixNested.BaseCellCount; face++)
+                {
+                    var cap = CellCaps.Get(0, face);
+                    if (!_region.MayMeet(cap)) continue;
+                    _region.RingStates(cap.Centre, states);
+                    Visit(face, 0, cap, all);
+                }
+            }
+            finally
+            {
+                _region = null!;
+                _result = null!;
+                _edges = [];
+            }
+        }
+
+        /// <summary>Visits a cell whose ring states are in the level's state buffer.</summary>
+        private void Visit(long cell, int level, in CellCap cap, ReadOnlySpan<int> candidates)
         {
             Vec3 centre = cap.Centre;
-            int[] buffer = _reaching[level] ??= new int[_edges.Length];
+            int[] buffer = _reaching[level];
+            double[] sides = _sides[level];
             int count = 0;
             foreach (int i in candidates)
-                if (_edges[i].Reaches(centre, cap.OuterSin, cap.OuterCos)) buffer[count++] = i;
+                if (_edges[i].Reaches(centre, cap.OuterSin, cap.OuterCos, out double side))
+                {
+                    sides[count] = side;
+                    buffer[count++] = i;
+                }
 
+            ReadOnlySpan<bool> states = _states[level].AsSpan(0, _region.RingCount);
             if (count == 0)
             {
-                if (region.Combine(states))
-                    result.Append(cell << (2 * (order - level)), 1L << (2 * (order - level)));
+                if (_region.Combine(states))
+                    _result.Append(cell << (2 * (_order - level)), 1L << (2 * (_order - level)));
                 return;
             }
 
             var reaching = new ReadOnlySpan<int>(buffer, 0, count);
-            if (level == order)
+            if (level == _order)
             {
-                if (region.Combine(states) || vertexCells.Contains(cell) || InnerReached(cap, reaching) || CellOutline.Crossed(order, cell, _edges, reaching))
-                    result.Append(cell, 1);
+                if (_region.Combine(states) || Array.BinarySearch(_vertexCells, cell) >= 0
+                    || InnerReached(cap, reaching) || CellOutline.Crossed(_order, cell, _edges, reaching))
+                    _result.Append(cell, 1);
                 return;
             }
 
+            Span<bool> childStates = _states[level + 1].AsSpan(0, _region.RingCount);
             for (long child = cell << 2; child < (cell << 2) + 4; child++)
             {
                 var childCap = CellCaps.Get(level + 1, child);
-                if (!region.MayMeet(childCap)) continue;
+                if (!_region.MayMeet(childCap)) continue;
                 Vec3 c = childCap.Centre;
-                bool[] childStates = states;
-                foreach (int i in reaching)
+                states.CopyTo(childStates);
+                for (int k = 0; k < reaching.Length; k++)
                 {
-                    ref readonly var e = ref _edges[i];
+                    ref readonly var e = ref _edges[reaching[k]];
+                    // Both centres clearly on one side of the edge's great circle: the arc between them cannot cross it.
+                    double childSide = c.Dot(e.Normal), parentSide = sides[k];
+                    if ((childSide > SideMargin && parentSide > SideMargin) || (childSide < -SideMargin && parentSide < -SideMargin))
+                        continue;
                     if (SphericalRegion.Crosses(centre, c, e.A, e.B))
-                    {
-                        if (ReferenceEquals(childStates, states)) childStates = (bool[])states.Clone();
                         childStates[e.Ring] = !childStates[e.Ring];
-                    }
                 }
-                Visit(child, level + 1, childCap, childStates, reaching);
+                Visit(child, level + 1, childCap, reaching);
             }
         }
 
@@ -106,8 +159,15 @@ public static class PolygonCoverage
         private bool InnerReached(in CellCap cap, ReadOnlySpan<int> reaching)
         {
             foreach (int i in reaching)
-                if (_edges[i].Reaches(cap.Centre, cap.InnerSin, cap.InnerCos)) return true;
+                if (_edges[i].Reaches(cap.Centre, cap.InnerSin, cap.InnerCos, out _)) return true;
             return false;
         }
     }
+
+    /// <summary>
+    /// How far (as p·n, the sine of the angle to a great circle) two points must both be from an edge's great circle,
+    /// on the same side, for the prefilters to skip the exact crossing test: far above the rounding of the unit
+    /// normal (1e-16), so a skipped pair is one the exact test would also find apart.
+    /// </summary>
+    internal const double SideMargin = 1e-9;
 }

@@ -21,10 +21,16 @@ public sealed class SphericalRegion
     {
         _rings = rings;
         _parts = parts;
+        int n = 0;
+        foreach (var r in rings) n += r.Points.Length;
+        Vertices = new Vec3[n];
+        n = 0;
+        foreach (var r in rings)
+        {
+            r.Points.CopyTo(Vertices, n);
+            n += r.Points.Length;
+        }
         Edges = BuildEdges(rings);
-        var vertices = new List<Vec3>();
-        foreach (var r in rings) vertices.AddRange(r.Points);
-        Vertices = [.. vertices];
         (_capCentre, _capCos, _capSin, _hasCap) = BoundingCap(Edges, Vertices);
         if (_hasCap)
         {
@@ -33,11 +39,12 @@ public sealed class SphericalRegion
         }
         else
         {
-            foreach (var r in rings) r.WindAndFindInside();
+            foreach (var r in rings) r.WindAndFindInside(Edges);
             Edges = BuildEdges(rings);
         }
     }
 
+    /// <summary>Every ring's edges, ring after ring; each ring keeps where its own start in it (<see cref="Ring.First"/>).</summary>
     private static Edge[] BuildEdges(Ring[] rings)
     {
         int n = 0;
@@ -47,8 +54,10 @@ public sealed class SphericalRegion
         for (int r = 0; r < rings.Length; r++)
         {
             var v = rings[r].Points;
+            rings[r].First = k;
+            rings[r].Owner = edges;
             for (int i = 0; i < v.Length; i++)
-                edges[k++] = new Edge(v[i], v[(i + 1) % v.Length], r);
+                edges[k++] = new Edge(v[i], v[i + 1 == v.Length ? 0 : i + 1], r);
         }
         return edges;
     }
@@ -99,29 +108,35 @@ public sealed class SphericalRegion
     /// <summary>Puts a geographic polygon on the sphere under a latitude convention.</summary>
     public static SphericalRegion FromGeo(GeoPolygon polygon, LatitudeConvention convention = LatitudeConvention.Authalic)
     {
-        var rings = new List<Ring>();
-        var parts = new List<int[]>();
+        int ringCount = 0;
+        for (int p = 0; p < polygon.Parts.Count; p++) ringCount += polygon.Parts[p].Count;
+        var rings = new Ring[ringCount];
+        var parts = new int[polygon.Parts.Count][];
+        int next = 0;
         for (int p = 0; p < polygon.Parts.Count; p++)
         {
-            var indices = new List<int>();
-            for (int r = 0; r < polygon.Parts[p].Count; r++)
+            var part = polygon.Parts[p];
+            var indices = new int[part.Count];
+            for (int r = 0; r < part.Count; r++)
             {
-                var pts = new List<Vec3>();
-                foreach (var g in polygon.Parts[p][r])
+                var ring = part[r];
+                var pts = new Vec3[ring.Count];
+                int count = 0;
+                for (int i = 0; i < ring.Count; i++)
                 {
-                    var v = GeoGrid.ToSphere(g, convention);
-                    if (pts.Count == 0 || Distinct(v, pts[^1])) pts.Add(v);
+                    var v = GeoGrid.ToSphere(ring[i], convention);
+                    if (count == 0 || Distinct(v, pts[count - 1])) pts[count++] = v;
                 }
-                if (pts.Count > 1 && !Distinct(pts[0], pts[^1])) pts.RemoveAt(pts.Count - 1);
-                string where = $"part {p} ring {r}";
-                if (pts.Count < 3)
-                    throw new ArgumentException($"{where} has {pts.Count} distinct positions; a ring needs at least 3");
-                indices.Add(rings.Count);
-                rings.Add(Ring.Create([.. pts], where));
+                if (count > 1 && !Distinct(pts[0], pts[count - 1])) count--;
+                if (count < 3)
+                    throw new ArgumentException($"part {p} ring {r} has {count} distinct positions; a ring needs at least 3");
+                if (count < pts.Length) Array.Resize(ref pts, count);
+                indices[r] = next;
+                rings[next++] = Ring.Create(pts, p, r);
             }
-            parts.Add([.. indices]);
+            parts[p] = indices;
         }
-        return new SphericalRegion([.. rings], [.. parts]);
+        return new SphericalRegion(rings, parts);
     }
 
     private static bool Distinct(Vec3 a, Vec3 b)
@@ -192,12 +207,19 @@ public sealed class SphericalRegion
         /// Whether the arc comes within a cap of angular radius r around p, given sin r and
         /// cos r (r &lt; π/2): no inverse trigonometry, for the coverage walk's inner loop.
         /// </summary>
-        public bool Reaches(Vec3 p, double sinRadius, double cosRadius)
+        public bool Reaches(Vec3 p, double sinRadius, double cosRadius) => Reaches(p, sinRadius, cosRadius, out _);
+
+        /// <summary>
+        /// <see cref="Reaches(Vec3, double, double)"/>, also giving p·n (the sine of p's signed angle to the arc's
+        /// great circle, positive on its left) for the walk's crossing prefilter.
+        /// </summary>
+        public bool Reaches(Vec3 p, double sinRadius, double cosRadius, out double side)
         {
             // Every point of the arc is at least asin|p·n| from p: a far great circle ends the test.
-            if (Math.Abs(p.Dot(Normal)) > sinRadius) return false;
+            side = p.Dot(Normal);
+            if (Math.Abs(side) > sinRadius) return false;
             if (p.Dot(A) >= cosRadius || p.Dot(B) >= cosRadius) return true;
-            return FootWithin(p) && Math.Abs(p.Dot(Normal)) <= sinRadius && p.Dot(A + B) > 0;
+            return FootWithin(p) && p.Dot(A + B) > 0;
         }
 
         private bool FootWithin(Vec3 p) => p.Dot(_afterA) >= 0 && p.Dot(_beforeB) >= 0;
@@ -251,9 +273,12 @@ public sealed class SphericalRegion
     private sealed class Ring
     {
         public required Vec3[] Points;
-        public required Edge[] Edges;
+        public Edge[] Owner = [];       // the region's edges; this ring's are Points.Length of them from First
+        public int First;
         private Vec3 _reference;        // a point whose side of the ring is known
         private bool _referenceInside;
+
+        private ReadOnlySpan<Edge> Edges => Owner.AsSpan(First, Points.Length);
 
         public bool Contains(Vec3 p) => ((CountCrossings(p, _reference, Edges) & 1) == 0) == _referenceInside;
 
@@ -263,34 +288,31 @@ public sealed class SphericalRegion
             _referenceInside = inside;
         }
 
-        public static Ring Create(Vec3[] pts, string where)
+        public static Ring Create(Vec3[] pts, int part, int ring)
         {
             for (int i = 0; i < pts.Length; i++)
             {
                 Vec3 sum = pts[i] + pts[(i + 1) % pts.Length];
                 if (sum.Dot(sum) <= 1e-24)
-                    throw new ArgumentException($"{where}: positions {i} and {(i + 1) % pts.Length} are antipodal, so the edge between them is undefined");
+                    throw new ArgumentException($"part {part} ring {ring}: positions {i} and {(i + 1) % pts.Length} are antipodal, so the edge between them is undefined");
             }
-            return new Ring { Points = pts, Edges = MakeEdges(pts) };
-        }
-
-        private static Edge[] MakeEdges(Vec3[] pts)
-        {
-            var edges = new Edge[pts.Length];
-            for (int i = 0; i < pts.Length; i++) edges[i] = new Edge(pts[i], pts[(i + 1) % pts.Length], 0);
-            return edges;
+            return new Ring { Points = pts };
         }
 
         /// <summary>For rings not within a hemisphere's cap: wind so the smaller side is on the left, and take a point just inside.</summary>
-        public void WindAndFindInside()
+        public void WindAndFindInside(Edge[] regionEdges)
         {
             // Area to the left of the ring = 2π − Σ turning angles; wind so the smaller side is on the left.
+            var edges = regionEdges.AsSpan(First, Points.Length);
+            Edge[]? reversed = null;
             if (LeftArea(Points) > 2 * Math.PI)
             {
                 Array.Reverse(Points);
-                Edges = MakeEdges(Points);
+                reversed = new Edge[Points.Length];
+                for (int i = 0; i < Points.Length; i++) reversed[i] = new Edge(Points[i], Points[(i + 1) % Points.Length], 0);
+                edges = reversed;
             }
-            SetReference(PointLeftOf(Edges), inside: true);
+            SetReference(PointLeftOf(edges), inside: true);
         }
 
         private static double LeftArea(Vec3[] v)
@@ -307,7 +329,7 @@ public sealed class SphericalRegion
         }
 
         /// <summary>A point just left of the middle of the longest edge, closer to it than to any other edge.</summary>
-        private static Vec3 PointLeftOf(Edge[] edges)
+        private static Vec3 PointLeftOf(ReadOnlySpan<Edge> edges)
         {
             int best = 0;
             double longest = 0;
