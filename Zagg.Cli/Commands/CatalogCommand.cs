@@ -88,7 +88,7 @@ internal static class CatalogCommand
     private static async Task<int> SearchAsync(CliConsole console, IGranuleSearch search, GranuleQuery query, AreaOfInterest aoi, int order, LatitudeConvention convention, string path, CancellationToken ct)
     {
         var o = console.Out;
-        o.WriteLine($"searching {search.Describe()}: {query.ShortName} {query.Version} {query.Provider}, {GranuleQuery.Iso(query.StartDate)} to {GranuleQuery.Iso(query.EndDate)}{(query.Cycle is int c ? $" (cycle {c})" : "")}, area {aoi.Source} (box {aoi.BoundingBox})");
+        o.WriteLine($"searching {search.Describe()}: {search.Product(query)}, {GranuleQuery.Iso(query.StartDate)} to {GranuleQuery.Iso(query.EndDate)}{(query.Cycle is int c ? $" (cycle {c})" : "")}, area {aoi.Source} (box {aoi.BoundingBox})");
         bool terminal = ReferenceEquals(o, Console.Out) && !Console.IsOutputRedirected;
         var progress = new ProgressBar(terminal);
         CatalogSearchResult result;

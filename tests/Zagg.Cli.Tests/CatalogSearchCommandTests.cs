@@ -51,10 +51,13 @@ public class CatalogSearchCommandTests : IDisposable
         Assert.Equal(0, CliRunner.Run("catalog", "--cmr-url", cmr.Url, "--cycle", "22", "--bbox", "-180,-80,180,-70", "--output", a).ExitCode);
         var r = CliRunner.Run("catalog", "--stac-url", stac.Url, "--collection", "ATL06_007", "--cycle", "22", "--bbox", "-180,-80,180,-70", "--output", b);
         Assert.True(r.ExitCode == 0, r.Error);
+        // The progress line names what was asked of the STAC API, not CMR's provider.
+        Assert.Contains($"searching STAC API at {stac.Url}: collection ATL06_007, 2024-01-06", r.Out);
+        Assert.DoesNotContain("NSIDC_CPRD", r.Out);
         Assert.Equal(Cells(a).OrderBy(c => c.Key).Select(c => (c.Key, string.Join(",", c.Value.Order()))), Cells(b).OrderBy(c => c.Key).Select(c => (c.Key, string.Join(",", c.Value.Order()))));
-        // Cycle 22 is 2024-01-06 to 2024-04-05.
+        // Cycle 22 is nominally 2024-01-06 to 2024-04-05, searched 21 days wider on each side (GranuleQuery.CycleMarginDays).
         Assert.NotEmpty(Cells(a));
-        Assert.Contains("temporal%5B%5D=2024-01-06T00%3A00%3A00Z%2C2024-04-05T23%3A59%3A59Z", cmr.Requests[0]);
+        Assert.Contains("temporal%5B%5D=2023-12-16T00%3A00%3A00Z%2C2024-04-26T23%3A59%3A59Z", cmr.Requests[0]);
     }
 
     [Fact]

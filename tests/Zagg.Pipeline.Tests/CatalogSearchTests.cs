@@ -204,6 +204,27 @@ public class CatalogSearchTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_cycle_is_searched_21_days_wider_and_its_granules_are_those_named_for_it()
+    {
+        var q = new GranuleQuery { StartDate = new(2024, 1, 6), EndDate = new(2024, 4, 5), Cycle = 22 };
+        Assert.Equal(new DateTimeOffset(2023, 12, 16, 0, 0, 0, TimeSpan.Zero), q.Begin);
+        Assert.Equal(new DateTimeOffset(2024, 4, 26, 23, 59, 59, TimeSpan.Zero), q.Finish);
+        var f = q.NameFilter!;
+        Assert.True(f.Keeps("ATL06_20231222010203_00012210_007_01.h5"));   // cycle 22 begun before the nominal start
+        Assert.False(f.Keeps("ATL06_20240104010203_13852110_007_01.h5"));  // cycle 21 ended after it
+        Assert.False(f.Keeps("ATL06_20240410010203_00012310_007_01.h5"));  // cycle 23
+        Assert.True(f.Keeps("some_other_product_granule.h5"));            // not an ICESat-2 name: the dates decide
+        Assert.True(f.IsEmpty);                                            // no user filter was given
+        // A user filter is kept and the cycle added to it; dates without a cycle are searched as given.
+        var g = (q with { Filter = new GranuleFilter { Rgts = [1] } }).NameFilter!;
+        Assert.True(g.Keeps("ATL06_20231222010203_00012210_007_01.h5"));
+        Assert.False(g.Keeps("ATL06_20231222010203_00022210_007_01.h5"));
+        var dates = q with { Cycle = null };
+        Assert.Null(dates.NameFilter);
+        Assert.Equal(new DateTimeOffset(2024, 1, 6, 0, 0, 0, TimeSpan.Zero), dates.Begin);
+    }
+
+    [Fact]
     public void Granule_names_give_track_cycle_and_region_and_filters_use_them()
     {
         Assert.True(AtlGranuleName.TryParse("s3://b/ATLAS/ATL06_20240106123456_02212210_007_01.h5", out var n));

@@ -45,15 +45,23 @@ public sealed record GranuleFilter
     /// <summary>Regions to keep (1–14); empty keeps all.</summary>
     public IReadOnlyList<int> Regions { get; init; } = [];
 
+    /// <summary>
+    /// The ICESat-2 cycle a granule's name must give (its <c>cc</c>), or null. Set from <see cref="GranuleQuery.Cycle"/>
+    /// (<see cref="GranuleQuery.NameFilter"/>), not by the user: a name that is not an ICESat-2 name passes it.
+    /// </summary>
+    public int? Cycle { get; init; }
+
+    /// <summary>Whether no filter the user gave is set (the query's <see cref="Cycle"/> does not count).</summary>
     public bool IsEmpty => NamePattern is null && Rgts.Count == 0 && Regions.Count == 0;
 
     /// <summary>Whether the granule named <paramref name="granuleUR"/> passes.</summary>
     public bool Keeps(string granuleUR)
     {
         if (NamePattern is not null && !Wildcard(NamePattern, granuleUR)) return false;
-        if (Rgts.Count == 0 && Regions.Count == 0) return true;
-        if (!AtlGranuleName.TryParse(granuleUR, out var n)) return false;
-        return (Rgts.Count == 0 || Rgts.Contains(n.Rgt)) && (Regions.Count == 0 || Regions.Contains(n.Region));
+        if (Rgts.Count == 0 && Regions.Count == 0 && Cycle is null) return true;
+        if (!AtlGranuleName.TryParse(granuleUR, out var n)) return Rgts.Count == 0 && Regions.Count == 0;
+        return (Rgts.Count == 0 || Rgts.Contains(n.Rgt)) && (Regions.Count == 0 || Regions.Contains(n.Region))
+            && (Cycle is not int c || n.Cycle == c);
     }
 
     public JsonObject ToJson()

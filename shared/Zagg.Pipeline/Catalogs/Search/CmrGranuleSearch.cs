@@ -30,6 +30,8 @@ public sealed class CmrGranuleSearch : IGranuleSearch
 
     public string Describe() => $"CMR at {_base}";
 
+    public string Product(GranuleQuery query) => $"{query.ShortName} {query.Version} {query.Provider}";
+
     /// <summary>The first page's URL for <paramref name="query"/>.</summary>
     public string QueryUrl(GranuleQuery query)
     {
@@ -68,7 +70,7 @@ public sealed class CmrGranuleSearch : IGranuleSearch
                 return r;
             }, what, ct).ConfigureAwait(false);
             if (headers.TryGetValues("CMR-Hits", out var h) && long.TryParse(h.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out long n)) hits = n;
-            int items = ReadPage(body, $"{Describe()} {what}", found, query.Filter, ref hits);
+            int items = ReadPage(body, $"{Describe()} {what}", found, query.NameFilter, ref hits);
             received += items;
             progress?.Report(new SearchProgress(page, (int)received, hits));
             after = headers.TryGetValues("CMR-Search-After", out var a) ? a.FirstOrDefault() : null;

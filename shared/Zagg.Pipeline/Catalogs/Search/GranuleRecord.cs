@@ -28,6 +28,12 @@ public interface IGranuleSearch
     /// <summary>What the search asks, for messages and the catalog's metadata ("CMR at https://…").</summary>
     string Describe();
 
+    /// <summary>
+    /// What the search asks this service for, in its own terms, for the progress line: CMR's short name, version and
+    /// provider ("ATL06 007 NSIDC_CPRD"); a STAC API's collection ("collection ATL06_007").
+    /// </summary>
+    string Product(GranuleQuery query);
+
     /// <summary>Every granule matching the query, all pages, in the order the server gave them.</summary>
     /// <exception cref="CatalogSearchException">The service cannot be reached, keeps failing, refuses the query, or answers something that is not a valid page.</exception>
     Task<IReadOnlyList<GranuleRecord>> SearchAsync(GranuleQuery query, IProgress<SearchProgress>? progress = null, CancellationToken ct = default);

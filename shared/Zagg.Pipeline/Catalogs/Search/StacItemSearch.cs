@@ -32,6 +32,9 @@ public sealed class StacItemSearch : IGranuleSearch
 
     public string Describe() => $"STAC API at {_base}";
 
+    /// <summary>The collection searched: the query's short name, version and provider are CMR's, not asked here.</summary>
+    public string Product(GranuleQuery query) => $"collection {_collection}";
+
     internal static string CheckUrl(string url, string what)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || (u.Scheme != Uri.UriSchemeHttp && u.Scheme != Uri.UriSchemeHttps))
@@ -75,7 +78,7 @@ public sealed class StacItemSearch : IGranuleSearch
                 if (payload is not null) r.Content = new StringContent(payload, Encoding.UTF8, "application/json");
                 return r;
             }, what, ct).ConfigureAwait(false);
-            var next = ReadPage(text, $"{Describe()} {what}", found, query.Filter, ref matched, out int items);
+            var next = ReadPage(text, $"{Describe()} {what}", found, query.NameFilter, ref matched, out int items);
             received += items;
             progress?.Report(new SearchProgress(page, received, matched));
             if (next is null || items == 0) break;
