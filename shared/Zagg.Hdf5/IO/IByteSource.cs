@@ -23,6 +23,12 @@ public interface IByteSource : IAsyncDisposable
     /// concurrent requests gain nothing, and readers process ranges one after another.
     /// </summary>
     bool IsLocal => false;
+
+    /// <summary>
+    /// Ranges closer than this many bytes are worth fetching as one request: for a remote source, latency × bandwidth
+    /// as measured so far (<see cref="CoalesceGapEstimator"/>); else <see cref="CoalesceGapEstimator.DefaultGap"/>.
+    /// </summary>
+    int CoalesceGap => CoalesceGapEstimator.DefaultGap;
 }
 
 /// <summary>

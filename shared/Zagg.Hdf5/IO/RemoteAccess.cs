@@ -99,6 +99,12 @@ public sealed class RemoteAccess : IDisposable
 
     internal ResiliencePipeline Retry { get; }
 
+    /// <summary>
+    /// Latency × bandwidth as measured from this access's requests so far: the gap across which its sources coalesce
+    /// ranges (<see cref="IByteSource.CoalesceGap"/>).
+    /// </summary>
+    public CoalesceGapEstimator Gaps { get; } = new();
+
     internal static readonly ResiliencePropertyKey<ByteSourceStatistics> StatisticsKey = new("zagg.statistics");
 
     /// <summary>
@@ -138,7 +144,9 @@ public sealed class RemoteAccess : IDisposable
                 var wait = Stopwatch.GetElapsedTime(started);
                 try
                 {
+                    long sent = Gaps.Start();
                     var (bytes, firstByte) = await state(c.CancellationToken).ConfigureAwait(false);
+                    Gaps.Completed(sent, firstByte, bytes);
                     statistics.Record(bytes, firstByte, wait);
                     RequestCounter.Add(1);
                     ByteCounter.Add(bytes);
