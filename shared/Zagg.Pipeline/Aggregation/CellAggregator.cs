@@ -52,6 +52,9 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         using var span = PipelineTelemetry.Source.StartActivity("zagg.cell.aggregate");
         span?.SetTag("zagg.parent_nested", parentNested).SetTag("zagg.parent_order", parentOrder).SetTag("zagg.granules", granules.Count);
         var columns = _plan.Columns;
+        // The cell's own remote requests, whichever granule and task made them.
+        var reads = new ByteSourceStatistics();
+        using var collect = ByteSourceStatistics.CollectInto(reads);
         using var gathered = new GatheredPoints(columns.Count);
         var failures = new List<GranuleFailure>();
         int processed = 0;
@@ -88,7 +91,14 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             : granules.Count == 0 ? CellOutcome.NoGranules
             : gathered.Count == 0 ? CellOutcome.NoDataAfterFiltering
             : CellOutcome.Aggregated;
-        var result = new CellResult(morton, parentNested, cellsWithData, gathered.Count, granules.Count, processed, watch.Elapsed.TotalSeconds, outcome, failures, detail);
+        var result = new CellResult(morton, parentNested, cellsWithData, gathered.Count, granules.Count, processed, watch.Elapsed.TotalSeconds, outcome, failures, detail)
+        {
+            Reads = reads.Requests == 0 && reads.Retries == 0 ? null
+                : new CellReads(reads.Requests, reads.Bytes, reads.Retries, reads.TimeToFirstByte.TotalSeconds, reads.Wait.TotalSeconds),
+        };
+        if (result.Reads is { } r)
+            span?.SetTag("zagg.source.requests", r.Requests).SetTag("zagg.source.bytes", r.Bytes).SetTag("zagg.source.retries", r.Retries)
+                .SetTag("zagg.source.time_to_first_byte_s", r.TimeToFirstByteSeconds).SetTag("zagg.source.wait_s", r.WaitSeconds);
         span?.SetTag("zagg.parent_morton", morton).SetTag("zagg.observations", gathered.Count).SetTag("zagg.children_with_data", cellsWithData).SetTag("zagg.outcome", outcome.ToString());
         PipelineTelemetry.Observations.Add(gathered.Count);
         return new CellAggregation(result, chunks);
