@@ -53,17 +53,37 @@ internal static class AuthCommands
         return cmd;
     }
 
-    private static readonly Lazy<(EarthdataLogin Login, Zagg.Hdf5.IO.RemoteAccess Access)> Session = new(() =>
+    private static readonly Lock SessionLock = new();
+    private static (string Environment, EarthdataLogin Login, Zagg.Hdf5.IO.RemoteAccess Access)? _session;
+
+    /// <summary>
+    /// The session, made once per environment it depends on (the Earthdata and s3credentials URLs, AWS keys or
+    /// profile, the S3 endpoint): a host that changes them (a test, an embedding program) gets a new session rather
+    /// than one still pointing at the old endpoints. The environment is compared, never kept beyond this key.
+    /// </summary>
+    private static (EarthdataLogin Login, Zagg.Hdf5.IO.RemoteAccess Access) Session
     {
-        var login = Open();
-        return (login, EarthdataAccess.UseForThisProcess(login));
-    });
+        get
+        {
+            string environment = string.Join('\n', new[] { "ZAGG_EDL_URL", "ZAGG_S3CREDENTIALS_URL", "AWS_ENDPOINT_URL_S3", "AWS_PROFILE" }
+                .Select(v => Environment.GetEnvironmentVariable(v) ?? "")
+                .Append(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")) ? "" : "aws-keys"));
+            lock (SessionLock)
+            {
+                if (_session is { } s && s.Environment == environment) return (s.Login, s.Access);
+                var login = Open();
+                var access = EarthdataAccess.UseForThisProcess(login);
+                _session = (environment, login, access);
+                return (login, access);
+            }
+        }
+    }
 
     /// <summary>
     /// This process's Earthdata session, made the way every remote byte source of the process (h5 verbs, the in-process
     /// worker of zagg run) reaches granules. Asks nothing of the network until a remote read needs a token or keys.
     /// </summary>
-    internal static Zagg.Hdf5.IO.RemoteAccess RemoteAccess => Session.Value.Access;
+    internal static Zagg.Hdf5.IO.RemoteAccess RemoteAccess => Session.Access;
 
     /// <summary>
     /// Before a run over remote links: where credentials exist, gets the token now so a wrong password ends the run
@@ -71,7 +91,7 @@ internal static class AuthCommands
     /// </summary>
     internal static async Task CheckBeforeRunAsync(CancellationToken ct)
     {
-        var (login, _) = Session.Value;
+        var (login, _) = Session;
         if (login.HasCredentials) await Guard(async () => await login.GetTokenAsync(ct));
     }
 

@@ -254,6 +254,35 @@ public sealed record CellAggregated
 
     /// <summary>The message had been delivered before (a worker died holding it, or a retry).</summary>
     public bool Redelivered { get; init; }
+
+    /// <summary>What the cell's remote reads cost; null when it read only local files. Counts only: never a URL, token or key.</summary>
+    public SourceReads? Reads { get; init; }
+}
+
+/// <summary>What remote reads cost: the byte sources' counters, for a cell or summed over a run.</summary>
+public sealed record SourceReads
+{
+    /// <summary>Ranged requests made (retries not included).</summary>
+    public long Requests { get; init; }
+
+    /// <summary>Bytes fetched.</summary>
+    public long Bytes { get; init; }
+
+    /// <summary>Requests tried again after a transient failure.</summary>
+    public long Retries { get; init; }
+
+    /// <summary>Summed time from sending each request to its response headers, in seconds.</summary>
+    public double TimeToFirstByteSeconds { get; init; }
+
+    /// <summary>Summed time requests waited for a slot under the per-worker bound, in seconds.</summary>
+    public double WaitSeconds { get; init; }
+
+    /// <summary>The sum of two (either may be null).</summary>
+    public static SourceReads? Add(SourceReads? a, SourceReads? b) => a is null ? b : b is null ? a : new()
+    {
+        Requests = a.Requests + b.Requests, Bytes = a.Bytes + b.Bytes, Retries = a.Retries + b.Retries,
+        TimeToFirstByteSeconds = a.TimeToFirstByteSeconds + b.TimeToFirstByteSeconds, WaitSeconds = a.WaitSeconds + b.WaitSeconds,
+    };
 }
 
 /// <summary>The run is over: every cell aggregated or failed, the store consolidated, the report written; or the run could not start.</summary>

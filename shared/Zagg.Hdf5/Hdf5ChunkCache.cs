@@ -52,6 +52,12 @@ public sealed class Hdf5ChunkCache
         }
     }
 
+    /// <summary>Whether a chunk is held, without counting a hit or a miss (a prefetch asking what it may skip).</summary>
+    internal bool Contains(Hdf5File file, ulong address)
+    {
+        lock (_entries) return _entries.ContainsKey(new Key(file, address));
+    }
+
     internal void Add(Hdf5File file, ulong address, byte[] decoded)
     {
         if (decoded.Length > CapacityBytes) return;

@@ -284,7 +284,7 @@ public sealed class Hdf5Dataset : Hdf5Object
     }
 
     /// <summary>The chunk list, read from the dataset's chunk index once; a failed read is not remembered.</summary>
-    private async Task<List<ChunkRef>> ChunkListAsync(CancellationToken ct)
+    internal async Task<List<ChunkRef>> ChunkListAsync(CancellationToken ct)
     {
         var task = _chunks ??= ReadChunkListAsync(ct);
         try { return await task.ConfigureAwait(false); }

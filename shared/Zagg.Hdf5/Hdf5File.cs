@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Zagg.Hdf5.Chunks;
 using Zagg.Hdf5.Format;
 using Zagg.Hdf5.IO;
 
@@ -17,8 +18,20 @@ public sealed class Hdf5File : IAsyncDisposable
     internal GlobalHeap GlobalHeap { get; }
     internal Superblock Superblock { get; }
 
-    /// <summary>Chunks closer than this in the file are fetched in one request (default 1 MiB).</summary>
-    public int CoalesceGap { get; set; } = 1 << 20;
+    private int? _coalesceGap;
+
+    /// <summary>
+    /// Chunks closer than this in the file are fetched in one request; unless set, the source's
+    /// <see cref="IByteSource.CoalesceGap"/> (latency × bandwidth measured for a remote source, else 1 MiB).
+    /// </summary>
+    public int CoalesceGap
+    {
+        get => _coalesceGap ?? Context.Source.CoalesceGap;
+        set => _coalesceGap = value;
+    }
+
+    /// <summary>Stored chunks fetched ahead by a <see cref="ChunkPrefetch"/>, by file address; reads take them from here.</summary>
+    internal ConcurrentDictionary<ulong, ReadOnlyMemory<byte>> Prefetched { get; } = new();
 
     /// <summary>How many coalesced ranges one read fetches at once (default 8).</summary>
     public int MaxConcurrentReads { get; set; } = 8;

@@ -32,6 +32,9 @@ public sealed record CellRecord
     /// <summary>The worker (host:process id) that aggregated it, or gave up on it.</summary>
     public string? Worker { get; init; }
 
+    /// <summary>What the cell's remote reads cost; null when it read only local files (or failed).</summary>
+    public SourceReads? Reads { get; init; }
+
     /// <summary>
     /// What the report and zagg run say of the cell: for a failure "failed after N attempt(s): reason"; for a success its
     /// note or null.
@@ -52,7 +55,7 @@ public sealed record CellRecord
         {
             CatalogIndex = m.CatalogIndex, ParentMorton = m.ParentMorton, Succeeded = true, ChildCellsWithData = m.ChildCellsWithData,
             Observations = m.Observations, GranuleCount = m.GranuleCount, FilesProcessed = m.FilesProcessed,
-            DurationSeconds = m.DurationSeconds, Message = m.Note, Worker = m.Worker,
+            DurationSeconds = m.DurationSeconds, Message = m.Note, Worker = m.Worker, Reads = m.Reads,
         };
     }
 

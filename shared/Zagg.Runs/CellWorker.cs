@@ -104,6 +104,10 @@ public sealed class CellWorker : IAsyncDisposable
                 Worker = Identity,
                 Store = m.Store,
                 Redelivered = redelivered,
+                Reads = result.Reads is { } r ? new SourceReads
+                {
+                    Requests = r.Requests, Bytes = r.Bytes, Retries = r.Retries, TimeToFirstByteSeconds = r.TimeToFirstByteSeconds, WaitSeconds = r.WaitSeconds,
+                } : null,
             };
         }
         finally { await ReleaseAsync(run).ConfigureAwait(false); }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Zagg.Contracts;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Runs;
@@ -7,7 +8,8 @@ namespace Zagg.Runs;
 /// <summary>
 /// The run report: every planned cell's record (in catalog order) and the totals, written as JSON next to the store
 /// (<see cref="LocationOf"/>). Its keys are the ones users know: store, duration_s, cells_with_data, total_obs, errors,
-/// cells[] {parent_morton, cells_with_data, total_obs, granule_count, files_processed, duration_s, error}.
+/// cells[] {parent_morton, cells_with_data, total_obs, granule_count, files_processed, duration_s, error}; and, for a
+/// run that read remote granules, reads {requests, bytes, retries, time_to_first_byte_s, wait_s} in total and per cell.
 /// </summary>
 /// <param name="Store">The store's name.</param>
 /// <param name="Cells">The run's cells.</param>
@@ -22,8 +24,33 @@ public sealed record RunReport(string Store, IReadOnlyList<CellRecord> Cells, do
     /// <summary>Cells that failed.</summary>
     public int Errors => Cells.Count(c => !c.Succeeded);
 
+    /// <summary>What the run's remote reads cost in total; null when it read only local files.</summary>
+    public SourceReads? Reads => Cells.Aggregate((SourceReads?)null, (sum, c) => SourceReads.Add(sum, c.Reads));
+
     /// <summary>The report's JSON (per cell, cells_with_data counts child cells; error is <see cref="CellRecord.Reason"/>).</summary>
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
+    {
+        var json = Json();
+        if (Reads is { } total)
+        {
+            json["reads"] = ReadsJson(total);
+            var cells = json["cells"]!.AsArray();
+            for (int i = 0; i < Cells.Count; i++)
+                if (Cells[i].Reads is { } r) cells[i]!["reads"] = ReadsJson(r);
+        }
+        return json;
+    }
+
+    private static JsonObject ReadsJson(SourceReads r) => new()
+    {
+        ["requests"] = r.Requests,
+        ["bytes"] = r.Bytes,
+        ["retries"] = r.Retries,
+        ["time_to_first_byte_s"] = Math.Round(r.TimeToFirstByteSeconds, 3),
+        ["wait_s"] = Math.Round(r.WaitSeconds, 3),
+    };
+
+    private JsonObject Json() => new()
     {
         ["store"] = Store,
         ["duration_s"] = DurationSeconds,

@@ -30,6 +30,7 @@ public class ContractTests
         {
             RunId = Guid.NewGuid(), CatalogIndex = 4, ParentMorton = -5111131, ChildCellsWithData = 100, Observations = 12345, GranuleCount = 2,
             FilesProcessed = 2, DurationSeconds = 0.25, Worker = "host:1", Store = "/tmp/s", Redelivered = true,
+            Reads = new SourceReads { Requests = 40, Bytes = 1 << 20, Retries = 1, TimeToFirstByteSeconds = 0.8, WaitSeconds = 0.1 },
         },
         new RunCompleted { RunId = Guid.NewGuid(), Store = "/tmp/s", Cells = 3, ParentCellsWithData = 2, Observations = 9, Errors = 1, DurationSeconds = 1.5, Report = "/tmp/s.report.json" },
     ];

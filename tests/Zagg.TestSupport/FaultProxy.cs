@@ -61,6 +61,13 @@ public sealed class FaultProxy(Uri upstream) : IAsyncDisposable
         if (response.Headers.Location is { } location) c.Response.Headers.Location = location.ToString();
         byte[] body = await response.Content.ReadAsByteArrayAsync();
         int length = fault == Fault.ShortBody ? body.Length / 2 : body.Length;
+        // The headers go at once and the body at the link's pace, as over a real network: a client sees the latency as
+        // its time to first byte and the bandwidth in how long the body takes.
+        if (BandwidthBytesPerSecond > 0)
+        {
+            await c.Response.StartAsync();
+            await c.Response.Body.FlushAsync();
+        }
         await ThrottleAsync(length);
         await c.Response.Body.WriteAsync(body.AsMemory(0, length));
         Interlocked.Add(ref _bytes, length);

@@ -6,8 +6,9 @@ namespace Zagg.Hdf5.Chunks;
 
 /// <summary>
 /// Reads rows [start, stop) of a chunked dataset: plans which chunks overlap the rows (checking each
-/// lies on the chunk grid), serves partly-used chunks from the file's decoded-chunk cache, coalesces
-/// the rest into byte ranges (sorted by address, merged across gaps up to <see cref="Hdf5File.CoalesceGap"/>),
+/// lies on the chunk grid), serves partly-used chunks from the file's decoded-chunk cache and chunks a
+/// <see cref="ChunkPrefetch"/> fetched ahead from its bytes, coalesces the rest into byte ranges (sorted by
+/// address, merged across gaps up to <see cref="Hdf5File.CoalesceGap"/>),
 /// reads the ranges (one after another for a local source, a few at once for a remote one), runs the
 /// filter pipeline per chunk, and copies each chunk's selected part into the output.
 /// </summary>
@@ -41,6 +42,22 @@ internal sealed class ChunkedRead(Hdf5File file, Dataspace space, DataLayout lay
             });
             if (wanted.Count == 0) return;
         }
+        // Chunks a ChunkPrefetch fetched ahead are decoded from its bytes; only the rest are asked of the source.
+        if (!file.Prefetched.IsEmpty)
+        {
+            byte[]? scratch = null;
+            try
+            {
+                wanted.RemoveAll(c =>
+                {
+                    if (!file.Prefetched.TryGetValue(c.Address, out var stored) || (ulong)stored.Length != c.Size) return false;
+                    Decode(c, stored.Span, scratch ??= ArrayPool<byte>.Shared.Rent(chunkBytes), chunkBytes, output.Span, start, stop, Partial(c));
+                    return true;
+                });
+            }
+            finally { if (scratch is not null) ArrayPool<byte>.Shared.Return(scratch); }
+            if (wanted.Count == 0) return;
+        }
         var ranges = Coalesce(wanted);
         // A local file is read range after range on the caller's thread; a remote one, a few ranges at once.
         if (file.Context.Source.IsLocal || ranges.Count == 1)
@@ -69,24 +86,7 @@ internal sealed class ChunkedRead(Hdf5File file, Dataspace space, DataLayout lay
                 for (int k = range.First; k < range.First + range.Count; k++)
                 {
                     var c = wanted[k];
-                    var stored = buffer.AsSpan((int)(c.Address - range.Start), (int)c.Size);
-                    bool keep = cache is not null && Partial(c);
-                    ReadOnlySpan<byte> chunk;
-                    if (filters.Length == 0 || layout.DontFilterPartialEdgeChunks && IsPartialEdge(c.Offset))
-                    {
-                        if (stored.Length != chunkBytes) throw new Hdf5Exception($"{where}: chunk at ({string.Join(",", c.Offset)}): {stored.Length} bytes stored, {chunkBytes} expected");
-                        chunk = stored;
-                        if (keep) cache!.Add(file, c.Address, stored.ToArray());
-                    }
-                    else
-                    {
-                        // A chunk to keep is decoded into its own array, which the cache then holds.
-                        byte[] target = keep ? new byte[chunkBytes] : decoded;
-                        FilterPipeline.Decode(filters, c.Mask, stored, target.AsSpan(0, chunkBytes), type.Size, $"{where}: chunk at ({string.Join(",", c.Offset)})");
-                        chunk = target.AsSpan(0, chunkBytes);
-                        if (keep) cache!.Add(file, c.Address, target);
-                    }
-                    Copy(chunk, c.Offset, output.Span, start, stop);
+                    Decode(c, buffer.AsSpan((int)(c.Address - range.Start), (int)c.Size), decoded, chunkBytes, output.Span, start, stop, Partial(c));
                 }
             }
             finally
@@ -95,6 +95,32 @@ internal sealed class ChunkedRead(Hdf5File file, Dataspace space, DataLayout lay
                 ArrayPool<byte>.Shared.Return(decoded);
             }
         }
+    }
+
+    /// <summary>
+    /// Runs the filter pipeline over one stored chunk (into <paramref name="decoded"/>, or into an array of its own that
+    /// the chunk cache then keeps when <paramref name="keep"/>) and copies its selected part into the output.
+    /// </summary>
+    private void Decode(ChunkRef c, ReadOnlySpan<byte> stored, byte[] decoded, int chunkBytes, Span<byte> output, long start, long stop, bool keep)
+    {
+        var cache = file.ChunkCache;
+        keep &= cache is not null;
+        ReadOnlySpan<byte> chunk;
+        if (filters.Length == 0 || layout.DontFilterPartialEdgeChunks && IsPartialEdge(c.Offset))
+        {
+            if (stored.Length != chunkBytes) throw new Hdf5Exception($"{where}: chunk at ({string.Join(",", c.Offset)}): {stored.Length} bytes stored, {chunkBytes} expected");
+            chunk = stored;
+            if (keep) cache!.Add(file, c.Address, stored.ToArray());
+        }
+        else
+        {
+            // A chunk to keep is decoded into its own array, which the cache then holds.
+            byte[] target = keep ? new byte[chunkBytes] : decoded;
+            FilterPipeline.Decode(filters, c.Mask, stored, target.AsSpan(0, chunkBytes), type.Size, $"{where}: chunk at ({string.Join(",", c.Offset)})");
+            chunk = target.AsSpan(0, chunkBytes);
+            if (keep) cache!.Add(file, c.Address, target);
+        }
+        Copy(chunk, c.Offset, output, start, stop);
     }
 
     /// <summary>

@@ -36,6 +36,9 @@ public sealed class HttpByteSource : IByteSource
     public long Length { get; private set; }
     public ByteSourceStatistics Statistics { get; } = new();
 
+    /// <summary>Latency × bandwidth as measured by the access's requests so far.</summary>
+    public int CoalesceGap => _access.Gaps.Gap;
+
     /// <summary>Opens a URL with a fixed token (or none) and its own access (or the given client, which must not follow redirects itself).</summary>
     public static Task<HttpByteSource> OpenAsync(Uri uri, string? bearerToken = null, HttpClient? client = null, CancellationToken ct = default)
         => OpenAsync(uri, new RemoteAccess(bearerToken is null ? null : _ => ValueTask.FromResult<string?>(bearerToken), http: client), ownsAccess: true, ct);

@@ -23,6 +23,12 @@ public interface IByteSource : IAsyncDisposable
     /// concurrent requests gain nothing, and readers process ranges one after another.
     /// </summary>
     bool IsLocal => false;
+
+    /// <summary>
+    /// Ranges closer than this many bytes are worth fetching as one request: for a remote source, latency × bandwidth
+    /// as measured so far (<see cref="CoalesceGapEstimator"/>); else <see cref="CoalesceGapEstimator.DefaultGap"/>.
+    /// </summary>
+    int CoalesceGap => CoalesceGapEstimator.DefaultGap;
 }
 
 /// <summary>
@@ -31,6 +37,29 @@ public interface IByteSource : IAsyncDisposable
 /// </summary>
 public sealed class ByteSourceStatistics
 {
+    private static readonly AsyncLocal<ByteSourceStatistics?> CurrentScope = new();
+
+    /// <summary>
+    /// The statistics that remote requests made in the current asynchronous flow also count into (a cell's, set by
+    /// <see cref="CollectInto"/>), or null. A request counts where the flow that made it was: work shared between flows
+    /// (a granule opened for one cell and used by the next) counts for the flow that started it.
+    /// </summary>
+    public static ByteSourceStatistics? Current => CurrentScope.Value;
+
+    /// <summary>Makes <paramref name="statistics"/> the <see cref="Current"/> ones of this flow until the result is disposed.</summary>
+    public static IDisposable CollectInto(ByteSourceStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        var previous = CurrentScope.Value;
+        CurrentScope.Value = statistics;
+        return new Scope(previous);
+    }
+
+    private sealed class Scope(ByteSourceStatistics? previous) : IDisposable
+    {
+        public void Dispose() => CurrentScope.Value = previous;
+    }
+
     private long _requests;
     private long _bytes;
     private long _retries;

@@ -65,6 +65,7 @@ public sealed class RemoteAccess : IDisposable
             OnRetry = args =>
             {
                 if (args.Context.Properties.TryGetValue(StatisticsKey, out var statistics)) statistics.RecordRetry();
+                if (args.Context.Properties.TryGetValue(CurrentKey, out var current)) current.RecordRetry();
                 RetryCounter.Add(1);
                 return ValueTask.CompletedTask;
             },
@@ -99,7 +100,14 @@ public sealed class RemoteAccess : IDisposable
 
     internal ResiliencePipeline Retry { get; }
 
+    /// <summary>
+    /// Latency × bandwidth as measured from this access's requests so far: the gap across which its sources coalesce
+    /// ranges (<see cref="IByteSource.CoalesceGap"/>).
+    /// </summary>
+    public CoalesceGapEstimator Gaps { get; } = new();
+
     internal static readonly ResiliencePropertyKey<ByteSourceStatistics> StatisticsKey = new("zagg.statistics");
+    internal static readonly ResiliencePropertyKey<ByteSourceStatistics> CurrentKey = new("zagg.statistics.current");
 
     /// <summary>
     /// A client that follows no redirect by itself (the source decides where the token goes), keeps EDL's cookies,
@@ -122,13 +130,15 @@ public sealed class RemoteAccess : IDisposable
     };
 
     /// <summary>
-    /// Runs one request under the concurrency bound and the retry policy, counting it in <paramref name="statistics"/>
-    /// and in the metrics. <paramref name="request"/> returns the bytes delivered and the time to its first byte.
+    /// Runs one request under the concurrency bound and the retry policy, counting it in <paramref name="statistics"/>,
+    /// in the flow's <see cref="ByteSourceStatistics.Current"/> ones and in the metrics. <paramref name="request"/> returns the bytes delivered and the time to its first byte.
     /// </summary>
     internal async ValueTask RunAsync(ByteSourceStatistics statistics, Func<CancellationToken, ValueTask<(long Bytes, TimeSpan FirstByte)>> request, CancellationToken ct)
     {
         var context = ResilienceContextPool.Shared.Get(ct);
         context.Properties.Set(StatisticsKey, statistics);
+        var current = ByteSourceStatistics.Current;
+        if (current is not null) context.Properties.Set(CurrentKey, current);
         try
         {
             await Retry.ExecuteAsync(async (c, state) =>
@@ -138,8 +148,11 @@ public sealed class RemoteAccess : IDisposable
                 var wait = Stopwatch.GetElapsedTime(started);
                 try
                 {
+                    long sent = Gaps.Start();
                     var (bytes, firstByte) = await state(c.CancellationToken).ConfigureAwait(false);
+                    Gaps.Completed(sent, firstByte, bytes);
                     statistics.Record(bytes, firstByte, wait);
+                    current?.Record(bytes, firstByte, wait);
                     RequestCounter.Add(1);
                     ByteCounter.Add(bytes);
                     FirstByte.Record(firstByte.TotalMilliseconds);

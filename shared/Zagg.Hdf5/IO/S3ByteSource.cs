@@ -32,6 +32,9 @@ public sealed class S3ByteSource : IByteSource
     public long Length { get; }
     public ByteSourceStatistics Statistics { get; } = new();
 
+    /// <summary>Latency × bandwidth as measured by the access's requests so far.</summary>
+    public int CoalesceGap => _access.Gaps.Gap;
+
     /// <summary>Opens s3://bucket/key with a client of its own (the default chain) or the given one, learning its length from a HEAD request.</summary>
     public static Task<S3ByteSource> OpenAsync(string url, IAmazonS3? client = null, CancellationToken ct = default)
         => OpenAsync(url, client ?? S3Clients.Create(), ownsClient: client is null, new RemoteAccess(), ownsAccess: true, ct);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using Zagg.Grid;
 using Zagg.Hdf5;
+using Zagg.Hdf5.Chunks;
 using Zagg.Hdf5.IO;
 using Zagg.Pipeline.Config;
 
@@ -51,10 +52,13 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         using var span = PipelineTelemetry.Source.StartActivity("zagg.cell.aggregate");
         span?.SetTag("zagg.parent_nested", parentNested).SetTag("zagg.parent_order", parentOrder).SetTag("zagg.granules", granules.Count);
         var columns = _plan.Columns;
+        // The cell's own remote requests, whichever granule and task made them.
+        var reads = new ByteSourceStatistics();
+        using var collect = ByteSourceStatistics.CollectInto(reads);
         using var gathered = new GatheredPoints(columns.Count);
         var failures = new List<GranuleFailure>();
         int processed = 0;
-        await PrefetchAsync(granules, ct).ConfigureAwait(false);
+        using var prefetched = await PrefetchAsync(granules, parentNested, ct).ConfigureAwait(false);
         foreach (string url in granules)
         {
             using var read = PipelineTelemetry.Source.StartActivity("zagg.granule.read");
@@ -87,7 +91,14 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             : granules.Count == 0 ? CellOutcome.NoGranules
             : gathered.Count == 0 ? CellOutcome.NoDataAfterFiltering
             : CellOutcome.Aggregated;
-        var result = new CellResult(morton, parentNested, cellsWithData, gathered.Count, granules.Count, processed, watch.Elapsed.TotalSeconds, outcome, failures, detail);
+        var result = new CellResult(morton, parentNested, cellsWithData, gathered.Count, granules.Count, processed, watch.Elapsed.TotalSeconds, outcome, failures, detail)
+        {
+            Reads = reads.Requests == 0 && reads.Retries == 0 ? null
+                : new CellReads(reads.Requests, reads.Bytes, reads.Retries, reads.TimeToFirstByte.TotalSeconds, reads.Wait.TotalSeconds),
+        };
+        if (result.Reads is { } r)
+            span?.SetTag("zagg.source.requests", r.Requests).SetTag("zagg.source.bytes", r.Bytes).SetTag("zagg.source.retries", r.Retries)
+                .SetTag("zagg.source.time_to_first_byte_s", r.TimeToFirstByteSeconds).SetTag("zagg.source.wait_s", r.WaitSeconds);
         span?.SetTag("zagg.parent_morton", morton).SetTag("zagg.observations", gathered.Count).SetTag("zagg.children_with_data", cellsWithData).SetTag("zagg.outcome", outcome.ToString());
         PipelineTelemetry.Observations.Add(gathered.Count);
         return new CellAggregation(result, chunks);
@@ -110,14 +121,18 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
 
     /// <summary>
     /// Over remote sources, opens the cell's granules and locates their points concurrently (the metadata and coordinate
-    /// reads, most of a granule's round trips) before the granules are gathered in order, so latency is paid once per
-    /// wave rather than once per granule. A failure here is left for the ordered pass to meet and classify.
+    /// reads, most of a granule's round trips), then fetches every chunk the ordered pass will read — each variable and
+    /// the quality flag over each group's index range in the cell, of every granule — at once
+    /// (<see cref="ChunkPrefetch"/>), so latency is paid about once per cell rather than once per read. A failure here
+    /// is left for the ordered pass to meet and classify.
     /// </summary>
-    private async Task PrefetchAsync(IReadOnlyList<string> granules, CancellationToken ct)
+    /// <returns>The prefetched chunks (the ordered pass reads them from memory; disposing forgets them), or null.</returns>
+    private async Task<ChunkPrefetch?> PrefetchAsync(IReadOnlyList<string> granules, long parent, CancellationToken ct)
     {
-        if (granules.Count < 2 || !granules.Any(IsRemote)) return;
+        if (granules.Count < 2 || !granules.Any(IsRemote)) return null;
         var ds = config.DataSource;
         IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
+        var reads = new List<DatasetRows>();
         await Parallel.ForEachAsync(granules.Where(IsRemote), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (url, c) =>
         {
             try
@@ -128,19 +143,50 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                     file.ChunkCache = _chunks;
                     return file;
                 }).ConfigureAwait(false);
-                var located = new Task[groups.Count];
+                var located = new Task<DatasetRows[]>[groups.Count];
                 for (int g = 0; g < groups.Count; g++)
-                {
-                    string group = groups[g];
-                    located[g] = _cells.GetAsync((url, group), () => LocateAsync(lease.File, ds.Latitude.Replace("{group}", group), ds.Longitude.Replace("{group}", group), c));
-                }
-                await Task.WhenAll(located).ConfigureAwait(false);
+                    located[g] = GroupRowsAsync(url, lease.File, groups[g], parent, c);
+                foreach (var rows in await Task.WhenAll(located).ConfigureAwait(false))
+                    lock (reads) reads.AddRange(rows);
             }
             catch (Exception e) when (Classify(e) is not null)
             {
                 // Met again, and reported, by the ordered pass.
             }
         }).ConfigureAwait(false);
+        return await ChunkPrefetch.FetchAsync(reads, ct: ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The rows of a group's variables (and quality flag) that the ordered pass will read for the parent cell.</summary>
+    private async Task<DatasetRows[]> GroupRowsAsync(string url, Hdf5File h5, string group, long parent, CancellationToken ct)
+    {
+        var ds = config.DataSource;
+        string Path(string template) => template.Replace("{group}", group);
+        long[]? cells = await _cells.GetAsync((url, group), () => LocateAsync(h5, Path(ds.Latitude), Path(ds.Longitude), ct)).ConfigureAwait(false);
+        if (cells is null || !RowsIn(cells, parent, 2 * _depth, out int i0, out int n)) return [];
+        var paths = new List<string>(_plan.Columns.Count + 1);
+        foreach (string column in _plan.Columns) paths.Add(Path(ds.Variables[column]));
+        if (ds.QualityFilter is { } qf) paths.Add(Path(qf.Dataset));
+        var datasets = await Task.WhenAll(paths.Select(p => h5.TryGetAsync(p, ct))).ConfigureAwait(false);
+        var rows = new List<DatasetRows>(datasets.Length);
+        foreach (var d in datasets)
+            if (d is Hdf5Dataset { Shape: [var length] } column && length == cells.Length) rows.Add(new DatasetRows(column, i0, i0 + n));
+        return [.. rows];
+    }
+
+    /// <summary>The index range [<paramref name="i0"/>, i0 + <paramref name="n"/>) that holds the points whose child cell lies in the parent; false when none does.</summary>
+    private static bool RowsIn(long[] cells, long parent, int shift, out int i0, out int n)
+    {
+        int first = -1, last = -1;
+        for (int i = 0; i < cells.Length; i++)
+            if (cells[i] >= 0 && cells[i] >> shift == parent)
+            {
+                if (first < 0) first = i;
+                last = i;
+            }
+        i0 = first;
+        n = last - first + 1;
+        return first >= 0;
     }
 
     private static bool IsRemote(string url)
@@ -164,16 +210,8 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             string Path(string template) => template.Replace("{group}", group);
             long[]? cells = await _cells.GetAsync((url, group), () => LocateAsync(h5, Path(ds.Latitude), Path(ds.Longitude), ct)).ConfigureAwait(false);
             if (cells is null) continue; // a missing group (beam)
-            int i0 = -1, i1 = -1;
-            for (int i = 0; i < cells.Length; i++)
-                if (cells[i] >= 0 && cells[i] >> shift == parent)
-                {
-                    if (i0 < 0) i0 = i;
-                    i1 = i;
-                }
-            if (i0 < 0) continue;
             // Only the index range that holds this cell's points is read, into pooled buffers.
-            int n = i1 - i0 + 1;
+            if (!RowsIn(cells, parent, shift, out int i0, out int n)) continue;
             // Each column in its source dtype: float32 stays float32 (GatheredPoints).
             var singles = new float[columns.Count][];
             var doubles = new double[columns.Count][];

@@ -63,6 +63,9 @@ public sealed record CellResult(
     long ParentMorton, long ParentNested, int CellsWithData, long TotalObs, int GranuleCount, int FilesProcessed,
     double DurationSeconds, CellOutcome Outcome, IReadOnlyList<GranuleFailure> GranuleFailures, string? Detail = null)
 {
+    /// <summary>What the cell's remote reads cost (requests, bytes, retries, waits); null when it read only local files.</summary>
+    public CellReads? Reads { get; init; }
+
     /// <summary>The report's text for an outcome users know: "No granules found", "No data after filtering".</summary>
     public const string NoGranulesText = "No granules found", NoDataText = "No data after filtering", NoGranuleReadText = "No granule could be read";
 
@@ -94,6 +97,14 @@ public sealed record CellResult(
     /// <summary>What failed, in one line: the detail, or the granule failures joined by "; ".</summary>
     public string FailureMessage => Outcome == CellOutcome.Failed ? Detail ?? "failed" : string.Join("; ", GranuleFailures.Select(f => f.Message));
 }
+
+/// <summary>What one cell's remote reads cost, counted by the byte sources (never a URL, token or key).</summary>
+/// <param name="Requests">Ranged requests made (retries not included).</param>
+/// <param name="Bytes">Bytes fetched.</param>
+/// <param name="Retries">Requests tried again after a transient failure.</param>
+/// <param name="TimeToFirstByteSeconds">Summed time from sending each request to its response headers, in seconds.</param>
+/// <param name="WaitSeconds">Summed time requests waited for a slot under the per-worker bound, in seconds.</param>
+public sealed record CellReads(long Requests, long Bytes, long Retries, double TimeToFirstByteSeconds, double WaitSeconds);
 
 /// <summary>A cell's result and its chunk of every configured variable (little-endian, the variable's dtype, 4^(child−parent) values).</summary>
 public sealed record CellAggregation(CellResult Result, IReadOnlyDictionary<string, byte[]> Chunks);
