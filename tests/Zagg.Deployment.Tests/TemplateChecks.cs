@@ -148,6 +148,11 @@ public static class TemplateChecks
             var variables = Child(Child(props, "Environment"), "Variables");
             if (Scalar(variables, "ZAGG_LAMBDA_ROLE") is not ("worker" or "catalog" or "template" or "dispatcher" or "consolidation"))
                 problems.Add($"{id}: ZAGG_LAMBDA_ROLE is not a service");
+            // What the Lambda's LambdaSettings requires: where results go, and the redrive's receive count.
+            if (Child(variables, "ZAGG_LAMBDA_RESULT_QUEUE_URL") is not { } results || t.TypeOf(NameOf(results) ?? "") != "AWS::SQS::Queue")
+                problems.Add($"{id}: ZAGG_LAMBDA_RESULT_QUEUE_URL is not a queue of this template");
+            if (Child(variables, "ZAGG_LAMBDA_MAX_RECEIVES") is not { } receives || NameOf(receives) != "MaxReceiveCount")
+                problems.Add($"{id}: ZAGG_LAMBDA_MAX_RECEIVES is not the MaxReceiveCount parameter");
             if (variables is YamlMappingNode vars)
                 foreach (var (k, v) in vars.Children)
                 {
@@ -218,11 +223,14 @@ public static class TemplateChecks
                 problems.Add($"{id} {sid}: s3:ListBucket without an s3:prefix condition");
             if (actions.Any(a => a.StartsWith("sqs:", StringComparison.Ordinal)))
                 foreach (var r in resources)
-                    if (Intrinsic(r)?.Name != "GetAtt" || t.TypeOf(NameOf(r) ?? "") != "AWS::SQS::Queue")
-                        problems.Add($"{id} {sid}: SQS access beyond this template's queues");
+                    if (!(Intrinsic(r)?.Name == "GetAtt" && t.TypeOf(NameOf(r) ?? "") == "AWS::SQS::Queue") && SubText(r) != FollowQueues)
+                        problems.Add($"{id} {sid}: SQS access beyond this template's queues and the runs' follow queues");
         }
         return problems;
     }
+
+    /// <summary>The follow queues a zagg run creates for itself (P-zagg-run-RUN, docs/messages.md), the one SQS ARN pattern allowed.</summary>
+    public const string FollowQueues = "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${DeploymentPrefix}-zagg-run-*";
 
     private static IEnumerable<(string Id, YamlNode Statement)> Statements(CfnTemplate t)
     {
