@@ -116,3 +116,42 @@ public sealed class CostModelTests
     public void BadInputsThrow(int memoryMB, double seconds) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => CostModel.GbSeconds(memoryMB, seconds));
 }
+
+/// <summary>A run's cost from its plan and from its ledger (a real ledger in a local store).</summary>
+public sealed class RunCostsTests
+{
+    private static readonly Zagg.Pipeline.Config.PipelineConfig Config = Zagg.Pipeline.Config.ConfigLoader.Load("atl06");
+
+    [Fact]
+    public void TheBuiltInConfigWritesElevenArrays() => Assert.Equal(11, RunCosts.ArraysOf(Config)); // cell_ids, morton + 9 variables
+
+    [Fact]
+    public void AnEstimateSumsThePlannedCells()
+    {
+        PlannedCell[] cells = [new(0, -6134114, ["a", "b", "c", "d"]), new(1, -6134113, ["a", "b"])];
+        var cost = RunCosts.Estimate(cells, Config, memoryMB: 512);
+        Assert.Equal(2, cost.Cells);
+        Assert.Equal(0.5 * (6 * 0.75), cost.GbSeconds, 12);                       // 6 granules × 0.75 s at 0.5 GB
+        Assert.Equal(2 * 12 * 0.000005 + 2 * 0.0000004, cost.Total.StoreRequests, 12); // 12 PUTs + 1 GET a cell
+        Assert.Equal(6 * 35 * 0.0000004, cost.Total.GranuleGets, 12);
+    }
+
+    [Fact]
+    public async Task AMeasuredCostReadsTheLedger()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-cost-").FullName;
+        try
+        {
+            var ledger = new RunLedger(new Zagg.Zarr.Stores.LocalStore(dir), Guid.NewGuid());
+            await ledger.RecordAsync(new CellRecord { CatalogIndex = 0, ParentMorton = -6134114, Succeeded = true, GranuleCount = 4, DurationSeconds = 2.0 });
+            await ledger.RecordAsync(new CellRecord { CatalogIndex = 1, ParentMorton = -6134113, Succeeded = true, GranuleCount = 2, DurationSeconds = 1.0005 });
+            await ledger.RecordAsync(new CellRecord { CatalogIndex = 2, ParentMorton = -6134112, Succeeded = false, GranuleCount = 1, Message = "boom" });
+            var cost = await RunCosts.MeasuredAsync(ledger, Config, memoryMB: 1024);
+            Assert.Equal(3, cost.Cells);
+            Assert.Equal(2.0 + 1.001, cost.GbSeconds, 12);  // 1 GB; 1.0005 s billed as 1.001 s; the failed cell 0 s
+            Assert.Equal(3.001 * 0.0000133334, cost.Total.LambdaDuration, 12);
+            Assert.Equal((12 + 12 + 1) * 0.000005 + 3 * 0.0000004, cost.Total.StoreRequests, 12);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+}
