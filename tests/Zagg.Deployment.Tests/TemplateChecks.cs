@@ -29,7 +29,35 @@ public static class TemplateChecks
         [nameof(EventSourceMapping)] = EventSourceMapping,
         [nameof(Iam)] = Iam,
         [nameof(Logs)] = Logs,
+        [nameof(NameLengths)] = NameLengths,
     };
+
+    /// <summary>
+    /// Names made from the prefix fit AWS's limits at the longest prefix DeploymentPrefix allows (30), a 12-digit
+    /// account and the longest region name (14, ap-southeast-2): queues 80, buckets 63, functions 64, log groups 512.
+    /// </summary>
+    public static List<string> NameLengths(CfnTemplate t)
+    {
+        var problems = new List<string>();
+        void Check(string type, string property, int limit)
+        {
+            foreach (var (id, props, _) in t.ResourcesOf(type))
+                if (Child(props, property) is { } n && SubText(n) is { } name)
+                {
+                    int longest = name.Replace("${DeploymentPrefix}", new string('p', 30), StringComparison.Ordinal)
+                        .Replace("${AWS::AccountId}", new string('1', 12), StringComparison.Ordinal)
+                        .Replace("${AWS::Region}", "ap-southeast-2", StringComparison.Ordinal).Length;
+                    if (longest > limit) problems.Add($"{id}: {property} can be {longest} characters, over AWS's {limit}");
+                }
+        }
+        if (t.Parameters.Children.TryGetValue(new YamlScalarNode("DeploymentPrefix"), out var p) && Scalar(p, "AllowedPattern") != "^[a-z][a-z0-9-]{0,29}$")
+            problems.Add("DeploymentPrefix's AllowedPattern is not ^[a-z][a-z0-9-]{0,29}$ (the lengths below assume 30)");
+        Check("AWS::SQS::Queue", "QueueName", 80);
+        Check("AWS::S3::Bucket", "BucketName", 63);
+        Check("AWS::Lambda::Function", "FunctionName", 64);
+        Check("AWS::Logs::LogGroup", "LogGroupName", 512);
+        return problems;
+    }
 
     /// <summary>Every Ref, GetAtt, Sub variable and condition names something the template declares (or a pseudo parameter).</summary>
     public static List<string> References(CfnTemplate t)

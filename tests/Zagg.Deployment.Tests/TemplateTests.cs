@@ -55,6 +55,7 @@ public sealed class TemplateTests
         { "Iam", "                Resource: !GetAtt ConsolidationQueue.Arn", "                Resource: \"*\"" },
         { "Iam", "                  - sqs:ChangeMessageVisibility\n                  - sqs:GetQueueAttributes\n                  - sqs:GetQueueUrl\n                Resource: !GetAtt WorkerQueue.Arn", "                  - sqs:*\n                Resource: !GetAtt WorkerQueue.Arn" },
         { "Iam", "                Condition:\n                  StringLike:\n                    s3:prefix: !Sub \"${OutputPrefix}/*\"\n              - Sid: WriteOwnLogs", "              - Sid: WriteOwnLogs" },
+        { "NameLengths", "BucketName: !Sub \"${DeploymentPrefix}-zagg-${AWS::AccountId}-${AWS::Region}\"", "BucketName: !Sub \"${DeploymentPrefix}-zagg-output-${AWS::AccountId}-${AWS::Region}\"" },
         { "Logs", "      RetentionInDays: !Ref LogRetentionDays\n", "" },
     };
 
