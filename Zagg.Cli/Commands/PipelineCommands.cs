@@ -5,9 +5,11 @@ using Zagg.Contracts;
 using Zagg.Pipeline.Config;
 using Zagg.Pipeline.Catalogs;
 using Zagg.Runs;
+using Zagg.Runs.Costs;
 using Zagg.Messaging;
 using Zagg.Grid;
 using Zagg.Zarr;
+using Zagg.Zarr.Stores;
 
 namespace Zagg.Cli.Commands;
 
@@ -37,9 +39,13 @@ internal static class PipelineCommands
         var workers = new Option<int>("--workers") { Description = "Worker processes to start with --transport rabbitmq; each aggregates --max-workers cells at once.", DefaultValueFactory = _ => 2, HelpName = "N" };
         var startBroker = new Option<bool>("--start-broker") { Description = "With --transport rabbitmq: start Debian's rabbitmq-server on loopback when no broker answers, and stop it at the end." };
         var submit = SubmitOption();
+        var backend = new Option<string>("--backend") { Description = "Where the cells run: local (this process or worker processes), or aws (the Lambdas of a stack deployed by deployment/aws/deploy.sh, over SQS); aws prints the cost estimate before the run and the measured cost after it.", DefaultValueFactory = _ => "local", HelpName = "local|aws" };
+        var sqsPrefix = new Option<string?>("--sqs-prefix") { Description = "With --backend aws: the stack's deployment prefix (its queues are P-zagg-<service>).", HelpName = "P" };
+        var lambdaMemory = new Option<int?>("--lambda-memory") { Description = "The worker Lambda's configured memory for the cost lines (the stack's LambdaMemoryMB; default 512 with --backend aws). With --backend local it prints what this run's cells would cost on such Lambdas.", HelpName = "MB" };
         var cmd = new Command("run", "Aggregate the catalog's cells into the output store through the message-driven services, write the run report next to it, and consolidate.")
         {
             config, catalog, store, maxCells, mortonCell, maxWorkers, overwrite, dryRun, driver, transport, rabbitmq, workers, startBroker, submit,
+            backend, sqsPrefix, lambdaMemory,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -64,8 +70,17 @@ internal static class PipelineCommands
                 throw new CliException("--workers starts worker processes that share a broker: add --transport rabbitmq (with the in-memory transport every cell runs in this process; --max-workers sets how many at once)");
             if (!messaging.IsRabbitMq && parse.GetValue(startBroker))
                 throw new CliException("--start-broker starts a RabbitMQ for --transport rabbitmq: add --transport rabbitmq");
+            var lambda = ParseBackend(parse.GetValue(backend)!, parse.GetValue(sqsPrefix), parse.GetValue(lambdaMemory));
+            if (lambda is { SqsPrefix: not null })
+            {
+                if (parse.GetResult(transport) is { Implicit: false } || parse.GetResult(workers) is { Implicit: false } || parse.GetValue(startBroker) || submitOnly)
+                    throw new CliException("--backend aws runs the cells on the deployed Lambdas over SQS: leave out --transport, --workers, --start-broker and --submit");
+                if (!parse.GetValue(dryRun))
+                    throw new CliException("--backend aws sends the cells over SQS (--transport sqs), which this build of zagg does not have yet; --dry-run shows the cells and the cost estimate");
+            }
             var run = new UserRun
             {
+                Lambda = lambda,
                 ConfigName = parse.GetValue(config)!,
                 Config = cfg,
                 CatalogPath = catalogPath,
@@ -144,9 +159,46 @@ internal static class PipelineCommands
         catch (ArgumentException e) { throw new CliException(e.Message); }
     }
 
+    /// <summary>
+    /// --backend, --sqs-prefix and --lambda-memory: null for a local run without cost lines; a prefix for --backend aws;
+    /// a memory alone for a local run that prints what its cells would cost on Lambdas of that size.
+    /// </summary>
+    private static LambdaCosting? ParseBackend(string backend, string? sqsPrefix, int? memoryMB)
+    {
+        if (memoryMB is { } mb && (mb < 128 || mb > 10_240))
+            throw new CliException($"--lambda-memory must be a Lambda memory size, 128 to 10240 MB, not {mb}");
+        switch (backend)
+        {
+            case "local":
+                if (sqsPrefix is not null) throw new CliException("--sqs-prefix names a deployed stack's queues: add --backend aws");
+                return memoryMB is { } m ? new LambdaCosting(null, m) : null;
+            case "aws":
+                if (sqsPrefix is null) throw new CliException("--backend aws needs --sqs-prefix P, the prefix the stack was deployed with (deployment/aws/deploy.sh --prefix P)");
+                if (!IsDeploymentPrefix(sqsPrefix))
+                    throw new CliException($"--sqs-prefix '{sqsPrefix}': 1-30 lower-case letters, digits and dashes, starting with a letter (as deploy.sh --prefix)");
+                return new LambdaCosting(sqsPrefix, memoryMB ?? 512);
+            default:
+                throw new CliException($"--backend must be local or aws, not '{backend}'");
+        }
+    }
+
+    private static bool IsDeploymentPrefix(string p)
+    {
+        if (p.Length is < 1 or > 30 || p[0] is < 'a' or > 'z') return false;
+        foreach (char c in p)
+            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')) return false;
+        return true;
+    }
+
+    /// <summary>The Lambdas a run is costed for: the stack's prefix (null for a local run) and configured memory.</summary>
+    internal sealed record LambdaCosting(string? SqsPrefix, int MemoryMB);
+
     /// <summary>A run as the user asked for it, checked.</summary>
     internal sealed record UserRun
     {
+        /// <summary>The Lambdas to cost the run for, or null.</summary>
+        public LambdaCosting? Lambda { get; init; }
+
         public required string ConfigName { get; init; }
         public required PipelineConfig Config { get; init; }
         public required string CatalogPath { get; init; }
@@ -171,8 +223,10 @@ internal static class PipelineCommands
             o.WriteLine($"cells   {cells.Count} of {run.Catalog.Cells.Count} (parent order {run.Catalog.ParentOrder}, child order {run.Config.Grid.ChildOrder}), largest first");
             foreach (var cell in cells)
                 o.WriteLine($"  {cell.ParentMorton,12}  catalog index {cell.CatalogIndex,5}  {cell.Granules.Count} granules");
+            if (run.Lambda is { } l) o.WriteLine(CostReport.Line(RunCosts.Estimate(cells, run.Config, l.MemoryMB), "estimated cost"));
             return 0;
         }
+        if (run.Lambda is { } lambda) o.WriteLine(CostReport.Line(RunCosts.Estimate(cells, run.Config, lambda.MemoryMB), "estimated cost"));
         if (cells.Any(c => c.Granules.Any(IsRemote)) && !run.Orchestration.SubmitOnly)
         {
             _ = AuthCommands.RemoteAccess; // this process's workers read through the Earthdata session
@@ -234,6 +288,18 @@ internal static class PipelineCommands
             console.Error.WriteLine($"zagg: cell {f.ParentMorton}: {f.Reason}");
         o.WriteLine($"report: {completed.Report}");
         o.WriteLine(completed.Summary);
+        if (run.Lambda is { } costed)
+        {
+            // Measured: each cell's aggregation time as the run ledger recorded it, on Lambdas of the configured memory.
+            var ledger = new RunLedger(ZarrStores.Open(request.Spec.Store), request.RunId);
+            RunCost cost;
+            try { cost = await RunCosts.MeasuredAsync(ledger, run.Config, costed.MemoryMB, ct: ct); }
+            catch (Exception e) when (e is ZarrException or IOException)
+            {
+                throw new CliException($"the run is done, but its ledger in {request.Spec.Store} could not be read for the measured cost: {e.Message}");
+            }
+            o.WriteLine(CostReport.Line(cost, costed.SqsPrefix is null ? "cost on AWS Lambda at this run's cell times" : "measured cost"));
+        }
         return completed.Succeeded ? 0 : ZaggCli.Failure;
     }
 
