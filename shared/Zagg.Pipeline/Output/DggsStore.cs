@@ -106,6 +106,13 @@ public sealed record DggsTemplate
 /// once with no coordination, idempotent, each chunk an atomic Set. This is the pipeline's output
 /// format; Zagg.Zarr underneath knows nothing of grids.
 /// </summary>
+/// <remarks>
+/// A one-order store keeps its arrays in the group <c>{child order}/</c> (as every store before pyramids). A pyramid
+/// (<see cref="DggsTemplate.Orders"/>) has one such group per order, each a DGGS group of its own described by its
+/// <see cref="DggsTemplate.Level"/> template and opened as its own <see cref="DggsStore"/> (<see cref="Levels"/>);
+/// the root group lists them by the multiscales convention (<see cref="RootAttributes"/>). The object
+/// <see cref="OpenAsync"/> and <see cref="CreateAsync"/> return is the finest level.
+/// </remarks>
 public sealed class DggsStore
 {
     /// <summary>The compact layout's coordinate: each cell's NESTED id at the child order (uint64).</summary>
