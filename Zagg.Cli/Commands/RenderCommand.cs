@@ -97,9 +97,13 @@ internal static class RenderCommand
             dggs = await DggsStore.OpenAsync(zarr, ct);
         }
         catch (Exception e) when (e is ZarrException or ArgumentException) { throw new CliException(e.Message); }
-        var levels = await DggsCellValues.LevelsAsync(zarr, ct);
-        if (r.Order is int k && k != dggs.Template.ChildOrder)
-            throw new CliException($"--order {k}: {dggs.Store.Name} holds order{(levels.Count > 1 ? "s" : "")} {string.Join(", ", levels)}");
+        if (r.Order is int k)
+        {
+            // A pyramid's level: a DGGS group of its own (DggsStore.Levels).
+            if (!dggs.Levels.TryGetValue(k, out var level))
+                throw new CliException($"--order {k}: {dggs.Store.Name} holds order{(dggs.Levels.Count > 1 ? "s" : "")} {string.Join(", ", dggs.Levels.Keys)}");
+            dggs = level;
+        }
         string name = r.Variable
             ?? (dggs.Template.Variables.Any(v => v.Name == DefaultVariable) ? DefaultVariable : dggs.Template.Variables.FirstOrDefault()?.Name)
             ?? throw new CliException($"{dggs.Store.Name} has no variables to draw");

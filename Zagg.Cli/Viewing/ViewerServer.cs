@@ -21,9 +21,10 @@ namespace Zagg.Cli.Viewing;
 /// same as <c>zagg render</c>'s: the page asks for the picture of its current view and for the cell under the mouse.
 /// <list type="bullet">
 /// <item><c>GET /api/info</c>: store, levels, variables, latitude convention, default projection and box.</item>
-/// <item><c>GET /api/map.png?variable=&amp;projection=&amp;x0=&amp;y0=&amp;x1=&amp;y1=&amp;width=&amp;height=</c>: the view's
-/// cells in colour (no value: transparent); headers X-Zagg-Lo/Hi (colour range), X-Zagg-Chunks, X-Zagg-Cells.</item>
-/// <item><c>GET /api/cell?projection=&amp;x=&amp;y=</c>: the cell at a map point: NESTED id, morton word, every variable.</item>
+/// <item><c>GET /api/map.png?variable=&amp;projection=&amp;x0=&amp;y0=&amp;x1=&amp;y1=&amp;width=&amp;height=[&amp;order=]</c>: the view's
+/// cells in colour (no value: transparent) at the pyramid level chosen by zoom (<see cref="LevelFor"/>) or asked;
+/// headers X-Zagg-Lo/Hi (colour range), X-Zagg-Chunks (parent cells written), X-Zagg-Cells, X-Zagg-Order (the level drawn).</item>
+/// <item><c>GET /api/cell?projection=&amp;x=&amp;y=[&amp;order=]</c>: the cell at a map point at a level (default the finest): NESTED id, morton word, every variable.</item>
 /// <item><c>GET /api/progress?variable=</c>: parent cells (chunks) drawn and expected; reads chunks that landed since.</item>
 /// <item><c>GET /api/colormap</c>: viridis's 256 colours (for the page's colour bar).</item>
 /// </list>
@@ -48,8 +49,10 @@ internal sealed class ViewerServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
-        var watch = new StoreWatch(store);
-        Map(app, watch);
+        // One watch per level of a pyramid (the finest is the store itself).
+        var watches = new SortedDictionary<int, StoreWatch>();
+        foreach (var (order, level) in store.Levels) watches[order] = level == store ? new StoreWatch(store) : new StoreWatch(level);
+        Map(app, watches);
         await app.StartAsync(ct).ConfigureAwait(false);
         var address = app.Urls.First();
         return new ViewerServer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
@@ -64,8 +67,28 @@ internal sealed class ViewerServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static void Map(WebApplication app, StoreWatch watch)
+    /// <summary>
+    /// The level to draw for a view of <paramref name="pixel"/> metres a pixel: the order whose cells are closest to
+    /// 1.5 pixels across (HEALPix cells of order k are √(π/3)·R/2^k wide, R the authalic radius), among
+    /// <paramref name="orders"/>: a coarser level when zoomed out, the finest when zoomed in.
+    /// </summary>
+    internal static int LevelFor(IEnumerable<int> orders, double pixel)
     {
+        const double Radius = 6_371_007.2;
+        int best = -1;
+        double bestDistance = double.PositiveInfinity;
+        foreach (int k in orders)
+        {
+            double cell = Radius * Math.Sqrt(Math.PI / 3) / Math.Pow(2, k);
+            double distance = Math.Abs(Math.Log2(cell / (1.5 * pixel)));
+            if (distance < bestDistance) (best, bestDistance) = (k, distance);
+        }
+        return best;
+    }
+
+    private static void Map(WebApplication app, SortedDictionary<int, StoreWatch> watches)
+    {
+        var watch = watches.Values.Last();
         var store = watch.Store;
         string page = ReadPage();
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
@@ -113,11 +136,18 @@ internal sealed class ViewerServer : IAsyncDisposable
             }
             return Results.Json(colours);
         });
-        app.MapGet("/api/map.png", async (HttpContext http, string? variable, string? projection, double x0, double y0, double x1, double y1, int width, int height, CancellationToken ct) =>
+        app.MapGet("/api/map.png", async (HttpContext http, string? variable, string? projection, double x0, double y0, double x1, double y1, int width, int height, int? order, CancellationToken ct) =>
         {
             if (!MapProjection.TryParse(projection ?? "south", out var p)) return Results.BadRequest($"projection: one of {MapProjection.Names}");
             if (width is < 1 or > 8192 || height is < 1 or > 8192 || !(x1 > x0) || !(y1 > y0)) return Results.BadRequest("a view is x0 < x1, y0 < y1, 1–8192 pixels a side");
-            var layer = await watch.RefreshAsync(Variable(store, variable), ct).ConfigureAwait(false);
+            // The level by zoom (a pixel's size on the ground; plate carrée's degrees as metres along a meridian), or as asked.
+            double pixel = (x1 - x0) / width * (p is PlateCarree ? 111_195.0 : 1.0);
+            int k = order ?? LevelFor(watches.Keys, pixel);
+            if (!watches.TryGetValue(k, out var level)) return Results.BadRequest($"order: one of {string.Join(", ", watches.Keys)}");
+            string name = Variable(store, variable);
+            var layer = await level.RefreshAsync(name, ct).ConfigureAwait(false);
+            // Progress counts the finest level's chunks (one per parent cell) whichever level is drawn.
+            var finest = level == watch ? layer : await watch.RefreshAsync(name, ct).ConfigureAwait(false);
             var grid = MapGrid.Create(p, new MapBox(x0, y1 - height * ((x1 - x0) / width), x1, y1), (x1 - x0) / width);
             float[] raster = Rasterizer.Rasterize(grid, layer.Values, watch.Latitude);
             Colormap.TryGet("viridis", out var map);
@@ -125,23 +155,25 @@ internal sealed class ViewerServer : IAsyncDisposable
             MapImage.WriteCellsPng(ms, grid, raster, map, layer.Lo, layer.Hi);
             http.Response.Headers["X-Zagg-Lo"] = layer.Lo.ToString("R", CultureInfo.InvariantCulture);
             http.Response.Headers["X-Zagg-Hi"] = layer.Hi.ToString("R", CultureInfo.InvariantCulture);
-            http.Response.Headers["X-Zagg-Chunks"] = layer.Chunks.Count.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers["X-Zagg-Chunks"] = finest.Chunks.Count.ToString(CultureInfo.InvariantCulture);
             http.Response.Headers["X-Zagg-Cells"] = CountValues(layer.Values).ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers["X-Zagg-Order"] = k.ToString(CultureInfo.InvariantCulture);
             http.Response.Headers.CacheControl = "no-store";
             return Results.Bytes(ms.ToArray(), "image/png");
         });
-        app.MapGet("/api/cell", async (string? projection, double x, double y, CancellationToken ct) =>
+        app.MapGet("/api/cell", async (string? projection, double x, double y, int? order, CancellationToken ct) =>
         {
             if (!MapProjection.TryParse(projection ?? "south", out var p)) return Results.BadRequest($"projection: one of {MapProjection.Names}");
+            if (!watches.TryGetValue(order ?? watch.Store.Template.ChildOrder, out var level)) return Results.BadRequest($"order: one of {string.Join(", ", watches.Keys)}");
             p.Inverse(x, y, out double lat, out double lon);
             if (double.IsNaN(lat)) return Results.Json(new JsonObject { ["cell"] = null });
-            var t = store.Template;
+            var t = level.Store.Template;
             long nested = GeoGrid.Locate(lat, lon, t.ChildOrder, t.Latitude);
             var values = new JsonObject();
             bool any = false;
             foreach (var v in t.Variables)
             {
-                var layer = await watch.RefreshAsync(v.Name, ct).ConfigureAwait(false);
+                var layer = await level.RefreshAsync(v.Name, ct).ConfigureAwait(false);
                 int i = layer.Values.IndexOf(nested);
                 float value = i >= 0 ? layer.Values.Values[i] : float.NaN;
                 any |= i >= 0;

@@ -37,7 +37,9 @@ fi
 stores="${STORE_DIR:-$work}/zagg-e2e-stores"
 mkdir -p "$stores"
 out="$stores/out-$(date +%s%N).zarr"
-/usr/bin/time -v "$app/zagg" run --catalog "$work/catalog.json" --store "$out" 2> "$work/time.txt" | tail -2
+config=atl06
+if [ "${CONFIG:-}" = pyramid ]; then config="$here/atl06-pyramid.yaml"; fi
+/usr/bin/time -v "$app/zagg" run --config "$config" --catalog "$work/catalog.json" --store "$out" 2> "$work/time.txt" | tail -2
 wall=$(grep -E "Elapsed \(wall clock\)" "$work/time.txt" | awk '{print $NF}')
 rss=$(grep -E "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')
 obs=$(python3 -c "import json;print(json.load(open('$out.report.json'))['total_obs'])")

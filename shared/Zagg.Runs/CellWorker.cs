@@ -80,7 +80,9 @@ public sealed class CellWorker : IAsyncDisposable
                 try
                 {
                     store = await run.OpenStoreAsync(m.Store).ConfigureAwait(false);
-                    await store.WriteCellAsync(nested, m.CatalogIndex, aggregation.Chunks, ct).ConfigureAwait(false);
+                    // A pyramid's state first: a cell whose chunks are all in has what consolidation needs.
+                    if (aggregation.State is { } state) await new RunLedger(store.Store, m.RunId).WriteStateAsync(m.CatalogIndex, state, ct).ConfigureAwait(false);
+                    await store.WriteCellAsync(nested, m.CatalogIndex, aggregation.Chunks, aggregation.Levels, ct).ConfigureAwait(false);
                 }
                 catch (Zagg.Zarr.ZarrException x)
                 {

@@ -73,9 +73,32 @@ public sealed class RunConsolidator
         finally { tally.Gate.Release(); }
     }
 
+    /// <summary>A pyramid's orders coarser than the parent order, merged from the states the workers kept for the cells with data.</summary>
+    private static async Task MergeCoarseLevelsAsync(Tally tally, CancellationToken ct)
+    {
+        var plan = tally.Plan!;
+        if (plan.Config is null) return;
+        var config = ConfigReferences.Load(plan.Config);
+        if (config.Grid.Orders.Count < 2) return;
+        var dggs = await DggsStore.OpenAsync(tally.Ledger.Store, ct).ConfigureAwait(false);
+        if (!dggs.Template.LevelOrders.Any(o => o < dggs.Template.ParentOrder)) return;
+        var parents = new List<long>(plan.Cells.Count);
+        var states = new Dictionary<long, byte[]>();
+        foreach (var cell in plan.Cells)
+        {
+            long nested = Zagg.Grid.Morton.ToNested(cell.ParentMorton, out _);
+            parents.Add(nested);
+            if (tally.Cells.TryGetValue(cell.CatalogIndex, out var r) && r.Succeeded && r.ChildCellsWithData > 0
+                && await tally.Ledger.ReadStateAsync(cell.CatalogIndex, ct).ConfigureAwait(false) is { } bytes)
+                states[nested] = bytes;
+        }
+        await DggsPyramid.WriteCoarseLevelsAsync(dggs, config, parents, states, ct).ConfigureAwait(false);
+    }
+
     private static async Task<RunCompleted> CompleteAsync(Tally tally, Guid runId, CancellationToken ct)
     {
         var store = tally.Ledger.Store;
+        await MergeCoarseLevelsAsync(tally, ct).ConfigureAwait(false);
         await Zagg.Zarr.ZarrHierarchy.ConsolidateAsync(store, ct).ConfigureAwait(false);
         double duration = (DateTimeOffset.UtcNow - tally.Plan!.RequestedAt).TotalSeconds;
         var cells = tally.Plan.Cells.OrderBy(c => c.CatalogIndex).Select(c => tally.Cells[c.CatalogIndex]).ToList();

@@ -6,7 +6,11 @@ using Zagg.Zarr.Stores;
 namespace Zagg.Runs;
 
 /// <summary>The run's plan: which cells to expect, and when the run was asked for (its duration counts from then).</summary>
-public sealed record RunPlan(IReadOnlyList<PlannedCell> Cells, DateTimeOffset RequestedAt);
+public sealed record RunPlan(IReadOnlyList<PlannedCell> Cells, DateTimeOffset RequestedAt)
+{
+    /// <summary>The run's configuration (consolidation merges a pyramid's coarser orders by it); null in plans written before pyramids.</summary>
+    public ConfigReference? Config { get; init; }
+}
 
 /// <summary>
 /// A run's state, kept in the output store under <c>.zagg/runs/RUN/</c> so that it survives a
@@ -65,6 +69,14 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
                 cells[r.CatalogIndex] = r;
         return cells;
     }
+
+    private string StateKey(long catalogIndex) => Prefix + "states/" + catalogIndex.ToString(CultureInfo.InvariantCulture) + ".bin";
+
+    /// <summary>Keeps a parent cell's mergeable state (a pyramid's orders coarser than the parent's are merged from them).</summary>
+    public Task WriteStateAsync(long catalogIndex, byte[] state, CancellationToken ct = default) => Store.SetAsync(StateKey(catalogIndex), state, ct);
+
+    /// <summary>The state kept for the cell at <paramref name="catalogIndex"/>, or null.</summary>
+    public Task<byte[]?> ReadStateAsync(long catalogIndex, CancellationToken ct = default) => Store.GetAsync(StateKey(catalogIndex), ct);
 
     /// <summary>The run's RunCompleted once it completed, else null.</summary>
     public async Task<RunCompleted?> ReadCompletedAsync(CancellationToken ct = default) =>

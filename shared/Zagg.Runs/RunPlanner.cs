@@ -91,7 +91,7 @@ public static class RunPlanner
         var catalog = await LoadCatalogAsync(m.Spec.Catalog, ct).ConfigureAwait(false);
         var cells = Select(catalog, m.Spec.Selection, config);
         var ledger = new RunLedger(ZarrStores.Open(m.Spec.Store), m.RunId);
-        await ledger.WritePlanAsync(new RunPlan(cells, m.Spec.RequestedAt), ct).ConfigureAwait(false);
+        await ledger.WritePlanAsync(new RunPlan(cells, m.Spec.RequestedAt) { Config = m.Spec.Config }, ct).ConfigureAwait(false);
         var dispatched = new CellsDispatched { RunId = m.RunId, Store = m.Spec.Store, Cells = cells.Count, RequestedAt = m.Spec.RequestedAt };
         var messages = new AggregateCell[cells.Count];
         for (int i = 0; i < cells.Count; i++)

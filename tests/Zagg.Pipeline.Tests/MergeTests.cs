@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Xunit;
 using Zagg.Pipeline.Aggregation;
+using Zagg.Pipeline.Config;
 
 namespace Zagg.Pipeline.Tests;
 
@@ -89,5 +90,144 @@ public class MergeTests
         Assert.Equal(5, merged.Count);
         Assert.True(double.IsNaN(merged.Min) && double.IsNaN(merged.Max) && double.IsNaN(merged.Variance) && double.IsNaN(merged.Sum));
         Assert.True(double.IsNaN(MomentState.Empty.Variance));
+    }
+
+    /// <summary>The certified bound: v's true rank interval [#(x &lt; v), #(x ≤ v)] meets the target ranks widened by the bound.</summary>
+    private static bool WithinBound(double[] all, double q, double v, long bound)
+    {
+        if (all.Length == 0) return double.IsNaN(v);
+        if (all.Any(double.IsNaN)) return double.IsNaN(v);
+        var (below, above, _) = Statistics.QuantileRanks(all.Length, q);
+        long less = all.Count(x => x < v), atMost = all.Count(x => x <= v);
+        return atMost >= below + 1 - bound && less <= above + bound;
+    }
+
+    [Fact]
+    public void Sketches_merged_in_any_grouping_stay_within_their_certified_rank_bound()
+        => Prop.ForAll((from g in Groups from seed in Gen.Choose(0, int.MaxValue) from k in Gen.Elements(8, 16, 64) select (g, seed, k)).ToArbitrary(), t =>
+        {
+            var (groups, seed, k) = t;
+            var random = new Random(seed);
+            // Some groups built at once (sorted and halved), some value by value: both are how sketches are made.
+            var sketches = groups.Select((g, i) =>
+            {
+                if (i % 2 == 0) return QuantileSketch.Of(g, k);
+                var s = new QuantileSketch(k);
+                foreach (double x in g) s.Add(x);
+                return s;
+            }).ToList();
+            while (sketches.Count > 1)
+            {
+                int i = random.Next(sketches.Count - 1);
+                sketches[i].Merge(sketches[i + 1]);
+                sketches.RemoveAt(i + 1);
+            }
+            var merged = sketches[0];
+            var all = groups.SelectMany(g => g).ToArray();
+            bool ok = merged.Count == all.Length && merged.Retained <= 64 * k;
+            foreach (double q in new[] { 0, 0.1, 0.25, 0.5, 0.75, 0.9, 1 })
+                ok &= WithinBound(all, q, merged.Quantile(q), merged.RankErrorBound);
+            if (all.Length > 0)
+                ok &= merged.Quantile(0) == all.Min() && merged.Quantile(1) == all.Max();
+            return ok;
+        }).Check(Checks);
+
+    [Fact]
+    public void A_sketch_of_few_values_is_exact_and_its_bytes_read_back()
+    {
+        double[] x = [5, 1, 4, 2, 3, 9, 7];
+        var s = QuantileSketch.Of(x);
+        Assert.Equal(0, s.RankErrorBound);
+        foreach (double q in new[] { 0, 0.2, 0.5, 0.75, 1 }) Assert.Equal(Statistics.Quantile(x, q), s.Quantile(q));
+        var big = QuantileSketch.Of(Enumerable.Range(0, 100_000).Select(i => (double)(i * 7919 % 100_000)).ToArray());
+        Assert.True(big.RankErrorBound < 2 * 100_000 / QuantileSketch.DefaultK, $"bound {big.RankErrorBound}");
+        var back = QuantileSketch.FromBytes(new BinaryReader(new MemoryStream(big.ToBytes())));
+        Assert.Equal(big.ToBytes(), back.ToBytes());
+        Assert.Equal(big.Quantile(0.3), back.Quantile(0.3));
+        Assert.True(double.IsNaN(QuantileSketch.Of([1, double.NaN]).Median()));
+        Assert.Throws<InvalidDataException>(() => QuantileSketch.FromBytes(new BinaryReader(new MemoryStream([1, 2, 3]))));
+    }
+
+    private static PipelineConfig EveryStatisticConfig() => ConfigLoader.Parse("""
+        data_source:
+          reader: zagg
+          driver: s3
+          coordinates: {latitude: /lat, longitude: /lon}
+          variables: {h_li: /h, s_li: /s}
+        aggregation:
+          variables:
+            count: {function: len, source: h_li, dtype: int32, fill_value: 0}
+            h_min: {function: min, source: h_li, dtype: float64}
+            h_max: {function: max, source: h_li, dtype: float64}
+            h_sum: {function: sum, source: h_li, dtype: float64}
+            h_plain: {function: mean, source: h_li, dtype: float64}
+            h_mean: {function: average, source: h_li, params: {weights: "1.0 / s_li**2"}, dtype: float64}
+            h_var: {function: var, source: h_li, dtype: float64}
+            h_std: {function: std, source: h_li, dtype: float64}
+            h_sigma: {expression: "1.0 / np.sqrt(np.sum(1.0 / s_li**2))", dtype: float64}
+            h_span: {expression: "np.max(h_li) - np.min(h_li) + np.len(s_li) * 0 + np.mean(s_li)", dtype: float64}
+            h_centred: {expression: "np.sum(h_li - np.mean(h_li))", dtype: float64}
+            h_q25: {function: quantile, source: h_li, params: {q: 0.25}, dtype: float64}
+            h_median: {function: median, source: h_li, dtype: float64}
+        output:
+          grid: {child_order: 10}
+        """, "every.yaml");
+
+    [Fact]
+    public void Cell_states_merged_in_any_grouping_finish_as_numpy_over_all_the_points()
+    {
+        var config = EveryStatisticConfig();
+        var merge = MergePlan.Compile(config);
+        var plan = AggregationPlan.Compile(config, depth: 0);
+        Assert.Equal(LevelExactness.None, merge.Exactness[merge.Variables.ToList().IndexOf("h_centred")]);
+        Assert.Equal(LevelExactness.Sketch, merge.Exactness[merge.Variables.ToList().IndexOf("h_median")]);
+        Prop.ForAll(Gen.Zip(Groups, Gen.Choose(0, int.MaxValue)).ToArbitrary(), t =>
+        {
+            var (groups, seed) = t;
+            var random = new Random(seed);
+            var sigmas = groups.Select(g => g.Select(_ => 0.02 + random.NextDouble() * 0.5).ToArray()).ToArray();
+            // Each group's state through its bytes, as the worker stores it and consolidation reads it.
+            var states = groups.Select((g, i) => merge.FromBytes(merge.StateOf([g, sigmas[i]], g.Length).ToBytes())).ToList();
+            while (states.Count > 1)
+            {
+                int i = random.Next(states.Count - 1);
+                var into = merge.Empty();
+                into.Merge(states[i]);
+                into.Merge(states[i + 1]);
+                states[i] = into;
+                states.RemoveAt(i + 1);
+            }
+            var all = groups.SelectMany(g => g).ToArray();
+            var s = sigmas.SelectMany(g => g).ToArray();
+            var finished = merge.Finish(states[0]);
+            if (all.Length == 0) return finished.All(double.IsNaN) && states[0].Count == 0;
+            var truth = plan.Evaluate([all, s], [0, all.Length]);
+            double scale = all.Max(Math.Abs);
+            bool ok = true;
+            for (int v = 0; v < finished.Length; v++)
+            {
+                double expected = truth[v][0], got = finished[v];
+                switch (merge.Exactness[v])
+                {
+                    case LevelExactness.Exact:
+                        double tolerance = merge.Variables[v] switch
+                        {
+                            "h_var" => 1e-9 * (Math.Abs(expected) + scale * scale * 1e-3),
+                            "h_std" => 1e-9 * (Math.Abs(expected) + scale),
+                            "h_sum" => 1e-12 * scale * all.Length,
+                            _ => 1e-12 * Math.Max(1, Math.Abs(expected)) + 1e-12 * scale,
+                        };
+                        ok &= Math.Abs(expected - got) <= tolerance;
+                        break;
+                    case LevelExactness.Sketch:
+                        ok &= WithinBound(all, merge.Variables[v] == "h_q25" ? 0.25 : 0.5, got, (long)Math.Round(states[0].RelativeRankError * states[0].Count));
+                        break;
+                    case LevelExactness.None:
+                        ok &= double.IsNaN(got);
+                        break;
+                }
+            }
+            return ok;
+        }).Check(Checks);
     }
 }

@@ -110,6 +110,22 @@ public sealed class AggregationPlan
     /// <exception cref="ZarrException">A result does not fit its variable's integer dtype.</exception>
     internal Dictionary<string, byte[]> Compute(GatheredPoints g, out int cellsWithData)
     {
+        var cell = Compute(g, [], null);
+        cellsWithData = cell.CellsWithData;
+        return cell.Chunks;
+    }
+
+    /// <summary>
+    /// Sorts a cell's gathered points by child and computes every variable's chunk; and for each of
+    /// <paramref name="levelDepths"/> (orders between the parent's and the child's, as depths below the parent) the
+    /// chunk of 4^d coarser cells, from the same sorted points (NESTED children of a cell are consecutive, so a coarser
+    /// cell is a run of children: the same reducers over coarser segments, exact); and the parent cell's mergeable
+    /// state when <paramref name="merge"/> is given (for the orders coarser than the parent's).
+    /// </summary>
+    /// <exception cref="ZarrException">A result does not fit its variable's integer dtype.</exception>
+    internal PyramidCell Compute(GatheredPoints g, ReadOnlySpan<int> levelDepths, MergePlan? merge)
+    {
+        int cellsWithData;
         int children = Children, points = g.Count;
         var start = new int[children + 1];
         var child = g.Child;
@@ -148,7 +164,20 @@ public sealed class AggregationPlan
                 if (start[c + 1] > start[c]) cellsWithData++;
             var chunks = new Dictionary<string, byte[]>(_casts.Length);
             for (int v = 0; v < _casts.Length; v++) chunks[_casts[v].Name] = _casts[v].Write(results[v], start);
-            return chunks;
+            var levels = new Dictionary<int, Dictionary<string, byte[]>>();
+            foreach (int d in levelDepths)
+            {
+                // The coarser cell j is children [j·4^(Depth−d), (j+1)·4^(Depth−d)).
+                int cells = 1 << (2 * d), step = 1 << (2 * (Depth - d));
+                var coarse = new int[cells + 1];
+                for (int j = 0; j <= cells; j++) coarse[j] = start[j * step];
+                Run(sorted, coarse, points, results);
+                var level = new Dictionary<string, byte[]>(_casts.Length);
+                for (int v = 0; v < _casts.Length; v++) level[_casts[v].Name] = _casts[v].Write(results[v].AsSpan(0, cells), coarse);
+                levels[d] = level;
+            }
+            var state = merge?.StateOf(sorted, points);
+            return new PyramidCell(chunks, cellsWithData, levels, state);
         }
         finally
         {
@@ -171,3 +200,10 @@ public sealed class AggregationPlan
         finally { ArrayPool<double>.Shared.Return(scratch); }
     }
 }
+
+/// <summary>One parent cell computed: its child-order chunks, its chunks at coarser depths, its mergeable state.</summary>
+/// <param name="Chunks">Variable → its chunk at the child order.</param>
+/// <param name="CellsWithData">Children with at least one point.</param>
+/// <param name="Levels">Depth below the parent order → variable → its chunk of 4^depth cells.</param>
+/// <param name="State">The parent cell's mergeable state, or null when no order is coarser than the parent's.</param>
+internal sealed record PyramidCell(Dictionary<string, byte[]> Chunks, int CellsWithData, Dictionary<int, Dictionary<string, byte[]>> Levels, CellState? State);

@@ -28,6 +28,11 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     // The statistics, compiled once for the run's cells.
     private readonly AggregationPlan _plan = AggregationPlan.Compile(config, config.Grid.ChildOrder - parentOrder);
 
+    // A pyramid's orders from the parent's to the child's (exclusive), as depths below the parent; and the mergeable
+    // forms when an order is coarser than the parent's.
+    private readonly int[] _levelDepths = config.Grid.Orders.Where(o => o >= parentOrder && o < config.Grid.ChildOrder).Select(o => o - parentOrder).ToArray();
+    private readonly MergePlan? _merge = config.Grid.Orders.Any(o => o < parentOrder) ? MergePlan.Compile(config) : null;
+
     // Neighbouring cells share granules: each granule's coordinates are read and located once per run
     // (96 MiB holds 12 M points: the end-to-end catalogs' 5 M whole).
     private readonly LocatedCells _cells = new(maxBytes: 96 << 20);
@@ -76,9 +81,18 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         }
         long morton = parentOrder >= Morton.MinOrder ? Morton.FromNested(parentNested, parentOrder) : 0;
         IReadOnlyDictionary<string, byte[]> chunks;
+        var levels = new Dictionary<int, IReadOnlyDictionary<string, byte[]>>();
+        byte[]? state = null;
         int cellsWithData;
         string? detail = null;
-        try { chunks = _plan.Compute(gathered, out cellsWithData); }
+        try
+        {
+            var computed = _plan.Compute(gathered, _levelDepths, _merge);
+            chunks = computed.Chunks;
+            cellsWithData = computed.CellsWithData;
+            foreach (var (depth, level) in computed.Levels) levels[parentOrder + depth] = level;
+            state = computed.State?.ToBytes();
+        }
         catch (Zagg.Zarr.ZarrException e)
         {
             // A statistic that does not fit its integer dtype: the same input fails the same way.
@@ -101,7 +115,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                 .SetTag("zagg.source.time_to_first_byte_s", r.TimeToFirstByteSeconds).SetTag("zagg.source.wait_s", r.WaitSeconds);
         span?.SetTag("zagg.parent_morton", morton).SetTag("zagg.observations", gathered.Count).SetTag("zagg.children_with_data", cellsWithData).SetTag("zagg.outcome", outcome.ToString());
         PipelineTelemetry.Observations.Add(gathered.Count);
-        return new CellAggregation(result, chunks);
+        return new CellAggregation(result, chunks) { Levels = levels, State = state };
     }
 
     /// <summary>

@@ -107,4 +107,17 @@ public sealed record CellResult(
 public sealed record CellReads(long Requests, long Bytes, long Retries, double TimeToFirstByteSeconds, double WaitSeconds);
 
 /// <summary>A cell's result and its chunk of every configured variable (little-endian, the variable's dtype, 4^(child−parent) values).</summary>
-public sealed record CellAggregation(CellResult Result, IReadOnlyDictionary<string, byte[]> Chunks);
+public sealed record CellAggregation(CellResult Result, IReadOnlyDictionary<string, byte[]> Chunks)
+{
+    /// <summary>
+    /// For a pyramid (output.grid.orders), each order from the parent's up to (not including) the child's → its chunk of
+    /// every variable (4^(order − parent) values); empty for one order.
+    /// </summary>
+    public IReadOnlyDictionary<int, IReadOnlyDictionary<string, byte[]>> Levels { get; init; } = new Dictionary<int, IReadOnlyDictionary<string, byte[]>>();
+
+    /// <summary>
+    /// The parent cell's mergeable state (<see cref="CellState.ToBytes"/>) when the pyramid has orders coarser than the
+    /// parent's (the consolidation step merges them); else null.
+    /// </summary>
+    public byte[]? State { get; init; }
+}

@@ -208,7 +208,7 @@ public static class ConfigLoader
         private GridConfig Grid(YamlMappingNode n)
         {
             const string p = "output.grid";
-            Keys(n, p, ["type", "indexing_scheme", "child_order", "latitude", "layout"]);
+            Keys(n, p, ["type", "indexing_scheme", "child_order", "latitude", "layout", "orders"]);
             string type = Optional<YamlScalarNode>(n, "type", p)?.Value ?? "healpix";
             if (type != "healpix") throw Error($"{p}.type", n["type"], $"'{type}' is not a supported grid (healpix is)");
             string scheme = Optional<YamlScalarNode>(n, "indexing_scheme", p)?.Value ?? "nested";
@@ -220,7 +220,28 @@ public static class ConfigLoader
             if (!LatitudeConventionNames.TryParse(latitude, out var lat)) throw Error($"{p}.latitude", n["latitude"], $"'{latitude}' is not authalic or geodetic-spherical");
             string layout = Optional<YamlScalarNode>(n, "layout", p)?.Value ?? "compact";
             if (layout is not ("compact" or "full")) throw Error($"{p}.layout", n["layout"], $"'{layout}' is not compact or full");
-            return new GridConfig(childOrder, lat, layout == "full" ? DggsLayout.Full : DggsLayout.Compact);
+            return new GridConfig(childOrder, lat, layout == "full" ? DggsLayout.Full : DggsLayout.Compact) { Orders = Orders(n, p, childOrder) };
+        }
+
+        /// <summary>output.grid.orders: ascending, distinct, 0 ≤ order ≤ child_order; the child order is added when not listed; default the child order alone.</summary>
+        private int[] Orders(YamlMappingNode n, string p, int childOrder)
+        {
+            if (!n.Children.TryGetValue(new YamlScalarNode("orders"), out var node)) return [childOrder];
+            if (node is not YamlSequenceNode seq || seq.Children.Count == 0)
+                throw Error($"{p}.orders", node, "must be a list of HEALPix orders, e.g. [6, 8, 10, 12]");
+            var orders = new List<int>();
+            foreach (var item in seq.Children)
+            {
+                if (item is not YamlScalarNode sc || !int.TryParse(sc.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int o))
+                    throw Error($"{p}.orders", item, $"'{(item as YamlScalarNode)?.Value ?? item.ToString()}' is not an order");
+                if (o < 0 || o > childOrder)
+                    throw Error($"{p}.orders", item, $"order {o} is not in 0–{childOrder} (the child order)");
+                if (orders.Count > 0 && o <= orders[^1])
+                    throw Error($"{p}.orders", item, $"orders must be ascending and distinct ({orders[^1]} then {o})");
+                orders.Add(o);
+            }
+            if (orders[^1] != childOrder) orders.Add(childOrder);
+            return [.. orders];
         }
 
         private BoundsConfig Bounds(YamlMappingNode n)

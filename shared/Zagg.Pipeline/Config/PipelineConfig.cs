@@ -70,6 +70,7 @@ public sealed record PipelineConfig
         ParentCellCount = parentCells,
         Layout = Grid.Layout,
         Latitude = Grid.Latitude,
+        Orders = Grid.Orders,
         Variables = Variables.Select(v => new DggsVariable(v.Name, v.DataType, v.FillValue)).ToList(),
     };
 }
@@ -99,7 +100,14 @@ public sealed record VariableConfig(string Name, string? Function, string? Sourc
 }
 
 /// <summary>output.grid: HEALPix NESTED at <paramref name="ChildOrder"/> (1–29), latitude convention and store layout.</summary>
-public sealed record GridConfig(int ChildOrder, LatitudeConvention Latitude, DggsLayout Layout);
+public sealed record GridConfig(int ChildOrder, LatitudeConvention Latitude, DggsLayout Layout)
+{
+    /// <summary>
+    /// output.grid.orders: the orders of the store's levels, ascending, ending with <see cref="ChildOrder"/> (a
+    /// multi-resolution pyramid when more than one); default the child order alone.
+    /// </summary>
+    public IReadOnlyList<int> Orders { get; init; } = [ChildOrder];
+}
 
 /// <summary>bounds: dates (inclusive), and a GeoJSON polygon file or a bbox [lon_min, lat_min, lon_max, lat_max] in degrees.</summary>
 public sealed record BoundsConfig(DateOnly? StartDate, DateOnly? EndDate, string? Polygon, double[]? BoundingBox);

@@ -23,14 +23,17 @@ public enum StatisticMerge
     /// <summary>
     /// From a state that merges exactly, up to floating-point rounding: counts, sums, extrema and the mean
     /// (<c>Aggregation.MomentState</c>), the variance by Chan's (n, mean, M2), the weighted mean and functions of
-    /// weight sums (<c>Aggregation.WeightedSumState</c>). Every coarser level can be produced from children's states.
+    /// weight sums (<c>Aggregation.WeightedSumState</c>). Every level of a pyramid is exact: the orders from the parent
+    /// order to the child order are computed from the points, the coarser ones merged from the parents' states
+    /// (<c>Aggregation.MergePlan</c>).
     /// </summary>
     Exact,
 
     /// <summary>
-    /// Order statistics (quantiles, the median): exact only where every point is at hand (a parent cell and the
-    /// orders between it and the child order); a coarser level needs a quantile sketch of the values, which the
-    /// engine does not have yet.
+    /// Order statistics (quantiles, the median): exact where every point is at hand (the orders from the parent order
+    /// to the child order); an order coarser than the parent is merged from the parents' quantile sketches
+    /// (<c>Aggregation.QuantileSketch</c>, Karnin–Lang–Liberty 2016), within the sketch's certified rank-error bound,
+    /// which the level's arrays record.
     /// </summary>
     Sketch,
 }

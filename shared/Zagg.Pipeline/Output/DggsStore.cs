@@ -70,6 +70,33 @@ public sealed record DggsTemplate
 
     /// <summary>The group holding the arrays: the child order, e.g. "12".</summary>
     public string GroupPath => ChildOrder.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// output.grid.orders: the HEALPix orders of the store's levels, ascending, ending with <see cref="ChildOrder"/>;
+    /// empty (the default) for the child order alone. More than one makes a multi-resolution pyramid: one group per
+    /// order, <c>{store}/{order}/</c>, each a DGGS group of its own (see <see cref="DggsStore"/>).
+    /// </summary>
+    public IReadOnlyList<int> Orders { get; init; } = [];
+
+    /// <summary>The orders of the store's levels: <see cref="Orders"/>, or the child order alone.</summary>
+    public IReadOnlyList<int> LevelOrders => Orders.Count == 0 ? [ChildOrder] : Orders;
+
+    /// <summary>More than one level.</summary>
+    public bool IsPyramid => LevelOrders.Count > 1;
+
+    /// <summary>
+    /// The template of the pyramid's level at <paramref name="order"/>. At or above the parent order (finer): the same
+    /// parent cells, one chunk of 4^(order − parent) cells each. Coarser than the parent order: one chunk per cell of
+    /// that order (the whole group of parent cells under it), <paramref name="cells"/> of them in the compact layout.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="order"/> is not one of <see cref="LevelOrders"/>.</exception>
+    public DggsTemplate Level(int order, long cells = 0)
+    {
+        if (!LevelOrders.Contains(order)) throw new ArgumentOutOfRangeException(nameof(order), order, $"not a level of the store (orders {string.Join(", ", LevelOrders)})");
+        return order >= ParentOrder
+            ? this with { ChildOrder = order }
+            : this with { ParentOrder = order, ChildOrder = order, ParentCellCount = cells };
+    }
 }
 
 /// <summary>
@@ -79,6 +106,13 @@ public sealed record DggsTemplate
 /// once with no coordination, idempotent, each chunk an atomic Set. This is the pipeline's output
 /// format; Zagg.Zarr underneath knows nothing of grids.
 /// </summary>
+/// <remarks>
+/// A one-order store keeps its arrays in the group <c>{child order}/</c> (as every store before pyramids). A pyramid
+/// (<see cref="DggsTemplate.Orders"/>) has one such group per order, each a DGGS group of its own described by its
+/// <see cref="DggsTemplate.Level"/> template and opened as its own <see cref="DggsStore"/> (<see cref="Levels"/>);
+/// the root group lists them by the multiscales convention (<see cref="RootAttributes"/>). The object
+/// <see cref="OpenAsync"/> and <see cref="CreateAsync"/> return is the finest level.
+/// </remarks>
 public sealed class DggsStore
 {
     /// <summary>The compact layout's coordinate: each cell's NESTED id at the child order (uint64).</summary>
@@ -116,7 +150,33 @@ public sealed class DggsStore
             if (!overwrite) throw new ZarrException($"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
             await ZarrHierarchy.ClearAsync(store, ct).ConfigureAwait(false);
         }
-        await ZarrHierarchy.CreateGroupAsync(store, "", null, ct).ConfigureAwait(false);
+        await ZarrHierarchy.CreateGroupAsync(store, "", t.IsPyramid ? RootAttributes(t) : null, ct).ConfigureAwait(false);
+        var levels = new SortedDictionary<int, DggsStore>();
+        foreach (int order in t.LevelOrders)
+            if (order >= t.ParentOrder)
+                levels[order] = await CreateLevelAsync(store, t.Level(order), t.IsPyramid && order != t.ChildOrder ? AggregatedLevel : null, ct).ConfigureAwait(false);
+        var finest = levels[t.ChildOrder];
+        finest._levels = levels;
+        return finest;
+    }
+
+    /// <summary>A variable's attributes at a level between the parent and the child order: computed from the points, exact.</summary>
+    private static JsonObject? AggregatedLevel(string array) => array is CellIds or MortonName ? null
+        : new JsonObject { ["zagg"] = new JsonObject { ["level"] = "aggregated", ["exact"] = true } };
+
+    /// <summary>
+    /// Writes one level's group and array metadata: a level at or finer than the parent order (written by the template
+    /// step), or a coarser one (written by the consolidation step, which knows its cells).
+    /// </summary>
+    /// <param name="store">The Zarr store.</param>
+    /// <param name="t">The level's template (<see cref="DggsTemplate.Level"/>).</param>
+    /// <param name="attributes">Per variable, the array's attributes, or null.</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <exception cref="ZarrException">The template is invalid.</exception>
+    /// <exception cref="StoreException">The store cannot be written.</exception>
+    public static async Task<DggsStore> CreateLevelAsync(IZarrStore store, DggsTemplate t, Func<string, JsonObject?>? attributes, CancellationToken ct = default)
+    {
+        Validate(t);
         await ZarrHierarchy.CreateGroupAsync(store, t.GroupPath, GroupAttributes(t), ct).ConfigureAwait(false);
         var arrays = new Dictionary<string, ZarrArray>();
         foreach (var (name, type, fill) in ArraySpecs(t))
@@ -129,6 +189,7 @@ public sealed class DggsStore
                 FillValue = fill,
                 Codecs = t.Codecs,
                 DimensionNames = ["cells"],
+                Attributes = attributes?.Invoke(name) ?? [],
             };
             arrays[name] = await ZarrArray.CreateAsync(store, $"{t.GroupPath}/{name}", meta, ct).ConfigureAwait(false);
         }
@@ -140,19 +201,34 @@ public sealed class DggsStore
     public static async Task<DggsStore> OpenAsync(IZarrStore store, CancellationToken ct = default)
     {
         var nodes = await ZarrHierarchy.NodesAsync(store, ct: ct).ConfigureAwait(false);
-        var group = nodes.FirstOrDefault(n => n.Value["node_type"]?.GetValue<string>() == "group" && n.Value["attributes"]?["zagg"] is JsonObject);
-        if (group.Value is null)
+        // Every group with "zagg" attributes is a level; the finest is the store (one level before pyramids).
+        var groups = nodes.Where(n => n.Value["node_type"]?.GetValue<string>() == "group" && n.Value["attributes"]?["zagg"] is JsonObject)
+            .OrderBy(n => n.Value["attributes"]!["zagg"]!["child_order"]?.GetValue<int>() ?? -1).ToList();
+        if (groups.Count == 0)
             throw new ZarrException(nodes.Count == 0 && !await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false)
                 ? $"{store.Name}: no Zarr store here (no zarr.json)"
                 : $"{store.Name}: not a Zagg DGGS store (no group with \"zagg\" attributes)");
-        var z = group.Value["attributes"]!["zagg"]!;
+        var levels = new SortedDictionary<int, DggsStore>();
+        foreach (var (key, group) in groups)
+        {
+            var level = Level(store, nodes, key, group);
+            levels[level.Template.ChildOrder] = level;
+        }
+        var finest = levels.Values.Last();
+        finest._levels = levels;
+        return finest;
+    }
+
+    private static DggsStore Level(IZarrStore store, SortedDictionary<string, JsonObject> nodes, string groupKey, JsonObject group)
+    {
+        var z = group["attributes"]!["zagg"]!;
         var variables = new List<DggsVariable>();
         var arrays = new Dictionary<string, ZarrArray>();
         foreach (var (path, node) in nodes)
         {
-            if (node["node_type"]?.GetValue<string>() != "array" || !path.StartsWith(group.Key + "/", StringComparison.Ordinal)) continue;
+            if (node["node_type"]?.GetValue<string>() != "array" || !path.StartsWith(groupKey + "/", StringComparison.Ordinal)) continue;
             var meta = ArrayMetadata.FromJson(node, $"{store.Name}: {path}");
-            string name = path[(group.Key.Length + 1)..];
+            string name = path[(groupKey.Length + 1)..];
             arrays[name] = ZarrArray.FromMetadata(store, path, meta);
             if (name is not (CellIds or MortonName)) variables.Add(new DggsVariable(name, meta.DataType, meta.FillValue));
         }
@@ -165,9 +241,18 @@ public sealed class DggsStore
             Latitude = LatitudeConventionNames.Parse(z["latitude_convention"]!.GetValue<string>()),
             Variables = variables,
             Codecs = arrays.Values.FirstOrDefault()?.Metadata.Codecs ?? [CodecSpec.Bytes()],
+            Orders = z["orders"] is JsonArray orders ? orders.Select(o => o!.GetValue<int>()).ToArray() : [],
         };
         return new DggsStore(store, template, arrays);
     }
+
+    private SortedDictionary<int, DggsStore>? _levels;
+
+    /// <summary>
+    /// The store's levels by HEALPix order, ascending: the child order alone for a one-order store; for a pyramid every
+    /// level written so far (the orders coarser than the parent order appear once the run is consolidated).
+    /// </summary>
+    public IReadOnlyDictionary<int, DggsStore> Levels => _levels ?? new SortedDictionary<int, DggsStore> { [Template.ChildOrder] = this };
 
     /// <summary>The chunk of a parent cell: its position in the catalog (compact) or its NESTED id (full).</summary>
     public long ChunkOf(long parentNested, long catalogIndex) => Template.Layout == DggsLayout.Compact ? catalogIndex : parentNested;
@@ -212,6 +297,25 @@ public sealed class DggsStore
         await Task.WhenAll(writes).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Writes one parent cell into every level of a pyramid computed from its points: each order from the parent's to
+    /// the child's (<paramref name="levels"/>, order → variable chunks, 4^(order − parent) values each), then the child
+    /// order (<paramref name="variables"/>), as <see cref="WriteCellAsync(long, long, IReadOnlyDictionary{string, byte[]}, CancellationToken)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An order that is not a level of the store, a name that is not a variable, or a chunk of the wrong size.</exception>
+    /// <exception cref="StoreException">A chunk cannot be written.</exception>
+    public async Task WriteCellAsync(long parentNested, long catalogIndex, IReadOnlyDictionary<string, byte[]> variables, IReadOnlyDictionary<int, IReadOnlyDictionary<string, byte[]>> levels, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        foreach (var (order, chunks) in levels)
+        {
+            if (order == Template.ChildOrder || !Levels.TryGetValue(order, out var level) || order < Template.ParentOrder)
+                throw new ArgumentException($"order {order} is not a level of this store between the parent order {Template.ParentOrder} and the child order {Template.ChildOrder}");
+            await level.WriteCellAsync(parentNested, catalogIndex, chunks, ct).ConfigureAwait(false);
+        }
+        await WriteCellAsync(parentNested, catalogIndex, variables, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Writes the consolidated metadata (every node's zarr.json in the root's), see <see cref="ZarrHierarchy.ConsolidateAsync"/>.</summary>
     public Task ConsolidateAsync(CancellationToken ct = default) => ZarrHierarchy.ConsolidateAsync(Store, ct);
 
@@ -228,6 +332,11 @@ public sealed class DggsStore
             throw new ZarrException($"orders parent {t.ParentOrder}, child {t.ChildOrder}: need 0 ≤ parent ≤ child ≤ {HealpixNested.MaxOrder}");
         if (t.Depth > 15) throw new ZarrException($"child order {t.ChildOrder} is {t.Depth} levels below the parent; chunks of 4^{t.Depth} cells are too large (at most 15 levels)");
         if (t.Layout == DggsLayout.Compact && t.ParentCellCount <= 0) throw new ZarrException("the compact layout needs the number of parent cells");
+        var orders = t.LevelOrders;
+        for (int i = 0; i < orders.Count; i++)
+            if (orders[i] < 0 || (i > 0 && orders[i] <= orders[i - 1]))
+                throw new ZarrException($"orders {string.Join(", ", orders)}: need ascending, distinct orders from 0");
+        if (!orders.Contains(t.ChildOrder)) throw new ZarrException($"orders {string.Join(", ", orders)} do not include the level's order {t.ChildOrder}");
         var names = new HashSet<string> { CellIds, MortonName };
         foreach (var v in t.Variables)
         {
@@ -265,7 +374,7 @@ public sealed class DggsStore
             };
         else
             dggs["latitude_convention"] = LatitudeConvention.GeodeticSpherical.ToName();
-        return new JsonObject
+        var result = new JsonObject
         {
             ["zarr_conventions"] = new JsonArray(new JsonObject
             {
@@ -284,6 +393,50 @@ public sealed class DggsStore
                 ["parent_cells"] = t.Layout == DggsLayout.Compact ? t.ParentCellCount : null,
                 ["latitude_convention"] = t.Latitude.ToName(),
             },
+        };
+        if (t.IsPyramid) ((JsonObject)result["zagg"]!)["orders"] = new JsonArray(t.LevelOrders.Select(o => (JsonNode)o).ToArray());
+        return result;
+    }
+
+    /// <summary>The multiscales convention's identity (v1, https://github.com/zarr-conventions/multiscales/blob/v1/README.md).</summary>
+    private static JsonObject MultiscalesConvention() => new()
+    {
+        ["schema_url"] = "https://raw.githubusercontent.com/zarr-conventions/multiscales/refs/tags/v1/schema.json",
+        ["spec_url"] = "https://github.com/zarr-conventions/multiscales/blob/v1/README.md",
+        ["uuid"] = "d35379db-88df-4056-af3a-620245f8e347",
+        ["name"] = "multiscales",
+        ["description"] = "Multiscale layout of zarr datasets",
+    };
+
+    /// <summary>
+    /// A pyramid's root attributes: the multiscales convention (v1) with one <c>layout</c> entry per level, finest
+    /// first: <c>asset</c> the level's group ("12"), the coarser ones <c>derived_from</c> the finest with
+    /// <c>transform.scale</c> [4^(child − order)] along the cells dimension (a NESTED id at the coarser order is the
+    /// finer id ÷ that), <c>resampling_method</c> "aggregate" (recomputed from the points: the orders from the parent
+    /// order down) or "merge" (merged from the parent cells' states: the coarser orders), and
+    /// <c>dggs:refinement_level</c> the level's HEALPix order, as the DGGS convention's draft proposes.
+    /// </summary>
+    public static JsonObject RootAttributes(DggsTemplate t)
+    {
+        var layout = new JsonArray();
+        string finest = t.GroupPath;
+        foreach (int order in t.LevelOrders.Reverse())
+        {
+            var entry = new JsonObject { ["asset"] = order.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            if (order == t.ChildOrder) entry["transform"] = new JsonObject { ["scale"] = new JsonArray(1.0) };
+            else
+            {
+                entry["derived_from"] = finest;
+                entry["transform"] = new JsonObject { ["scale"] = new JsonArray((double)(1L << (2 * (t.ChildOrder - order)))) };
+                entry["resampling_method"] = order >= t.ParentOrder ? "aggregate" : "merge";
+            }
+            entry["dggs:refinement_level"] = order;
+            layout.Add(entry);
+        }
+        return new JsonObject
+        {
+            ["zarr_conventions"] = new JsonArray(MultiscalesConvention()),
+            ["multiscales"] = new JsonObject { ["layout"] = layout },
         };
     }
 }

@@ -1,0 +1,122 @@
+using System.Globalization;
+using Xunit;
+using Zagg.Cli.Viewing;
+using Zagg.Pipeline.Output;
+using Zagg.Zarr.Stores;
+
+namespace Zagg.Cli.Tests;
+
+/// <summary>
+/// A pyramid (orders 3, 8, 12 over the demo granules, parent order 6) through <c>zagg run</c>: <c>inspect</c> shows
+/// every level, <c>render --order K</c> draws level K exactly as a one-order store written at order K, and the viewer
+/// picks its level by zoom.
+/// </summary>
+public sealed class PyramidCommandTests : IAsyncLifetime
+{
+    private static readonly string Demo = Path.Combine(AppContext.BaseDirectory, "demo");
+    private readonly string _dir = Directory.CreateTempSubdirectory("zagg-pyramid").FullName;
+    private string Pyramid => Path.Combine(_dir, "pyramid.zarr");
+    private string OneOrder => Path.Combine(_dir, "order8.zarr");
+
+    private string Config(string name, string grid)
+    {
+        string yaml = File.ReadAllText(Path.Combine(Root(), "configs", "atl06.yaml")).Replace("child_order: 12}", grid + "}");
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private static string Root()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Zagg.sln"))) return d.FullName;
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    public Task InitializeAsync()
+    {
+        string catalog = Path.Combine(_dir, "catalog.json");
+        var c = CliRunner.Run("catalog", "--files", Path.Combine(Demo, "ATL06_*.h5"), "--parent-order", "6", "--output", catalog);
+        Assert.True(c.ExitCode == 0, c.Error);
+        var r = CliRunner.Run("run", "--config", Config("pyramid.yaml", "child_order: 12, orders: [3, 8, 12]"), "--catalog", catalog, "--store", Pyramid);
+        Assert.True(r.ExitCode == 0, r.Error);
+        r = CliRunner.Run("run", "--config", Config("order8.yaml", "child_order: 8"), "--catalog", catalog, "--store", OneOrder);
+        Assert.True(r.ExitCode == 0, r.Error);
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_dir, true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void Inspect_shows_every_level()
+    {
+        var r = CliRunner.Run("inspect", Pyramid);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("levels      orders 3, 8, 12", r.Out);
+        foreach (string group in new[] { "group       12/", "group       8/", "group       3/" }) Assert.Contains(group, r.Out);
+        Assert.Contains("\"refinement_level\":3", r.Out);
+        Assert.Contains("(sketch, rank error ≤ ", r.Out);
+        // The one-order store prints as before: no levels line.
+        Assert.DoesNotContain("levels ", CliRunner.Run("inspect", OneOrder).Out);
+    }
+
+    [Fact]
+    public void Render_of_a_level_equals_the_render_of_a_one_order_store_at_that_order()
+    {
+        string a = Path.Combine(_dir, "level8.png"), b = Path.Combine(_dir, "store8.png"), c = Path.Combine(_dir, "level3.png");
+        var r = CliRunner.Run("render", Pyramid, "--order", "8", "--variable", "h_q50", "--out", a);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("h_q50 at order 8", r.Out);
+        r = CliRunner.Run("render", OneOrder, "--variable", "h_q50", "--out", b);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal(File.ReadAllBytes(b), File.ReadAllBytes(a));
+        r = CliRunner.Run("render", Pyramid, "--order", "3", "--out", c);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("at order 3", r.Out);
+        var wrong = CliRunner.Run("render", Pyramid, "--order", "9", "--out", Path.Combine(_dir, "x.png"));
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("holds orders 3, 8, 12", wrong.Error);
+        Assert.False(File.Exists(Path.Combine(_dir, "x.png")));
+    }
+
+    [Fact]
+    public void The_level_is_the_order_whose_cells_are_nearest_one_and_a_half_pixels()
+    {
+        int[] orders = [3, 8, 12];
+        // Order 12 cells are ~1.6 km, order 8 ~26 km, order 3 ~830 km.
+        Assert.Equal(12, ViewerServer.LevelFor(orders, 1_000));
+        Assert.Equal(8, ViewerServer.LevelFor(orders, 15_000));
+        Assert.Equal(3, ViewerServer.LevelFor(orders, 400_000));
+        Assert.Equal(12, ViewerServer.LevelFor([12], 400_000));
+    }
+
+    [Fact]
+    public async Task The_viewer_draws_a_coarser_level_when_zoomed_out()
+    {
+        await using var server = await ViewerServer.StartAsync(await DggsStore.OpenAsync(new LocalStore(Pyramid)), 0, default);
+        using var http = new HttpClient { BaseAddress = server.Url };
+        async Task<(int Order, int Cells, int Chunks)> Draw(double halfWidth, int pixels, string extra = "")
+        {
+            string q = string.Create(CultureInfo.InvariantCulture, $"api/map.png?variable=h_mean&projection=south&x0={-halfWidth}&y0={-halfWidth}&x1={halfWidth}&y1={halfWidth}&width={pixels}&height={pixels}{extra}");
+            using var r = await http.GetAsync(q);
+            Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
+            int H(string name) => int.Parse(r.Headers.GetValues(name).Single(), CultureInfo.InvariantCulture);
+            return (H("X-Zagg-Order"), H("X-Zagg-Cells"), H("X-Zagg-Chunks"));
+        }
+        var zoomedOut = await Draw(3e6, 16);    // 375 km pixels
+        var middle = await Draw(3e6, 256);      // 23 km pixels
+        var zoomedIn = await Draw(3e5, 410);    // 1.5 km pixels
+        Assert.Equal(3, zoomedOut.Order);
+        Assert.Equal(8, middle.Order);
+        Assert.Equal(12, zoomedIn.Order);
+        Assert.Equal(7, zoomedOut.Chunks); // progress counts parent cells whichever level is drawn
+        Assert.True(zoomedOut.Cells is > 0 and <= 3, $"{zoomedOut.Cells} order-3 cells");
+        Assert.Equal(12, (await Draw(3e6, 16, "&order=12")).Order);
+        using var bad = await http.GetAsync("api/map.png?variable=h_mean&x0=0&y0=0&x1=1&y1=1&width=1&height=1&order=9");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+}

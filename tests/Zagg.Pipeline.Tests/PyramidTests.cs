@@ -1,0 +1,179 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Xunit;
+using Zagg.Pipeline.Aggregation;
+using Zagg.Pipeline.Config;
+using Zagg.Pipeline.Output;
+using Zagg.Zarr;
+using Zagg.Zarr.Stores;
+
+namespace Zagg.Pipeline.Tests;
+
+/// <summary>
+/// A pyramid of orders 3, 5 (merged from the parent cells' states), 6, 8, 10 (recomputed from the points) and 12 over the
+/// committed test granules, through the production path (CellAggregator → DggsStore levels → DggsPyramid), against NumPy
+/// over the points of each coarser cell (tools/fixtures/statistics_golden.py --pyramid).
+/// </summary>
+public class PyramidTests
+{
+    private static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "TestSet");
+    private static readonly JsonElement Golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "pyramid.json"))).RootElement;
+    private static readonly JsonElement Expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "expected.json"))).RootElement;
+    private static string[] Granules => Expected.GetProperty("granules").EnumerateArray().Select(g => Path.Combine(Dir, g.GetString()!)).ToArray();
+    private static readonly string[] Floats = ["h_min", "h_max", "h_mean", "h_sigma", "h_variance", "h_q25", "h_q50", "h_q75"];
+
+    internal static PipelineConfig Config(string convention, string orders = "[3, 5, 6, 8, 10, 12]")
+    {
+        using var s = typeof(ConfigLoader).Assembly.GetManifestResourceStream("Zagg.Configs.atl06.yaml")!;
+        string yaml = new StreamReader(s).ReadToEnd().Replace("child_order: 12}", $"child_order: 12, latitude: {convention}, orders: {orders}}}");
+        return ConfigLoader.Parse(yaml, "atl06.yaml");
+    }
+
+    private static double Ulp(double truth)
+    {
+        float rounded = (float)truth;
+        return Math.Abs(MathF.BitIncrement(Math.Abs(rounded)) - Math.Abs(rounded));
+    }
+
+    [Theory]
+    [InlineData("authalic")]
+    [InlineData("geodetic-spherical")]
+    public async Task Every_statistic_at_every_order_matches_numpy_over_the_points_of_each_cell(string convention)
+    {
+        var config = Config(convention);
+        long[] parents = Expected.GetProperty("conventions").GetProperty(convention).EnumerateArray().Select(c => c.GetProperty("parent").GetInt64()).ToArray();
+        string dir = Path.Combine(Path.GetTempPath(), $"zagg-pyramid-{Guid.NewGuid():N}");
+        try
+        {
+            var store = await DggsStore.CreateAsync(new LocalStore(dir), config.ToTemplate(6, parents.Length));
+            await using (var aggregator = new CellAggregator(config, parentOrder: 6))
+            {
+                var states = new Dictionary<long, byte[]>();
+                for (int i = 0; i < parents.Length; i++)
+                {
+                    var agg = await aggregator.AggregateAsync(parents[i], Granules);
+                    Assert.Equal([6, 8, 10], agg.Levels.Keys.Order());
+                    await store.WriteCellAsync(parents[i], i, agg.Chunks, agg.Levels);
+                    states[parents[i]] = agg.State!;
+                }
+                Assert.Equal([3, 5], await DggsPyramid.WriteCoarseLevelsAsync(store, config, parents, states));
+            }
+            await store.ConsolidateAsync();
+
+            var opened = await DggsStore.OpenAsync(new LocalStore(dir));
+            Assert.Equal(12, opened.Template.ChildOrder);
+            Assert.Equal([3, 5, 6, 8, 10, 12], opened.Levels.Keys);
+            foreach (var level in Golden.GetProperty("conventions").GetProperty(convention).EnumerateObject())
+            {
+                int order = int.Parse(level.Name);
+                var dggs = opened.Levels[order];
+                Assert.Equal(order, dggs.Template.ChildOrder);
+                var attrs = (await ZarrHierarchy.ReadNodeAsync(opened.Store, $"{order}"))!["attributes"]!;
+                Assert.Equal(order, attrs["dggs"]!["refinement_level"]!.GetValue<int>());
+                var truth = level.Value.EnumerateObject().ToDictionary(c => long.Parse(c.Name), c => c.Value);
+                var counts = await DggsCellValues.ReadAsync(dggs, "count");
+                var byCell = new Dictionary<long, int>();
+                for (int i = 0; i < counts.Cells.Length; i++)
+                    if (counts.Values[i] > 0) byCell[counts.Cells[i]] = i;
+                Assert.Equal(truth.Keys.Order(), byCell.Keys.Order());
+                foreach (var (cell, t) in truth) Assert.Equal(t.GetProperty("count").GetInt32(), (int)counts.Values[byCell[cell]]);
+                bool merged = order < 6;
+                foreach (string name in Floats)
+                {
+                    var values = await DggsCellValues.ReadAsync(dggs, name);
+                    Assert.Equal(counts.Cells, values.Cells);
+                    var exact = dggs.Arrays[name].Metadata.Attributes["zagg"];
+                    bool quantile = name.StartsWith("h_q", StringComparison.Ordinal);
+                    Assert.Equal(!(merged && quantile), exact!["exact"]!.GetValue<bool>());
+                    foreach (var (cell, t) in truth)
+                    {
+                        double expected = t.GetProperty(name).GetDouble();
+                        float ours = values.Values[byCell[cell]];
+                        string what = $"{convention} order {order} cell {cell} {name}: NumPy {expected:R}, ours {ours:R}";
+                        if (!merged)
+                            // Recomputed from the points: the float64 result rounded once to float32.
+                            Assert.True(Math.Abs(ours - expected) <= Ulp(expected) / 2 * 1.0000001, what);
+                        else if (!quantile)
+                            // Merged from exact states: float64 up to rounding, so within one float32 ulp.
+                            Assert.True(Math.Abs(ours - expected) <= Ulp(expected), what);
+                        else
+                        {
+                            // From the sketch: within the rank-error bound the array records (NumPy's quantiles on a 0.005 grid bound it).
+                            double bound = exact["rank_error_bound"]!.GetValue<double>();
+                            Assert.True(bound > 0 && bound < 0.01, $"{what}: bound {bound}");
+                            double q = name switch { "h_q25" => 0.25, "h_q50" => 0.5, _ => 0.75 };
+                            int n = t.GetProperty("count").GetInt32();
+                            var grid = t.GetProperty("h_quantile_grid").EnumerateArray().Select(g => g.GetDouble()).ToArray();
+                            double slack = bound + 1.0 / n;
+                            double lo = grid[Math.Max(0, (int)Math.Floor((q - slack) * 200))], hi = grid[Math.Min(200, (int)Math.Ceiling((q + slack) * 200))];
+                            Assert.True(ours >= (float)lo && ours <= (float)hi, $"{what}: outside [{lo:R}, {hi:R}] (bound {bound})");
+                        }
+                    }
+                }
+            }
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public async Task The_root_describes_the_pyramid_by_the_multiscales_convention()
+    {
+        var config = Config("authalic", "[6, 8, 10]");
+        Assert.Equal([6, 8, 10, 12], config.Grid.Orders);
+        string dir = Path.Combine(Path.GetTempPath(), $"zagg-pyramid-{Guid.NewGuid():N}");
+        try
+        {
+            var store = await DggsStore.CreateAsync(new LocalStore(dir), config.ToTemplate(4, 3));
+            var root = (await ZarrHierarchy.ReadNodeAsync(store.Store, ""))!["attributes"]!;
+            Assert.Equal("multiscales", root["zarr_conventions"]![0]!["name"]!.GetValue<string>());
+            Assert.Equal("d35379db-88df-4056-af3a-620245f8e347", root["zarr_conventions"]![0]!["uuid"]!.GetValue<string>());
+            var layout = root["multiscales"]!["layout"]!.AsArray();
+            Assert.Equal(["12", "10", "8", "6"], layout.Select(e => e!["asset"]!.GetValue<string>()));
+            Assert.Equal([12, 10, 8, 6], layout.Select(e => e!["dggs:refinement_level"]!.GetValue<int>()));
+            Assert.Null(layout[0]!["derived_from"]);
+            Assert.Equal("12", layout[1]!["derived_from"]!.GetValue<string>());
+            Assert.Equal(16.0, layout[1]!["transform"]!["scale"]![0]!.GetValue<double>());
+            Assert.Equal("aggregate", layout[3]!["resampling_method"]!.GetValue<string>());
+            // Orders between the parent (4) and the child: one chunk of 4^(order − 4) cells per parent cell.
+            Assert.Equal([16], store.Levels[6].Arrays["h_mean"].Metadata.ChunkShape);
+            Assert.Equal([3L * 16], store.Levels[6].Arrays["h_mean"].Metadata.Shape);
+            Assert.Equal([256 * 16], store.Levels[10].Arrays["cell_ids"].Metadata.ChunkShape);
+            var six = (await ZarrHierarchy.ReadNodeAsync(store.Store, "6"))!["attributes"]!;
+            Assert.Equal(6, six["dggs"]!["refinement_level"]!.GetValue<int>());
+            Assert.Equal([6, 8, 10, 12], six["zagg"]!["orders"]!.AsArray().Select(o => o!.GetValue<int>()));
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+    }
+
+    [Theory]
+    [InlineData("[8, 6]", "ascending")]
+    [InlineData("[6, 6]", "ascending")]
+    [InlineData("[13]", "not in 0–12")]
+    [InlineData("[-1, 12]", "not in 0–12")]
+    [InlineData("[]", "must be a list")]
+    [InlineData("[six]", "'six' is not an order")]
+    public void Wrong_orders_are_refused_in_one_line_naming_the_key(string orders, string message)
+    {
+        var e = Assert.Throws<ConfigException>(() => Config("authalic", orders));
+        Assert.Contains("output.grid.orders", e.Message);
+        Assert.Contains(message, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public async Task A_one_order_store_is_written_as_before()
+    {
+        // No orders: no root attributes, no "orders" key, no array attributes: the bytes of stores written before pyramids.
+        var config = Config("authalic", "[12]");
+        string dir = Path.Combine(Path.GetTempPath(), $"zagg-pyramid-{Guid.NewGuid():N}");
+        try
+        {
+            var store = await DggsStore.CreateAsync(new LocalStore(dir), config.ToTemplate(6, 2));
+            Assert.Empty((await ZarrHierarchy.ReadNodeAsync(store.Store, ""))!["attributes"]!.AsObject());
+            Assert.Null((await ZarrHierarchy.ReadNodeAsync(store.Store, "12"))!["attributes"]!["zagg"]!["orders"]);
+            Assert.Empty(store.Arrays["h_mean"].Metadata.Attributes);
+            Assert.Equal([12], store.Levels.Keys);
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+    }
+}
