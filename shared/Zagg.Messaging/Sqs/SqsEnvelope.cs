@@ -65,12 +65,13 @@ public sealed record SqsEnvelope
     /// Wraps <paramref name="message"/>: a new message id, its run id as correlation, the current span's W3C context, its
     /// contract version, and the follow queue of <paramref name="cause"/> (the message being handled, if any).
     /// </summary>
-    /// <typeparam name="T">A contract or a fault of one (a type <see cref="SqsMessageTypes"/> knows).</typeparam>
-    /// <exception cref="ArgumentException"><typeparamref name="T"/> is not a message type the transport carries.</exception>
-    public static SqsEnvelope Wrap<T>(T message, SqsEnvelope? cause = null) where T : class
+    /// <param name="message">A contract or a fault of one (a type <see cref="SqsMessageTypes"/> knows).</param>
+    /// <param name="cause">The message being handled, or null.</param>
+    /// <exception cref="ArgumentException">The message's type is not one the transport carries.</exception>
+    public static SqsEnvelope Wrap(object message, SqsEnvelope? cause = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var type = SqsMessageTypes.Of(typeof(T));
+        var type = SqsMessageTypes.Of(message.GetType());
         var activity = Activity.Current;
         bool w3c = activity is { IdFormat: ActivityIdFormat.W3C };
         return new SqsEnvelope
@@ -83,7 +84,7 @@ public sealed record SqsEnvelope
             TraceState = w3c ? activity!.TraceStateString : null,
             ContractVersion = Contracts.ContractVersion.Of(message),
             FollowQueue = cause?.FollowQueue,
-            Message = JsonSerializer.Serialize(message, ContractJson.Options),
+            Message = JsonSerializer.Serialize(message, type.ClrType, ContractJson.Options),
         };
     }
 
@@ -92,12 +93,18 @@ public sealed record SqsEnvelope
     /// <exception cref="ContractVersionException">The message was written by a newer contract version.</exception>
     public object Open()
     {
-        var type = SqsMessageTypes.Find(MessageType) ?? throw new SqsEnvelopeException($"message {MessageId}: unknown message type '{MessageType}'");
-        object message;
-        try { message = JsonSerializer.Deserialize(Message, type.ClrType, ContractJson.Options) ?? throw new JsonException("the message is null"); }
-        catch (JsonException e) { throw new SqsEnvelopeException($"message {MessageId}: not a {type.Name}: {e.Message}"); }
-        if (Contracts.ContractVersion.Of(message) is int version) Contracts.ContractVersion.Check(version, type.Name);
+        object message = Read();
+        if (Contracts.ContractVersion.Of(message) is int version) Contracts.ContractVersion.Check(version, SqsMessageTypes.Find(MessageType)!.Name);
         return message;
+    }
+
+    /// <summary>Reads the message as the type its <see cref="MessageType"/> names, without the version check (the receiver checks it as a handler's failure, so that it faults).</summary>
+    /// <exception cref="SqsEnvelopeException">The type is not one the transport carries, or the JSON is not that type.</exception>
+    internal object Read()
+    {
+        var type = SqsMessageTypes.Find(MessageType) ?? throw new SqsEnvelopeException($"message {MessageId}: unknown message type '{MessageType}'");
+        try { return JsonSerializer.Deserialize(Message, type.ClrType, ContractJson.Options) ?? throw new JsonException("the message is null"); }
+        catch (JsonException e) { throw new SqsEnvelopeException($"message {MessageId}: not a {type.Name}: {e.Message}"); }
     }
 
     /// <summary>The envelope's JSON: the SQS message body.</summary>

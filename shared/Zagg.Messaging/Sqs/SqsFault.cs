@@ -37,7 +37,7 @@ public sealed class SqsFault<T> : Fault<T> where T : class
             Timestamp = DateTime.UtcNow,
             Exceptions = [SqsExceptionInfo.From(error.GetBaseException())],
             Host = SqsHostInfo.Current,
-            FaultMessageTypes = [MessageUrn.ForTypeString(typeof(T))],
+            FaultMessageTypes = [SqsMessageTypes.Of(typeof(T)).Urn],
             Message = message,
         };
     }
