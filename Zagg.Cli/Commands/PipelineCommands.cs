@@ -32,14 +32,15 @@ internal static class PipelineCommands
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing store." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the cells, granules per cell and the store; write nothing." };
         var driver = new Option<string?>("--driver") { Description = "How NASA granules are reached: s3 or https (default: the config's data_source.driver).", HelpName = "s3|https" };
-        var transport = new Option<string>("--transport") { Description = "memory: every service in this process, no broker; rabbitmq: the services here and worker processes, through a broker.", DefaultValueFactory = _ => "memory", HelpName = "memory|rabbitmq" };
+        var transport = new Option<string>("--transport") { Description = "memory: every service in this process, no broker; rabbitmq: the services here and worker processes, through a broker; sqs: the same through Amazon SQS (endpoint from AWS_ENDPOINT_URL_SQS, else the region from AWS_REGION).", DefaultValueFactory = _ => "memory", HelpName = "memory|rabbitmq|sqs" };
+        var sqsPrefix = new Option<string?>("--sqs-prefix") { Description = "With --transport sqs: the deployment prefix of the queues (P-zagg-catalog … P-zagg-worker; default: ZAGG_SQS_PREFIX).", HelpName = "P" };
         var rabbitmq = new Option<string?>("--rabbitmq") { Description = $"The broker for --transport rabbitmq (default: ZAGG_RABBITMQ, else {MessagingOptions.DefaultRabbitMq}, user guest).", HelpName = "URL" };
-        var workers = new Option<int>("--workers") { Description = "Worker processes to start with --transport rabbitmq; each aggregates --max-workers cells at once.", DefaultValueFactory = _ => 2, HelpName = "N" };
+        var workers = new Option<int>("--workers") { Description = "Worker processes to start with --transport rabbitmq or sqs; each aggregates --max-workers cells at once.", DefaultValueFactory = _ => 2, HelpName = "N" };
         var startBroker = new Option<bool>("--start-broker") { Description = "With --transport rabbitmq: start Debian's rabbitmq-server on loopback when no broker answers, and stop it at the end." };
         var submit = SubmitOption();
         var cmd = new Command("run", "Aggregate the catalog's cells into the output store through the message-driven services, write the run report next to it, and consolidate.")
         {
-            config, catalog, store, maxCells, mortonCell, maxWorkers, overwrite, dryRun, driver, transport, rabbitmq, workers, startBroker, submit,
+            config, catalog, store, maxCells, mortonCell, maxWorkers, overwrite, dryRun, driver, transport, rabbitmq, sqsPrefix, workers, startBroker, submit,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -56,12 +57,12 @@ internal static class PipelineCommands
             }
             if (parse.GetValue(maxWorkers) < 1) throw new CliException("--max-workers must be at least 1");
             if (parse.GetValue(workers) < 1) throw new CliException("--workers must be at least 1");
-            var messaging = ParseMessaging(parse.GetValue(transport)!, parse.GetValue(rabbitmq));
+            var messaging = ParseMessaging(parse.GetValue(transport)!, parse.GetValue(rabbitmq), parse.GetValue(sqsPrefix));
             bool submitOnly = parse.GetValue(submit);
-            if (submitOnly && !messaging.IsRabbitMq) throw new CliException("--submit hands the run to services listening on a broker: add --transport rabbitmq");
+            if (submitOnly && !messaging.IsDistributed) throw new CliException("--submit hands the run to services listening on a broker: add --transport rabbitmq or sqs");
             if (submitOnly && parse.GetValue(startBroker)) throw new CliException("--submit starts nothing, so not a broker either: leave out --start-broker");
-            if (!messaging.IsRabbitMq && parse.GetResult(workers) is { Implicit: false })
-                throw new CliException("--workers starts worker processes that share a broker: add --transport rabbitmq (with the in-memory transport every cell runs in this process; --max-workers sets how many at once)");
+            if (!messaging.IsDistributed && parse.GetResult(workers) is { Implicit: false })
+                throw new CliException("--workers starts worker processes that share a broker: add --transport rabbitmq or sqs (with the in-memory transport every cell runs in this process; --max-workers sets how many at once)");
             if (!messaging.IsRabbitMq && parse.GetValue(startBroker))
                 throw new CliException("--start-broker starts a RabbitMQ for --transport rabbitmq: add --transport rabbitmq");
             var run = new UserRun
@@ -133,15 +134,34 @@ internal static class PipelineCommands
 
     private static Option<bool> SubmitOption() => new("--submit")
     {
-        Description = "Start no service: publish the run to the broker (--transport rabbitmq) for the services listening there (as under the Aspire AppHost), follow it and report.",
+        Description = "Start no service: publish the run to the broker (--transport rabbitmq or sqs) for the services listening there (as under the Aspire AppHost), follow it and report.",
     };
 
-    /// <summary>The transport and broker: --rabbitmq, else ZAGG_RABBITMQ (as the services read it), else the default.</summary>
-    private static MessagingOptions ParseMessaging(string transport, string? rabbitMq)
+    /// <summary>
+    /// The transport and broker: --rabbitmq, else ZAGG_RABBITMQ (as the services read it), else the default; for SQS
+    /// --sqs-prefix, else ZAGG_SQS_PREFIX.
+    /// </summary>
+    private static MessagingOptions ParseMessaging(string transport, string? rabbitMq, string? sqsPrefix = null)
     {
         string? url = rabbitMq ?? (Environment.GetEnvironmentVariable("ZAGG_RABBITMQ") is { Length: > 0 } env ? env : null);
-        try { return MessagingOptions.Parse(transport, url); }
+        string? prefix = sqsPrefix ?? (transport == "sqs" && Environment.GetEnvironmentVariable("ZAGG_SQS_PREFIX") is { Length: > 0 } p ? p : null);
+        try
+        {
+            var options = MessagingOptions.Parse(transport, url, prefix);
+            // SQS timings, as the services read them (ZAGG_SQS_VISIBILITY, ZAGG_SQS_WAIT: seconds); the worker processes get them too.
+            if (options.IsSqs && Seconds("ZAGG_SQS_VISIBILITY", 3) is int visibility) options = options with { SqsVisibilityTimeout = TimeSpan.FromSeconds(visibility) };
+            if (options.IsSqs && Seconds("ZAGG_SQS_WAIT", 0) is int wait) options = options with { SqsWaitTime = TimeSpan.FromSeconds(Math.Min(wait, 20)) };
+            return options;
+        }
         catch (ArgumentException e) { throw new CliException(e.Message); }
+    }
+
+    private static int? Seconds(string variable, int min)
+    {
+        if (Environment.GetEnvironmentVariable(variable) is not { Length: > 0 } text) return null;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int v) || v < min)
+            throw new ArgumentException($"{variable} must be a whole number of seconds ≥ {min}, not '{text}'");
+        return v;
     }
 
     /// <summary>A run as the user asked for it, checked.</summary>
@@ -221,7 +241,7 @@ internal static class PipelineCommands
         };
         if (run.Orchestration.SubmitOnly)
             o.WriteLine($"run {request.RunId}: {cells.Count} cells, for the services at {run.Orchestration.Messaging.BrokerForDisplay}");
-        else if (run.Orchestration.Messaging.IsRabbitMq)
+        else if (run.Orchestration.Messaging.IsDistributed)
             o.WriteLine($"run {request.RunId}: {run.Orchestration.WorkerProcesses} worker process(es) through {run.Orchestration.Messaging.BrokerForDisplay}");
         RunCompleted completed;
         try
