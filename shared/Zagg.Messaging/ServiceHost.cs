@@ -71,7 +71,9 @@ public static class ServiceHost
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogError("{Service} could not start against {Broker}: {Reason}", serviceName, messaging.BrokerForDisplay, e.Message);
+            // An SqsUnavailableException says where already ("SQS at URL (queues P-zagg-*): reason").
+            if (e is SqsUnavailableException) log.LogError("{Service} could not start: {Reason}", serviceName, e.Message);
+            else log.LogError("{Service} could not start against {Broker}: {Reason}", serviceName, messaging.BrokerForDisplay, e.Message);
             return 1;
         }
         log.LogInformation("{Service} {Version} (pid {Pid}) consuming from {Broker}; health at {Urls}/health",

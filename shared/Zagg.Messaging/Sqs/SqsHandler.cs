@@ -16,8 +16,13 @@ public sealed class SqsHandlerContext
 {
     private readonly List<object> _outbox = [];
 
-    internal SqsHandlerContext(SqsEnvelope envelope, int receiveCount, CancellationToken ct)
+    /// <summary>The context of one received message (<see cref="SqsReceiver"/> makes it; so can another receive loop, a Lambda's).</summary>
+    /// <param name="envelope">The message's envelope.</param>
+    /// <param name="receiveCount">SQS's ApproximateReceiveCount (1 the first time).</param>
+    /// <param name="ct">Cancels the handler.</param>
+    public SqsHandlerContext(SqsEnvelope envelope, int receiveCount, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(envelope);
         Envelope = envelope;
         ReceiveCount = receiveCount;
         CancellationToken = ct;
@@ -50,5 +55,6 @@ public sealed class SqsHandlerContext
         _outbox.Add(message);
     }
 
-    internal IReadOnlyList<object> Outbox => _outbox;
+    /// <summary>What the handler published, in order: to send (<see cref="SqsSender.PublishAsync(IReadOnlyList{object}, SqsEnvelope?, CancellationToken)"/>) once it returned.</summary>
+    public IReadOnlyList<object> Outbox => _outbox;
 }
