@@ -4,7 +4,7 @@ namespace Zagg.AppHost;
 
 /// <summary>
 /// What the AppHost runs, from the arguments after <c>--</c>: <c>--config NAME|FILE</c>, <c>--catalog FILE</c>,
-/// <c>--store STORE</c>, <c>--workers N</c>, <c>--transport memory|rabbitmq</c>, <c>--exit-when-done</c>.
+/// <c>--store STORE</c>, <c>--workers N</c>, <c>--transport memory|rabbitmq|sqs</c>, <c>--sqs-prefix P</c>, <c>--exit-when-done</c>.
 /// With no catalog it runs the demo (the built-in granules, as <c>zagg demo</c>).
 /// </summary>
 public sealed record AppHostOptions
@@ -21,8 +21,11 @@ public sealed record AppHostOptions
     /// <summary>Worker replicas (processes) with a broker; ≥ 1.</summary>
     public int Workers { get; init; } = 2;
 
-    /// <summary>"rabbitmq" (a broker, the services as their own processes), "memory" (all in one process), or null: RabbitMQ when one can be had.</summary>
+    /// <summary>"rabbitmq" (a broker, the services as their own processes), "sqs" (the same over SQS), "memory" (all in one process), or null: RabbitMQ when one can be had.</summary>
     public string? Transport { get; init; }
+
+    /// <summary>With "sqs": the deployment prefix of the queues (required).</summary>
+    public string? SqsPrefix { get; init; }
 
     /// <summary>Stop when the run ends, with its exit code (0 only when every cell succeeded).</summary>
     public bool ExitWhenDone { get; init; }
@@ -50,8 +53,11 @@ public sealed record AppHostOptions
           --store STORE                  the output store: a folder, file://… or s3://bucket/prefix (with --catalog)
           --config NAME|FILE             a built-in configuration (atl06) or a YAML file (with --catalog)
           --workers N                    worker replicas when there is a broker (1–64, default 2)
-          --transport memory|rabbitmq    memory: every service in one process, no broker; rabbitmq: a RabbitMQ
-                                         container, else Debian's rabbitmq-server (default: rabbitmq when one can be had)
+          --transport memory|rabbitmq|sqs
+                                         memory: every service in one process, no broker; rabbitmq: a RabbitMQ
+                                         container, else Debian's rabbitmq-server (default: rabbitmq when one can be had);
+                                         sqs: Amazon SQS at AWS_ENDPOINT_URL_SQS, else the region of AWS_REGION
+          --sqs-prefix P                 with --transport sqs: the queues' prefix (P-zagg-catalog … P-zagg-worker)
           --exit-when-done               stop when the run ends, with its exit code (default: stay up until Ctrl+C)
           -h, --help                     show this text
         """;
@@ -89,9 +95,10 @@ public sealed record AppHostOptions
                     break;
                 case "--transport":
                     string t = Value();
-                    if (t is not ("memory" or "rabbitmq")) throw new AppHostUsageException($"--transport must be memory or rabbitmq, not '{t}'");
+                    if (t is not ("memory" or "rabbitmq" or "sqs")) throw new AppHostUsageException($"--transport must be memory, rabbitmq or sqs, not '{t}'");
                     o = o with { Transport = t };
                     break;
+                case "--sqs-prefix": o = o with { SqsPrefix = Value() }; break;
                 case "--exit-when-done": o = o with { ExitWhenDone = true }; break;
                 case "--help" or "-h": return new AppHostOptions { Help = true };
                 default:
@@ -102,11 +109,19 @@ public sealed record AppHostOptions
                         rest.Add(args[++i]);
                         break;
                     }
-                    throw new AppHostUsageException($"unknown argument '{a}' (use --config, --catalog, --store, --workers N, --transport memory|rabbitmq, --exit-when-done; --help)");
+                    throw new AppHostUsageException($"unknown argument '{a}' (use --config, --catalog, --store, --workers N, --transport memory|rabbitmq|sqs, --sqs-prefix P, --exit-when-done; --help)");
             }
         }
         if (o.Catalog is null && (o.Config is not null || o.Store is not null))
             throw new AppHostUsageException("--config and --store go with --catalog (without a catalog the AppHost runs the built-in demo)");
+        if (o.Transport == "sqs")
+        {
+            // The same checks as every service's: the prefix, and an endpoint or a region.
+            try { Zagg.Messaging.MessagingOptions.Parse("sqs", null, o.SqsPrefix); }
+            catch (ArgumentException e) { throw new AppHostUsageException(e.Message); }
+            if (o.IsDemo) throw new AppHostUsageException("--transport sqs runs a catalog: add --catalog (the demo runs on RabbitMQ or in memory)");
+        }
+        else if (o.SqsPrefix is not null) throw new AppHostUsageException("--sqs-prefix names the queues of --transport sqs: add --transport sqs");
         return o with { AspireArgs = rest };
     }
 

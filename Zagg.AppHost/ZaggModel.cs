@@ -32,6 +32,25 @@ internal static class ZaggModel
             return (kind, $"no broker ({why}): all five services run in one process, the run resource, on the in-memory transport{note}");
         }
 
+        IResourceBuilder<IResource>? broker = null;
+        Action<EnvironmentCallbackContext> brokerUrl;
+        string banner;
+        if (kind == BrokerKind.Sqs)
+        {
+            // No broker resource: the services and the run reach SQS where the AppHost does (the endpoint or the region,
+            // passed on by name; credentials stay the processes' own default chain, never shown in the dashboard).
+            brokerUrl = c =>
+            {
+                c.EnvironmentVariables["ZAGG_TRANSPORT"] = "sqs";
+                c.EnvironmentVariables["ZAGG_SQS_PREFIX"] = options.SqsPrefix!;
+                foreach (string name in new[] { "AWS_ENDPOINT_URL_SQS", "AWS_REGION", "AWS_DEFAULT_REGION" })
+                    if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value) c.EnvironmentVariables[name] = value;
+            };
+            var sqs = Zagg.Messaging.MessagingOptions.Parse("sqs", null, options.SqsPrefix);
+            banner = $"messages: {sqs.BrokerForDisplay}";
+            return AddServices(builder, options, run, broker, brokerUrl, banner, kind);
+        }
+
         var folder = RunFolder.Create();
         // Disposed with the AppHost's services (after its resources stopped): resolved once so the container owns it.
         builder.Services.AddSingleton(_ => folder);
@@ -40,9 +59,6 @@ internal static class ZaggModel
             e.Services.GetRequiredService<RunFolder>();
             return Task.CompletedTask;
         });
-        IResourceBuilder<IResource> broker;
-        Action<EnvironmentCallbackContext> brokerUrl;
-        string banner;
         if (kind == BrokerKind.Container)
         {
             var rabbit = builder.AddRabbitMQ("rabbitmq");
@@ -57,10 +73,17 @@ internal static class ZaggModel
             brokerUrl = c => c.EnvironmentVariables[BrokerVariable] = url.ToString();
             banner = $"broker: Debian's rabbitmq-server on 127.0.0.1:{url.Port} (no container runtime answers)";
         }
+        return AddServices(builder, options, run, broker, brokerUrl, banner, kind);
+    }
 
+    /// <summary>The five services (the worker as replicas), each told its transport by <paramref name="brokerUrl"/>; the run waits for them.</summary>
+    private static (BrokerKind, string) AddServices(IDistributedApplicationBuilder builder, AppHostOptions options, IResourceBuilder<ProjectResource> run,
+        IResourceBuilder<IResource>? broker, Action<EnvironmentCallbackContext> brokerUrl, string banner, BrokerKind kind)
+    {
         IResourceBuilder<ProjectResource> Service<T>(string name, bool health = true) where T : IProjectMetadata, new()
         {
-            var service = builder.AddProject<T>(name).WithEnvironment(brokerUrl).WaitFor(broker);
+            var service = builder.AddProject<T>(name).WithEnvironment(brokerUrl);
+            if (broker is not null) service.WaitFor(broker);
             WithoutOrphanTelemetry(service);
             if (health)
             {
@@ -130,7 +153,12 @@ internal static class ZaggModel
             if (submit)
             {
                 yield return "--transport";
-                yield return "rabbitmq";
+                yield return options.Transport == "sqs" ? "sqs" : "rabbitmq";
+                if (options.Transport == "sqs")
+                {
+                    yield return "--sqs-prefix";
+                    yield return options.SqsPrefix!;
+                }
             }
         }
         if (submit) yield return "--submit";

@@ -9,6 +9,9 @@ internal enum BrokerKind
     InMemory,
     Container,
     DebianRabbitMq,
+
+    /// <summary>Amazon SQS (or an emulator) at AWS_ENDPOINT_URL_SQS or the region: no broker resource.</summary>
+    Sqs,
 }
 
 internal static class BrokerChoice
@@ -21,6 +24,7 @@ internal static class BrokerChoice
     public static BrokerKind Choose(string? transport, out string? why)
     {
         why = null;
+        if (transport == "sqs") return BrokerKind.Sqs;
         if (transport == "memory")
         {
             why = "--transport memory";

@@ -7,6 +7,7 @@ using Zagg.Pipeline.Catalogs;
 using Zagg.Runs;
 using Zagg.Runs.Costs;
 using Zagg.Messaging;
+using Zagg.Messaging.Sqs;
 using Zagg.Grid;
 using Zagg.Zarr;
 using Zagg.Zarr.Stores;
@@ -34,18 +35,18 @@ internal static class PipelineCommands
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing store." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the cells, granules per cell and the store; write nothing." };
         var driver = new Option<string?>("--driver") { Description = "How NASA granules are reached: s3 or https (default: the config's data_source.driver).", HelpName = "s3|https" };
-        var transport = new Option<string>("--transport") { Description = "memory: every service in this process, no broker; rabbitmq: the services here and worker processes, through a broker.", DefaultValueFactory = _ => "memory", HelpName = "memory|rabbitmq" };
+        var transport = new Option<string>("--transport") { Description = "memory: every service in this process, no broker; rabbitmq: the services here and worker processes, through a broker; sqs: the same through Amazon SQS (endpoint from AWS_ENDPOINT_URL_SQS, else the region from AWS_REGION).", DefaultValueFactory = _ => "memory", HelpName = "memory|rabbitmq|sqs" };
+        var sqsPrefix = new Option<string?>("--sqs-prefix") { Description = "With --transport sqs or --backend aws: the deployment prefix of the queues (P-zagg-catalog … P-zagg-worker; default: ZAGG_SQS_PREFIX).", HelpName = "P" };
         var rabbitmq = new Option<string?>("--rabbitmq") { Description = $"The broker for --transport rabbitmq (default: ZAGG_RABBITMQ, else {MessagingOptions.DefaultRabbitMq}, user guest).", HelpName = "URL" };
-        var workers = new Option<int>("--workers") { Description = "Worker processes to start with --transport rabbitmq; each aggregates --max-workers cells at once.", DefaultValueFactory = _ => 2, HelpName = "N" };
+        var workers = new Option<int>("--workers") { Description = "Worker processes to start with --transport rabbitmq or sqs; each aggregates --max-workers cells at once.", DefaultValueFactory = _ => 2, HelpName = "N" };
         var startBroker = new Option<bool>("--start-broker") { Description = "With --transport rabbitmq: start Debian's rabbitmq-server on loopback when no broker answers, and stop it at the end." };
         var submit = SubmitOption();
         var backend = new Option<string>("--backend") { Description = "Where the cells run: local (this process or worker processes), or aws (the Lambdas of a stack deployed by deployment/aws/deploy.sh, over SQS); aws prints the cost estimate before the run and the measured cost after it.", DefaultValueFactory = _ => "local", HelpName = "local|aws" };
-        var sqsPrefix = new Option<string?>("--sqs-prefix") { Description = "With --backend aws: the stack's deployment prefix (its queues are P-zagg-<service>).", HelpName = "P" };
         var lambdaMemory = new Option<int?>("--lambda-memory") { Description = "The worker Lambda's configured memory for the cost lines (the stack's LambdaMemoryMB; default 512 with --backend aws). With --backend local it prints what this run's cells would cost on such Lambdas.", HelpName = "MB" };
         var cmd = new Command("run", "Aggregate the catalog's cells into the output store through the message-driven services, write the run report next to it, and consolidate.")
         {
-            config, catalog, store, maxCells, mortonCell, maxWorkers, overwrite, dryRun, driver, transport, rabbitmq, workers, startBroker, submit,
-            backend, sqsPrefix, lambdaMemory,
+            config, catalog, store, maxCells, mortonCell, maxWorkers, overwrite, dryRun, driver, transport, rabbitmq, sqsPrefix, workers, startBroker, submit,
+            backend, lambdaMemory,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -62,22 +63,21 @@ internal static class PipelineCommands
             }
             if (parse.GetValue(maxWorkers) < 1) throw new CliException("--max-workers must be at least 1");
             if (parse.GetValue(workers) < 1) throw new CliException("--workers must be at least 1");
-            var messaging = ParseMessaging(parse.GetValue(transport)!, parse.GetValue(rabbitmq));
+            var lambda = ParseBackend(parse.GetValue(backend)!, parse.GetValue(lambdaMemory));
+            bool onLambdas = lambda is { OnAws: true };
+            if (onLambdas && (parse.GetResult(transport) is { Implicit: false } || parse.GetResult(workers) is { Implicit: false } || parse.GetValue(startBroker) || parse.GetValue(submit)))
+                throw new CliException("--backend aws runs the control services here and the cells on the deployed Lambdas, over SQS: leave out --transport, --workers, --start-broker and --submit");
+            // A dry run of --backend aws sends nothing: it checks the stack's prefix, not the SQS endpoint.
+            var messaging = onLambdas && parse.GetValue(dryRun)
+                ? CheckStackPrefix(parse.GetValue(sqsPrefix))
+                : ParseMessaging(onLambdas ? "sqs" : parse.GetValue(transport)!, parse.GetValue(rabbitmq), parse.GetValue(sqsPrefix));
             bool submitOnly = parse.GetValue(submit);
-            if (submitOnly && !messaging.IsRabbitMq) throw new CliException("--submit hands the run to services listening on a broker: add --transport rabbitmq");
+            if (submitOnly && !messaging.IsDistributed) throw new CliException("--submit hands the run to services listening on a broker: add --transport rabbitmq or sqs");
             if (submitOnly && parse.GetValue(startBroker)) throw new CliException("--submit starts nothing, so not a broker either: leave out --start-broker");
-            if (!messaging.IsRabbitMq && parse.GetResult(workers) is { Implicit: false })
-                throw new CliException("--workers starts worker processes that share a broker: add --transport rabbitmq (with the in-memory transport every cell runs in this process; --max-workers sets how many at once)");
+            if (!messaging.IsDistributed && parse.GetResult(workers) is { Implicit: false })
+                throw new CliException("--workers starts worker processes that share a broker: add --transport rabbitmq or sqs (with the in-memory transport every cell runs in this process; --max-workers sets how many at once)");
             if (!messaging.IsRabbitMq && parse.GetValue(startBroker))
                 throw new CliException("--start-broker starts a RabbitMQ for --transport rabbitmq: add --transport rabbitmq");
-            var lambda = ParseBackend(parse.GetValue(backend)!, parse.GetValue(sqsPrefix), parse.GetValue(lambdaMemory));
-            if (lambda is { SqsPrefix: not null })
-            {
-                if (parse.GetResult(transport) is { Implicit: false } || parse.GetResult(workers) is { Implicit: false } || parse.GetValue(startBroker) || submitOnly)
-                    throw new CliException("--backend aws runs the cells on the deployed Lambdas over SQS: leave out --transport, --workers, --start-broker and --submit");
-                if (!parse.GetValue(dryRun))
-                    throw new CliException("--backend aws sends the cells over SQS (--transport sqs), which this build of zagg does not have yet; --dry-run shows the cells and the cost estimate");
-            }
             var run = new UserRun
             {
                 Lambda = lambda,
@@ -90,7 +90,7 @@ internal static class PipelineCommands
                 Orchestration = new OrchestrationOptions
                 {
                     Messaging = messaging with { WorkerConcurrency = parse.GetValue(maxWorkers) },
-                    WorkerProcesses = parse.GetValue(workers),
+                    WorkerProcesses = onLambdas ? 0 : parse.GetValue(workers),
                     StartBroker = parse.GetValue(startBroker),
                     SubmitOnly = submitOnly,
                 },
@@ -148,50 +148,65 @@ internal static class PipelineCommands
 
     private static Option<bool> SubmitOption() => new("--submit")
     {
-        Description = "Start no service: publish the run to the broker (--transport rabbitmq) for the services listening there (as under the Aspire AppHost), follow it and report.",
+        Description = "Start no service: publish the run to the broker (--transport rabbitmq or sqs) for the services listening there (as under the Aspire AppHost), follow it and report.",
     };
 
-    /// <summary>The transport and broker: --rabbitmq, else ZAGG_RABBITMQ (as the services read it), else the default.</summary>
-    private static MessagingOptions ParseMessaging(string transport, string? rabbitMq)
+    /// <summary>
+    /// The transport and broker: --rabbitmq, else ZAGG_RABBITMQ (as the services read it), else the default; for SQS
+    /// --sqs-prefix, else ZAGG_SQS_PREFIX.
+    /// </summary>
+    private static MessagingOptions ParseMessaging(string transport, string? rabbitMq, string? sqsPrefix = null)
     {
         string? url = rabbitMq ?? (Environment.GetEnvironmentVariable("ZAGG_RABBITMQ") is { Length: > 0 } env ? env : null);
-        try { return MessagingOptions.Parse(transport, url); }
+        string? prefix = sqsPrefix ?? (transport == "sqs" && Environment.GetEnvironmentVariable("ZAGG_SQS_PREFIX") is { Length: > 0 } p ? p : null);
+        try
+        {
+            var options = MessagingOptions.Parse(transport, url, prefix);
+            // SQS timings, as the services read them (ZAGG_SQS_VISIBILITY, ZAGG_SQS_WAIT: seconds); the worker processes get them too.
+            if (options.IsSqs && Seconds("ZAGG_SQS_VISIBILITY", 3) is int visibility) options = options with { SqsVisibilityTimeout = TimeSpan.FromSeconds(visibility) };
+            if (options.IsSqs && Seconds("ZAGG_SQS_WAIT", 0) is int wait) options = options with { SqsWaitTime = TimeSpan.FromSeconds(Math.Min(wait, 20)) };
+            return options;
+        }
         catch (ArgumentException e) { throw new CliException(e.Message); }
     }
 
     /// <summary>
-    /// --backend, --sqs-prefix and --lambda-memory: null for a local run without cost lines; a prefix for --backend aws;
-    /// a memory alone for a local run that prints what its cells would cost on Lambdas of that size.
+    /// --backend and --lambda-memory: null for a local run without cost lines; <see cref="LambdaCosting.OnAws"/> for
+    /// --backend aws (the cells on the deployed stack's Lambdas; its queues are named by --sqs-prefix, checked with the
+    /// SQS transport's own rule); a memory alone for a local run that prints what its cells would cost on such Lambdas.
     /// </summary>
-    private static LambdaCosting? ParseBackend(string backend, string? sqsPrefix, int? memoryMB)
+    private static LambdaCosting? ParseBackend(string backend, int? memoryMB)
     {
         if (memoryMB is { } mb && (mb < 128 || mb > 10_240))
             throw new CliException($"--lambda-memory must be a Lambda memory size, 128 to 10240 MB, not {mb}");
-        switch (backend)
+        return backend switch
         {
-            case "local":
-                if (sqsPrefix is not null) throw new CliException("--sqs-prefix names a deployed stack's queues: add --backend aws");
-                return memoryMB is { } m ? new LambdaCosting(null, m) : null;
-            case "aws":
-                if (sqsPrefix is null) throw new CliException("--backend aws needs --sqs-prefix P, the prefix the stack was deployed with (deployment/aws/deploy.sh --prefix P)");
-                if (!IsDeploymentPrefix(sqsPrefix))
-                    throw new CliException($"--sqs-prefix '{sqsPrefix}': 1-30 lower-case letters, digits and dashes, starting with a letter (as deploy.sh --prefix)");
-                return new LambdaCosting(sqsPrefix, memoryMB ?? 512);
-            default:
-                throw new CliException($"--backend must be local or aws, not '{backend}'");
-        }
+            "local" => memoryMB is { } m ? new LambdaCosting(false, m) : null,
+            "aws" => new LambdaCosting(true, memoryMB ?? 512),
+            _ => throw new CliException($"--backend must be local or aws, not '{backend}'"),
+        };
     }
 
-    private static bool IsDeploymentPrefix(string p)
+    /// <summary>--backend aws --dry-run: the stack's prefix checked by the SQS transport's own rule; nothing is sent.</summary>
+    private static MessagingOptions CheckStackPrefix(string? sqsPrefix)
     {
-        if (p.Length is < 1 or > 30 || p[0] is < 'a' or > 'z') return false;
-        foreach (char c in p)
-            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')) return false;
-        return true;
+        string prefix = sqsPrefix ?? (Environment.GetEnvironmentVariable("ZAGG_SQS_PREFIX") is { Length: > 0 } p ? p
+            : throw new CliException("--backend aws needs --sqs-prefix P, the prefix the stack was deployed with (deployment/aws/deploy.sh --prefix P)"));
+        try { _ = new SqsQueueNames(prefix); }
+        catch (ArgumentException e) { throw new CliException(e.Message); }
+        return new MessagingOptions();
     }
 
-    /// <summary>The Lambdas a run is costed for: the stack's prefix (null for a local run) and configured memory.</summary>
-    internal sealed record LambdaCosting(string? SqsPrefix, int MemoryMB);
+    /// <summary>The Lambdas a run is costed for: whether its cells run on them (--backend aws) and their configured memory.</summary>
+    internal sealed record LambdaCosting(bool OnAws, int MemoryMB);
+
+    private static int? Seconds(string variable, int min)
+    {
+        if (Environment.GetEnvironmentVariable(variable) is not { Length: > 0 } text) return null;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int v) || v < min)
+            throw new ArgumentException($"{variable} must be a whole number of seconds ≥ {min}, not '{text}'");
+        return v;
+    }
 
     /// <summary>A run as the user asked for it, checked.</summary>
     internal sealed record UserRun
@@ -275,7 +290,7 @@ internal static class PipelineCommands
         };
         if (run.Orchestration.SubmitOnly)
             o.WriteLine($"run {request.RunId}: {cells.Count} cells, for the services at {run.Orchestration.Messaging.BrokerForDisplay}");
-        else if (run.Orchestration.Messaging.IsRabbitMq)
+        else if (run.Orchestration.Messaging.IsDistributed)
             o.WriteLine($"run {request.RunId}: {run.Orchestration.WorkerProcesses} worker process(es) through {run.Orchestration.Messaging.BrokerForDisplay}");
         RunCompleted completed;
         try
@@ -298,7 +313,7 @@ internal static class PipelineCommands
             {
                 throw new CliException($"the run is done, but its ledger in {request.Spec.Store} could not be read for the measured cost: {e.Message}");
             }
-            o.WriteLine(CostReport.Line(cost, costed.SqsPrefix is null ? "cost on AWS Lambda at this run's cell times" : "measured cost"));
+            o.WriteLine(CostReport.Line(cost, !costed.OnAws ? "cost on AWS Lambda at this run's cell times" : "measured cost"));
         }
         return completed.Succeeded ? 0 : ZaggCli.Failure;
     }

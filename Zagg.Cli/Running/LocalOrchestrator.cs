@@ -9,6 +9,7 @@ using Zagg.Consolidation;
 using Zagg.Contracts;
 using Zagg.Dispatcher;
 using Zagg.Messaging;
+using Zagg.Messaging.Sqs;
 using Zagg.ServiceDefaults.Hosting;
 using Zagg.Template;
 using Zagg.Worker;
@@ -20,14 +21,14 @@ public sealed record OrchestrationOptions
 {
     public MessagingOptions Messaging { get; init; } = new();
 
-    /// <summary>Worker processes to start with the RabbitMQ transport (in-memory runs the worker in this process).</summary>
+    /// <summary>Worker processes to start with the RabbitMQ or SQS transport (in-memory runs the worker in this process).</summary>
     public int WorkerProcesses { get; init; } = 2;
 
     public bool StartBroker { get; init; }
 
     /// <summary>
     /// Submit only: publish RunRequested to the broker and follow the run, starting no service (they run elsewhere,
-    /// under the Aspire AppHost for one). Needs the RabbitMQ transport.
+    /// under the Aspire AppHost for one). Needs the RabbitMQ or SQS transport.
     /// </summary>
     public bool SubmitOnly { get; init; }
 
@@ -60,7 +61,7 @@ public static class LocalOrchestrator
     {
         var messaging = options.Messaging;
         bool submit = options.SubmitOnly;
-        if (submit && !messaging.IsRabbitMq) throw new OrchestrationException("--submit hands the run to services that listen on a broker: it needs --transport rabbitmq");
+        if (submit && !messaging.IsDistributed) throw new OrchestrationException("--submit hands the run to services that listen on a broker: it needs --transport rabbitmq or sqs");
         // Asked before the bus starts: a bus that cannot reach its broker keeps trying, and its threads keep the process up.
         await using var broker = await EnsureBrokerAsync(options, log, ct).ConfigureAwait(false);
 
@@ -76,7 +77,21 @@ public static class LocalOrchestrator
         // cells by name at the end, a stopped run as its one error line), so here they would be said twice.
         builder.Logging.AddFilter(typeof(Zagg.Consolidation.RunTracker).FullName, LogLevel.None);
         builder.Services.AddSingleton(monitor);
-        builder.Services.AddZaggBus(messaging, x =>
+        // SQS: the run's events come to a queue of this run's own (created now, deleted at the end), named in every message of the run.
+        string? follow = messaging.IsSqs ? await CreateFollowQueueAsync(messaging, request.RunId, ct).ConfigureAwait(false) : null;
+        if (follow is not null)
+            builder.Services.AddZaggSqs(messaging, x =>
+            {
+                if (!submit)
+                {
+                    x.AddCatalogHandlers();
+                    x.AddTemplateHandlers();
+                    x.AddDispatcherHandlers();
+                    x.AddConsolidationHandlers();
+                }
+                RunFollower.Register(x, follow);
+            });
+        else builder.Services.AddZaggBus(messaging, x =>
         {
             if (!submit)
             {
@@ -98,13 +113,18 @@ public static class LocalOrchestrator
         {
             await app.StartAsync(ct).ConfigureAwait(false);
         }
+        catch (SqsUnavailableException e)
+        {
+            await DeleteFollowQueueAsync(messaging, follow).ConfigureAwait(false);
+            throw new OrchestrationException(e.Message);
+        }
         catch (Exception e) when (e is not OperationCanceledException && messaging.IsRabbitMq)
         {
             throw new OrchestrationException($"cannot reach the broker at {messaging.BrokerForDisplay}: {e.Message}{(submit ? "" : " (start one, or pass --start-broker)")}");
         }
         try
         {
-            if (messaging.IsRabbitMq && !submit)
+            if (messaging.IsDistributed && !submit && options.WorkerProcesses > 0)
             {
                 workers = WorkerProcesses.Start(options.WorkerProcesses, messaging, log);
                 _ = workers.AllExited.ContinueWith(_ => monitor.Abort(new OrchestrationException(
@@ -112,10 +132,11 @@ public static class LocalOrchestrator
             }
             using var run = RunSource.StartActivity("zagg run", ActivityKind.Producer);
             run?.SetTag("zagg.run_id", request.RunId.ToString()).SetTag("zagg.store", request.Spec.Store).SetTag("zagg.transport", messaging.Transport);
-            var bus = app.Services.GetRequiredService<IBus>();
             // The run starts now: its duration leaves out starting a broker, the host and the workers.
             monitor.Started();
-            await bus.Publish(request with { Spec = request.Spec with { RequestedAt = DateTimeOffset.UtcNow } }, ct).ConfigureAwait(false);
+            var started = request with { Spec = request.Spec with { RequestedAt = DateTimeOffset.UtcNow } };
+            if (follow is not null) await app.Services.GetRequiredService<SqsSender>().PublishAsync(started, follow, ct).ConfigureAwait(false);
+            else await app.Services.GetRequiredService<IBus>().Publish(started, ct).ConfigureAwait(false);
             var completed = await monitor.Completion.WaitAsync(ct).ConfigureAwait(false);
             run?.SetTag("zagg.cells", completed.Cells).SetTag("zagg.errors", completed.Errors);
             return completed;
@@ -124,7 +145,32 @@ public static class LocalOrchestrator
         {
             if (workers is not null) await workers.DisposeAsync().ConfigureAwait(false);
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await DeleteFollowQueueAsync(messaging, follow).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Creates the run's follow queue (<see cref="SqsQueueNames.Follow"/>); SQS that does not answer is one line.</summary>
+    private static async Task<string> CreateFollowQueueAsync(MessagingOptions messaging, Guid runId, CancellationToken ct)
+    {
+        var names = new SqsQueueNames(messaging.SqsPrefix!);
+        using var client = SqsBus.CreateClient(messaging);
+        try
+        {
+            await new SqsQueueDirectory(client, names, messaging.SqsMaxReceiveCount, messaging.SqsVisibilityTimeout).CreateFollowQueueAsync(names.Follow(runId), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
+        {
+            throw new OrchestrationException($"{messaging.BrokerForDisplay}: {e.GetBaseException().Message}");
+        }
+        return names.Follow(runId);
+    }
+
+    private static async Task DeleteFollowQueueAsync(MessagingOptions messaging, string? follow)
+    {
+        if (follow is null) return;
+        using var client = SqsBus.CreateClient(messaging);
+        try { await new SqsQueueDirectory(client, new SqsQueueNames(messaging.SqsPrefix!), 1, TimeSpan.FromSeconds(30)).DeleteAsync(follow, CancellationToken.None).ConfigureAwait(false); }
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException) { }
     }
 
     private static async Task<LocalBroker?> EnsureBrokerAsync(OrchestrationOptions options, TextWriter log, CancellationToken ct)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using MassTransit;
 using Zagg.Contracts;
 using Zagg.Messaging;
+using Zagg.Messaging.Sqs;
 using Zagg.Runs;
 
 namespace Zagg.Cli.Running;
@@ -142,4 +143,42 @@ public sealed class RunObserver(RunMonitor monitor) :
         if (context.Message.RunId == monitor.RunId) monitor.On(context.Message);
         return Task.CompletedTask;
     }
+}
+
+/// <summary>The same, on SQS: feeds zagg run's monitor from the run's follow queue (<see cref="SqsQueueNames.Follow"/>).</summary>
+public sealed class RunFollower(RunMonitor monitor) :
+    ISqsHandler<CellsDispatched>, ISqsHandler<CellAggregated>, ISqsHandler<SqsFault<AggregateCell>>, ISqsHandler<RunCompleted>,
+    ISqsHandler<SqsFault<CellsDispatched>>, ISqsHandler<SqsFault<CellAggregated>>, ISqsHandler<SqsFault<SqsFault<AggregateCell>>>
+{
+    /// <summary>Handles every event of the run on <paramref name="followQueue"/>.</summary>
+    public static void Register(SqsHandlerRegistry x, string followQueue) =>
+        x.Follow<CellsDispatched, RunFollower>(followQueue).Follow<CellAggregated, RunFollower>(followQueue)
+            .Follow<SqsFault<AggregateCell>, RunFollower>(followQueue).Follow<RunCompleted, RunFollower>(followQueue)
+            .Follow<SqsFault<CellsDispatched>, RunFollower>(followQueue).Follow<SqsFault<CellAggregated>, RunFollower>(followQueue)
+            .Follow<SqsFault<SqsFault<AggregateCell>>, RunFollower>(followQueue);
+
+    public Task HandleAsync(CellsDispatched message, SqsHandlerContext context) => On(message.RunId, () => monitor.On(message));
+
+    public Task HandleAsync(CellAggregated message, SqsHandlerContext context) => On(message.RunId, () => monitor.On(message));
+
+    public Task HandleAsync(SqsFault<AggregateCell> message, SqsHandlerContext context) =>
+        On(message.Message.RunId, () => monitor.On(CellRecord.Failed(message.Message, Faults.Reason(message), Faults.Attempts(message), Faults.Host(message))));
+
+    public Task HandleAsync(RunCompleted message, SqsHandlerContext context) => On(message.RunId, () => monitor.On(message));
+
+    public Task HandleAsync(SqsFault<CellsDispatched> message, SqsHandlerContext context) => Abort(message.Message.RunId, message);
+
+    public Task HandleAsync(SqsFault<CellAggregated> message, SqsHandlerContext context) => Abort(message.Message.RunId, message);
+
+    public Task HandleAsync(SqsFault<SqsFault<AggregateCell>> message, SqsHandlerContext context) => Abort(message.Message.Message.RunId, message);
+
+    private Task On(Guid runId, Action update)
+    {
+        if (runId == monitor.RunId) update();
+        return Task.CompletedTask;
+    }
+
+    // Consolidation gave up on a message of this run (its store unreachable, say): RunCompleted will not come.
+    private Task Abort(Guid runId, Fault fault) => On(runId, () =>
+        monitor.Abort(new OrchestrationException($"consolidation failed, the run cannot complete: {Faults.Reason(fault)}")));
 }

@@ -46,6 +46,14 @@ public sealed class WorkerProcesses : IAsyncDisposable
                 psi.ArgumentList.Add(a);
             // The broker's URL may hold a password: the environment, unlike a command line, is not for everyone to read.
             psi.Environment["ZAGG_RABBITMQ"] = messaging.RabbitMq.ToString();
+            if (messaging.IsSqs)
+            {
+                // The endpoint and credentials are the AWS variables this process has, which the worker inherits.
+                psi.Environment["ZAGG_TRANSPORT"] = "sqs";
+                psi.Environment["ZAGG_SQS_PREFIX"] = messaging.SqsPrefix;
+                psi.Environment["ZAGG_SQS_VISIBILITY"] = ((int)Math.Ceiling(messaging.SqsVisibilityTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                psi.Environment["ZAGG_SQS_WAIT"] = ((int)Math.Ceiling(messaging.SqsWaitTime.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
             int number = i;
             void Forward(string? line)

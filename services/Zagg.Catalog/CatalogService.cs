@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Zagg.Contracts;
 using Zagg.Messaging;
+using Zagg.Messaging.Sqs;
 using Zagg.Runs;
 
 namespace Zagg.Catalog;
@@ -20,6 +21,17 @@ public sealed class RunRequestedConsumer(ILogger<RunRequestedConsumer> log) : IC
     }
 }
 
+/// <summary>The same step on SQS: RunRequested → <see cref="RunPlanner.CheckCatalogAsync"/> → CatalogReady.</summary>
+public sealed class RunRequestedHandler(ILogger<RunRequestedConsumer> log) : ISqsHandler<RunRequested>
+{
+    public async Task HandleAsync(RunRequested message, SqsHandlerContext context)
+    {
+        var ready = await RunPlanner.CheckCatalogAsync(message, context.CancellationToken).ConfigureAwait(false);
+        log.LogInformation("Run {RunId}: catalog {Catalog} has {Cells} cells of order {Order}", ready.RunId, ready.Spec.Catalog, ready.CatalogCells, ready.ParentOrder);
+        context.Publish(ready);
+    }
+}
+
 /// <summary>The catalog service's endpoint: queue zagg-catalog, Zagg's retry policy and contract filter.</summary>
 public sealed class RunRequestedConsumerDefinition(MessagingOptions options)
     : ZaggConsumerDefinition<RunRequestedConsumer>(options, Queues.Catalog, FailurePolicy.IsPermanent);
@@ -29,4 +41,7 @@ public static class CatalogService
     public const string Name = "Zagg.Catalog";
 
     public static void AddCatalogService(this IBusRegistrationConfigurator x) => x.AddConsumer<RunRequestedConsumer, RunRequestedConsumerDefinition>();
+
+    /// <summary>The service on SQS: RunRequested from queue zagg-catalog.</summary>
+    public static void AddCatalogHandlers(this SqsHandlerRegistry x) => x.Handle<RunRequested, RunRequestedHandler>(Queues.Catalog, FailurePolicy.IsPermanent);
 }

@@ -1,4 +1,4 @@
 using Zagg.Catalog;
 using Zagg.Messaging;
 
-return await ServiceHost.RunAsync(args, CatalogService.Name, x => x.AddCatalogService());
+return await ServiceHost.RunAsync(args, CatalogService.Name, x => x.AddCatalogService(), sqsHandlers: x => x.AddCatalogHandlers());

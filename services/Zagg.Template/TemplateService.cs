@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Zagg.Contracts;
 using Zagg.Messaging;
+using Zagg.Messaging.Sqs;
 using Zagg.Runs;
 
 namespace Zagg.Template;
@@ -21,6 +22,17 @@ public sealed class CatalogReadyConsumer(ILogger<CatalogReadyConsumer> log) : IC
     }
 }
 
+/// <summary>The same step on SQS: CatalogReady → <see cref="RunPlanner.WriteTemplateAsync"/> → TemplateReady.</summary>
+public sealed class CatalogReadyHandler(ILogger<CatalogReadyConsumer> log) : ISqsHandler<CatalogReady>
+{
+    public async Task HandleAsync(CatalogReady message, SqsHandlerContext context)
+    {
+        var (ready, written) = await RunPlanner.WriteTemplateAsync(message, context.CancellationToken).ConfigureAwait(false);
+        if (written) log.LogInformation("Run {RunId}: template written to {Store}", ready.RunId, ready.Spec.Store);
+        context.Publish(ready);
+    }
+}
+
 /// <summary>The template service's endpoint: queue zagg-template, Zagg's retry policy and contract filter.</summary>
 public sealed class CatalogReadyConsumerDefinition(MessagingOptions options)
     : ZaggConsumerDefinition<CatalogReadyConsumer>(options, Queues.Template, FailurePolicy.IsPermanent);
@@ -30,4 +42,7 @@ public static class TemplateService
     public const string Name = "Zagg.Template";
 
     public static void AddTemplateService(this IBusRegistrationConfigurator x) => x.AddConsumer<CatalogReadyConsumer, CatalogReadyConsumerDefinition>();
+
+    /// <summary>The service on SQS: CatalogReady from queue zagg-template.</summary>
+    public static void AddTemplateHandlers(this SqsHandlerRegistry x) => x.Handle<CatalogReady, CatalogReadyHandler>(Queues.Template, FailurePolicy.IsPermanent);
 }

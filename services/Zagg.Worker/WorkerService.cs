@@ -1,7 +1,9 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Zagg.Contracts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Zagg.Messaging;
+using Zagg.Messaging.Sqs;
 using Zagg.Pipeline;
 using Zagg.Runs;
 
@@ -30,6 +32,21 @@ public sealed class AggregateCellConsumer(CellWorker worker) : IConsumer<Aggrega
 }
 
 /// <summary>
+/// The same step on SQS (and the Lambda's): AggregateCell → <see cref="CellWorker.ProcessAsync"/> → CellAggregated; a
+/// redelivered message (a worker died holding it, or an attempt failed) is processed as MassTransit's retry is.
+/// </summary>
+public sealed class AggregateCellHandler(CellWorker worker) : ISqsHandler<AggregateCell>
+{
+    public async Task HandleAsync(AggregateCell message, SqsHandlerContext context)
+    {
+        if (!context.Redelivered && context.SentTime != default)
+            PipelineTelemetry.QueueLatency.Record(Math.Max(0, (DateTime.UtcNow - context.SentTime).TotalSeconds));
+        var result = await worker.ProcessAsync(message, context.Redelivered, context.CancellationToken).ConfigureAwait(false);
+        context.Publish(result);
+    }
+}
+
+/// <summary>
 /// The worker's endpoint: queue zagg-worker, Zagg's retry policy and contract filter, and as many cells at once (and
 /// prefetched) as <see cref="MessagingOptions.WorkerConcurrency"/>: if the worker dies, little waits for redelivery.
 /// </summary>
@@ -54,5 +71,12 @@ public static class WorkerService
     {
         x.AddSingleton<CellWorker>();
         x.AddConsumer<AggregateCellConsumer, AggregateCellConsumerDefinition>();
+    }
+
+    /// <summary>The service on SQS: AggregateCell from queue zagg-worker, <see cref="MessagingOptions.WorkerConcurrency"/> cells at once.</summary>
+    public static void AddWorkerHandlers(this SqsHandlerRegistry x)
+    {
+        x.Services.TryAddSingleton<CellWorker>();
+        x.Handle<AggregateCell, AggregateCellHandler>(Queues.Worker, FailurePolicy.IsPermanent, x.Options.WorkerConcurrency);
     }
 }

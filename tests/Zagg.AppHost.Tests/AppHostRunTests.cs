@@ -113,6 +113,46 @@ public sealed class AppHostRunTests
         finally { Directory.Delete(dir, true); }
     }
 
+    [global::Zagg.TestSupport.NeedsFauxqsFact]
+    public async Task Over_SQS_the_services_and_two_worker_replicas_write_the_same_bytes()
+    {
+        var sqs = new global::Zagg.TestSupport.FauxqsServer();
+        await sqs.InitializeAsync();
+        var saved = new Dictionary<string, string?>();
+        // The AppHost passes the endpoint and region on by name; its processes inherit the (dummy) credentials.
+        foreach (var (name, value) in sqs.Environment)
+        {
+            saved[name] = Environment.GetEnvironmentVariable(name);
+            Environment.SetEnvironmentVariable(name, value);
+        }
+        var (dir, catalog) = Zagg.Granules();
+        try
+        {
+            string reference = Path.Combine(dir, "reference.zarr"), store = Path.Combine(dir, "apphost.zarr");
+            var expected = Zagg.Run("run", "--catalog", catalog, "--store", reference);
+            Assert.True(expected.ExitCode == 0, expected.Out);
+            await using (var started = await StartAsync("--transport", "sqs", "--sqs-prefix", $"apphost{Environment.ProcessId}", "--workers", "2", "--catalog", catalog, "--store", store))
+            {
+                var model = started.App.Services.GetRequiredService<DistributedApplicationModel>();
+                foreach (string name in new[] { "catalog", "template", "dispatcher", "worker", "consolidation", "run" })
+                    Assert.Contains(model.Resources, r => r.Name == name);
+                Assert.DoesNotContain(model.Resources, r => r.Name is "rabbitmq" or "epmd");
+                int? code = await started.RunEndedAsync();
+                Assert.True(code == 0, started.RunLog);
+                Assert.Contains($"cells, for the services at SQS at {sqs.Endpoint}", started.RunLog);
+                Assert.Contains("Done: 7 cells with data, 58789 obs, 0 errors", started.RunLog);
+            }
+            Assert.Equal(Zagg.Chunks(reference), Zagg.Chunks(store));
+            Assert.Equal(7, Zagg.CellWorkers(store).Count);
+        }
+        finally
+        {
+            foreach (var (name, value) in saved) Environment.SetEnvironmentVariable(name, value);
+            await sqs.DisposeAsync();
+            Directory.Delete(dir, true);
+        }
+    }
+
     [NeedsRabbitMqFact]
     public async Task With_debian_rabbitmq_two_worker_replicas_share_the_cells_and_write_the_same_bytes()
     {

@@ -38,7 +38,8 @@ public sealed class DashboardTests
             foreach (var (args, says) in new[]
             {
                 (new[] { "--workers", "0" }, "--workers must be a whole number from 1 to 64, not '0'"),
-                (new[] { "--transport", "kafka" }, "--transport must be memory or rabbitmq, not 'kafka'"),
+                (new[] { "--transport", "kafka" }, "--transport must be memory, rabbitmq or sqs, not 'kafka'"),
+                (new[] { "--transport", "sqs" }, "--transport sqs needs --sqs-prefix"),
                 (new[] { "--catalog", "nowhere.json" }, $"--catalog: {Path.Combine(dir, "nowhere.json")} does not exist"),
                 (new[] { "--frobnicate" }, "unknown argument '--frobnicate'"),
             })

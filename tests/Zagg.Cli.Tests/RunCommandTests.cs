@@ -163,7 +163,7 @@ public class RunCommandTests
             string store = Path.Combine(dir, "out.zarr");
             var bogus = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--transport", "kafka");
             Assert.NotEqual(0, bogus.ExitCode);
-            Assert.Contains("--transport must be memory or rabbitmq", bogus.Error);
+            Assert.Contains("--transport must be memory, rabbitmq or sqs", bogus.Error);
             int port = Zagg.TestSupport.LoopbackProcess.FreePort();
             var none = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--transport", "rabbitmq", "--rabbitmq", $"amqp://zagg:hunter2@127.0.0.1:{port}");
             Assert.Equal(1, none.ExitCode);
