@@ -13,6 +13,9 @@ internal sealed class LocatedCells(long maxBytes)
     private readonly ConcurrentQueue<(string, string)> _order = new();
     private long _bytes;
 
+    /// <summary>The budget: past it, the oldest entries go.</summary>
+    public long MaxBytes => maxBytes;
+
     public async Task<long[]?> GetAsync((string Url, string Group) key, Func<Task<long[]?>> locate)
     {
         var lazy = _entries.GetOrAdd(key, _ => new Lazy<Task<long[]?>>(locate));
