@@ -167,10 +167,10 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                 using var lease = await AcquireAsync(url, ct).ConfigureAwait(false);
                 foreach (string group in groups)
                 {
-                    long[]? cells = await _cells.GetAsync((url, group), () => LocateAsync(lease.File, ds.Latitude.Replace("{group}", group), ds.Longitude.Replace("{group}", group), ct)).ConfigureAwait(false);
+                    var cells = await _cells.GetAsync((url, group), () => LocateAsync(lease.File, ds.Latitude.Replace("{group}", group), ds.Longitude.Replace("{group}", group), ct)).ConfigureAwait(false);
                     if (cells is null) continue;
-                    located += sizeof(long) * (long)cells.Length;
-                    points += CountInParent(cells, parent, shift);
+                    located += cells.Bytes;
+                    points += cells.CountIn(parent, shift);
                 }
             }
             catch (Exception e) when (Classify(e) is { } kind)
@@ -179,14 +179,6 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             }
         }
         return (int)Math.Min(points, Array.MaxLength);
-    }
-
-    private static int CountInParent(ReadOnlySpan<long> cells, long parent, int shift)
-    {
-        int n = 0;
-        foreach (long cell in cells)
-            if (cell >= 0 && cell >> shift == parent) n++;
-        return n;
     }
 
     /// <summary>Leases a granule kept open for the run's cells, opening it (its metadata parsed once) on first use.</summary>
@@ -211,15 +203,9 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         foreach (string group in groups)
         {
             string Path(string template) => template.Replace("{group}", group);
-            long[]? cells = await _cells.GetAsync((url, group), () => LocateAsync(h5, Path(ds.Latitude), Path(ds.Longitude), ct)).ConfigureAwait(false);
+            var cells = await _cells.GetAsync((url, group), () => LocateAsync(h5, Path(ds.Latitude), Path(ds.Longitude), ct)).ConfigureAwait(false);
             if (cells is null) continue; // a missing group (beam)
-            int i0 = -1, i1 = -1;
-            for (int i = 0; i < cells.Length; i++)
-                if (cells[i] >= 0 && cells[i] >> shift == parent)
-                {
-                    if (i0 < 0) i0 = i;
-                    i1 = i;
-                }
+            var (i0, i1) = cells.RangeIn(parent, shift);
             if (i0 < 0) continue;
             // Only the index range that holds this cell's points is read, into pooled buffers.
             int n = i1 - i0 + 1;
@@ -243,7 +229,8 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                     var d = await ColumnAsync(h5, Path(qf.Dataset), cells.Length, ct).ConfigureAwait(false);
                     await d.ReadAsync(quality.AsMemory(0, n), i0, i0 + n, ct).ConfigureAwait(false);
                 }
-                gathered.Add(cells.AsSpan(i0, n), parent, shift, firstChild, singles, doubles, quality, ds.QualityFilter?.Value ?? 0);
+                if (cells.Narrow is { } narrow) gathered.Add<int>(narrow.AsSpan(i0, n), parent, shift, firstChild, singles, doubles, quality, ds.QualityFilter?.Value ?? 0);
+                else gathered.Add<long>(cells.Wide!.AsSpan(i0, n), parent, shift, firstChild, singles, doubles, quality, ds.QualityFilter?.Value ?? 0);
             }
             finally
             {
@@ -257,7 +244,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     }
 
     /// <summary>The child cell of every point of a group (−1 for a position that is not one), or null when the group is missing.</summary>
-    private async Task<long[]?> LocateAsync(Hdf5File h5, string latPath, string lonPath, CancellationToken ct)
+    private async Task<LocatedGroup?> LocateAsync(Hdf5File h5, string latPath, string lonPath, CancellationToken ct)
     {
         if (await h5.TryGetAsync(latPath, ct).ConfigureAwait(false) is not Hdf5Dataset latDs) return null;
         var lonDs = await h5.GetDatasetAsync(lonPath, ct).ConfigureAwait(false);
@@ -269,9 +256,13 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         {
             await latDs.ReadAsync(lat.AsMemory(0, n), 0, n, ct).ConfigureAwait(false);
             await lonDs.ReadAsync(lon.AsMemory(0, n), 0, n, ct).ConfigureAwait(false);
-            var cells = new long[n];
-            GeoGrid.Locate(lat.AsSpan(0, n), lon.AsSpan(0, n), config.Grid.ChildOrder, config.Grid.Latitude, cells);
-            return cells;
+            var ids = ArrayPool<long>.Shared.Rent(n);
+            try
+            {
+                GeoGrid.Locate(lat.AsSpan(0, n), lon.AsSpan(0, n), config.Grid.ChildOrder, config.Grid.Latitude, ids.AsSpan(0, n));
+                return new LocatedGroup(ids.AsSpan(0, n), config.Grid.ChildOrder);
+            }
+            finally { ArrayPool<long>.Shared.Return(ids); }
         }
         finally
         {

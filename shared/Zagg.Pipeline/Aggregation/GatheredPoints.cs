@@ -1,3 +1,4 @@
+using System.Numerics;
 
 namespace Zagg.Pipeline.Aggregation;
 
@@ -52,7 +53,8 @@ internal sealed class GatheredPoints(int columns) : IDisposable
     /// (<paramref name="quality"/> null: no filter). Column k's values run along the range in
     /// <paramref name="singles"/>[k] when <see cref="ReadsSingle"/> said so, else in <paramref name="doubles"/>[k].
     /// </summary>
-    public void Add(ReadOnlySpan<long> cells, long parent, int shift, long firstChild, float[]?[] singles, double[]?[] doubles, double[]? quality, double good)
+    public void Add<TCell>(ReadOnlySpan<TCell> cells, long parent, int shift, long firstChild, float[]?[] singles, double[]?[] doubles, double[]? quality, double good)
+        where TCell : struct, IBinaryInteger<TCell>
     {
         if (_kept.Length < cells.Length)
         {
@@ -63,14 +65,14 @@ internal sealed class GatheredPoints(int columns) : IDisposable
         int n = 0;
         for (int i = 0; i < cells.Length; i++)
         {
-            long cell = cells[i];
+            long cell = long.CreateTruncating(cells[i]);
             if (cell < 0 || cell >> shift != parent) continue;
             if (quality is not null && quality[i] != good) continue;
             kept[n++] = i;
         }
         Reserve(Count + n);
         var child = Child.AsSpan(Count, n);
-        for (int j = 0; j < n; j++) child[j] = (int)(cells[kept[j]] - firstChild);
+        for (int j = 0; j < n; j++) child[j] = (int)(long.CreateTruncating(cells[kept[j]]) - firstChild);
         for (int k = 0; k < Singles.Length; k++)
         {
             if (Singles[k] is { } s)
