@@ -103,17 +103,19 @@ public sealed class Hdf5File : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Resolves a path through its parent's resolution (itself resolved once per path), so the groups along the
+    /// way are the same objects for every path under them and each group's links are read once per file, not
+    /// once per path (a granule's 5 datasets per beam read their beam's groups once, not 5 times).
+    /// </summary>
     private async Task<Hdf5Object?> ResolveAsync(string path, CancellationToken ct)
     {
-        Hdf5Object current = Root;
-        foreach (string part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (current is not Hdf5Group g) return null;
-            var next = await g.TryGetChildAsync(part, ct).ConfigureAwait(false);
-            if (next is null) return null;
-            current = next;
-        }
-        return current;
+        string trimmed = path.TrimEnd('/');
+        int slash = trimmed.LastIndexOf('/');
+        string name = trimmed[(slash + 1)..];
+        if (name.Length == 0) return Root;
+        var parent = slash <= 0 ? Root : await TryGetAsync(trimmed[..slash], ct).ConfigureAwait(false);
+        return parent is Hdf5Group g ? await g.TryGetChildAsync(name, ct).ConfigureAwait(false) : null;
     }
 
     public async Task<Hdf5Dataset> GetDatasetAsync(string path, CancellationToken ct = default)

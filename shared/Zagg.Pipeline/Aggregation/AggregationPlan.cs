@@ -1,4 +1,3 @@
-using System.Buffers;
 using Zagg.Pipeline.Config;
 using Zagg.Zarr;
 
@@ -106,7 +105,10 @@ public sealed class AggregationPlan
         return results;
     }
 
-    /// <summary>Sorts a cell's gathered points by child and computes every variable's chunk (4^depth values of its dtype).</summary>
+    /// <summary>
+    /// Sorts a cell's gathered points by child and computes every variable's chunk (4^depth values of its dtype).
+    /// The gathered columns are released once sorted (<see cref="GatheredPoints.ReleaseColumns"/>).
+    /// </summary>
     /// <exception cref="ZarrException">A result does not fit its variable's integer dtype.</exception>
     internal Dictionary<string, byte[]> Compute(GatheredPoints g, out int cellsWithData)
     {
@@ -135,29 +137,25 @@ public sealed class AggregationPlan
         var results = new double[_casts.Length][];
         try
         {
-            for (int k = 0; k < sorted.Length; k++) sorted[k] = ArrayPool<double>.Shared.Rent(Math.Max(1, points));
-            for (int v = 0; v < results.Length; v++) results[v] = ArrayPool<double>.Shared.Rent(children);
-            // Where each point goes (a counting sort's second pass), then each column scattered there in one loop.
-            var cursor = ArrayPool<int>.Shared.Rent(children);
-            var to = ArrayPool<int>.Shared.Rent(Math.Max(1, points));
+            for (int k = 0; k < sorted.Length; k++) sorted[k] = CellBuffers.Rent<double>(Math.Max(1, points));
+            for (int v = 0; v < results.Length; v++) results[v] = CellBuffers.Rent<double>(children);
+            // Each column scattered to its children's segments (a counting sort's second pass), the cursors started
+            // afresh per column: cheaper in memory than keeping every point's destination (4 bytes a point).
+            var cursor = CellBuffers.Rent<int>(children);
             try
             {
-                start.AsSpan(0, children).CopyTo(cursor);
-                for (int i = 0; i < points; i++) to[i] = cursor[child[i]]++;
                 for (int k = 0; k < sorted.Length; k++)
                 {
+                    start.AsSpan(0, children).CopyTo(cursor);
                     var dst = sorted[k];
                     if (g.Singles[k] is { } single)
-                        for (int i = 0; i < points; i++) dst[to[i]] = single[i];
+                        for (int i = 0; i < points; i++) dst[cursor[child[i]]++] = single[i];
                     else if (g.Doubles[k] is { } wide)
-                        for (int i = 0; i < points; i++) dst[to[i]] = wide[i];
+                        for (int i = 0; i < points; i++) dst[cursor[child[i]]++] = wide[i];
                 }
             }
-            finally
-            {
-                ArrayPool<int>.Shared.Return(cursor);
-                ArrayPool<int>.Shared.Return(to);
-            }
+            finally { CellBuffers.Return(cursor); }
+            g.ReleaseColumns();
             Run(sorted, start, points, results);
             cellsWithData = 0;
             for (int c = 0; c < children; c++)
@@ -181,8 +179,8 @@ public sealed class AggregationPlan
         }
         finally
         {
-            foreach (var a in sorted) if (a is not null) ArrayPool<double>.Shared.Return(a);
-            foreach (var a in results) if (a is not null) ArrayPool<double>.Shared.Return(a);
+            foreach (var a in sorted) if (a is not null) CellBuffers.Return(a);
+            foreach (var a in results) if (a is not null) CellBuffers.Return(a);
         }
     }
 
@@ -191,13 +189,13 @@ public sealed class AggregationPlan
         int longest = 0;
         for (int c = 0; c + 1 < start.Length; c++) longest = Math.Max(longest, start[c + 1] - start[c]);
         using var expressions = new SegmentedEvaluator(sorted, _index, start, points);
-        var scratch = ArrayPool<double>.Shared.Rent(Math.Max(1, longest));
+        var scratch = CellBuffers.Rent<double>(Math.Max(1, longest));
         try
         {
             var cell = new SortedCell(sorted, start, expressions, scratch);
             foreach (var r in _reducers) r.Reduce(cell, results);
         }
-        finally { ArrayPool<double>.Shared.Return(scratch); }
+        finally { CellBuffers.Return(scratch); }
     }
 }
 

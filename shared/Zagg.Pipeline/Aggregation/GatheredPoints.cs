@@ -1,16 +1,16 @@
-using System.Buffers;
+using System.Numerics;
 
 namespace Zagg.Pipeline.Aggregation;
 
 /// <summary>
-/// A cell's kept points, struct of arrays in pooled buffers: the child index and one column per source
+/// A cell's kept points, struct of arrays (<see cref="CellBuffers"/>): the child index and one column per source
 /// variable, each kept in its source dtype — float32 columns (ATL06's h_li, h_li_sigma) as float, anything
 /// else as double — so a cell's memory is 4 + 4 or 8 bytes per column per point. A column that meets a
 /// wider dtype in a later granule is widened to double (exactly: every float32 is a double).
 /// </summary>
 internal sealed class GatheredPoints(int columns) : IDisposable
 {
-    public int[] Child = ArrayPool<int>.Shared.Rent(1024);
+    public int[] Child = CellBuffers.Rent<int>(1024);
 
     /// <summary>Per column: its float32 values, or null when the column is kept as double.</summary>
     public readonly float[]?[] Singles = new float[]?[columns];
@@ -31,14 +31,14 @@ internal sealed class GatheredPoints(int columns) : IDisposable
     {
         if (Singles[k] is null && Doubles[k] is null)
         {
-            if (sourceIsSingle) Singles[k] = ArrayPool<float>.Shared.Rent(_capacity);
-            else Doubles[k] = ArrayPool<double>.Shared.Rent(_capacity);
+            if (sourceIsSingle) Singles[k] = CellBuffers.Rent<float>(_capacity);
+            else Doubles[k] = CellBuffers.Rent<double>(_capacity);
         }
         else if (!sourceIsSingle && Singles[k] is { } single)
         {
-            var wide = ArrayPool<double>.Shared.Rent(_capacity);
+            var wide = CellBuffers.Rent<double>(_capacity);
             for (int i = 0; i < Count; i++) wide[i] = single[i];
-            ArrayPool<float>.Shared.Return(single);
+            CellBuffers.Return(single);
             Singles[k] = null;
             Doubles[k] = wide;
         }
@@ -53,25 +53,26 @@ internal sealed class GatheredPoints(int columns) : IDisposable
     /// (<paramref name="quality"/> null: no filter). Column k's values run along the range in
     /// <paramref name="singles"/>[k] when <see cref="ReadsSingle"/> said so, else in <paramref name="doubles"/>[k].
     /// </summary>
-    public void Add(ReadOnlySpan<long> cells, long parent, int shift, long firstChild, float[]?[] singles, double[]?[] doubles, double[]? quality, double good)
+    public void Add<TCell>(ReadOnlySpan<TCell> cells, long parent, int shift, long firstChild, float[]?[] singles, double[]?[] doubles, double[]? quality, double good)
+        where TCell : struct, IBinaryInteger<TCell>
     {
         if (_kept.Length < cells.Length)
         {
-            if (_kept.Length > 0) ArrayPool<int>.Shared.Return(_kept);
-            _kept = ArrayPool<int>.Shared.Rent(cells.Length);
+            if (_kept.Length > 0) CellBuffers.Return(_kept);
+            _kept = CellBuffers.Rent<int>(cells.Length);
         }
         var kept = _kept;
         int n = 0;
         for (int i = 0; i < cells.Length; i++)
         {
-            long cell = cells[i];
+            long cell = long.CreateTruncating(cells[i]);
             if (cell < 0 || cell >> shift != parent) continue;
             if (quality is not null && quality[i] != good) continue;
             kept[n++] = i;
         }
         Reserve(Count + n);
         var child = Child.AsSpan(Count, n);
-        for (int j = 0; j < n; j++) child[j] = (int)(cells[kept[j]] - firstChild);
+        for (int j = 0; j < n; j++) child[j] = (int)(long.CreateTruncating(cells[kept[j]]) - firstChild);
         for (int k = 0; k < Singles.Length; k++)
         {
             if (Singles[k] is { } s)
@@ -90,10 +91,14 @@ internal sealed class GatheredPoints(int columns) : IDisposable
         Count += n;
     }
 
-    private void Reserve(int needed)
+    /// <summary>
+    /// Makes room for <paramref name="needed"/> points in all. A cell reserves its points' count up front (known from
+    /// its located granules), so its columns are rented once at their size; past it, they grow by half.
+    /// </summary>
+    public void Reserve(int needed)
     {
         if (needed <= _capacity) return;
-        _capacity = Math.Max(needed, 2 * _capacity);
+        _capacity = (int)Math.Min(Array.MaxLength, Math.Max(needed, _capacity + (long)_capacity / 2));
         Child = Grow(Child, _capacity, Count);
         for (int k = 0; k < Singles.Length; k++)
         {
@@ -104,17 +109,32 @@ internal sealed class GatheredPoints(int columns) : IDisposable
 
     private static T[] Grow<T>(T[] old, int size, int keep)
     {
-        var bigger = ArrayPool<T>.Shared.Rent(size);
+        var bigger = CellBuffers.Rent<T>(size);
         old.AsSpan(0, keep).CopyTo(bigger);
-        ArrayPool<T>.Shared.Return(old);
+        CellBuffers.Return(old);
         return bigger;
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Gives the columns back once they are no longer read (sorted into the cell's own arrays): a dense cell's
+    /// gathered points then do not live on beside its sorted columns and expression values. <see cref="Count"/> stays;
+    /// no point is added after it.
+    /// </summary>
+    public void ReleaseColumns()
     {
-        ArrayPool<int>.Shared.Return(Child);
-        if (_kept.Length > 0) ArrayPool<int>.Shared.Return(_kept);
-        foreach (var s in Singles) if (s is not null) ArrayPool<float>.Shared.Return(s);
-        foreach (var d in Doubles) if (d is not null) ArrayPool<double>.Shared.Return(d);
+        if (Child.Length > 0) CellBuffers.Return(Child);
+        Child = [];
+        if (_kept.Length > 0) CellBuffers.Return(_kept);
+        _kept = [];
+        for (int k = 0; k < Singles.Length; k++)
+        {
+            if (Singles[k] is { } s) CellBuffers.Return(s);
+            if (Doubles[k] is { } d) CellBuffers.Return(d);
+            Singles[k] = null;
+            Doubles[k] = null;
+        }
+        _capacity = 0;
     }
+
+    public void Dispose() => ReleaseColumns();
 }

@@ -1,23 +1,27 @@
+using System.Numerics;
 using System.Collections.Concurrent;
 
 namespace Zagg.Pipeline.Aggregation;
 
 /// <summary>
-/// Each granule group's located points (one child-order NESTED id, 8 bytes, per point), shared by the cells
-/// of a run and bounded by the bytes they hold: past <paramref name="maxBytes"/>, the oldest entries go
-/// until half of it is left.
+/// Each granule group's located points (<see cref="LocatedGroup"/>: one child-order NESTED id per point, 4 bytes
+/// up to order 13, else 8), shared by the cells of a run and bounded by the bytes they hold: past
+/// <paramref name="maxBytes"/>, the oldest entries go until half of it is left.
 /// </summary>
 internal sealed class LocatedCells(long maxBytes)
 {
-    private readonly ConcurrentDictionary<(string, string), Lazy<Task<long[]?>>> _entries = new();
+    private readonly ConcurrentDictionary<(string, string), Lazy<Task<LocatedGroup?>>> _entries = new();
     private readonly ConcurrentQueue<(string, string)> _order = new();
     private long _bytes;
 
-    public async Task<long[]?> GetAsync((string Url, string Group) key, Func<Task<long[]?>> locate)
+    /// <summary>The budget: past it, the oldest entries go.</summary>
+    public long MaxBytes => maxBytes;
+
+    public async Task<LocatedGroup?> GetAsync((string Url, string Group) key, Func<Task<LocatedGroup?>> locate)
     {
-        var lazy = _entries.GetOrAdd(key, _ => new Lazy<Task<long[]?>>(locate));
+        var lazy = _entries.GetOrAdd(key, _ => new Lazy<Task<LocatedGroup?>>(locate));
         bool created = !lazy.IsValueCreated;
-        long[]? cells;
+        LocatedGroup? cells;
         try { cells = await lazy.Value.ConfigureAwait(false); }
         catch
         {
@@ -27,11 +31,79 @@ internal sealed class LocatedCells(long maxBytes)
         if (created && cells is not null)
         {
             _order.Enqueue(key);
-            if (Interlocked.Add(ref _bytes, sizeof(long) * (long)cells.Length) > maxBytes)
+            if (Interlocked.Add(ref _bytes, cells.Bytes) > maxBytes)
                 while (Interlocked.Read(ref _bytes) > maxBytes / 2 && _order.TryDequeue(out var old))
                     if (_entries.TryRemove(old, out var gone) && gone.IsValueCreated && gone.Value.IsCompletedSuccessfully && gone.Value.Result is { } g)
-                        Interlocked.Add(ref _bytes, -sizeof(long) * (long)g.Length);
+                        Interlocked.Add(ref _bytes, -g.Bytes);
         }
         return cells;
+    }
+}
+
+/// <summary>
+/// A granule group's child-order NESTED id per point (−1 for a position that is not one): as int where the order
+/// allows (NESTED ids below 12·4^13 &lt; 2^31, order ≤ 13: half the memory of the cache), else as long.
+/// </summary>
+internal sealed class LocatedGroup
+{
+    /// <summary>The largest order whose NESTED ids fit an int.</summary>
+    public const int MaxNarrowOrder = 13;
+
+    private readonly int[]? _narrow;
+    private readonly long[]? _wide;
+
+    /// <summary>Keeps <paramref name="cells"/> (NESTED ids at <paramref name="order"/>), narrowed to int when the order allows.</summary>
+    public LocatedGroup(ReadOnlySpan<long> cells, int order)
+    {
+        if (order <= MaxNarrowOrder)
+        {
+            _narrow = GC.AllocateUninitializedArray<int>(cells.Length);
+            for (int i = 0; i < cells.Length; i++) _narrow[i] = (int)cells[i];
+        }
+        else _wide = cells.ToArray();
+    }
+
+    /// <summary>The number of points.</summary>
+    public int Length => _narrow?.Length ?? _wide!.Length;
+
+    /// <summary>The bytes held.</summary>
+    public long Bytes => _narrow is not null ? sizeof(int) * (long)_narrow.Length : sizeof(long) * (long)_wide!.Length;
+
+    /// <summary>The ids as int, or null when they are kept as long (<see cref="Wide"/>).</summary>
+    public int[]? Narrow => _narrow;
+
+    /// <summary>The ids as long, or null when they are kept as int (<see cref="Narrow"/>).</summary>
+    public long[]? Wide => _wide;
+
+    /// <summary>How many points lie in <paramref name="parent"/> (the child id shifted right by <paramref name="shift"/>).</summary>
+    public int CountIn(long parent, int shift) => _narrow is not null ? CountIn<int>(_narrow, parent, shift) : CountIn<long>(_wide!, parent, shift);
+
+    /// <summary>The first and last index of a point in <paramref name="parent"/>, or (−1, −1).</summary>
+    public (int First, int Last) RangeIn(long parent, int shift) => _narrow is not null ? RangeIn<int>(_narrow, parent, shift) : RangeIn<long>(_wide!, parent, shift);
+
+    private static int CountIn<T>(ReadOnlySpan<T> cells, long parent, int shift) where T : struct, IBinaryInteger<T>
+    {
+        int n = 0;
+        foreach (T c in cells)
+        {
+            long cell = long.CreateTruncating(c);
+            if (cell >= 0 && cell >> shift == parent) n++;
+        }
+        return n;
+    }
+
+    private static (int, int) RangeIn<T>(ReadOnlySpan<T> cells, long parent, int shift) where T : struct, IBinaryInteger<T>
+    {
+        int first = -1, last = -1;
+        for (int i = 0; i < cells.Length; i++)
+        {
+            long cell = long.CreateTruncating(cells[i]);
+            if (cell >= 0 && cell >> shift == parent)
+            {
+                if (first < 0) first = i;
+                last = i;
+            }
+        }
+        return (first, last);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Zagg.Pipeline.Config;
 
 namespace Zagg.Pipeline.Aggregation;
@@ -11,7 +10,7 @@ namespace Zagg.Pipeline.Aggregation;
 /// </summary>
 /// <remarks>
 /// A sub-expression met twice (the same weights in two variables) is computed once. Every array the
-/// evaluator makes is pooled and goes back when it is disposed, so results live until then.
+/// evaluator makes comes from <see cref="CellBuffers"/> and goes back when it is disposed, so results live until then.
 /// </remarks>
 internal sealed class SegmentedEvaluator(double[][] sorted, Dictionary<string, int> index, int[] start, int points) : IDisposable
 {
@@ -42,14 +41,14 @@ internal sealed class SegmentedEvaluator(double[][] sorted, Dictionary<string, i
 
     public void Dispose()
     {
-        foreach (var a in _rented) ArrayPool<double>.Shared.Return(a);
+        foreach (var a in _rented) CellBuffers.Return(a);
         _rented.Clear();
         _done.Clear();
     }
 
     private double[] Rent(int length)
     {
-        var a = ArrayPool<double>.Shared.Rent(Math.Max(1, length));
+        var a = CellBuffers.Rent<double>(Math.Max(1, length));
         _rented.Add(a);
         return a;
     }
