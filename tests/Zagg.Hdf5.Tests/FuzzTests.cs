@@ -362,7 +362,7 @@ public class FuzzTests(ITestOutputHelper output)
         {
             if (outcome.Hung)
             {
-                failures.Add($"case {c} ({how}): hung (over {Limit.TotalSeconds} s)");
+                failures.Add($"case {c} ({how}): hung (over {Limit.TotalSeconds} s){Keep(name, c, data, length, new TimeoutException("hung"))}");
                 return;
             }
             if (outcome.Allocated > maxAllocated) (maxAllocated, maxAllocatedCase) = (outcome.Allocated, how);
