@@ -70,6 +70,40 @@ public class FuzzRegressionTests
         Assert.Contains("beyond any dataspace", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Object header message flags (tools/fixtures/hdf5_message_flags.py): refused where libhdf5 refuses them.</summary>
+    [Theory]
+    [InlineData("flags_shared_dontshare.h5", "bad flag combination 0x07")]
+    [InlineData("flags_was_unknown_unmarked.h5", "bad flag combination 0x21")]
+    [InlineData("flags_was_unknown_fail_for_write.h5", "bad flag combination 0x39")]
+    [InlineData("flags_shareable_layout.h5", "a class that cannot be shared, is flagged shareable")]
+    [InlineData("flags_unknown_fail_always.h5", "message of unknown type 0x1A is flagged 'fail if unknown'")]
+    [InlineData("flags_bogus_fail_always.h5", "message of unknown type 0x09 is flagged 'fail if unknown'")]
+    public async Task Message_flags_libhdf5_refuses_are_refused(string file, string message)
+    {
+        Assert.Equal(JsonValueKind.String, Truth[file].ValueKind);
+        var e = await Assert.ThrowsAnyAsync<Hdf5Exception>(() => OurReader.ReadAllAsync(Load(file), file, CancellationToken.None));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every found file libhdf5 reads whole is read with its values (message flags it accepts, the implicit index).</summary>
+    [Theory]
+    [InlineData("flags_unknown_fail_for_write.h5")]
+    [InlineData("flags_was_unknown_marked.h5")]
+    [InlineData("flags_shareable_pipeline.h5")]
+    [InlineData("flags_known_fail_always.h5")]
+    [InlineData("structure-15-769042.h5")]
+    public async Task A_file_libhdf5_reads_is_read_with_its_values(string file)
+    {
+        var values = await OurReader.ReadAllAsync(Load(file), file, CancellationToken.None);
+        int compared = 0;
+        foreach (var property in Truth[file].EnumerateObject())
+        {
+            Assert.Equal(property.Value.GetString(), Convert.ToHexString(values[property.Name].Bytes!));
+            compared++;
+        }
+        Assert.True(compared > 0);
+    }
+
     [Fact]
     public void Every_found_file_has_libhdf5s_verdict()
     {
