@@ -27,6 +27,8 @@ public class FuzzRegressionTests
     [InlineData("structure-15-35729.h5", "tiny object of 15 bytes is longer than its 8-byte heap ID")]
     // The same in a dense link's heap ID; libhdf5 crashes (signal 11) on this file.
     [InlineData("structure-15-37095.h5", "tiny object of 10 bytes is longer than its 7-byte heap ID")]
+    // A fixed array data block's client id 0 under a header of client 1 (libhdf5: "incorrect fixed array class").
+    [InlineData("structure-15-312830.h5", "client id 0 differs from the header's 1")]
     public async Task A_file_libhdf5_does_not_read_is_refused_with_an_Hdf5Exception(string file, string message)
     {
         Assert.Equal(JsonValueKind.String, Truth[file].ValueKind); // libhdf5's error, not values
