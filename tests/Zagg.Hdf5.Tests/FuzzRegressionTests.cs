@@ -29,6 +29,8 @@ public class FuzzRegressionTests
     [InlineData("structure-15-37095.h5", "tiny object of 10 bytes is longer than its 7-byte heap ID")]
     // A fixed array data block's client id 0 under a header of client 1 (libhdf5: "incorrect fixed array class").
     [InlineData("structure-15-312830.h5", "client id 0 differs from the header's 1")]
+    // A fixed array data block naming another header (libhdf5: "wrong fixed array header address").
+    [InlineData("structure-16-417750.h5", "names the header at")]
     public async Task A_file_libhdf5_does_not_read_is_refused_with_an_Hdf5Exception(string file, string message)
     {
         Assert.Equal(JsonValueKind.String, Truth[file].ValueKind); // libhdf5's error, not values
