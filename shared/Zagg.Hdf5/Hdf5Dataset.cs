@@ -130,7 +130,11 @@ public sealed class Hdf5Dataset : Hdf5Object
         }
         else if (version == 3)
         {
+            // Bits 0-1 allocation time, 2-3 fill write time, 4 "undefined", 5 "value stored"; libhdf5
+            // (H5O__fill_new_decode) refuses a message with any other bit set, and one claiming both.
             byte flags = r.U8();
+            if ((flags & ~0x3F) != 0) throw r.Error($"unknown flag bits 0x{flags & ~0x3F:X2} in fill value message; the file is damaged");
+            if ((flags & 0x30) == 0x30) throw r.Error("fill value message says both 'undefined' and 'value stored'; the file is damaged");
             defined = (flags & 0x20) != 0;
             if (!defined) return null;
         }

@@ -44,6 +44,42 @@ public class H5CommandTests
         finally { Directory.Delete(dir, true); }
     }
 
+    /// <summary>
+    /// A reversed or empty slice follows NumPy and h5py (h5py 3.7: <c>d[5:2]</c> and <c>d[5:5]</c> give an empty
+    /// array of the dataset's dtype, <c>d[20:30]</c> past the end too): an empty array of shape (0, …), not an error.
+    /// </summary>
+    [Theory]
+    [InlineData("5:2")]
+    [InlineData("5:5")]
+    [InlineData("-2:-5")]
+    [InlineData("2000:3000")]
+    public void A_reversed_or_empty_slice_writes_an_empty_array_as_h5py_reads_it(string slice)
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-h5").FullName;
+        try
+        {
+            var r = CliRunner.Run("h5", "read", Fixture, "/types/be_i4", "/layouts/chunked_2d", "--slice", slice, "--out", dir);
+            Assert.Equal(0, r.ExitCode);
+            var (descr, shape, data) = ReadNpy(Path.Combine(dir, "types", "be_i4.npy"));
+            Assert.Equal(">i4", descr);
+            Assert.Equal([0L], shape);
+            Assert.Empty(data);
+            (_, shape, data) = ReadNpy(Path.Combine(dir, "layouts", "chunked_2d.npy"));
+            Assert.Equal([0L, 13L], shape);
+            Assert.Empty(data);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Theory]
+    [InlineData("5:2", 10, 5, 5)]
+    [InlineData("-3:-1", 10, 7, 9)]
+    [InlineData(":", 10, 0, 10)]
+    [InlineData("20:30", 10, 10, 10)]
+    [InlineData("-20:3", 10, 0, 3)]
+    public void Slice_bounds_follow_numpy(string slice, long rows, long start, long stop) =>
+        Assert.Equal((start, stop), Zagg.Cli.Commands.H5Commands.ParseSlice(slice, rows, scalar: false));
+
     [Fact]
     public void Read_of_every_dataset_by_default()
     {

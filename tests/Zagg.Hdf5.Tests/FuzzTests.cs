@@ -27,10 +27,13 @@ public class FuzzTests(ITestOutputHelper output)
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// The most a case may allocate beyond the values it reads: 64 bytes per byte of the file, plus 8 MiB. Metadata
-    /// sized by a damaged count or length must be refused before it is allocated, so it never comes near this.
+    /// The most a case may allocate beyond the values it reads: 64 bytes per byte of the file, plus 8 MiB, plus one
+    /// output buffer of a dataset the test reads (at most <see cref="OurReader.MaxDatasetBytes"/>: a small file may
+    /// rightly declare a large dataset of fill values, and its buffer is allocated before a damaged chunk index is
+    /// found; seed 16 case 27370 of the 1M run). Metadata sized by a damaged count or length must be refused before it
+    /// is allocated, so it never comes near this.
     /// </summary>
-    private static long Budget(int fileLength, long valueBytes) => 64L * fileLength + 4 * valueBytes + (8 << 20);
+    private static long Budget(int fileLength, long valueBytes) => 64L * fileLength + 4 * valueBytes + (8 << 20) + OurReader.MaxDatasetBytes;
 
     private static readonly string[] SmallFiles =
     [
@@ -167,67 +170,221 @@ public class FuzzTests(ITestOutputHelper output)
         public Dictionary<string, DatasetValues>? Values;
         public Exception? Error;
         public long Allocated, ValueBytes;
+        public bool Hung;
+
+        /// <summary>PureHDF's reading, when it was asked (null: not asked, or its reading was abandoned).</summary>
+        public OracleReading? Theirs;
+        public bool OracleHung;
     }
 
-    /// <summary>Runs this reader over a whole file on a thread of its own (its allocations counted), within the time limit.</summary>
-    private static Outcome? Ours(byte[] data, int length)
+    /// <summary>One mutated file waiting to be read: the case number, how it was mutated, its bytes and length.</summary>
+    private readonly record struct Case(int Number, string How, byte[] Data, int Length, byte[] Original);
+
+    /// <summary>Runs this reader over a whole file on the calling thread, its allocations counted.</summary>
+    private static Outcome Ours(byte[] data, int length, CancellationToken ct)
     {
         var outcome = new Outcome();
-        using var cts = new CancellationTokenSource(Limit);
-        var thread = new Thread(() =>
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        try
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            try
+            outcome.Values = OurReader.ReadAllAsync(data.AsMemory(0, length), "fuzz.h5", ct).GetAwaiter().GetResult();
+            foreach (var v in outcome.Values.Values) outcome.ValueBytes += v.Bytes?.Length ?? 0;
+        }
+        catch (Exception e) { outcome.Error = e; }
+        outcome.Allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        return outcome;
+    }
+
+    /// <summary>
+    /// Reads a batch of cases on <see cref="Threads"/> worker threads (one pool per batch, not a thread per case),
+    /// each running this reader and then PureHDF inline. The calling thread is the watchdog: a worker whose current
+    /// case has run past the limit (<see cref="Limit"/> for ours, <see cref="OracleLimit"/> for PureHDF) is
+    /// abandoned (a thread cannot be stopped), its case recorded as hung, and a fresh worker takes its place.
+    /// </summary>
+    private sealed class BatchRunner(Case[] batch, int count, bool[] askOracle, Timings timings)
+    {
+        public readonly Outcome?[] Results = new Outcome?[count];
+        private readonly Lock _gate = new();
+        private int _next = -1, _done;
+
+        /// <summary>A worker's state; written under the runner's lock, so the watchdog and the worker never both finish a case.</summary>
+        private sealed class Worker
+        {
+            public int Case = -1;
+            public bool InOracle, Abandoned;
+            public long Started;
+            public Thread? Thread;
+        }
+
+        public void Run()
+        {
+            var workers = new List<Worker>();
+            for (int i = 0; i < Math.Min(Threads, count); i++) workers.Add(Start());
+            while (Volatile.Read(ref _done) < count)
             {
-                outcome.Values = OurReader.ReadAllAsync(data.AsMemory(0, length), "fuzz.h5", cts.Token).GetAwaiter().GetResult();
-                foreach (var v in outcome.Values.Values) outcome.ValueBytes += v.Bytes?.Length ?? 0;
+                Thread.Sleep(20);
+                for (int w = 0; w < workers.Count; w++)
+                {
+                    var worker = workers[w];
+                    lock (_gate)
+                    {
+                        int c = worker.Case;
+                        if (c < 0 || worker.Abandoned) continue;
+                        if (Stopwatch.GetElapsedTime(worker.Started) <= (worker.InOracle ? OracleLimit : Limit + TimeSpan.FromSeconds(2))) continue;
+                        worker.Abandoned = true;
+                        if (worker.InOracle)
+                        {
+                            PureHdfOracle.CountHang();
+                            Results[c]!.OracleHung = true;
+                        }
+                        else Results[c] = new Outcome { Hung = true };
+                        _done++;
+                    }
+                    workers[w] = Start();
+                }
             }
-            catch (Exception e) { outcome.Error = e; }
-            outcome.Allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        }, maxStackSize: 4 << 20) { IsBackground = true };
-        thread.Start();
-        return thread.Join(Limit + TimeSpan.FromSeconds(2)) ? outcome : null;
+            foreach (var worker in workers) if (!worker.Abandoned) worker.Thread!.Join();
+        }
+
+        private Worker Start()
+        {
+            var worker = new Worker();
+            worker.Thread = new Thread(() => Work(worker), maxStackSize: 16 << 20) { IsBackground = true, Name = "fuzz worker" };
+            worker.Thread.Start();
+            return worker;
+        }
+
+        private void Work(Worker worker)
+        {
+            while (true)
+            {
+                int c = Interlocked.Increment(ref _next);
+                if (c >= count) return;
+                var item = batch[c];
+                lock (_gate) (worker.Case, worker.InOracle, worker.Started) = (c, false, Stopwatch.GetTimestamp());
+                using var cts = new CancellationTokenSource(Limit);
+                long t0 = Stopwatch.GetTimestamp();
+                var outcome = Ours(item.Data, item.Length, cts.Token);
+                long t1 = Stopwatch.GetTimestamp();
+                Interlocked.Add(ref timings.Ours, t1 - t0);
+                bool ask = askOracle[c] && outcome.Error is null && outcome.Values!.Count > 0 && PureHdfOracle.Hangs < 16;
+                lock (_gate)
+                {
+                    if (worker.Abandoned) return; // the watchdog gave up on this case (and this worker)
+                    Results[c] = outcome; // kept if PureHDF then hangs
+                    if (ask) (worker.InOracle, worker.Started) = (true, t1);
+                    else { worker.Case = -1; _done++; continue; }
+                }
+                var theirs = PureHdfOracle.ReadInline(item.Data.AsSpan(0, item.Length).ToArray(), outcome.Values!.Keys.ToHashSet());
+                Interlocked.Add(ref timings.Oracle, Stopwatch.GetTimestamp() - t1);
+                lock (_gate)
+                {
+                    if (worker.Abandoned) return;
+                    outcome.Theirs = theirs;
+                    worker.Case = -1;
+                    _done++;
+                }
+            }
+        }
+    }
+
+    /// <summary>Time spent in each reader, summed over the worker threads (Stopwatch ticks).</summary>
+    private sealed class Timings
+    {
+        public long Ours, Oracle, Mutation;
+    }
+
+    /// <summary>Worker threads reading cases in parallel (ZAGG_FUZZ_THREADS; default: one per core).</summary>
+    private static readonly int Threads = int.TryParse(Environment.GetEnvironmentVariable("ZAGG_FUZZ_THREADS"), out int t) && t > 0 ? t : Environment.ProcessorCount;
+
+    /// <summary>PureHDF reads one read case in ZAGG_FUZZ_ORACLE_EVERY (default 1: every one).</summary>
+    private static readonly int OracleEvery = int.TryParse(Environment.GetEnvironmentVariable("ZAGG_FUZZ_ORACLE_EVERY"), out int e) && e > 0 ? e : 1;
+
+    private static readonly TimeSpan OracleLimit = TimeSpan.FromSeconds(5);
+
+    /// <summary>With ZAGG_FUZZ_LOG=FILE, progress every 10,000 cases and every bad case as it is found (for long runs).</summary>
+    private static readonly string? LogPath = Environment.GetEnvironmentVariable("ZAGG_FUZZ_LOG") is { Length: > 0 } l ? l : null;
+
+    private static void Log(string line)
+    {
+        if (LogPath is not null) File.AppendAllText(LogPath, $"{DateTime.UtcNow:HH:mm:ss} {line}\n");
     }
 
     private async Task CampaignAsync(string name, int cases, byte[][] originals, Func<byte[], int, (string How, int Length)> mutate, Func<int, int>? fileOf = null)
     {
         for (int i = 0; i < originals.Length; i++)
         {
-            var whole = Ours(originals[i], originals[i].Length);
-            Assert.True(whole?.Error is null, $"{SmallFiles[i]} does not read whole: {whole?.Error}");
+            var whole = Ours(originals[i], originals[i].Length, CancellationToken.None);
+            Assert.True(whole.Error is null, $"{SmallFiles[i]} does not read whole: {whole.Error}");
         }
+        await Task.Yield();
         fileOf ??= c => c % originals.Length;
         var failures = new List<string>();
-        int read = 0, rejected = 0, compared = 0, oracleRefused = 0, oracleUnavailable = 0, disagreements = 0, pureHdfWrong = 0;
+        int read = 0, rejected = 0, compared = 0, oracleRefused = 0, oracleUnavailable = 0, disagreements = 0, pureHdfWrong = 0, oracleAsked = 0;
         long maxAllocated = 0;
         string maxAllocatedCase = "";
+        var timings = new Timings();
         var watch = Stopwatch.StartNew();
-        for (int c = 0; c < cases; c++)
+        Log($"{name}, seed {Seed}: {cases} cases on {Threads} threads, PureHDF on 1 in {OracleEvery} read cases");
+        const int BatchSize = 512;
+        var batch = new Case[BatchSize];
+        var ask = new bool[BatchSize];
+        for (int first = 0; first < cases; first += BatchSize)
         {
-            var original = originals[fileOf(c)];
-            byte[] data = (byte[])original.Clone();
-            var (how, length) = mutate(data, c);
-            var outcome = Ours(data, length);
-            if (outcome is null)
+            int count = Math.Min(BatchSize, cases - first);
+            long m0 = Stopwatch.GetTimestamp();
+            int selected = 0;
+            for (int k = 0; k < count; k++)
             {
-                failures.Add($"case {c} ({how}): hung (over {Limit.TotalSeconds} s)");
-                continue;
+                int c = first + k;
+                var original = originals[fileOf(c)];
+                byte[] data = (byte[])original.Clone();
+                var (how, length) = mutate(data, c);
+                if (Only is not null && !Only.Contains(c)) continue; // replayed for the generator's sake, not read
+                batch[selected] = new Case(c, how, data, length, original);
+                ask[selected++] = c % OracleEvery == 0;
+            }
+            count = selected;
+            timings.Mutation += Stopwatch.GetTimestamp() - m0;
+            if (count == 0) continue;
+            var runner = new BatchRunner(batch, count, ask, timings);
+            runner.Run();
+            for (int k = 0; k < count; k++)
+            {
+                var (c, how, data, length, original) = batch[k];
+                var outcome = runner.Results[k]!;
+                int before = failures.Count;
+                Evaluate(c, how, data, length, original, outcome);
+                for (int f = before; f < failures.Count; f++) Log(failures[f]);
+            }
+            if (LogPath is not null && (first + BatchSize) / 10_000 != first / 10_000)
+                Log($"{Math.Min(cases, first + BatchSize)} cases, {watch.Elapsed.TotalSeconds:F0} s: {read} read, {rejected} rejected, {failures.Count} bad, {compared} equal to PureHDF, {pureHdfWrong} listed PureHDF errors, {PureHdfOracle.Hangs} PureHDF hangs");
+        }
+
+        void Evaluate(int c, string how, byte[] data, int length, byte[] original, Outcome outcome)
+        {
+            if (outcome.Hung)
+            {
+                failures.Add($"case {c} ({how}): hung (over {Limit.TotalSeconds} s){Keep(name, c, data, length, new TimeoutException("hung"))}");
+                return;
             }
             if (outcome.Allocated > maxAllocated) (maxAllocated, maxAllocatedCase) = (outcome.Allocated, how);
             if (outcome.Allocated > Budget(length, outcome.ValueBytes))
                 failures.Add($"case {c} ({how}): allocated {outcome.Allocated:N0} bytes for a {length}-byte file and {outcome.ValueBytes:N0} bytes of values");
-            if (outcome.Error is Hdf5Exception) { rejected++; continue; }
+            if (Only is not null && outcome.Error is not null) Keep(name, c, data, length, outcome.Error); // a replay keeps every case
+            if (outcome.Error is Hdf5Exception) { rejected++; return; }
             if (outcome.Error is not null)
             {
                 var e = outcome.Error;
-                failures.Add($"case {c} ({how}): {e.GetType().Name}: {e.Message}\n{string.Join("\n", (e.StackTrace ?? "").Split('\n').Where(l => l.Contains("Zagg")).Take(4))}");
-                continue;
+                failures.Add($"case {c} ({how}): {e.GetType().Name}: {e.Message}{Keep(name, c, data, length, e)}\n{string.Join("\n", (e.StackTrace ?? "").Split('\n').Where(l => l.Contains("Zagg")).Take(4))}");
+                return;
             }
             read++;
-            if (PureHdfOracle.Hangs >= 16 || outcome.Values!.Count == 0) continue; // too many abandoned oracle threads spin: stop asking
-            var theirs = PureHdfOracle.Read(data.AsSpan(0, length).ToArray(), TimeSpan.FromSeconds(5), outcome.Values.Keys.ToHashSet());
-            if (theirs.Unavailable is not null) { oracleUnavailable++; continue; }
-            foreach (var (path, ours) in outcome.Values)
+            if (outcome.OracleHung) { oracleUnavailable++; return; }
+            if (outcome.Theirs is not { } theirs) return;
+            oracleAsked++;
+            if (theirs.Unavailable is not null) { oracleUnavailable++; return; }
+            foreach (var (path, ours) in outcome.Values!)
             {
                 if (!theirs.Values.TryGetValue(path, out var other)) { oracleRefused++; continue; }
                 if (ours.SameAs(other)) compared++;
@@ -242,24 +399,46 @@ public class FuzzTests(ITestOutputHelper output)
                 }
             }
         }
-        output.WriteLine($"{name}, seed {Seed}: {cases} cases in {watch.Elapsed.TotalSeconds:F1} s: {read} read whole, {rejected} rejected with Hdf5Exception, {failures.Count} bad; " +
-                         $"PureHDF: {compared} datasets equal, {disagreements} expected disagreements (partial edge chunks), {pureHdfWrong} where libhdf5 reads as ours (purehdf_wrong.txt), {oracleRefused} it refused, {oracleUnavailable} files it could not read, {PureHdfOracle.Hangs} hangs; " +
-                         $"largest allocation {maxAllocated:N0} bytes ({maxAllocatedCase})");
+
+        double s(long ticks) => ticks / (double)Stopwatch.Frequency;
+        string summary = $"{name}, seed {Seed}: {cases} cases in {watch.Elapsed.TotalSeconds:F1} s on {Threads} threads " +
+                         $"(thread time: mutation {s(timings.Mutation):F1} s, ours {s(timings.Ours):F1} s, PureHDF {s(timings.Oracle):F1} s): " +
+                         $"{read} read whole, {rejected} rejected with Hdf5Exception, {failures.Count} bad; " +
+                         $"PureHDF asked on {oracleAsked} (1 in {OracleEvery}): {compared} datasets equal, {disagreements} expected disagreements (partial edge chunks), {pureHdfWrong} where libhdf5 reads as ours (purehdf_wrong.txt), {oracleRefused} it refused, {oracleUnavailable} files it could not read, {PureHdfOracle.Hangs} hangs; " +
+                         $"largest allocation {maxAllocated:N0} bytes ({maxAllocatedCase})";
+        output.WriteLine(summary);
+        Log(summary);
         Assert.True(failures.Count == 0, $"{failures.Count} cases failed badly:\n" + string.Join("\n", failures.Take(20)));
+        if (Only is not null) return; // a replay: the campaign's own figures do not apply
         Assert.True(rejected > cases / 10, $"only {rejected} of {cases} mutations were noticed");
         Assert.True(compared > 0 || cases < 100, "PureHDF compared nothing");
     }
 
     /// <summary>With ZAGG_FUZZ_KEEP=DIR, a case the readers disagree on is written there (to ask libhdf5 which is right).</summary>
-    private static string Keep(string campaign, int c, byte[] data, int length, string dataset, DatasetValues ours, DatasetValues theirs)
+    private static string Keep(string campaign, int c, byte[] data, int length, string dataset, DatasetValues ours, DatasetValues theirs) =>
+        Keep(campaign, c, data, length, $"{dataset}\nours {Describe(ours)}\npurehdf {Describe(theirs)}\n");
+
+    /// <summary>With ZAGG_FUZZ_KEEP=DIR, a case that failed with an exception outside ours is written there too (dataset "-").</summary>
+    private static string Keep(string campaign, int c, byte[] data, int length, Exception e) =>
+        Keep(campaign, c, data, length, $"-\nours {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}\npurehdf -\n");
+
+    private static string Keep(string campaign, int c, byte[] data, int length, string text)
     {
         if (Environment.GetEnvironmentVariable("ZAGG_FUZZ_KEEP") is not { Length: > 0 } dir) return "";
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, $"{campaign}-{Seed}-{c}.h5");
         File.WriteAllBytes(path, data.AsSpan(0, length).ToArray());
-        File.WriteAllText(path + ".txt", $"{dataset}\nours {Describe(ours)}\npurehdf {Describe(theirs)}\n");
+        File.WriteAllText(path + ".txt", text);
         return $" (kept as {path})";
     }
+
+    /// <summary>
+    /// ZAGG_FUZZ_ONLY=C1,C2,…: read only these cases of the campaign (the others are still generated, as the
+    /// mutations come from one random sequence), to replay the bad cases of a long run.
+    /// </summary>
+    private static readonly HashSet<int>? Only = Environment.GetEnvironmentVariable("ZAGG_FUZZ_ONLY") is { Length: > 0 } only
+        ? only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToHashSet()
+        : null;
 
     private static string Describe(DatasetValues v) => v.Bytes is not null ? Convert.ToHexString(v.Bytes) : string.Join("|", v.Strings!);
 

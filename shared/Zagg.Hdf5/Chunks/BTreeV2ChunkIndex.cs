@@ -14,7 +14,8 @@ namespace Zagg.Hdf5.Chunks;
 /// </remarks>
 internal sealed class BTreeV2ChunkIndex : ChunkIndex
 {
-    private static int Compare(long[] a, long[] b)
+    /// <summary>Compares scaled offsets as libhdf5 does (H5D__bt2_compare): unsigned 64-bit, dimension 0 first.</summary>
+    private static int Compare(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
     {
         for (int d = 0; d < a.Length; d++)
             if (a[d] != b[d]) return a[d] < b[d] ? -1 : 1;
@@ -28,6 +29,7 @@ internal sealed class BTreeV2ChunkIndex : ChunkIndex
         var ctx = input.Context;
         int rank = input.Grid.Rank;
         var list = new List<ChunkRef>();
+        ulong[] previous = new ulong[rank], scaled = new ulong[rank];
         foreach (var rec in await BTreeV2.RecordsAsync(ctx, input.Layout.Address, input.Path, ct).ConfigureAwait(false))
         {
             var r = ctx.Reader(rec, $"{input.Where}: chunk record");
@@ -42,9 +44,18 @@ internal sealed class BTreeV2ChunkIndex : ChunkIndex
                 mask = r.U32();
             }
             var offset = new long[rank];
-            for (int d = 0; d < rank; d++) offset[d] = (long)r.U64() * (long)input.Grid.ChunkDims[d];
-            if (list.Count > 0 && Compare(list[^1].Offset, offset) >= 0)
+            for (int d = 0; d < rank; d++)
+            {
+                scaled[d] = r.U64();
+                // A scaled offset whose element offset does not fit 63 bits is damage (it wrapped to a real chunk's before).
+                UInt128 element = (UInt128)scaled[d] * (ulong)input.Grid.ChunkDims[d];
+                if (element > long.MaxValue)
+                    throw new Hdf5Exception($"{input.Where}: v2 B-tree chunk record {list.Count} has scaled offset {scaled[d]} in dimension {d}, beyond any dataspace; the B-tree is damaged");
+                offset[d] = (long)element;
+            }
+            if (list.Count > 0 && Compare(previous, scaled) >= 0)
                 throw new Hdf5Exception($"{input.Where}: v2 B-tree chunk records {list.Count - 1} and {list.Count} are not in increasing order; the B-tree is damaged");
+            (previous, scaled) = (scaled, previous);
             list.Add(new ChunkRef(offset, address, size, mask));
         }
         return list;

@@ -42,6 +42,20 @@ internal sealed class ChunkGrid(Dataspace space, DataLayout layout)
         return g;
     }
 
+    /// <summary>Chunks per dimension over the current extent (the dataspace's dimensions), at most <see cref="Dims"/>.</summary>
+    public long[] ExtentDims()
+    {
+        var max = Dims();
+        var e = new long[max.Length];
+        for (int d = 0; d < e.Length; d++)
+        {
+            ulong extent = space.Dims[d];
+            ulong chunks = extent / layout.ChunkDims[d] + (extent % layout.ChunkDims[d] != 0 ? 1UL : 0UL);
+            e[d] = (long)Math.Min(chunks, (ulong)max[d]);
+        }
+        return e;
+    }
+
     /// <summary>Chunks in the grid.</summary>
     public long Count()
     {

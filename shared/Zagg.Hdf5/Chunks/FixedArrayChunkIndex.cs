@@ -50,7 +50,11 @@ internal sealed class FixedArrayChunkIndex : ChunkIndex
         var block = await ctx.Metadata.ReadAsync((long)dataBlock, (int)total, ct).ConfigureAwait(false);
         var b = ctx.Reader(block.Span, dwhat);
         b.Signature("FADB");
-        b.Skip(2 + ctx.OffsetSize);
+        if (b.U8() != 0) throw b.Error("version is not 0");
+        // libhdf5 refuses a data block whose client id is not its header's ("incorrect fixed array class").
+        if (b.U8() is var blockClient && blockClient != client) throw b.Error($"client id {blockClient} differs from the header's {client}");
+        // ... and one that names another header ("wrong fixed array header address").
+        if (b.Offset() is var header && header != address0) throw b.Error($"names the header at {header}, not {address0}");
         // A paged block marks the pages written (most significant bit first, as libhdf5's H5VM_bit_get reads
         // it); the entries of a page never written are undefined: their chunks read as the fill value.
         byte[] initialized = b.Bytes(bitmap).ToArray();

@@ -8,11 +8,40 @@ internal sealed class ImplicitChunkIndex : ChunkIndex
 {
     public static readonly ImplicitChunkIndex Instance = new();
 
+    /// <summary>
+    /// The chunks inside the current extent, each at the address its row-major number over the maximum dimensions
+    /// gives (as libhdf5's H5D__none_get_addr computes it). Chunks beyond the extent are never read, so a damaged
+    /// maximum dimension that claims millions of chunks costs nothing here.
+    /// </summary>
     public override Task<List<ChunkRef>> ListAsync(ChunkIndexInput input, CancellationToken ct)
     {
-        var list = new List<ChunkRef>();
-        long n = input.Grid.Count();
-        for (long i = 0; i < n; i++) list.Add(new ChunkRef(input.Grid.Offset(i), input.Layout.Address + (ulong)i * input.RawBytes, input.RawBytes, 0));
+        var grid = input.Grid;
+        long[] max = grid.Dims(), extent = grid.ExtentDims();
+        int rank = max.Length;
+        UInt128 total = 1;
+        foreach (long e in extent) total = UInt128.Min(total * (ulong)e, (UInt128)1 << 64);
+        // The chunks of the extent are stored back to back: they must fit in the file before any is listed.
+        if (total * input.RawBytes > (ulong)input.Context.Source.Length)
+            throw new Hdf5Exception($"{input.Where}: the implicit index's {total} chunks of {input.RawBytes} bytes are more than the file holds ({input.Context.Source.Length} bytes); the file is damaged");
+        long count = (long)total;
+        var list = new List<ChunkRef>((int)Math.Min(count, 1 << 16));
+        var scaled = new long[rank];
+        for (long k = 0; k < count; k++)
+        {
+            ct.ThrowIfCancellationRequested();
+            long rest = k;
+            for (int d = rank - 1; d >= 0; d--) { scaled[d] = rest % extent[d]; rest /= extent[d]; }
+            UInt128 linear = 0;
+            var offset = new long[rank];
+            for (int d = 0; d < rank; d++)
+            {
+                linear = linear * (ulong)max[d] + (ulong)scaled[d];
+                offset[d] = scaled[d] * (long)grid.ChunkDims[d];
+            }
+            UInt128 address = input.Layout.Address + linear * input.RawBytes;
+            if (address > long.MaxValue) throw new Hdf5Exception($"{input.Where}: implicit chunk {k} lies at an address beyond any file; the layout is damaged");
+            list.Add(new ChunkRef(offset, (ulong)address, input.RawBytes, 0));
+        }
         return Task.FromResult(list);
     }
 }

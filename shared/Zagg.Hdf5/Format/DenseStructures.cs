@@ -63,10 +63,16 @@ internal sealed class FractalHeap
         byte first = r.U8();
         int type = (first >> 4) & 3;
         if ((first >> 6) != 0) throw r.Error($"heap ID version {first >> 6} is not defined");
-        if (type == 2) // tiny: the object is in the ID itself
+        if (type == 2) // tiny: the object is in the ID itself (spec III.G, "Fractal Heap ID for Tiny Objects")
         {
-            int length = (first & 0x0F) + 1;
-            return id.Slice(1, length);
+            // Sub-type 2, when the ID's length less its first byte exceeds 16: the length's high bits are in the
+            // first byte, its low byte in the second; as libhdf5 decodes it (tiny_len_extended).
+            bool extended = _idLength - 1 > 16;
+            int length = extended ? (((first & 0x0F) << 8) | r.U8()) + 1 : (first & 0x0F) + 1;
+            int start = extended ? 2 : 1;
+            if (start + length > id.Length)
+                throw r.Error($"tiny object of {length} bytes is longer than its {id.Length}-byte heap ID");
+            return id.Slice(start, length);
         }
         if (type != 0) throw new Hdf5UnsupportedException($"{_what}: huge objects are not supported");
         ulong offset = r.UVar(OffsetBytes);

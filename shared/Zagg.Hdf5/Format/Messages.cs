@@ -204,6 +204,9 @@ internal sealed record Filter(ushort Id, string Name, ushort Flags, uint[] Clien
 {
     public const ushort Deflate = 1, Shuffle = 2, Fletcher32 = 3, Szip = 4, NBit = 5, ScaleOffset = 6;
 
+    /// <summary>The most filters a pipeline may hold (H5Z_MAX_NFILTERS).</summary>
+    public const int MaxFilters = 32;
+
     public bool Optional => (Flags & 1) != 0;
 
     public string DisplayName => Id switch
@@ -223,6 +226,10 @@ internal sealed record Filter(ushort Id, string Name, ushort Flags, uint[] Clien
         int n = r.U8();
         if (version == 1) r.Skip(6);
         else if (version != 2) throw r.Error($"filter pipeline message version {version} is not defined");
+        // libhdf5 (H5O__pline_decode) refuses a pipeline of no filters (its allocation of zero entries fails) and one
+        // of more than H5Z_MAX_NFILTERS (32): such a message is damage, not "no filtering".
+        if (n == 0) throw r.Error("filter pipeline message lists no filters; the file is damaged");
+        if (n > MaxFilters) throw r.Error($"filter pipeline message lists {n} filters, more than the {MaxFilters} HDF5 allows");
         var filters = new Filter[n];
         for (int i = 0; i < n; i++)
         {

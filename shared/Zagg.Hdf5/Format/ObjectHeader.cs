@@ -99,6 +99,7 @@ internal sealed class ObjectHeader
             var type = (MessageType)r.U16();
             int size = r.U16();
             byte flags = r.U8();
+            CheckFlags(type, flags, what);
             r.Skip(3);
             if (size > r.Remaining) throw r.Error($"message of type {(int)type} claims {size} bytes, {r.Remaining} remain");
             Add(type, flags, r.Bytes(size), messages, pending, ctx, what);
@@ -114,10 +115,40 @@ internal sealed class ObjectHeader
             var type = (MessageType)r.U8();
             int size = r.U16();
             byte flags = r.U8();
+            CheckFlags(type, flags, what);
             if (trackOrder) r.Skip(2);
             if (size > r.Remaining) throw r.Error($"message of type {(int)type} claims {size} bytes, {r.Remaining} remain");
             Add(type, flags, r.Bytes(size), messages, pending, ctx, what);
         }
+    }
+
+    /// <summary>
+    /// The checks libhdf5 makes of a message's flags when it reads an object header (H5O__chunk_deserialize; the
+    /// spec's IV.A.1 message flags: bit 0 constant, 1 shared, 2 do not share, 3 fail if unknown and open for write,
+    /// 4 mark if unknown, 5 was unknown, 6 shareable, 7 fail if unknown always), each verified against libhdf5 1.10.8
+    /// on a file with the flag set: "shared" with "do not share", "was unknown" with "fail if unknown and open for
+    /// write" or without "mark if unknown" are a bad flag combination; "shareable" on a message of a class that cannot
+    /// be shared is refused; a message of a type libhdf5 does not know (0x09, 0x19 and up) with "fail if unknown
+    /// always" is refused (a reader opens for reading, so bit 3 alone does not fail).
+    /// </summary>
+    private static void CheckFlags(MessageType type, byte flags, string what)
+    {
+        const byte Shared = 0x02, DontShare = 0x04, FailIfUnknownForWrite = 0x08, MarkIfUnknown = 0x10, WasUnknown = 0x20, Shareable = 0x40, FailIfUnknownAlways = 0x80;
+        if ((flags & Shared) != 0 && (flags & DontShare) != 0
+            || (flags & WasUnknown) != 0 && ((flags & FailIfUnknownForWrite) != 0 || (flags & MarkIfUnknown) == 0))
+            throw new Hdf5Exception($"{what}: bad flag combination 0x{flags:X2} for a message of type 0x{(int)type:X2}");
+        int id = (int)type;
+        bool known = id is >= 0 and <= 0x18 && id != 0x09;
+        if (!known && (flags & FailIfUnknownAlways) != 0)
+            throw new Hdf5Exception($"{what}: message of unknown type 0x{id:X2} is flagged 'fail if unknown'");
+        bool sharable = type is MessageType.Dataspace or MessageType.Datatype or MessageType.FillValueOld or MessageType.FillValue
+            or MessageType.FilterPipeline or MessageType.Attribute;
+        if (known && !sharable && (flags & Shareable) != 0)
+            throw new Hdf5Exception($"{what}: message of type 0x{id:X2}, a class that cannot be shared, is flagged shareable");
+        // A shared message holds a reference to the message (in the shared message heap or a committed datatype), not
+        // the message: reading it as the message would give wrong values. Shared datatypes are refused where used.
+        if ((flags & Shared) != 0 && sharable && type != MessageType.Datatype)
+            throw new Hdf5UnsupportedException($"{what}: shared messages (here of type 0x{id:X2}) are not supported");
     }
 
     private static void Add(MessageType type, byte flags, ReadOnlySpan<byte> data, List<RawMessage> messages, Queue<(ulong, ulong)> pending, H5Context ctx, string what)

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Xunit;
+
+namespace Zagg.Hdf5.Tests;
+
+/// <summary>
+/// Cases the fuzz campaigns found this reader wrong on (Fixtures/fuzz/found: the mutated files as the campaign wrote
+/// them), with libhdf5's verdict on each recorded by tools/fixtures/fuzz_found.py in truth.json: its error (or a
+/// crash), or the values it reads. Where libhdf5 does not read a file, this reader must refuse it with an
+/// <see cref="Hdf5Exception"/> naming what is wrong; where libhdf5 reads it, this reader must read the same values.
+/// </summary>
+public class FuzzRegressionTests
+{
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "Fixtures", "fuzz", "found");
+
+    private static readonly Dictionary<string, JsonElement> Truth =
+        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(Path.Combine(Folder, "truth.json")))!;
+
+    private static byte[] Load(string file) => File.ReadAllBytes(Path.Combine(Folder, file));
+
+    [Theory]
+    // A filter pipeline message listing no filters: libhdf5 fails allocating its zero entries (H5O__pline_decode).
+    [InlineData("structure-15-14530.h5", "filter pipeline message lists no filters")]
+    // Fill value message flags 0xFF: bits 6-7 are reserved; libhdf5: "unknown flag for fill value message".
+    [InlineData("structure-15-30170.h5", "unknown flag bits 0xC0 in fill value message")]
+    // A dense attribute's heap ID claims a tiny object longer than the ID (was an ArgumentOutOfRangeException).
+    [InlineData("structure-15-35729.h5", "tiny object of 15 bytes is longer than its 8-byte heap ID")]
+    // The same in a dense link's heap ID; libhdf5 crashes (signal 11) on this file.
+    [InlineData("structure-15-37095.h5", "tiny object of 10 bytes is longer than its 7-byte heap ID")]
+    // A fixed array data block's client id 0 under a header of client 1 (libhdf5: "incorrect fixed array class").
+    [InlineData("structure-15-312830.h5", "client id 0 differs from the header's 1")]
+    // A fixed array data block naming another header (libhdf5: "wrong fixed array header address").
+    [InlineData("structure-16-417750.h5", "names the header at")]
+    public async Task A_file_libhdf5_does_not_read_is_refused_with_an_Hdf5Exception(string file, string message)
+    {
+        Assert.Equal(JsonValueKind.String, Truth[file].ValueKind); // libhdf5's error, not values
+        var e = await Assert.ThrowsAnyAsync<Hdf5Exception>(() => OurReader.ReadAllAsync(Load(file), file, CancellationToken.None));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        Assert.StartsWith(file + ": ", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// /implicit's maximum dimension set to 1,073,741,864 (134 M chunks of 8): the reader listed every chunk of the
+    /// maximum grid and hung; libhdf5 reads the 40 values, its implicit index numbering chunks over the maximum
+    /// dimensions but reading only those of the extent.
+    /// </summary>
+    [Fact]
+    public async Task An_implicit_index_over_a_huge_maximum_dimension_reads_as_libhdf5_reads_it()
+    {
+        const string file = "structure-15-769042.h5";
+        var values = await OurReader.ReadAllAsync(Load(file), file, CancellationToken.None);
+        int compared = 0;
+        foreach (var property in Truth[file].EnumerateObject())
+        {
+            Assert.Equal(property.Value.GetString(), Convert.ToHexString(values[property.Name].Bytes!));
+            compared++;
+        }
+        Assert.True(compared >= 8, $"only {compared} datasets compared");
+    }
+
+    /// <summary>
+    /// A v2 B-tree chunk record's scaled offset with its top bit set (1, 2^63): this reader wrapped it to the element
+    /// offset of chunk (1, 0) and read it there. libhdf5 compares scaled offsets unsigned, so the records are out of
+    /// order and its binary search misses chunk (1, 0): it reads the fill value there (truth.json). A tree whose records
+    /// are out of order is refused as damaged (README: a structure libhdf5 would read otherwise than a plain walk).
+    /// </summary>
+    [Fact]
+    public async Task A_v2_btree_record_out_of_unsigned_order_is_refused()
+    {
+        const string file = "structure-15-737210.h5";
+        Assert.Equal(JsonValueKind.Object, Truth[file].ValueKind);
+        var e = await Assert.ThrowsAnyAsync<Hdf5Exception>(() => OurReader.ReadAllAsync(Load(file), file, CancellationToken.None));
+        Assert.Contains("/btree_v2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("beyond any dataspace", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Object header message flags (tools/fixtures/hdf5_message_flags.py): refused where libhdf5 refuses them.</summary>
+    [Theory]
+    [InlineData("flags_shared_dontshare.h5", "bad flag combination 0x07")]
+    [InlineData("flags_was_unknown_unmarked.h5", "bad flag combination 0x21")]
+    [InlineData("flags_was_unknown_fail_for_write.h5", "bad flag combination 0x39")]
+    [InlineData("flags_shareable_layout.h5", "a class that cannot be shared, is flagged shareable")]
+    [InlineData("flags_unknown_fail_always.h5", "message of unknown type 0x1A is flagged 'fail if unknown'")]
+    [InlineData("flags_bogus_fail_always.h5", "message of unknown type 0x09 is flagged 'fail if unknown'")]
+    public async Task Message_flags_libhdf5_refuses_are_refused(string file, string message)
+    {
+        Assert.Equal(JsonValueKind.String, Truth[file].ValueKind);
+        var e = await Assert.ThrowsAnyAsync<Hdf5Exception>(() => OurReader.ReadAllAsync(Load(file), file, CancellationToken.None));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every found file libhdf5 reads whole is read with its values (message flags it accepts, the implicit index).</summary>
+    [Theory]
+    [InlineData("flags_unknown_fail_for_write.h5")]
+    [InlineData("flags_was_unknown_marked.h5")]
+    [InlineData("flags_shareable_pipeline.h5")]
+    [InlineData("flags_known_fail_always.h5")]
+    [InlineData("structure-15-769042.h5")]
+    public async Task A_file_libhdf5_reads_is_read_with_its_values(string file)
+    {
+        var values = await OurReader.ReadAllAsync(Load(file), file, CancellationToken.None);
+        int compared = 0;
+        foreach (var property in Truth[file].EnumerateObject())
+        {
+            Assert.Equal(property.Value.GetString(), Convert.ToHexString(values[property.Name].Bytes!));
+            compared++;
+        }
+        Assert.True(compared > 0);
+    }
+
+    [Fact]
+    public void Every_found_file_has_libhdf5s_verdict()
+    {
+        var files = Directory.GetFiles(Folder, "*.h5").Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(files, Truth.Keys.Order().ToArray());
+    }
+}
