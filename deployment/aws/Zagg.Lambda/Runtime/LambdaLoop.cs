@@ -12,8 +12,11 @@ namespace Zagg.Lambda.Runtime;
 /// </summary>
 public sealed class LambdaLoop(RuntimeApiClient api, TextWriter log, TimeProvider? time = null)
 {
+    /// <summary>The name of <see cref="Source"/>.</summary>
+    public const string SourceName = "Zagg.Lambda";
+
     /// <summary>The source of the loop's spans (one <c>zagg.lambda.invoke</c> per invocation).</summary>
-    public static readonly ActivitySource Source = new("Zagg.Lambda");
+    public static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>Time kept before the deadline to post the result: the handler's token is cancelled this much earlier.</summary>
     public static TimeSpan DeadlineMargin { get; } = TimeSpan.FromMilliseconds(500);
