@@ -6,6 +6,8 @@ using Zagg.Contracts;
 using Zagg.Lambda.Handlers;
 using Zagg.Lambda.Runtime;
 using Zagg.Lambda.Sqs;
+using Zagg.Messaging;
+using Zagg.Messaging.Sqs;
 using Zagg.Runs;
 using Zagg.Zarr.Stores;
 
@@ -19,15 +21,21 @@ public class HandlerTests
         public readonly ConcurrentQueue<CellAggregated> Aggregated = new();
         public readonly ConcurrentQueue<(AggregateCell Cell, string Reason, int Attempts)> Failed = new();
 
-        public Task SendAggregatedAsync(CellAggregated result, CancellationToken ct) { Aggregated.Enqueue(result); return Task.CompletedTask; }
+        public Task SendAggregatedAsync(CellAggregated result, SqsEnvelope cause, CancellationToken ct) { Aggregated.Enqueue(result); return Task.CompletedTask; }
 
-        public Task SendFailedAsync(AggregateCell cell, string reason, int attempts, CancellationToken ct) { Failed.Enqueue((cell, reason, attempts)); return Task.CompletedTask; }
+        public Task SendFailedAsync(AggregateCell cell, SqsEnvelope cause, Exception error, int attempt, CancellationToken ct)
+        {
+            // What consolidation reads: the fault as the transport carries it.
+            var fault = (SqsFault<AggregateCell>)SqsEnvelope.Parse(SqsEnvelope.Wrap(SqsFault<AggregateCell>.Create(cell, cause.MessageId, error, attempt), cause).ToJson()).Open();
+            Failed.Enqueue((fault.Message, Faults.Reason(fault), Faults.Attempts(fault)));
+            return Task.CompletedTask;
+        }
     }
 
     private static SqsMessage Message(AggregateCell cell, int receive, string? id = null) => new()
     {
         MessageId = id ?? $"m-{cell.CatalogIndex}",
-        Body = ContractJson.Serialize(cell),
+        Body = SqsEnvelope.Wrap(cell).ToJson(),
         Attributes = new Dictionary<string, string> { ["ApproximateReceiveCount"] = receive.ToString(System.Globalization.CultureInfo.InvariantCulture) },
     };
 
@@ -37,7 +45,7 @@ public class HandlerTests
     private const string FakeArn = "arn:aws:lambda:us-east-1:000000000000:function:zagg-worker";
 
     private static AggregateCellHandler Handler(CellWorker worker, Results results, int maxReceives = 3) =>
-        new(worker, m => ContractJson.Deserialize<AggregateCell>(m.Body), results, maxReceives, TextWriter.Null);
+        new(worker, results, maxReceives, TextWriter.Null);
 
     private static string[] Failures(byte[] response) =>
         JsonSerializer.Deserialize(response, RuntimeJsonContext.Default.SqsBatchResponse)!.BatchItemFailures.Select(f => f.ItemIdentifier).ToArray();
@@ -126,8 +134,11 @@ public class HandlerTests
     [Fact]
     public void Settings_name_what_is_wrong_in_one_line()
     {
-        Assert.Contains("ZAGG_LAMBDA_RESULT_QUEUE_URL is not set", Assert.Throws<LambdaSettingsException>(() => LambdaSettings.From(_ => null)).Message);
-        var bad = new Dictionary<string, string> { ["ZAGG_LAMBDA_ROLE"] = "cook", ["ZAGG_LAMBDA_RESULT_QUEUE_URL"] = "http://127.0.0.1:1/q" };
+        Assert.Contains("ZAGG_SQS_PREFIX is not set", Assert.Throws<LambdaSettingsException>(() => LambdaSettings.From(_ => null)).Message);
+        var bad = new Dictionary<string, string> { ["ZAGG_LAMBDA_ROLE"] = "worker", ["ZAGG_SQS_PREFIX"] = "a b" };
+        Assert.Contains("ZAGG_SQS_PREFIX", Assert.Throws<LambdaSettingsException>(() => LambdaSettings.From(k => bad.GetValueOrDefault(k))).Message);
+        bad["ZAGG_SQS_PREFIX"] = "zagg-test";
+        bad["ZAGG_LAMBDA_ROLE"] = "cook";
         Assert.Contains("'cook'", Assert.Throws<LambdaSettingsException>(() => LambdaSettings.From(k => bad.GetValueOrDefault(k))).Message);
         bad["ZAGG_LAMBDA_ROLE"] = "worker";
         bad["ZAGG_LAMBDA_MAX_RECEIVES"] = "0";

@@ -65,10 +65,10 @@ public class LoopTests
         await using var fake = await FakeLambdaRuntime.StartAsync(events);
         using var api = new RuntimeApiClient(fake.Api);
         var log = new StringWriter();
-        int code = await new LambdaLoop(api, log).RunAsync(_ => throw new LambdaSettingsException("ZAGG_LAMBDA_RESULT_QUEUE_URL is not set"));
+        int code = await new LambdaLoop(api, log).RunAsync(_ => throw new LambdaSettingsException("ZAGG_SQS_PREFIX is not set"));
         Assert.Equal(1, code);
         string posted = Assert.Single(fake.InitErrors);
-        Assert.Contains("\"errorMessage\":\"ZAGG_LAMBDA_RESULT_QUEUE_URL is not set\"", posted);
+        Assert.Contains("\"errorMessage\":\"ZAGG_SQS_PREFIX is not set\"", posted);
         Assert.Contains("[LambdaSettingsException]", posted);
         Assert.Empty(fake.Outcomes);
     }

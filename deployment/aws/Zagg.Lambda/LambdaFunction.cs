@@ -1,9 +1,9 @@
 using Amazon;
 using Amazon.SQS;
-using Zagg.Contracts;
 using Zagg.Lambda.Handlers;
 using Zagg.Lambda.Runtime;
 using Zagg.Lambda.Sqs;
+using Zagg.Messaging.Sqs;
 using Zagg.Runs;
 
 namespace Zagg.Lambda;
@@ -11,17 +11,28 @@ namespace Zagg.Lambda;
 /// <summary>The function's composition: settings → the role's record handler inside the SQS batch handler.</summary>
 public static class LambdaFunction
 {
-    /// <summary>The handler for <paramref name="settings"/>' role.</summary>
-    public static ILambdaHandler Create(LambdaSettings settings, TextWriter log)
+    /// <summary>The handler for <paramref name="settings"/>' role; checks that the deployment's consolidation queue exists.</summary>
+    /// <exception cref="LambdaSettingsException">The consolidation queue cannot be found.</exception>
+    public static async Task<ILambdaHandler> CreateAsync(LambdaSettings settings, TextWriter log, CancellationToken ct)
     {
         var config = new AmazonSQSConfig();
         if (settings.SqsEndpoint is not null) config.ServiceURL = settings.SqsEndpoint;
-        else if (settings.Region is not null) config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.Region);
+        if (settings.Region is not null)
+        {
+            if (settings.SqsEndpoint is null) config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.Region);
+            else config.AuthenticationRegion = settings.Region;
+        }
         var sqs = new AmazonSQSClient(config);
+        var names = new SqsQueueNames(settings.SqsPrefix);
+        var sender = new SqsCellResultSender(sqs, names);
+        try { await sender.ConsolidationQueueUrlAsync(ct).ConfigureAwait(false); }
+        catch (AmazonSQSException e)
+        {
+            sqs.Dispose();
+            throw new LambdaSettingsException($"the consolidation queue {names.Of(Messaging.Queues.Consolidation)} cannot be found ({e.ErrorCode}): check ZAGG_SQS_PREFIX and the deployment");
+        }
         var worker = new CellWorker();
-        var cells = new AggregateCellHandler(worker, m => ContractJson.Deserialize<AggregateCell>(m.Body),
-            new SqsCellResultSender(sqs, settings.ResultQueueUrl), settings.MaxReceives, log);
-        return new Owned(new SqsBatchHandler(cells, log), worker, sqs);
+        return new Owned(new SqsBatchHandler(new AggregateCellHandler(worker, sender, settings.MaxReceives, log), log), worker, sqs);
     }
 
     /// <summary>The handler with what it owns, disposed when the loop ends.</summary>

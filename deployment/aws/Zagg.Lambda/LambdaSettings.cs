@@ -1,4 +1,5 @@
 using System.Globalization;
+using Zagg.Messaging.Sqs;
 
 namespace Zagg.Lambda;
 
@@ -9,13 +10,14 @@ public sealed class LambdaSettingsException(string message) : Exception(message)
 /// The function's configuration, from its environment (set by the deployment template):
 /// <list type="bullet">
 /// <item><c>ZAGG_LAMBDA_ROLE</c>: which service this function is; <c>worker</c> (the default: AggregateCell messages).</item>
-/// <item><c>ZAGG_LAMBDA_RESULT_QUEUE_URL</c>: the consolidation queue's URL, where results go (required).</item>
+/// <item><c>ZAGG_SQS_PREFIX</c>: the deployment prefix of the SQS queues (<see cref="SqsQueueNames"/>; required): results go
+/// to <c>{prefix}-zagg-consolidation</c>.</item>
 /// <item><c>ZAGG_LAMBDA_MAX_RECEIVES</c>: the worker queue's redrive maxReceiveCount (default 3): the receive on which a
 /// failing cell is reported failed before its message goes to the dead-letter queue.</item>
 /// <item><c>AWS_ENDPOINT_URL_SQS</c>: an SQS endpoint other than the region's (tests on loopback); <c>AWS_REGION</c>.</item>
 /// </list>
 /// </summary>
-public sealed record LambdaSettings(string Role, string ResultQueueUrl, int MaxReceives, string? SqsEndpoint, string? Region)
+public sealed record LambdaSettings(string Role, string SqsPrefix, int MaxReceives, string? SqsEndpoint, string? Region)
 {
     public const string Worker = "worker";
     private static readonly string[] Roles = ["worker", "catalog", "template", "dispatcher", "consolidation"];
@@ -31,14 +33,14 @@ public sealed record LambdaSettings(string Role, string ResultQueueUrl, int MaxR
             throw new LambdaSettingsException($"ZAGG_LAMBDA_ROLE is '{role}': expected one of {string.Join(", ", Roles)}");
         if (role != Worker)
             throw new LambdaSettingsException($"ZAGG_LAMBDA_ROLE={role}: this build serves only the worker role (the control-plane roles need the SQS transport's consumers)");
-        string queue = env("ZAGG_LAMBDA_RESULT_QUEUE_URL") is { Length: > 0 } q ? q
-            : throw new LambdaSettingsException("ZAGG_LAMBDA_RESULT_QUEUE_URL is not set: the consolidation queue's URL, where cell results go");
-        if (!Uri.TryCreate(queue, UriKind.Absolute, out _))
-            throw new LambdaSettingsException($"ZAGG_LAMBDA_RESULT_QUEUE_URL is not a URL: '{queue}'");
+        string prefix = env("ZAGG_SQS_PREFIX") is { Length: > 0 } p ? p
+            : throw new LambdaSettingsException("ZAGG_SQS_PREFIX is not set: the deployment prefix of the SQS queues (results go to PREFIX-zagg-consolidation)");
+        try { _ = new SqsQueueNames(prefix); }
+        catch (ArgumentException x) { throw new LambdaSettingsException("ZAGG_SQS_PREFIX: " + x.Message); }
         int maxReceives = 3;
         if (env("ZAGG_LAMBDA_MAX_RECEIVES") is { Length: > 0 } m
             && (!int.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out maxReceives) || maxReceives < 1))
             throw new LambdaSettingsException($"ZAGG_LAMBDA_MAX_RECEIVES is '{m}': expected a whole number ≥ 1");
-        return new LambdaSettings(role, queue, maxReceives, env("AWS_ENDPOINT_URL_SQS") is { Length: > 0 } e ? e : null, env("AWS_REGION"));
+        return new LambdaSettings(role, prefix, maxReceives, env("AWS_ENDPOINT_URL_SQS") is { Length: > 0 } e ? e : null, env("AWS_REGION"));
     }
 }

@@ -14,4 +14,4 @@ if (string.IsNullOrWhiteSpace(api))
 using var runtime = new RuntimeApiClient(api);
 EarthdataAccess.UseForThisProcess(new EarthdataLogin(EarthdataEndpoints.FromEnvironment()));
 var loop = new LambdaLoop(runtime, Console.Out);
-return await loop.RunAsync(_ => Task.FromResult(LambdaFunction.Create(LambdaSettings.FromEnvironment(), Console.Out)));
+return await loop.RunAsync(ct => LambdaFunction.CreateAsync(LambdaSettings.FromEnvironment(), Console.Out, ct));

@@ -1,40 +1,56 @@
+using System.Collections.Concurrent;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Zagg.Contracts;
-using Zagg.Runs;
+using Zagg.Messaging;
+using Zagg.Messaging.Sqs;
 
 namespace Zagg.Lambda.Handlers;
 
 /// <summary>
-/// Sends a cell's outcome to the consolidation queue with AWSSDK.SQS: the contract's JSON (<see cref="ContractJson"/>)
-/// as the body and its type in the <c>MessageType</c> attribute. A failure is a CellAggregated-shaped record with
-/// <c>failed</c> set (the contracts have no CellFailed since version 2: MassTransit's Fault&lt;AggregateCell&gt; plays
-/// that part on the broker). Interim wire form until the SQS transport's envelope (docs/messages.md) is merged.
+/// Sends a cell's outcome as the SQS transport's envelope (<see cref="SqsEnvelope"/>, docs/messages.md) to the
+/// deployment's consolidation queue and, for the types a run's follower reads, to the follow queue the AggregateCell
+/// named. Queue URLs are looked up by name once (<c>GetQueueUrl</c>).
 /// </summary>
-public sealed class SqsCellResultSender(IAmazonSQS sqs, string queueUrl) : ICellResultSender
+public sealed class SqsCellResultSender(IAmazonSQS sqs, SqsQueueNames names) : ICellResultSender
 {
-    public Task SendAggregatedAsync(CellAggregated result, CancellationToken ct) =>
-        SendAsync(nameof(CellAggregated), ContractJson.Serialize(result), ct);
+    private readonly ConcurrentDictionary<string, Task<string>> _urls = new(StringComparer.Ordinal);
 
-    public Task SendFailedAsync(AggregateCell cell, string reason, int attempts, CancellationToken ct) =>
-        SendAsync("CellFailed", ContractJson.Serialize(new CellRecord
-        {
-            CatalogIndex = cell.CatalogIndex,
-            ParentMorton = cell.ParentMorton,
-            Succeeded = false,
-            Message = reason,
-            Attempts = attempts,
-            Worker = CellWorker.Identity,
-        }), ct);
+    /// <summary>The consolidation queue's URL (looked up at init, so a missing queue is an init error).</summary>
+    /// <exception cref="QueueDoesNotExistException">The deployment has no such queue.</exception>
+    public Task<string> ConsolidationQueueUrlAsync(CancellationToken ct) => UrlAsync(names.Of(Queues.Consolidation), ct);
 
-    private async Task SendAsync(string type, string body, CancellationToken ct)
+    public Task SendAggregatedAsync(CellAggregated result, SqsEnvelope cause, CancellationToken ct) =>
+        SendAsync(SqsEnvelope.Wrap(result, cause), cause, ct);
+
+    public Task SendFailedAsync(AggregateCell cell, SqsEnvelope cause, Exception error, int attempt, CancellationToken ct) =>
+        SendAsync(SqsEnvelope.Wrap(SqsFault<AggregateCell>.Create(cell, cause.MessageId, error, attempt), cause), cause, ct);
+
+    private async Task SendAsync(SqsEnvelope envelope, SqsEnvelope cause, CancellationToken ct)
     {
-        var request = new SendMessageRequest
-        {
-            QueueUrl = queueUrl,
-            MessageBody = body,
-            MessageAttributes = new() { ["MessageType"] = new MessageAttributeValue { DataType = "String", StringValue = type } },
-        };
-        await sqs.SendMessageAsync(request, ct).ConfigureAwait(false);
+        var type = SqsMessageTypes.Find(envelope.MessageType)!;
+        string body = envelope.ToJson();
+        if (type.Queue is not null) await SendToAsync(names.Of(type.Queue), body, ct).ConfigureAwait(false);
+        if (type.Followed && cause.FollowQueue is { } follow) await SendToAsync(follow, body, ct).ConfigureAwait(false);
     }
+
+    private async Task SendToAsync(string queue, string body, CancellationToken ct)
+    {
+        await sqs.SendMessageAsync(new SendMessageRequest
+        {
+            QueueUrl = await UrlAsync(queue, ct).ConfigureAwait(false),
+            MessageBody = body,
+            MessageAttributes = new() { [SqsEnvelope.ContentTypeAttribute] = new MessageAttributeValue { DataType = "String", StringValue = SqsEnvelope.ContentType } },
+        }, ct).ConfigureAwait(false);
+    }
+
+    private Task<string> UrlAsync(string queue, CancellationToken ct)
+    {
+        var lookup = _urls.GetOrAdd(queue, q => LookUpAsync(q, ct));
+        if (lookup.IsFaulted || lookup.IsCanceled) _urls.TryRemove(new KeyValuePair<string, Task<string>>(queue, lookup));
+        return lookup;
+    }
+
+    private async Task<string> LookUpAsync(string queue, CancellationToken ct) =>
+        (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = queue }, ct).ConfigureAwait(false)).QueueUrl;
 }
