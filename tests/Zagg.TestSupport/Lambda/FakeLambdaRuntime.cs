@@ -62,6 +62,12 @@ public sealed class FakeLambdaRuntime : IAsyncDisposable
     /// <summary>The running process, if any (for its memory, or to kill it).</summary>
     public Process? Process { get { lock (_gate) return _process; } }
 
+    /// <summary>Cold start of the latest process: from its start to its first <c>/next</c> (init included).</summary>
+    public TimeSpan? ColdStart { get; private set; }
+
+    private long _startedAt;
+    private bool _asked;
+
     /// <summary>Invocations handed out and not yet ended.</summary>
     public int InFlight => _pending.Count;
 
@@ -109,6 +115,8 @@ public sealed class FakeLambdaRuntime : IAsyncDisposable
             var p = new Process { StartInfo = _start! };
             p.OutputDataReceived += (_, e) => { if (e.Data is not null) Log.Enqueue(e.Data); };
             p.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log.Enqueue(e.Data); };
+            _asked = false;
+            _startedAt = Stopwatch.GetTimestamp();
             p.Start();
             p.BeginOutputReadLine();
             p.BeginErrorReadLine();
@@ -132,6 +140,11 @@ public sealed class FakeLambdaRuntime : IAsyncDisposable
 
     private async Task NextAsync(HttpContext c)
     {
+        if (!_asked)
+        {
+            _asked = true;
+            ColdStart = Stopwatch.GetElapsedTime(_startedAt);
+        }
         LambdaEventBatch batch;
         try { batch = await _source.ReceiveAsync(CancellationTokenSource.CreateLinkedTokenSource(c.RequestAborted, _stop.Token).Token); }
         catch (OperationCanceledException) { return; }
