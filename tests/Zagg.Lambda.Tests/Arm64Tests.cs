@@ -16,6 +16,9 @@ public sealed class NeedsQemuArm64FactAttribute : FactAttribute
     {
         if (!File.Exists(Qemu) || !File.Exists(Path.Combine(Sysroot, "lib", "libstdc++.so.6")))
             Skip = "qemu-aarch64-static or the arm64 cross libraries are missing (apt-get install qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross)";
+        // .NET's networking loads OpenSSL: without an arm64 libssl in the sysroot the emulated bootstrap aborts at its first request.
+        else if (!File.Exists(Path.Combine(Sysroot, "lib", "libssl.so.3")))
+            Skip = "no arm64 libssl.so.3 in " + Sysroot + "/lib (the emulated bootstrap aborts with 'No usable version of libssl was found')";
         else if (FauxqsServer.Script is null)
             Skip = "fauxqs is not installed (npm ci --prefix tools/node)";
     }
