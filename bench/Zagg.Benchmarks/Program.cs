@@ -14,6 +14,14 @@ if (args is ["--cells", var catalog, ..])
     await Zagg.Benchmarks.CellProfile.RunAsync(catalog, args.Length > 2 ? args[2] : "atl06");
     return;
 }
+// The Lambda binary on loopback (fake Lambda service + fauxqs): --lambda BOOTSTRAP [--qemu] [CELLS] (deployment/aws/README.md).
+if (args is ["--lambda", var bootstrap, ..])
+{
+    bool qemu = args.Contains("--qemu");
+    int cells = args.Skip(2).Where(a => a != "--qemu").Select(int.Parse).FirstOrDefault(20);
+    await Zagg.Benchmarks.LambdaRun.RunAsync(Path.GetFullPath(bootstrap), qemu, cells, "demo/atl06");
+    return;
+}
 if (args.Contains("--catalog-profile"))
 {
     Zagg.Benchmarks.CatalogProfile.Run();

@@ -131,16 +131,33 @@ public sealed class CellWorker : IAsyncDisposable
         }
     }
 
-    private async ValueTask ReleaseAsync(RunResources run)
+    private ValueTask ReleaseAsync(RunResources run)
+    {
+        lock (_gate) run.Users--;
+        return ReleaseIdleAsync();
+    }
+
+    private async ValueTask ReleaseIdleAsync()
     {
         List<RunResources> closing = [];
         lock (_gate)
         {
-            run.Users--;
             foreach (var (id, r) in _runs.ToList())
                 if (r.Retired && r.Users == 0) { _runs.Remove(id); closing.Add(r); }
         }
         foreach (var r in closing) await r.Aggregator.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Retires every run's open granules, located points and decoded-chunk caches: those no cell is using now are closed
+    /// here, the others when their last cell ends; the next cell opens what it needs afresh. A host whose memory must not
+    /// grow from cell to cell (a warm Lambda container, which serves many runs' cells) calls it after each cell.
+    /// </summary>
+    public async ValueTask RetireRunsAsync()
+    {
+        lock (_gate)
+            foreach (var r in _runs.Values) r.Retired = true;
+        await ReleaseIdleAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -176,9 +176,9 @@ public static class TemplateChecks
             var variables = Child(Child(props, "Environment"), "Variables");
             if (Scalar(variables, "ZAGG_LAMBDA_ROLE") is not ("worker" or "catalog" or "template" or "dispatcher" or "consolidation"))
                 problems.Add($"{id}: ZAGG_LAMBDA_ROLE is not a service");
-            // What the Lambda's LambdaSettings requires: where results go, and the redrive's receive count.
-            if (Child(variables, "ZAGG_LAMBDA_RESULT_QUEUE_URL") is not { } results || t.TypeOf(NameOf(results) ?? "") != "AWS::SQS::Queue")
-                problems.Add($"{id}: ZAGG_LAMBDA_RESULT_QUEUE_URL is not a queue of this template");
+            // What the Lambda's LambdaSettings requires: the queues' prefix (results go to PREFIX-zagg-consolidation), and the redrive's receive count.
+            if (Child(variables, "ZAGG_SQS_PREFIX") is not { } prefix || NameOf(prefix) != "DeploymentPrefix")
+                problems.Add($"{id}: ZAGG_SQS_PREFIX is not the DeploymentPrefix parameter");
             if (Child(variables, "ZAGG_LAMBDA_MAX_RECEIVES") is not { } receives || NameOf(receives) != "MaxReceiveCount")
                 problems.Add($"{id}: ZAGG_LAMBDA_MAX_RECEIVES is not the MaxReceiveCount parameter");
             if (variables is YamlMappingNode vars)
