@@ -38,7 +38,7 @@ public sealed class TemplateTests
         { "References", "FunctionName: !Ref WorkerFunction", "FunctionName: !Ref WorkerFunctions" },
         { "References", "Resource: !GetAtt WorkerLogGroup.Arn", "Resource: !GetAtt WorkerLogGroups.Arn" },
         { "References", "\"s3://${Bucket}/${OutputPrefix}/\"\n      - Bucket", "\"s3://${Bucket}/${OutputPrefx}/\"\n      - Bucket" },
-        { "Function", "ZAGG_LAMBDA_RESULT_QUEUE_URL: !Ref ConsolidationQueue", "ZAGG_CONSOLIDATION_QUEUE_URL: !Ref ConsolidationQueue" },
+        { "Function", "ZAGG_SQS_PREFIX: !Ref DeploymentPrefix", "ZAGG_SQS_PREFIX: !Ref OutputPrefix" },
         { "Iam", "Resource: !Sub \"arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${DeploymentPrefix}-zagg-run-*\"", "Resource: !Sub \"arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:*\"" },
         { "References", "!If [HasReservedConcurrency,", "!If [HasReserved," },
         { "Parameters", "    Default: 512\n", "    Default: 2048\n" },

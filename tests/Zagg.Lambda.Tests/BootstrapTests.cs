@@ -118,6 +118,50 @@ public class BootstrapTests(FauxqsServer fauxqs) : IClassFixture<FauxqsServer>
         Assert.Equal(1, fake.Starts);
     }
 
+    /// <summary>
+    /// zagg run --backend aws, as a user runs it against a deployed stack: the control services in the zagg process on
+    /// SQS, no local worker, the cells executed by the real bootstrap behind the fake Lambda service; the store equals
+    /// the in-process run's, and the estimate and measured cost lines frame the run.
+    /// </summary>
+    [NeedsFauxqsFact]
+    public async Task Zagg_run_with_the_aws_backend_sends_its_cells_to_the_lambda_and_equals_the_in_process_run()
+    {
+        using var set = await TestSet.CreateAsync();
+        using var sqs = fauxqs.Client();
+        var d = await DeployAsync(sqs, maxReceives: 4, visibilitySeconds: 30);
+        await using var fake = await StartFunctionAsync(sqs, d, batchSize: 2, maxReceives: 4);
+        string store = set.Store();
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "zagg.dll"), "run", "--catalog", set.CatalogPath, "--store", store, "--backend", "aws", "--sqs-prefix", d.Prefix })
+            psi.ArgumentList.Add(a);
+        foreach (var (k, v) in fauxqs.Environment) psi.Environment[k] = v;
+        psi.Environment["ZAGG_SQS_WAIT"] = "1";
+        psi.Environment["ZAGG_SQS_VISIBILITY"] = "30";
+        using var zagg = System.Diagnostics.Process.Start(psi)!;
+        var stdout = zagg.StandardOutput.ReadToEndAsync();
+        var stderr = zagg.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        try { await zagg.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException)
+        {
+            zagg.Kill(true);
+            Assert.Fail($"zagg run --backend aws did not finish in 4 min:\n{await stdout}\n{await stderr}\nbootstrap:\n{string.Join('\n', fake.Log.TakeLast(30))}");
+        }
+        string output = await stdout;
+        Assert.True(zagg.ExitCode == 0, $"{output}\n{await stderr}");
+        Assert.Matches(@"(?m)^estimated cost \(us-west-2 prices of \d{4}-\d\d-\d\d, 512 MB arm64 Lambda\): \$\d+\.\d+ for 7 cells", output);
+        Assert.Matches(@"(?m)^measured cost \(us-west-2 prices of \d{4}-\d\d-\d\d, 512 MB arm64 Lambda\): \$\d+\.\d+ for 7 cells", output);
+        Assert.Contains("Done: ", output);
+
+        var reference = TestSet.Chunks(ReferenceStore(set));
+        var lambda = TestSet.Chunks(store);
+        Assert.NotEmpty(reference);
+        Assert.Equal(reference.Keys, lambda.Keys);
+        foreach (var (key, bytes) in reference) Assert.True(bytes.AsSpan().SequenceEqual(lambda[key]), $"{key} differs");
+        // Every cell went through the Lambda: none was aggregated in the zagg process.
+        Assert.True(fake.Outcomes.Count(o => o.Kind == InvocationOutcomeKind.Response) >= 4, $"{fake.Outcomes.Count} invocations");
+    }
+
     [NeedsFauxqsFact]
     public async Task A_poison_cell_ends_in_the_dead_letter_queue_while_every_other_cell_is_written()
     {
