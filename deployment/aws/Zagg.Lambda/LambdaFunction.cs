@@ -1,8 +1,8 @@
-using Amazon;
 using Amazon.SQS;
 using Zagg.Lambda.Handlers;
 using Zagg.Lambda.Runtime;
 using Zagg.Lambda.Sqs;
+using Zagg.Messaging;
 using Zagg.Messaging.Sqs;
 using Zagg.Runs;
 
@@ -15,21 +15,30 @@ public static class LambdaFunction
     /// <exception cref="LambdaSettingsException">The consolidation queue cannot be found.</exception>
     public static async Task<ILambdaHandler> CreateAsync(LambdaSettings settings, TextWriter log, CancellationToken ct)
     {
-        var config = new AmazonSQSConfig();
-        if (settings.SqsEndpoint is not null) config.ServiceURL = settings.SqsEndpoint;
-        if (settings.Region is not null)
+        Uri? endpoint = null;
+        if (settings.SqsEndpoint is not null && (!Uri.TryCreate(settings.SqsEndpoint, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+            throw new LambdaSettingsException($"AWS_ENDPOINT_URL_SQS must be an http:// or https:// URL, not '{MessagingOptions.Redact(settings.SqsEndpoint)}'");
+        var messaging = new MessagingOptions
         {
-            if (settings.SqsEndpoint is null) config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.Region);
-            else config.AuthenticationRegion = settings.Region;
-        }
-        var sqs = new AmazonSQSClient(config);
+            Transport = "sqs",
+            SqsPrefix = settings.SqsPrefix,
+            SqsEndpoint = endpoint,
+            SqsRegion = settings.Region,
+        };
+        var sqs = SqsBus.CreateClient(messaging);
         var names = new SqsQueueNames(settings.SqsPrefix);
-        var sender = new SqsCellResultSender(sqs, names);
-        try { await sender.ConsolidationQueueUrlAsync(ct).ConfigureAwait(false); }
+        var sender = new SqsCellResultSender(new SqsSender(new SqsQueueDirectory(sqs, names, settings.MaxReceives, messaging.SqsVisibilityTimeout)));
+        string? consolidation;
+        try { consolidation = await sender.ConsolidationQueueUrlAsync(ct).ConfigureAwait(false); }
         catch (AmazonSQSException e)
         {
             sqs.Dispose();
             throw new LambdaSettingsException($"the consolidation queue {names.Of(Messaging.Queues.Consolidation)} cannot be found ({e.ErrorCode}): check ZAGG_SQS_PREFIX and the deployment");
+        }
+        if (consolidation is null)
+        {
+            sqs.Dispose();
+            throw new LambdaSettingsException($"the consolidation queue {names.Of(Messaging.Queues.Consolidation)} does not exist: check ZAGG_SQS_PREFIX and the deployment");
         }
         var worker = new CellWorker();
         return new Owned(new SqsBatchHandler(new AggregateCellHandler(worker, sender, settings.MaxReceives, log), log), worker, sqs);
