@@ -50,7 +50,7 @@ internal static class LambdaRun
                 fake.Timeout = TimeSpan.FromMinutes(10);
                 var env = fauxqs.Environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
                 env["ZAGG_SQS_PREFIX"] = names.Prefix;
-                if (qemu) fake.StartFunction("/usr/bin/qemu-aarch64-static", ["-L", "/usr/aarch64-linux-gnu", bootstrap], env);
+                if (qemu) fake.StartFunction(QemuArm64.Qemu, QemuArm64.Arguments(bootstrap), env);
                 else fake.StartFunction(bootstrap, [], env);
                 for (int i = 0; i < cells; i++)
                     await sqs.SendMessageAsync(worker, SqsEnvelope.Wrap(planned[i % planned.Count] with { RunId = Guid.NewGuid() }).ToJson());

@@ -7,20 +7,13 @@ using Zagg.TestSupport.Lambda;
 
 namespace Zagg.Lambda.Tests;
 
-/// <summary>Runs a test only where qemu-aarch64-static and the arm64 C libraries are installed (apt: qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross) and fauxqs is.</summary>
+/// <summary>Runs a test only where an arm64 bootstrap can run under qemu (<see cref="QemuArm64.Missing"/>) and fauxqs is installed.</summary>
 public sealed class NeedsQemuArm64FactAttribute : FactAttribute
 {
-    public const string Qemu = "/usr/bin/qemu-aarch64-static", Sysroot = "/usr/aarch64-linux-gnu";
-
     public NeedsQemuArm64FactAttribute()
     {
-        if (!File.Exists(Qemu) || !File.Exists(Path.Combine(Sysroot, "lib", "libstdc++.so.6")))
-            Skip = "qemu-aarch64-static or the arm64 cross libraries are missing (apt-get install qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross)";
-        // .NET's networking loads OpenSSL: without an arm64 libssl in the sysroot the emulated bootstrap aborts at its first request.
-        else if (!File.Exists(Path.Combine(Sysroot, "lib", "libssl.so.3")))
-            Skip = "no arm64 libssl.so.3 in " + Sysroot + "/lib (the emulated bootstrap aborts with 'No usable version of libssl was found')";
-        else if (FauxqsServer.Script is null)
-            Skip = "fauxqs is not installed (npm ci --prefix tools/node)";
+        if (QemuArm64.Missing() is { } why) Skip = why;
+        else if (FauxqsServer.Script is null) Skip = "fauxqs is not installed (npm ci --prefix tools/node)";
     }
 }
 
@@ -43,7 +36,7 @@ public class Arm64Tests(FauxqsServer fauxqs) : IClassFixture<FauxqsServer>
         await using var fake = await FakeLambdaRuntime.StartAsync(new SqsEventSource(sqs, worker, 1));
         fake.Timeout = TimeSpan.FromMinutes(5); // emulated: several times slower than native
         var env = new Dictionary<string, string?>(fauxqs.Environment.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value))) { ["ZAGG_SQS_PREFIX"] = names.Prefix };
-        fake.StartFunction(NeedsQemuArm64FactAttribute.Qemu, ["-L", NeedsQemuArm64FactAttribute.Sysroot, bootstrap], env);
+        fake.StartFunction(QemuArm64.Qemu, QemuArm64.Arguments(bootstrap), env);
         await sqs.SendMessageAsync(worker, SqsEnvelope.Wrap(cell).ToJson());
 
         CellAggregated? done = null;
