@@ -17,26 +17,29 @@ internal static class InspectCommand
         var cmd = new Command("inspect", "Groups, arrays, shapes, codecs, DGGS attributes, chunks written/expected, and per-variable min/max/mean over written cells.") { store };
         cmd.SetAction(async (parse, ct) =>
         {
-            string location = parse.GetValue(store)!;
-            DggsStore dggs;
-            try { dggs = await DggsStore.OpenAsync(ZarrStores.Open(location), ct); }
+            // Damaged metadata or chunks found past the opening (a level's arrays, a chunk outside its shape) end the same way.
+            try { return await InspectAsync(console.Out, parse.GetValue(store)!, ct); }
             catch (ZarrException e) { throw new CliException(e.Message); }
-            var o = console.Out;
-            bool consolidated = (await ZarrHierarchy.ReadNodeAsync(dggs.Store, "", ct))?["consolidated_metadata"] is not null;
-            o.WriteLine($"store       {dggs.Store.Name}{(consolidated ? " (consolidated)" : " (not consolidated)")}");
-            if (dggs.Levels.Count > 1)
-                o.WriteLine($"levels      orders {string.Join(", ", dggs.Levels.Keys)} (multiscales in the root group)");
-            bool first = true;
-            // Finest first: a one-order store prints as it always did.
-            foreach (var level in dggs.Levels.Values.Reverse())
-            {
-                if (!first) o.WriteLine();
-                first = false;
-                await PrintLevelAsync(o, level, ct);
-            }
-            return 0;
         });
         return cmd;
+    }
+
+    private static async Task<int> InspectAsync(TextWriter o, string location, CancellationToken ct)
+    {
+        var dggs = await DggsStore.OpenAsync(ZarrStores.Open(location), ct);
+        bool consolidated = (await ZarrHierarchy.ReadNodeAsync(dggs.Store, "", ct))?["consolidated_metadata"] is not null;
+        o.WriteLine($"store       {dggs.Store.Name}{(consolidated ? " (consolidated)" : " (not consolidated)")}");
+        if (dggs.Levels.Count > 1)
+            o.WriteLine($"levels      orders {string.Join(", ", dggs.Levels.Keys)} (multiscales in the root group)");
+        bool first = true;
+        // Finest first: a one-order store prints as it always did.
+        foreach (var level in dggs.Levels.Values.Reverse())
+        {
+            if (!first) o.WriteLine();
+            first = false;
+            await PrintLevelAsync(o, level, ct);
+        }
+        return 0;
     }
 
     private static async Task PrintLevelAsync(TextWriter o, DggsStore dggs, CancellationToken ct)

@@ -62,10 +62,16 @@ public sealed class ArrayMetadata
             if (!ZarrDataTypes.TryParse(dt, out var type)) throw new ZarrException($"{where}: data_type \"{dt}\" is not supported");
             var grid = o["chunk_grid"] as JsonObject ?? throw new ZarrException($"{where}: no chunk_grid");
             if (grid["name"]?.GetValue<string>() != "regular") throw new ZarrException($"{where}: only the regular chunk grid is supported");
-            var shape = (o["shape"] as JsonArray ?? throw new ZarrException($"{where}: no shape")).Select(n => n!.GetValue<long>()).ToArray();
-            var chunks = (grid["configuration"]?["chunk_shape"] as JsonArray ?? throw new ZarrException($"{where}: no chunk_shape")).Select(n => n!.GetValue<int>()).ToArray();
+            var shape = (o["shape"] as JsonArray ?? throw new ZarrException($"{where}: no shape"))
+                .Select(n => (n ?? throw new ZarrException($"{where}: shape holds a null")).GetValue<long>()).ToArray();
+            var chunks = (grid["configuration"]?["chunk_shape"] as JsonArray ?? throw new ZarrException($"{where}: no chunk_shape"))
+                .Select(n => (n ?? throw new ZarrException($"{where}: chunk_shape holds a null")).GetValue<int>()).ToArray();
             if (chunks.Length != shape.Length || chunks.Any(c => c <= 0) || shape.Any(s => s < 0))
                 throw new ZarrException($"{where}: chunk_shape [{string.Join(",", chunks)}] does not fit shape [{string.Join(",", shape)}]");
+            long chunkBytes = type.Size();
+            foreach (int c in chunks)
+                if ((chunkBytes *= c) > Array.MaxLength)
+                    throw new ZarrException($"{where}: chunk_shape [{string.Join(",", chunks)}] of {dt}: a chunk would exceed {Array.MaxLength} bytes");
             var keys = o["chunk_key_encoding"] as JsonObject;
             string keyEncoding = keys?["name"]?.GetValue<string>() ?? "default";
             if (keyEncoding != "default") throw new ZarrException($"{where}: chunk_key_encoding \"{keyEncoding}\" is not supported");
@@ -98,11 +104,14 @@ internal static class ZarrJson
 
     public static byte[] Encode(JsonObject o) => Encoding.UTF8.GetBytes(o.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 
+    private static readonly JsonDocumentOptions Options = new() { AllowDuplicateProperties = false };
+
     public static JsonObject Decode(byte[] bytes, string where)
     {
         try
         {
-            return JsonNode.Parse(bytes) as JsonObject ?? throw new ZarrException($"{where}: zarr.json is not a JSON object");
+            // Duplicate keys are refused while parsing (they would otherwise surface later, as an ArgumentException).
+            return JsonNode.Parse(bytes, documentOptions: Options) as JsonObject ?? throw new ZarrException($"{where}: zarr.json is not a JSON object");
         }
         catch (JsonException e)
         {

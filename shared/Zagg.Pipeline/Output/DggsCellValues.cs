@@ -29,20 +29,28 @@ public static class DggsCellValues
     {
         var orders = new SortedSet<int>();
         foreach (var (_, node) in await ZarrHierarchy.NodesAsync(store, ct: ct).ConfigureAwait(false))
-            if (node["node_type"]?.GetValue<string>() == "group" && node["attributes"]?["zagg"]?["child_order"] is JsonValue v)
-                orders.Add(v.GetValue<int>());
+            if (DggsStore.NodeType(node) == "group" && node["attributes"] is JsonObject a && a["zagg"] is JsonObject z
+                && z["child_order"] is JsonValue v && v.TryGetValue(out int order))
+                orders.Add(order);
         return [.. orders];
     }
 
-    /// <summary>The chunk indices present in the store for an array (listing the store, not reading chunks).</summary>
+    /// <summary>The chunk indices present in the store for an array (listing the store, not reading chunks), ascending.</summary>
     /// <exception cref="StoreException">The store cannot be listed.</exception>
+    /// <exception cref="ZarrException">A chunk lies outside the array's shape (damaged metadata).</exception>
     public static async Task<long[]> WrittenChunksAsync(DggsStore store, string array, CancellationToken ct = default)
     {
         var a = store.Arrays[array];
         string prefix = a.Path + "/c" + a.Metadata.Separator;
         var written = new List<long>();
         await foreach (string key in store.Store.ListAsync(prefix, ct).ConfigureAwait(false))
-            if (long.TryParse(key.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long c)) written.Add(c);
+            if (long.TryParse(key.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long c))
+            {
+                // A chunk past the array's shape: the metadata or the store is damaged.
+                if (c >= a.ChunkCount)
+                    throw new ZarrException($"{store.Store.Name}: {key}: chunk {c} is outside the array's grid (shape [{string.Join(",", a.Metadata.Shape)}], chunk_shape [{string.Join(",", a.Metadata.ChunkShape)}])");
+                written.Add(c);
+            }
         written.Sort();
         return [.. written];
     }

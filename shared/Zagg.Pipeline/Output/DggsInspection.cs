@@ -24,20 +24,18 @@ public static class DggsInspection
 {
     /// <summary>Summaries of every array, in name order; statistics skip fill values and NaN, over written chunks only.</summary>
     /// <exception cref="StoreException">The store cannot be listed or read.</exception>
+    /// <exception cref="ZarrException">A chunk cannot be decoded or lies outside its array's shape.</exception>
     public static async Task<IReadOnlyList<ArraySummary>> SummarizeAsync(DggsStore store, CancellationToken ct = default)
     {
         var result = new List<ArraySummary>();
         foreach (var (name, array) in store.Arrays.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             var meta = array.Metadata;
-            var written = new HashSet<long>();
-            string prefix = array.Path + "/c" + meta.Separator;
-            await foreach (string key in store.Store.ListAsync(prefix, ct).ConfigureAwait(false))
-                if (long.TryParse(key[prefix.Length..], out long c)) written.Add(c);
-            long expected = store.Template.Layout == DggsLayout.Compact ? array.ChunkCount : written.Count;
+            long[] written = await DggsCellValues.WrittenChunksAsync(store, name, ct).ConfigureAwait(false);
+            long expected = store.Template.Layout == DggsLayout.Compact ? array.ChunkCount : written.Length;
             double min = double.PositiveInfinity, max = double.NegativeInfinity, sum = 0;
             long n = 0;
-            foreach (long c in written.Order())
+            foreach (long c in written)
             {
                 byte[] data = await array.ReadChunkAsync([c], ct).ConfigureAwait(false);
                 int size = meta.DataType.Size();
@@ -55,7 +53,7 @@ public static class DggsInspection
             }
             result.Add(new ArraySummary(array.Path, meta.DataType, meta.Shape, meta.ChunkShape,
                 string.Join(" → ", meta.Codecs.Select(c => c.Name)), meta.DataType.FillToJson(meta.FillValue).ToJsonString(),
-                written.Count, expected, n, n > 0 ? min : null, n > 0 ? max : null, n > 0 ? sum / n : null));
+                written.Length, expected, n, n > 0 ? min : null, n > 0 ? max : null, n > 0 ? sum / n : null));
         }
         return result;
     }

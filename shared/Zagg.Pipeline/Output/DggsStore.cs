@@ -202,8 +202,7 @@ public sealed class DggsStore
     {
         var nodes = await ZarrHierarchy.NodesAsync(store, ct: ct).ConfigureAwait(false);
         // Every group with "zagg" attributes is a level; the finest is the store (one level before pyramids).
-        var groups = nodes.Where(n => n.Value["node_type"]?.GetValue<string>() == "group" && n.Value["attributes"]?["zagg"] is JsonObject)
-            .OrderBy(n => n.Value["attributes"]!["zagg"]!["child_order"]?.GetValue<int>() ?? -1).ToList();
+        var groups = nodes.Where(n => NodeType(n.Value) == "group" && n.Value["attributes"] is JsonObject a && a["zagg"] is JsonObject).ToList();
         if (groups.Count == 0)
             throw new ZarrException(nodes.Count == 0 && !await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false)
                 ? $"{store.Name}: no Zarr store here (no zarr.json)"
@@ -211,22 +210,34 @@ public sealed class DggsStore
         var levels = new SortedDictionary<int, DggsStore>();
         foreach (var (key, group) in groups)
         {
-            var level = Level(store, nodes, key, group);
-            levels[level.Template.ChildOrder] = level;
+            string where = $"{store.Name}: {(key.Length == 0 ? "/" : key)}";
+            DggsStore level;
+            try { level = Level(store, nodes, key, group, where); }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            {
+                // A "zagg" attribute of the wrong JSON type (System.Text.Json's own exceptions) or an unknown name.
+                throw new ZarrException($"{where}: the group's \"zagg\" attributes are not valid: {e.Message}", e);
+            }
+            if (!levels.TryAdd(level.Template.ChildOrder, level))
+                throw new ZarrException($"{where}: a second group of child order {level.Template.ChildOrder}");
         }
         var finest = levels.Values.Last();
         finest._levels = levels;
         return finest;
     }
 
-    private static DggsStore Level(IZarrStore store, SortedDictionary<string, JsonObject> nodes, string groupKey, JsonObject group)
+    /// <summary>A node's "node_type" when it is a string, else null.</summary>
+    internal static string? NodeType(JsonObject node) => node["node_type"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
+    private static DggsStore Level(IZarrStore store, SortedDictionary<string, JsonObject> nodes, string groupKey, JsonObject group, string where)
     {
-        var z = group["attributes"]!["zagg"]!;
+        var z = (JsonObject)group["attributes"]!["zagg"]!;
+        JsonNode Required(string name) => z[name] ?? throw new ZarrException($"{where}: the group's \"zagg\" attributes have no \"{name}\"");
         var variables = new List<DggsVariable>();
         var arrays = new Dictionary<string, ZarrArray>();
         foreach (var (path, node) in nodes)
         {
-            if (node["node_type"]?.GetValue<string>() != "array" || !path.StartsWith(groupKey + "/", StringComparison.Ordinal)) continue;
+            if (NodeType(node) != "array" || !path.StartsWith(groupKey + "/", StringComparison.Ordinal)) continue;
             var meta = ArrayMetadata.FromJson(node, $"{store.Name}: {path}");
             string name = path[(groupKey.Length + 1)..];
             arrays[name] = ZarrArray.FromMetadata(store, path, meta);
@@ -234,14 +245,14 @@ public sealed class DggsStore
         }
         var template = new DggsTemplate
         {
-            ParentOrder = z["parent_order"]!.GetValue<int>(),
-            ChildOrder = z["child_order"]!.GetValue<int>(),
+            ParentOrder = Required("parent_order").GetValue<int>(),
+            ChildOrder = Required("child_order").GetValue<int>(),
             ParentCellCount = z["parent_cells"]?.GetValue<long>() ?? 0,
-            Layout = z["layout"]!.GetValue<string>() == "full" ? DggsLayout.Full : DggsLayout.Compact,
-            Latitude = LatitudeConventionNames.Parse(z["latitude_convention"]!.GetValue<string>()),
+            Layout = Required("layout").GetValue<string>() == "full" ? DggsLayout.Full : DggsLayout.Compact,
+            Latitude = LatitudeConventionNames.Parse(Required("latitude_convention").GetValue<string>()),
             Variables = variables,
             Codecs = arrays.Values.FirstOrDefault()?.Metadata.Codecs ?? [CodecSpec.Bytes()],
-            Orders = z["orders"] is JsonArray orders ? orders.Select(o => o!.GetValue<int>()).ToArray() : [],
+            Orders = z["orders"] is JsonArray orders ? orders.Select(o => (o ?? throw new ZarrException($"{where}: the group's \"zagg\" orders hold a null")).GetValue<int>()).ToArray() : [],
         };
         return new DggsStore(store, template, arrays);
     }

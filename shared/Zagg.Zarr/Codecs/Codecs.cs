@@ -29,7 +29,7 @@ public sealed record CodecSpec(string Name, JsonObject? Configuration = null)
 
     public static CodecSpec FromJson(JsonNode? node, string where)
     {
-        if (node is not JsonObject o || o["name"]?.GetValue<string>() is not string name)
+        if (node is not JsonObject o || o["name"] is not JsonValue n || !n.TryGetValue(out string? name))
             throw new ZarrException($"{where}: a codec must be an object with a \"name\"");
         return new CodecSpec(name, o["configuration"] as JsonObject);
     }
@@ -58,6 +58,20 @@ internal sealed class CodecPipeline
         var b = new List<IBytesToBytes>();
         foreach (var s in specs)
         {
+            try { Add(s); }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            {
+                // A configuration value of the wrong JSON type (System.Text.Json's own exceptions).
+                throw new ZarrException($"{where}: codec \"{s.Name}\" configuration {s.Configuration?.ToJsonString() ?? "{}"} is not valid: {e.Message}", e);
+            }
+        }
+        if (a is null) throw new ZarrException($"{where}: no array→bytes codec (\"bytes\" or \"sharding_indexed\")");
+        if (a is ShardingCodec && b.Count > 0)
+            throw new ZarrException($"{where}: codecs after sharding_indexed would hide the shard index from readers that fetch it by range; put them in the shard's own codecs");
+        return new CodecPipeline(a, [.. b]);
+
+        void Add(CodecSpec s)
+        {
             switch (s.Name)
             {
                 case "bytes":
@@ -82,10 +96,6 @@ internal sealed class CodecPipeline
                     throw new ZarrException($"{where}: codec \"{s.Name}\" is not supported (bytes, gzip, crc32c, sharding_indexed are)");
             }
         }
-        if (a is null) throw new ZarrException($"{where}: no array→bytes codec (\"bytes\" or \"sharding_indexed\")");
-        if (a is ShardingCodec && b.Count > 0)
-            throw new ZarrException($"{where}: codecs after sharding_indexed would hide the shard index from readers that fetch it by range; put them in the shard's own codecs");
-        return new CodecPipeline(a, [.. b]);
     }
 
     public bool IsSharded => _arrayToBytes is ShardingCodec;
