@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Zagg.Cli.Running;
+using Zagg.Cloud;
 using Zagg.Contracts;
 using Zagg.Pipeline.Config;
 using Zagg.Pipeline.Catalogs;
@@ -95,6 +96,7 @@ internal static class PipelineCommands
                     SubmitOnly = submitOnly,
                 },
             };
+            if (onLambdas && !parse.GetValue(dryRun)) RequireReachableByLambdas(run, messaging);
             return await RunAsync(console, run, parse.GetValue(dryRun), ct);
         });
         return cmd;
@@ -185,6 +187,22 @@ internal static class PipelineCommands
             "aws" => new LambdaCosting(true, memoryMB ?? 512),
             _ => throw new CliException($"--backend must be local or aws, not '{backend}'"),
         };
+    }
+
+    /// <summary>
+    /// --backend aws: the Lambdas write the store and read the granules, so neither may be a path on this machine
+    /// (a paid run whose cells fail or whose output is lost). An SQS endpoint on loopback is a stack emulated on this
+    /// machine (fauxqs and a local Lambda runtime), whose workers do reach its paths.
+    /// </summary>
+    private static void RequireReachableByLambdas(UserRun run, MessagingOptions messaging)
+    {
+        if (messaging.SqsEndpoint is { IsLoopback: true }) return;
+        if (StorageLocation.TryParse(run.Store, out var store, out _) && store.Kind == StorageKind.File)
+            throw new CliException($"--backend aws: the Lambdas cannot write the local store {run.Store}: give an s3:// store (the stack's OutputLocation)");
+        foreach (var (_, granules) in run.Catalog.Cells)
+            foreach (string g in granules)
+                if (StorageLocation.TryParse(g, out var at, out _) && at.Kind == StorageKind.File)
+                    throw new CliException($"--backend aws: the Lambdas cannot read the local granule {g} (catalog {run.CatalogPath}): catalogue NASA's https:// or s3:// links (zagg catalog --cycle …)");
     }
 
     /// <summary>--backend aws --dry-run: the stack's prefix checked by the SQS transport's own rule; nothing is sent.</summary>

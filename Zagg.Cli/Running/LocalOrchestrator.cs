@@ -160,7 +160,7 @@ public static class LocalOrchestrator
         }
         catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
         {
-            throw new OrchestrationException($"{messaging.BrokerForDisplay}: {e.GetBaseException().Message}");
+            throw new OrchestrationException($"{messaging.BrokerForDisplay}: {Zagg.Cloud.S3Errors.OneLine(e)}");
         }
         return names.Follow(runId);
     }

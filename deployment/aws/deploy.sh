@@ -29,6 +29,9 @@ aws_cli=${AWS_CLI:-aws}
 dotnet_cli=${DOTNET:-dotnet}
 
 fail() { echo "deploy.sh: error: $*" >&2; exit 1; }
+# --help prints the header comment above, without its "#".
+usage() { sed -n '2,/^set -euo pipefail/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
+case "${1:-}" in -h|--help|help) usage; exit 0 ;; esac
 
 [ $# -ge 1 ] || fail "no command; one of build, package, deploy, all, teardown (see the header of $0)"
 command=$1; shift

@@ -99,10 +99,14 @@ public static class MapLayout
         return true;
     }
 
-    /// <summary>Corners, edge points and centres of the distinct parents (three orders up) of the cells with a value.</summary>
+    /// <summary>
+    /// Corners, edge points and centres of the distinct parents (three orders up, but never coarser than order 6, or the
+    /// cells themselves when they are coarser) of the cells with a value: a coarse pyramid level of a polar store
+    /// outlined by its order-1 parents would reach 42° and be drawn in plate carrée.
+    /// </summary>
     private static IEnumerable<GeoPoint> Outline(CellValues values, LatitudeConvention convention)
     {
-        int order = Math.Max(0, values.Order - 3);
+        int order = Math.Max(Math.Min(values.Order, 6), values.Order - 3);
         int shift = 2 * (values.Order - order);
         var cells = values.Cells;
         var v = values.Values;

@@ -12,6 +12,7 @@ public class NoCredentialsTests
     [Theory]
     [InlineData("h5")]
     [InlineData("run")]
+    [InlineData("sqs")]
     public async Task S3_without_credentials_is_one_line_saying_what_to_set(string verb)
     {
         string dir = Directory.CreateTempSubdirectory("zagg-nocreds").FullName;
@@ -19,9 +20,12 @@ public class NoCredentialsTests
         {
             string catalog = Path.Combine(dir, "catalog.json");
             Assert.Equal(0, CliRunner.Run("catalog", "--files", Path.Combine(AppContext.BaseDirectory, "demo"), "--output", catalog).ExitCode);
-            string[] args = verb == "h5"
-                ? ["h5", "ls", "s3://bucket/ATL06_x.h5"]
-                : ["run", "--catalog", catalog, "--store", "s3://bucket/out.zarr"];
+            string[] args = verb switch
+            {
+                "h5" => ["h5", "ls", "s3://bucket/ATL06_x.h5"],
+                "sqs" => ["run", "--catalog", catalog, "--store", Path.Combine(dir, "out.zarr"), "--transport", "sqs", "--sqs-prefix", "p"],
+                _ => ["run", "--catalog", catalog, "--store", "s3://bucket/out.zarr"],
+            };
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
             psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "zagg.dll"));
             foreach (string a in args) psi.ArgumentList.Add(a);
@@ -33,6 +37,7 @@ public class NoCredentialsTests
             psi.Environment["AWS_CONFIG_FILE"] = Path.Combine(dir, "none");
             psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
             psi.Environment["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9";
+            psi.Environment["AWS_ENDPOINT_URL_SQS"] = "http://127.0.0.1:9";
             using var p = Process.Start(psi)!;
             var stdout = p.StandardOutput.ReadToEndAsync();
             string stderr = await p.StandardError.ReadToEndAsync();
@@ -44,6 +49,42 @@ public class NoCredentialsTests
             Assert.StartsWith("zagg: error: ", lines[0]);
             Assert.Contains("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", lines[0]);
             Assert.DoesNotContain("Exception", stderr + await stdout);
+            Assert.False(Directory.Exists(Path.Combine(dir, "out.zarr")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>
+    /// zagg run --backend aws against a real region: the Lambdas cannot reach this machine's paths, so a local store or a
+    /// catalog of local granules is refused in one line before anything is sent.
+    /// </summary>
+    [Theory]
+    [InlineData("store")]
+    [InlineData("granules")]
+    public async Task The_aws_backend_refuses_paths_the_lambdas_cannot_reach(string what)
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-aws-local").FullName;
+        try
+        {
+            string catalog = Path.Combine(dir, "catalog.json");
+            Assert.Equal(0, CliRunner.Run("catalog", "--files", Path.Combine(AppContext.BaseDirectory, "demo"), "--output", catalog).ExitCode);
+            string store = what == "store" ? Path.Combine(dir, "out.zarr") : "s3://bucket/out.zarr";
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+            foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "zagg.dll"), "run", "--catalog", catalog, "--store", store, "--backend", "aws", "--sqs-prefix", "p" })
+                psi.ArgumentList.Add(a);
+            psi.Environment.Remove("AWS_ENDPOINT_URL_SQS");
+            psi.Environment["AWS_REGION"] = "us-west-2";
+            psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            string stderr = await p.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await p.WaitForExitAsync(timeout.Token);
+            Assert.Equal(1, p.ExitCode);
+            string line = Assert.Single(stderr.Trim().Split('\n'));
+            Assert.StartsWith("zagg: error: --backend aws: the Lambdas cannot ", line);
+            Assert.Contains(what == "store" ? "write the local store" : "read the local granule", line);
+            Assert.DoesNotContain("worker process", await stdout);
             Assert.False(Directory.Exists(Path.Combine(dir, "out.zarr")));
         }
         finally { Directory.Delete(dir, true); }

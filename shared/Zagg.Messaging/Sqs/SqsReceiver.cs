@@ -44,7 +44,7 @@ public sealed partial class SqsReceiver(
         }
         catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or HttpRequestException or Amazon.Runtime.AmazonClientException)
         {
-            throw new SqsUnavailableException($"{Options.BrokerForDisplay}: {e.GetBaseException().Message}");
+            throw new SqsUnavailableException($"{Options.BrokerForDisplay}: {Zagg.Cloud.S3Errors.OneLine(e)}");
         }
         foreach (var (endpoint, url) in endpoints)
             _loops.Add(Task.Run(() => ReceiveLoopAsync(endpoint, url, _stopping.Token), CancellationToken.None));

@@ -15,11 +15,9 @@ public sealed record LambdaError(
     [JsonPropertyName("stackTrace")]
     public IReadOnlyList<string> StackTrace { get; init; } = [];
 
-    /// <summary>The error of an exception: its type's name and its message's first line.</summary>
-    public static LambdaError From(Exception e)
-    {
-        string message = e.Message;
-        int nl = message.IndexOfAny(['\r', '\n']);
-        return new LambdaError(nl < 0 ? message : message[..nl], e.GetType().Name);
-    }
+    /// <summary>
+    /// The error of an exception: its type's name and one line of message (Zagg.Cloud's <c>S3Errors.OneLine</c>: a
+    /// missing AWS credential chain said as such, else the innermost message's first line).
+    /// </summary>
+    public static LambdaError From(Exception e) => new(Zagg.Cloud.S3Errors.OneLine(e), e.GetType().Name);
 }
