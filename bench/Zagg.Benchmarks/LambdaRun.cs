@@ -55,11 +55,15 @@ internal static class LambdaRun
                 for (int i = 0; i < cells; i++)
                     await sqs.SendMessageAsync(worker, SqsEnvelope.Wrap(planned[i % planned.Count] with { RunId = Guid.NewGuid() }).ToJson());
                 var times = new List<long>();
+                var results = new List<string>();
                 while (times.Count < cells)
                 {
                     foreach (var m in (await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = consolidation, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 })).Messages ?? [])
                     {
                         times.Add(Stopwatch.GetTimestamp());
+                        results.Add(SqsEnvelope.Parse(m.Body).Open() is CellAggregated a
+                            ? $"cell {a.CatalogIndex}: {a.ChildCellsWithData} child cells, {a.Observations} observations"
+                            : $"not aggregated: {m.Body}");
                         await sqs.DeleteMessageAsync(consolidation, m.ReceiptHandle);
                     }
                 }
@@ -71,6 +75,8 @@ internal static class LambdaRun
                 Console.WriteLine($"cold start (process start -> first /next): {fake.ColdStart?.TotalMilliseconds:F0} ms");
                 Console.WriteLine($"cells {cells}, per-cell wall time (after the first): {perCell:F0} ms");
                 Console.WriteLine($"peak resident memory (VmHWM): {peak / 1024.0:F1} MiB");
+                // The results themselves (each cell's child cells and observations), to compare two builds' output.
+                foreach (string r in results.Order(StringComparer.Ordinal).Distinct()) Console.WriteLine(r);
             }
             finally { await fauxqs.DisposeAsync(); }
         }
