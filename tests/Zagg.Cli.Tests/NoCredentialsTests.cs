@@ -26,29 +26,24 @@ public class NoCredentialsTests
                 "sqs" => ["run", "--catalog", catalog, "--store", Path.Combine(dir, "out.zarr"), "--transport", "sqs", "--sqs-prefix", "p"],
                 _ => ["run", "--catalog", catalog, "--store", "s3://bucket/out.zarr"],
             };
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
-            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "zagg.dll"));
-            foreach (string a in args) psi.ArgumentList.Add(a);
-            foreach (string name in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
-                         "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "EARTHDATA_TOKEN", "EARTHDATA_USERNAME", "EARTHDATA_PASSWORD" })
-                psi.Environment.Remove(name);
-            psi.Environment["HOME"] = dir; // no ~/.aws, no ~/.netrc
-            psi.Environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(dir, "none");
-            psi.Environment["AWS_CONFIG_FILE"] = Path.Combine(dir, "none");
-            psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-            psi.Environment["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9";
-            psi.Environment["AWS_ENDPOINT_URL_SQS"] = "http://127.0.0.1:9";
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            string stderr = await p.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await p.WaitForExitAsync(timeout.Token);
-            Assert.Equal(1, p.ExitCode);
+            var (exit, stdout, stderr) = await ZaggAsync(dir, args, env =>
+            {
+                foreach (string name in new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                             "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "EARTHDATA_TOKEN", "EARTHDATA_USERNAME", "EARTHDATA_PASSWORD" })
+                    env.Remove(name);
+                env["HOME"] = dir; // no ~/.aws, no ~/.netrc
+                env["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(dir, "none");
+                env["AWS_CONFIG_FILE"] = Path.Combine(dir, "none");
+                env["AWS_EC2_METADATA_DISABLED"] = "true";
+                env["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9";
+                env["AWS_ENDPOINT_URL_SQS"] = "http://127.0.0.1:9";
+            });
+            Assert.Equal(1, exit);
             string[] lines = stderr.Trim().Split('\n');
             Assert.Single(lines);
             Assert.StartsWith("zagg: error: ", lines[0]);
             Assert.Contains("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", lines[0]);
-            Assert.DoesNotContain("Exception", stderr + await stdout);
+            Assert.DoesNotContain("Exception", stderr + stdout);
             Assert.False(Directory.Exists(Path.Combine(dir, "out.zarr")));
         }
         finally { Directory.Delete(dir, true); }
@@ -69,24 +64,34 @@ public class NoCredentialsTests
             string catalog = Path.Combine(dir, "catalog.json");
             Assert.Equal(0, CliRunner.Run("catalog", "--files", Path.Combine(AppContext.BaseDirectory, "demo"), "--output", catalog).ExitCode);
             string store = what == "store" ? Path.Combine(dir, "out.zarr") : "s3://bucket/out.zarr";
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
-            foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "zagg.dll"), "run", "--catalog", catalog, "--store", store, "--backend", "aws", "--sqs-prefix", "p" })
-                psi.ArgumentList.Add(a);
-            psi.Environment.Remove("AWS_ENDPOINT_URL_SQS");
-            psi.Environment["AWS_REGION"] = "us-west-2";
-            psi.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            string stderr = await p.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await p.WaitForExitAsync(timeout.Token);
-            Assert.Equal(1, p.ExitCode);
+            var (exit, stdout, stderr) = await ZaggAsync(dir, ["run", "--catalog", catalog, "--store", store, "--backend", "aws", "--sqs-prefix", "p"], env =>
+            {
+                env.Remove("AWS_ENDPOINT_URL_SQS");
+                env["AWS_REGION"] = "us-west-2";
+                env["AWS_EC2_METADATA_DISABLED"] = "true";
+            });
+            Assert.Equal(1, exit);
             string line = Assert.Single(stderr.Trim().Split('\n'));
             Assert.StartsWith("zagg: error: --backend aws: the Lambdas cannot ", line);
             Assert.Contains(what == "store" ? "write the local store" : "read the local granule", line);
-            Assert.DoesNotContain("worker process", await stdout);
+            Assert.DoesNotContain("worker process", stdout);
             Assert.False(Directory.Exists(Path.Combine(dir, "out.zarr")));
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>Runs zagg.dll as a process in <paramref name="dir"/>, its environment changed by <paramref name="environment"/>; waits at most 2 minutes.</summary>
+    private static async Task<(int ExitCode, string Out, string Error)> ZaggAsync(string dir, string[] args, Action<IDictionary<string, string?>> environment)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "zagg.dll"));
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        environment(psi.Environment);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        string stderr = await p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await p.WaitForExitAsync(timeout.Token);
+        return (p.ExitCode, await stdout, stderr);
     }
 }

@@ -15,30 +15,9 @@ namespace Zagg.Cli.Tests;
 /// <summary>zagg run against a real RabbitMQ with worker processes.</summary>
 public class RabbitMqRunTests(RabbitMqBroker broker) : IClassFixture<RabbitMqBroker>
 {
-    private static readonly string Demo = Path.Combine(AppContext.BaseDirectory, "demo");
+    private static (string Dir, string Catalog) Granules(int copies = 1) => DemoRunFolders.Granules("zagg-rabbit", copies);
 
-    /// <summary>A folder with the demo granules (each <paramref name="copies"/> times, under distinct names) and their catalog.</summary>
-    private static (string Dir, string Catalog) Granules(int copies = 1)
-    {
-        string dir = Directory.CreateTempSubdirectory("zagg-rabbit").FullName;
-        foreach (string f in Directory.GetFiles(Demo, "*.h5"))
-            for (int i = 0; i < copies; i++)
-                File.Copy(f, Path.Combine(dir, copies == 1 ? Path.GetFileName(f) : Path.GetFileNameWithoutExtension(f) + $"_{i:D2}.h5"));
-        string catalog = Path.Combine(dir, "catalog.json");
-        Assert.Equal(0, CliRunner.Run("catalog", "--files", dir, "--output", catalog).ExitCode);
-        return (dir, catalog);
-    }
-
-    private static SortedDictionary<string, byte[]> Chunks(string store)
-    {
-        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (string f in Directory.GetFiles(store, "*", SearchOption.AllDirectories))
-        {
-            string rel = Path.GetRelativePath(store, f);
-            if (!rel.StartsWith(".zagg", StringComparison.Ordinal) && !rel.EndsWith("zarr.json", StringComparison.Ordinal)) files[rel] = File.ReadAllBytes(f);
-        }
-        return files;
-    }
+    private static SortedDictionary<string, byte[]> Chunks(string store) => DemoRunFolders.Chunks(store);
 
     // With the broker's user and password spelled out, to see them reach the broker and nothing else.
     private string[] Rabbit(params string[] args) => [.. args, "--transport", "rabbitmq", "--rabbitmq", broker.Url.Replace("amqp://", "amqp://guest:guest@")];

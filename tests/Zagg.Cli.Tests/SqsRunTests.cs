@@ -19,7 +19,6 @@ public sealed class SqsRuns : ICollectionFixture<FauxqsServer>;
 [Collection(nameof(SqsRuns))]
 public sealed class SqsRunTests(FauxqsServer sqs) : IDisposable
 {
-    private static readonly string Demo = Path.Combine(AppContext.BaseDirectory, "demo");
     private static int _runs;
     private readonly Dictionary<string, string?> _saved = [];
 
@@ -39,27 +38,9 @@ public sealed class SqsRunTests(FauxqsServer sqs) : IDisposable
         foreach (var (name, value) in _saved) Environment.SetEnvironmentVariable(name, value);
     }
 
-    private static (string Dir, string Catalog) Granules(int copies = 1)
-    {
-        string dir = Directory.CreateTempSubdirectory("zagg-sqs").FullName;
-        foreach (string f in Directory.GetFiles(Demo, "*.h5"))
-            for (int i = 0; i < copies; i++)
-                File.Copy(f, Path.Combine(dir, copies == 1 ? Path.GetFileName(f) : Path.GetFileNameWithoutExtension(f) + $"_{i:D2}.h5"));
-        string catalog = Path.Combine(dir, "catalog.json");
-        Assert.Equal(0, CliRunner.Run("catalog", "--files", dir, "--output", catalog).ExitCode);
-        return (dir, catalog);
-    }
+    private static (string Dir, string Catalog) Granules(int copies = 1) => DemoRunFolders.Granules("zagg-sqs", copies);
 
-    private static SortedDictionary<string, byte[]> Chunks(string store)
-    {
-        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (string f in Directory.GetFiles(store, "*", SearchOption.AllDirectories))
-        {
-            string rel = Path.GetRelativePath(store, f);
-            if (!rel.StartsWith(".zagg", StringComparison.Ordinal) && !rel.EndsWith("zarr.json", StringComparison.Ordinal)) files[rel] = File.ReadAllBytes(f);
-        }
-        return files;
-    }
+    private static SortedDictionary<string, byte[]> Chunks(string store) => DemoRunFolders.Chunks(store);
 
     /// <summary>A service as its own process (the dll beside zagg), on SQS with <paramref name="prefix"/>; its output drained.</summary>
     private static Process Service(string name, string prefix)

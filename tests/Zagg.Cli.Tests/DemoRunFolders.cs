@@ -1,0 +1,33 @@
+using Xunit;
+
+namespace Zagg.Cli.Tests;
+
+/// <summary>The scratch folders and store comparisons of the distributed-run tests (RabbitMQ, SQS): one copy of each.</summary>
+internal static class DemoRunFolders
+{
+    private static readonly string Demo = Path.Combine(AppContext.BaseDirectory, "demo");
+
+    /// <summary>A temporary folder (named <paramref name="prefix"/>…) with the demo granules, each <paramref name="copies"/> times under distinct names, and their catalog.</summary>
+    public static (string Dir, string Catalog) Granules(string prefix, int copies = 1)
+    {
+        string dir = Directory.CreateTempSubdirectory(prefix).FullName;
+        foreach (string f in Directory.GetFiles(Demo, "*.h5"))
+            for (int i = 0; i < copies; i++)
+                File.Copy(f, Path.Combine(dir, copies == 1 ? Path.GetFileName(f) : Path.GetFileNameWithoutExtension(f) + $"_{i:D2}.h5"));
+        string catalog = Path.Combine(dir, "catalog.json");
+        Assert.Equal(0, CliRunner.Run("catalog", "--files", dir, "--output", catalog).ExitCode);
+        return (dir, catalog);
+    }
+
+    /// <summary>Every chunk of a store (path → bytes), without metadata and run records, for comparing outputs.</summary>
+    public static SortedDictionary<string, byte[]> Chunks(string store)
+    {
+        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (string f in Directory.GetFiles(store, "*", SearchOption.AllDirectories))
+        {
+            string rel = Path.GetRelativePath(store, f);
+            if (!rel.StartsWith(".zagg", StringComparison.Ordinal) && !rel.EndsWith("zarr.json", StringComparison.Ordinal)) files[rel] = File.ReadAllBytes(f);
+        }
+        return files;
+    }
+}
