@@ -20,14 +20,5 @@ internal static class DemoRunFolders
     }
 
     /// <summary>Every chunk of a store (path → bytes), without metadata and run records, for comparing outputs.</summary>
-    public static SortedDictionary<string, byte[]> Chunks(string store)
-    {
-        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (string f in Directory.GetFiles(store, "*", SearchOption.AllDirectories))
-        {
-            string rel = Path.GetRelativePath(store, f);
-            if (!rel.StartsWith(".zagg", StringComparison.Ordinal) && !rel.EndsWith("zarr.json", StringComparison.Ordinal)) files[rel] = File.ReadAllBytes(f);
-        }
-        return files;
-    }
+    public static SortedDictionary<string, byte[]> Chunks(string store) => Zagg.TestSupport.StoreChunks.Read(store);
 }

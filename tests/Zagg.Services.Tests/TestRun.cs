@@ -38,17 +38,7 @@ internal sealed class TestRun : IDisposable
     public RunRequested Request(RunSelection? selection = null) => new() { RunId = RunId, Spec = Spec(selection) };
 
     /// <summary>Every chunk file of the store's arrays (path → bytes), for comparing outputs.</summary>
-    public static SortedDictionary<string, byte[]> Chunks(string store)
-    {
-        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (string f in Directory.GetFiles(store, "*", SearchOption.AllDirectories))
-        {
-            string rel = Path.GetRelativePath(store, f);
-            if (rel.StartsWith(".zagg", StringComparison.Ordinal) || rel.EndsWith("zarr.json", StringComparison.Ordinal)) continue;
-            files[rel] = File.ReadAllBytes(f);
-        }
-        return files;
-    }
+    public static SortedDictionary<string, byte[]> Chunks(string store) => Zagg.TestSupport.StoreChunks.Read(store);
 
     public void Dispose()
     {
