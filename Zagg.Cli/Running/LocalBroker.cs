@@ -54,10 +54,11 @@ public sealed class LocalBroker : IAsyncDisposable
         {
             if (server.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(90))
             {
+                string why = server.HasExited ? $"exited with code {server.ExitCode}" : $"did not answer on 127.0.0.1:{port} within {deadline.Elapsed.TotalSeconds:F0} s";
                 await broker.DisposeAsync().ConfigureAwait(false);
                 string tail;
                 lock (output) tail = output.ToString().Trim();
-                throw new InvalidOperationException($"--start-broker: rabbitmq-server did not answer on 127.0.0.1:{port}: {(tail.Length > 600 ? tail[^600..] : tail)}");
+                throw new InvalidOperationException($"--start-broker: rabbitmq-server {why}: {(tail.Length > 600 ? tail[^600..] : tail)}");
             }
             await Task.Delay(250, ct).ConfigureAwait(false);
         }
