@@ -133,7 +133,14 @@ public sealed class RemoteAccess : IDisposable
     /// Runs one request under the concurrency bound and the retry policy, counting it in <paramref name="statistics"/>,
     /// in the flow's <see cref="ByteSourceStatistics.Current"/> ones and in the metrics. <paramref name="request"/> returns the bytes delivered and the time to its first byte.
     /// </summary>
-    internal async ValueTask RunAsync(ByteSourceStatistics statistics, Func<CancellationToken, ValueTask<(long Bytes, TimeSpan FirstByte)>> request, CancellationToken ct)
+    /// <remarks>
+    /// With the environment variable <c>ZAGG_TRACE_REQUESTS=1</c> each request prints one line to standard error: when it
+    /// was queued, sent (a slot free), answered (first byte) and done, in ms since the flow's statistics began (a cell's
+    /// start), its bytes, offset and source name (<paramref name="name"/>: credential-free) — the link's timeline, to
+    /// find where it idles.
+    /// </remarks>
+    internal async ValueTask RunAsync(ByteSourceStatistics statistics, Func<CancellationToken, ValueTask<(long Bytes, TimeSpan FirstByte)>> request, CancellationToken ct,
+        string? name = null, long offset = 0)
     {
         var context = ResilienceContextPool.Shared.Get(ct);
         context.Properties.Set(StatisticsKey, statistics);
@@ -148,9 +155,10 @@ public sealed class RemoteAccess : IDisposable
                 var wait = Stopwatch.GetElapsedTime(started);
                 try
                 {
-                    long sent = Gaps.Start();
+                    long sent = Gaps.Start(), sentAt = Stopwatch.GetTimestamp();
                     var (bytes, firstByte) = await state(c.CancellationToken).ConfigureAwait(false);
                     Gaps.Completed(sent, firstByte, bytes);
+                    if (TraceRequests) Trace(current ?? statistics, started, sentAt, firstByte, bytes, offset, name);
                     statistics.Record(bytes, firstByte, wait);
                     current?.Record(bytes, firstByte, wait);
                     RequestCounter.Add(1);
@@ -162,6 +170,16 @@ public sealed class RemoteAccess : IDisposable
             }, context, request).ConfigureAwait(false);
         }
         finally { ResilienceContextPool.Shared.Return(context); }
+    }
+
+    private static readonly bool TraceRequests = Environment.GetEnvironmentVariable("ZAGG_TRACE_REQUESTS") == "1";
+
+    private static void Trace(ByteSourceStatistics origin, long queued, long sent, TimeSpan firstByte, long bytes, long offset, string? name)
+    {
+        long now = Stopwatch.GetTimestamp();
+        double Ms(long t) => Stopwatch.GetElapsedTime(origin.Origin, t).TotalMilliseconds;
+        Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"zagg.request queued={Ms(queued):F1} sent={Ms(sent):F1} first={Ms(sent) + firstByte.TotalMilliseconds:F1} end={Ms(now):F1} bytes={bytes} offset={offset} source={name}"));
     }
 
     public void Dispose()
