@@ -61,7 +61,7 @@ public class NginxServer : IAsyncLifetime
             pid {{_dir}}/nginx.pid;
             error_log {{_dir}}/error.log;
             user root;
-            events { worker_connections 64; }
+            events { worker_connections 1024; }
             http {
               access_log off;
               client_body_temp_path {{_dir}}/body;
