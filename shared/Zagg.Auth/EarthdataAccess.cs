@@ -13,7 +13,7 @@ public static class EarthdataAccess
     /// host and Earthdata hosts only), and for s3 links NSIDC's keys when AWS_ACCESS_KEY_ID and AWS_PROFILE are unset
     /// and Earthdata credentials exist (else the AWS default chain).
     /// </summary>
-    public static RemoteAccess Create(EarthdataLogin login, int maxConcurrentRequests = 32)
+    public static RemoteAccess Create(EarthdataLogin login, int maxConcurrentRequests = RemoteAccess.DefaultMaxConcurrentRequests)
     {
         ArgumentNullException.ThrowIfNull(login);
         bool awsConfigured = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_PROFILE"));

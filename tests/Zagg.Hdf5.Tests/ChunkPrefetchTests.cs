@@ -36,6 +36,8 @@ public class ChunkPrefetchTests
             Assert.True(prefetch.Requests < prefetch.Chunks); // coalesced
             Assert.Equal(0, prefetch.Failed);
             Assert.True(DataBytes(h5) - before >= prefetch.Bytes);
+            // The gaps merged across are at most a quarter of the chunks' bytes.
+            Assert.InRange(prefetch.Bytes, prefetch.ChunkBytes, prefetch.ChunkBytes + prefetch.ChunkBytes / ChunkPrefetch.MaxWasteDenominator);
             long requests = h5.Statistics.Requests;
             foreach (var (d, start, stop) in datasets)
             {

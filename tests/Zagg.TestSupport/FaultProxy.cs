@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +21,7 @@ public sealed class FaultProxy(Uri upstream) : IAsyncDisposable
     /// <summary>Added before each answer.</summary>
     public TimeSpan Latency { get; set; }
 
-    /// <summary>Bytes per second of every response body (0: no cap), shared by all connections.</summary>
+    /// <summary>Bytes per second of the link every response body shares (0: no cap): one cap for all connections together.</summary>
     public long BandwidthBytesPerSecond { get; set; }
 
     /// <summary>Decides the fault of the n-th request (1-based); null: none.</summary>
@@ -34,8 +35,8 @@ public sealed class FaultProxy(Uri upstream) : IAsyncDisposable
 
     public enum Fault { None, ServiceUnavailable, Reset, ShortBody }
 
-    private readonly object _bandwidthLock = new();
-    private DateTime _bandwidthFree = DateTime.UtcNow;
+    private readonly Lock _bandwidthLock = new();
+    private long _bandwidthFree; // Stopwatch timestamp
 
     public async Task StartAsync()
     {
@@ -68,9 +69,7 @@ public sealed class FaultProxy(Uri upstream) : IAsyncDisposable
             await c.Response.StartAsync();
             await c.Response.Body.FlushAsync();
         }
-        await ThrottleAsync(length);
-        await c.Response.Body.WriteAsync(body.AsMemory(0, length));
-        Interlocked.Add(ref _bytes, length);
+        await SendAsync(c.Response.Body, body.AsMemory(0, length));
         if (fault == Fault.ShortBody)
         {
             await c.Response.Body.FlushAsync();
@@ -78,20 +77,47 @@ public sealed class FaultProxy(Uri upstream) : IAsyncDisposable
         }
     }
 
-    /// <summary>Holds a body back until the shared link would have carried it.</summary>
+    /// <summary>
+    /// Writes a body through the shared link: in slices, each sent when the link (one pacing clock for every connection
+    /// of this proxy, as a real link's bandwidth is shared by its connections) would have carried it. Concurrent bodies'
+    /// slices interleave, so they share the link as TCP flows do, rather than a small body queueing behind a large one.
+    /// </summary>
+    private async Task SendAsync(Stream response, ReadOnlyMemory<byte> body)
+    {
+        long cap = BandwidthBytesPerSecond;
+        if (cap <= 0)
+        {
+            await response.WriteAsync(body);
+            Interlocked.Add(ref _bytes, body.Length);
+            return;
+        }
+        // A slice takes ≥ 5 ms of the link (a timer's resolution is ~1 ms), and ≥ 16 KiB.
+        int slice = (int)Math.Clamp(cap / 200, 16 << 10, 1 << 20);
+        for (int sent = 0; sent < body.Length; sent += slice)
+        {
+            int n = Math.Min(slice, body.Length - sent);
+            await ThrottleAsync(n);
+            await response.WriteAsync(body.Slice(sent, n));
+            await response.FlushAsync();
+            Interlocked.Add(ref _bytes, n);
+        }
+    }
+
+    /// <summary>
+    /// Waits until the link would have carried <paramref name="length"/> more bytes: the link's clock (when it is next
+    /// free, never earlier than now: an idle link lends nothing, so no body arrives faster than the cap) advances by
+    /// length / bandwidth.
+    /// </summary>
     private Task ThrottleAsync(int length)
     {
-        if (BandwidthBytesPerSecond <= 0) return Task.CompletedTask;
-        DateTime done;
+        long cap = BandwidthBytesPerSecond;
+        long now = Stopwatch.GetTimestamp(), done;
         lock (_bandwidthLock)
         {
-            var now = DateTime.UtcNow;
-            var start = _bandwidthFree > now ? _bandwidthFree : now;
-            done = start + TimeSpan.FromSeconds((double)length / BandwidthBytesPerSecond);
+            done = Math.Max(_bandwidthFree, now) + (long)((double)length / cap * Stopwatch.Frequency);
             _bandwidthFree = done;
         }
-        var wait = done - DateTime.UtcNow;
-        return wait > TimeSpan.Zero ? Task.Delay(wait) : Task.CompletedTask;
+        return Task.Delay(Stopwatch.GetElapsedTime(now, done));
     }
 
     public async ValueTask DisposeAsync()

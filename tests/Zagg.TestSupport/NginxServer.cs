@@ -29,6 +29,9 @@ public class NginxServer : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The nginx master's process id (its worker is its child), or null before it starts: a benchmark counts their CPU.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>The "signed URL" server: serves /signed/ with ?sig=ok, refuses any request carrying an Authorization header.</summary>
     public int SignedPort { get; private set; }
 
@@ -58,7 +61,7 @@ public class NginxServer : IAsyncLifetime
             pid {{_dir}}/nginx.pid;
             error_log {{_dir}}/error.log;
             user root;
-            events { worker_connections 64; }
+            events { worker_connections 1024; }
             http {
               access_log off;
               client_body_temp_path {{_dir}}/body;

@@ -36,6 +36,9 @@ public sealed class ChunkPrefetch : IDisposable
     /// <summary>Stored chunks held for reads.</summary>
     public int Chunks { get { lock (_held) return _held.Count; } }
 
+    /// <summary>Bytes of the stored chunks held (what the reads need; <see cref="Bytes"/> adds the gaps merged across).</summary>
+    public long ChunkBytes { get { lock (_held) { long sum = 0; foreach (var h in _held) sum += h.Bytes.Length; return sum; } } }
+
     /// <summary>Requests made: one per coalesced byte range.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
@@ -106,8 +109,16 @@ public sealed class ChunkPrefetch : IDisposable
     }
 
     /// <summary>
+    /// The gaps merged into a file's ranges sum to at most 1/<see cref="MaxWasteDenominator"/> of the bytes of its wanted
+    /// chunks (a quarter; the smallest gaps are merged first): however cheap latency × bandwidth says a gap is, a
+    /// prefetch reads at most 1.25× the bytes it needs.
+    /// </summary>
+    public const int MaxWasteDenominator = 4;
+
+    /// <summary>
     /// The byte ranges to fetch: per file, the chunks the rows need, by address, merged across the file's gap shared by
-    /// the requests that run at once (<see cref="CoalesceGapEstimator.ForConcurrent"/>).
+    /// the requests that run at once (<see cref="CoalesceGapEstimator.ForConcurrent"/>), smallest gaps first while the
+    /// gaps merged stay within a quarter of the chunks' bytes (<see cref="MaxWasteDenominator"/>).
     /// </summary>
     private static List<(Hdf5File File, ulong Start, ulong End, List<ChunkRef> Chunks)> Plan(List<DatasetRows> wanted, Dictionary<Hdf5Dataset, List<ChunkRef>> lists, int concurrency)
     {
@@ -135,16 +146,37 @@ public sealed class ChunkPrefetch : IDisposable
             if (chunks.Count == 0) continue;
             var sorted = new List<ChunkRef>(chunks.Values);
             sorted.Sort(static (a, b) => a.Address.CompareTo(b.Address));
+            // The gaps worth merging across, smallest first, while their sum stays within the file's waste budget.
             ulong gap = (ulong)CoalesceGapEstimator.ForConcurrent(file.CoalesceGap, concurrency);
+            ulong used = 0;
+            foreach (var c in sorted) used += c.Size;
+            var holes = new List<(ulong Size, int After)>();
+            ulong end = sorted[0].Address + sorted[0].Size;
+            for (int i = 1; i < sorted.Count; i++)
+            {
+                ulong hole = sorted[i].Address > end ? sorted[i].Address - end : 0;
+                if (hole <= gap) holes.Add((hole, i - 1));
+                end = Math.Max(end, sorted[i].Address + sorted[i].Size);
+            }
+            holes.Sort(static (x, y) => x.Size.CompareTo(y.Size));
+            var merge = new bool[sorted.Count];
+            ulong budget = used / MaxWasteDenominator, spent = 0;
+            foreach (var (size, after) in holes)
+            {
+                if (spent + size > budget) break;
+                spent += size;
+                merge[after] = true;
+            }
             var run = new List<ChunkRef> { sorted[0] };
             ulong from = sorted[0].Address, to = sorted[0].Address + sorted[0].Size;
             for (int i = 1; i < sorted.Count; i++)
             {
                 var c = sorted[i];
-                if (c.Address <= to + gap && c.Address + c.Size - from <= int.MaxValue)
+                ulong next = Math.Max(to, c.Address + c.Size);
+                if (merge[i - 1] && next - from <= int.MaxValue)
                 {
                     run.Add(c);
-                    to = Math.Max(to, c.Address + c.Size);
+                    to = next;
                     continue;
                 }
                 ranges.Add((file, from, to, run));

@@ -62,7 +62,7 @@ public sealed class HttpByteSource : IByteSource
                     ? total
                     : throw new Hdf5Exception($"{source.Name}: the server does not answer byte-range requests (HTTP {(int)response.StatusCode} without Content-Range), so the file cannot be read in parts");
                 return (0, firstByte);
-            }, ct).ConfigureAwait(false);
+            }, ct, source.Name).ConfigureAwait(false);
             return source;
         }
         catch
@@ -109,7 +109,7 @@ public sealed class HttpByteSource : IByteSource
                 throw new Hdf5SourceException($"{Name}: reading bytes at {offset} timed out", transient: true, e);
             }
             return (destination.Length, firstByte);
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, Name, offset).ConfigureAwait(false);
     }
 
     /// <summary>A ranged GET that answered 2xx, redirects followed; the caller disposes it.</summary>

@@ -62,6 +62,9 @@ public sealed class ByteSourceStatistics
 
     private long _requests;
     private long _bytes;
+
+    /// <summary>When these statistics began (a <see cref="System.Diagnostics.Stopwatch"/> timestamp): a request trace's origin.</summary>
+    internal long Origin { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
     private long _retries;
     private long _firstByteTicks;
     private long _waitTicks;

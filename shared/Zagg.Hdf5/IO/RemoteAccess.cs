@@ -38,10 +38,10 @@ public sealed class RemoteAccess : IDisposable
     /// <param name="mayReceiveToken">Hosts, besides a link's own, the token may be sent to across redirects (e.g. the Earthdata Login host).</param>
     /// <param name="s3Credentials">The S3 credentials (null: the AWS default chain).</param>
     /// <param name="http">An HTTP client to use (it must not follow redirects itself); null: one of its own.</param>
-    /// <param name="maxConcurrentRequests">At most this many requests in flight through this access at once (≥ 1).</param>
+    /// <param name="maxConcurrentRequests">At most this many requests in flight through this access at once (≥ 1; <see cref="DefaultMaxConcurrentRequests"/>).</param>
     /// <param name="maxRetries">Attempts after the first, for a transient failure (≥ 0).</param>
     public RemoteAccess(Func<CancellationToken, ValueTask<string?>>? bearerToken = null, Func<Uri, bool>? mayReceiveToken = null,
-        AWSCredentials? s3Credentials = null, HttpClient? http = null, int maxConcurrentRequests = 32, int maxRetries = 4)
+        AWSCredentials? s3Credentials = null, HttpClient? http = null, int maxConcurrentRequests = DefaultMaxConcurrentRequests, int maxRetries = 4)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(maxRetries);
@@ -90,6 +90,13 @@ public sealed class RemoteAccess : IDisposable
 
     public int MaxConcurrentRequests { get; }
 
+    /// <summary>
+    /// Requests a worker keeps in flight by default (64): enough that the bytes in flight fill latency × bandwidth when
+    /// they are small — at 80 ms and 5 MiB/s that is 420 KB, which 32 requests of a cell's 2–16 KB chunk ranges left
+    /// the link idle for (bench --remote, ZAGG_TRACE_REQUESTS) — and few enough for one host's connection limits.
+    /// </summary>
+    public const int DefaultMaxConcurrentRequests = 64;
+
     public int MaxRetries { get; }
 
     /// <summary>The HTTP client every HTTP source of this access shares.</summary>
@@ -133,7 +140,14 @@ public sealed class RemoteAccess : IDisposable
     /// Runs one request under the concurrency bound and the retry policy, counting it in <paramref name="statistics"/>,
     /// in the flow's <see cref="ByteSourceStatistics.Current"/> ones and in the metrics. <paramref name="request"/> returns the bytes delivered and the time to its first byte.
     /// </summary>
-    internal async ValueTask RunAsync(ByteSourceStatistics statistics, Func<CancellationToken, ValueTask<(long Bytes, TimeSpan FirstByte)>> request, CancellationToken ct)
+    /// <remarks>
+    /// With the environment variable <c>ZAGG_TRACE_REQUESTS=1</c> each request prints one line to standard error: when it
+    /// was queued, sent (a slot free), answered (first byte) and done, in ms since the flow's statistics began (a cell's
+    /// start), its bytes, offset and source name (<paramref name="name"/>: credential-free) — the link's timeline, to
+    /// find where it idles.
+    /// </remarks>
+    internal async ValueTask RunAsync(ByteSourceStatistics statistics, Func<CancellationToken, ValueTask<(long Bytes, TimeSpan FirstByte)>> request, CancellationToken ct,
+        string? name = null, long offset = 0)
     {
         var context = ResilienceContextPool.Shared.Get(ct);
         context.Properties.Set(StatisticsKey, statistics);
@@ -148,9 +162,10 @@ public sealed class RemoteAccess : IDisposable
                 var wait = Stopwatch.GetElapsedTime(started);
                 try
                 {
-                    long sent = Gaps.Start();
+                    long sent = Gaps.Start(), sentAt = Stopwatch.GetTimestamp();
                     var (bytes, firstByte) = await state(c.CancellationToken).ConfigureAwait(false);
                     Gaps.Completed(sent, firstByte, bytes);
+                    if (TraceRequests) Trace(current ?? statistics, started, sentAt, firstByte, bytes, offset, name);
                     statistics.Record(bytes, firstByte, wait);
                     current?.Record(bytes, firstByte, wait);
                     RequestCounter.Add(1);
@@ -162,6 +177,16 @@ public sealed class RemoteAccess : IDisposable
             }, context, request).ConfigureAwait(false);
         }
         finally { ResilienceContextPool.Shared.Return(context); }
+    }
+
+    private static readonly bool TraceRequests = Environment.GetEnvironmentVariable("ZAGG_TRACE_REQUESTS") == "1";
+
+    private static void Trace(ByteSourceStatistics origin, long queued, long sent, TimeSpan firstByte, long bytes, long offset, string? name)
+    {
+        long now = Stopwatch.GetTimestamp();
+        double Ms(long t) => Stopwatch.GetElapsedTime(origin.Origin, t).TotalMilliseconds;
+        Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"zagg.request queued={Ms(queued):F1} sent={Ms(sent):F1} first={Ms(sent) + firstByte.TotalMilliseconds:F1} end={Ms(now):F1} bytes={bytes} offset={offset} source={name}"));
     }
 
     public void Dispose()

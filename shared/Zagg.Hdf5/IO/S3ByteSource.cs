@@ -93,7 +93,7 @@ public sealed class S3ByteSource : IByteSource
         if (destination.Length == 0) return;
         if (offset < 0 || offset + destination.Length > Length)
             throw new Hdf5Exception($"{Name}: read of {destination.Length} bytes at {offset} is past the end ({Length} bytes); the object is truncated or damaged");
-        await _access.RunAsync(Statistics, ct => FetchAsync(offset, destination, ct), cancellationToken).ConfigureAwait(false);
+        await _access.RunAsync(Statistics, ct => FetchAsync(offset, destination, ct), cancellationToken, Name, offset).ConfigureAwait(false);
     }
 
     private async ValueTask<(long, TimeSpan)> FetchAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)

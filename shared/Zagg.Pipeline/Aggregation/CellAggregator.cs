@@ -140,20 +140,22 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     };
 
     /// <summary>
-    /// Over remote sources, opens the cell's granules and locates their points concurrently (the metadata and coordinate
-    /// reads, most of a granule's round trips), then fetches every chunk the ordered pass will read — each variable and
-    /// the quality flag over each group's index range in the cell, of every granule — at once
-    /// (<see cref="ChunkPrefetch"/>), so latency is paid about once per cell rather than once per read. A failure here
-    /// is left for the ordered pass to meet and classify.
+    /// Over remote sources, opens every granule of the cell at once, and for each, as soon as its points are located
+    /// (the metadata and coordinate reads, most of a granule's round trips), fetches every chunk the ordered pass will
+    /// read from it — each variable and the quality flag over each group's index range in the cell — at once
+    /// (<see cref="ChunkPrefetch"/>). No granule waits for another: the requests of all of them share the access's
+    /// bound on requests in flight, so the link stays busy while some granules wait on a round trip and others
+    /// decode, and latency is paid about once per granule's chain of metadata reads rather than once per read. A
+    /// failure here is left for the ordered pass to meet and classify.
     /// </summary>
     /// <returns>The prefetched chunks (the ordered pass reads them from memory; disposing forgets them), or null.</returns>
-    private async Task<ChunkPrefetch?> PrefetchAsync(IReadOnlyList<string> granules, long parent, CancellationToken ct)
+    private async Task<IDisposable?> PrefetchAsync(IReadOnlyList<string> granules, long parent, CancellationToken ct)
     {
         if (granules.Count < 2 || !granules.Any(IsRemote)) return null;
         var ds = config.DataSource;
         IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
-        var reads = new List<DatasetRows>();
-        await Parallel.ForEachAsync(granules.Where(IsRemote), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (url, c) =>
+        var fetched = new Prefetches();
+        await Parallel.ForEachAsync(granules.Where(IsRemote), new ParallelOptions { MaxDegreeOfParallelism = MaxGranulesInFlight, CancellationToken = ct }, async (url, c) =>
         {
             try
             {
@@ -161,15 +163,39 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                 var located = new Task<DatasetRows[]>[groups.Count];
                 for (int g = 0; g < groups.Count; g++)
                     located[g] = GroupRowsAsync(url, lease.File, groups[g], parent, c);
-                foreach (var rows in await Task.WhenAll(located).ConfigureAwait(false))
-                    lock (reads) reads.AddRange(rows);
+                var reads = new List<DatasetRows>();
+                foreach (var rows in await Task.WhenAll(located).ConfigureAwait(false)) reads.AddRange(rows);
+                fetched.Add(await ChunkPrefetch.FetchAsync(reads, ct: c).ConfigureAwait(false));
             }
             catch (Exception e) when (Classify(e) is not null)
             {
                 // Met again, and reported, by the ordered pass.
             }
         }).ConfigureAwait(false);
-        return await ChunkPrefetch.FetchAsync(reads, ct: ct).ConfigureAwait(false);
+        return fetched;
+    }
+
+    /// <summary>Granules a cell opens and prefetches at once (their requests share the access's own bound).</summary>
+    private const int MaxGranulesInFlight = 64;
+
+    /// <summary>The chunks prefetched for a cell's granules, forgotten together.</summary>
+    private sealed class Prefetches : IDisposable
+    {
+        private readonly List<ChunkPrefetch> _all = [];
+
+        public void Add(ChunkPrefetch prefetch)
+        {
+            lock (_all) _all.Add(prefetch);
+        }
+
+        public void Dispose()
+        {
+            lock (_all)
+            {
+                foreach (var p in _all) p.Dispose();
+                _all.Clear();
+            }
+        }
     }
 
     /// <summary>The rows of a group's variables (and quality flag) that the ordered pass will read for the parent cell.</summary>
