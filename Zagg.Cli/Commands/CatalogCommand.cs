@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Zagg.Grid;
-using Zagg.Grid.Geometry;
 using Zagg.Pipeline.Catalogs;
 using Zagg.Pipeline.Catalogs.Search;
 using Zagg.Pipeline.Config;
@@ -33,11 +32,7 @@ internal static class CatalogCommand
             var cfg = PipelineCommands.LoadConfig(parse.GetValue(config)!);
             if (parse.GetValue(files) is { } glob)
             {
-                int order = parse.GetValue(q.ParentOrder);
-                if (order < Morton.MinOrder || order > Morton.MaxOrder)
-                    throw new CliException($"--parent-order must be in {Morton.MinOrder}–{Morton.MaxOrder}");
-                try { cfg.RequireParentOrder(order); }
-                catch (ConfigException e) { throw new CliException($"--parent-order {order}: {e.Message}"); }
+                int order = q.ParentOrderOf(parse, cfg);
                 if (QueryOptions.FirstGiven(parse, q.SearchOnly) is { } o) throw new CliException($"{o.Name} is for a search; --files catalogues local granules by their points");
                 return await FromFilesAsync(console, glob, order, cfg, parse.GetValue(output) ?? "catalog.json", ct);
             }

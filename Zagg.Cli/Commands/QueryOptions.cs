@@ -51,9 +51,6 @@ internal sealed class QueryOptions
         return null;
     }
 
-    /// <summary>Whether any of these options is given on the command line (a query is asked for).</summary>
-    public bool AnyGiven(ParseResult parse) => FirstGiven(parse, All) is not null;
-
     /// <summary>
     /// Parses and checks the options: the parent order against the config, the dates or cycle, the filters, the area of
     /// interest (its file read and checked now) and the search service.
@@ -64,11 +61,7 @@ internal sealed class QueryOptions
     /// <exception cref="CliException">Any wrong value: one line naming the option.</exception>
     public ParsedQuery Parse(ParseResult parse, PipelineConfig config, string alternative)
     {
-        int order = parse.GetValue(ParentOrder);
-        if (order < Morton.MinOrder || order > Morton.MaxOrder)
-            throw new CliException($"--parent-order must be in {Morton.MinOrder}–{Morton.MaxOrder}");
-        try { config.RequireParentOrder(order); }
-        catch (ConfigException e) { throw new CliException($"--parent-order {order}: {e.Message}"); }
+        int order = ParentOrderOf(parse, config);
         string? name = parse.GetValue(Name), rgt = parse.GetValue(Rgt), region = parse.GetValue(Region);
         var filter = Filter(name, rgt, region);
         var query = Query(parse.GetValue(Cycle), parse.GetValue(StartDate), parse.GetValue(EndDate), parse.GetValue(ShortName)!, parse.GetValue(Version)!, parse.GetValue(Provider)!, filter, alternative);
@@ -97,6 +90,18 @@ internal sealed class QueryOptions
             Retries = retries,
         };
         return new ParsedQuery(query, aoi, search, order, wire);
+    }
+
+    /// <summary>--parent-order, checked: a morton order the config's grid can have as its parent order.</summary>
+    /// <exception cref="CliException">Out of range, or not coarser than the config's child order.</exception>
+    public int ParentOrderOf(ParseResult parse, PipelineConfig config)
+    {
+        int order = parse.GetValue(ParentOrder);
+        if (order < Morton.MinOrder || order > Morton.MaxOrder)
+            throw new CliException($"--parent-order must be in {Morton.MinOrder}–{Morton.MaxOrder}");
+        try { config.RequireParentOrder(order); }
+        catch (ConfigException e) { throw new CliException($"--parent-order {order}: {e.Message}"); }
+        return order;
     }
 
     private static GranuleQuery Query(int? cycle, string? start, string? end, string shortName, string version, string provider, GranuleFilter? filter, string alternative)

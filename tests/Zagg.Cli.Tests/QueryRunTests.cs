@@ -18,46 +18,14 @@ public sealed class QueryRunTests(S3rverServer s3) : IClassFixture<S3rverServer>
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static readonly string[] Query = ["--start-date", "2024-01-01", "--end-date", "2024-01-31", "--bbox", "-180,-90,180,-60"];
+    private static readonly string[] Query = QueryRunSetup.Query;
+    private readonly QueryRunSetup _setup = new(s3);
 
-    /// <summary>The demo granules on s3rver under a prefix of this test's, and their UMM-G records linking them there.</summary>
-    private async Task<List<JsonObject>> RecordsOnS3Async(string prefix)
-    {
-        var records = FakeCmr.DemoRecords();
-        foreach (var r in records)
-        {
-            string name = r["GranuleUR"]!.GetValue<string>();
-            await s3.UploadAsync($"{prefix}/{name}", Path.Combine(RemoteRuns.Demo, name));
-            r["RelatedUrls"] = new JsonArray(
-                new JsonObject { ["URL"] = $"https://data.example.test/{prefix}/{name}", ["Type"] = "GET DATA" },
-                new JsonObject { ["URL"] = $"s3://{S3rverServer.Bucket}/{prefix}/{name}", ["Type"] = "GET DATA VIA DIRECT ACCESS" });
-        }
-        return records;
-    }
+    private Task<List<JsonObject>> RecordsOnS3Async(string prefix) => _setup.RecordsOnS3Async(prefix);
 
-    /// <summary>Runs zagg with s3rver as the S3 endpoint and its keys (no Earthdata session).</summary>
-    private CliResult Zagg(params string[] args)
-    {
-        var env = new Dictionary<string, string?>
-        {
-            ["AWS_ENDPOINT_URL_S3"] = s3.Endpoint,
-            ["AWS_ACCESS_KEY_ID"] = "S3RVER",
-            ["AWS_SECRET_ACCESS_KEY"] = "S3RVER",
-            ["XDG_CACHE_HOME"] = Path.Combine(_dir, "cache"),
-        };
-        foreach (var (k, v) in env) Environment.SetEnvironmentVariable(k, v);
-        try { return CliRunner.Run(args); }
-        finally { foreach (var k in env.Keys) Environment.SetEnvironmentVariable(k, null); }
-    }
+    private CliResult Zagg(params string[] args) => _setup.Zagg(Path.Combine(_dir, "cache"), args);
 
-    /// <summary>A catalog's JSON without its creation time (the one thing two builds of the same query differ in).</summary>
-    private static string Comparable(string json)
-    {
-        var node = JsonNode.Parse(json)!;
-        Assert.NotNull(node["metadata"]!["created"]);
-        node["metadata"]!.AsObject().Remove("created");
-        return node.ToJsonString();
-    }
+    private static string Comparable(string json) => QueryRunSetup.Comparable(json);
 
     [NeedsS3rverFact]
     public async Task A_query_run_writes_the_store_of_catalog_then_run_and_keeps_the_catalog_in_the_store()
@@ -91,6 +59,20 @@ public sealed class QueryRunTests(S3rverServer s3) : IClassFixture<S3rverServer>
         var report = JsonNode.Parse(File.ReadAllText(viaQuery + ".report.json"))!;
         Assert.Equal(only, report["catalog"]!.GetValue<string>());
         Assert.Equal(Path.GetFullPath(catalog), JsonNode.Parse(File.ReadAllText(viaFile + ".report.json"))!["catalog"]!.GetValue<string>());
+
+        // Again into the same store: refused before any search without --overwrite; with it, the new run's catalog
+        // survives the store's clearing (the old run's ledger does not).
+        int requests = cmr.Requests.Count;
+        var refused = Zagg(["run", "--cmr-url", cmr.Url, .. Query, "--store", viaQuery, "--driver", "s3"]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("a store already exists here (zagg run --overwrite replaces it)", refused.Error);
+        Assert.Equal(requests, cmr.Requests.Count);
+        var again = Zagg(["run", "--cmr-url", cmr.Url, .. Query, "--store", viaQuery, "--driver", "s3", "--overwrite"]);
+        Assert.True(again.ExitCode == 0, again.Error + again.Out);
+        RemoteRuns.AssertSameStores(viaFile, viaQuery);
+        string second = Assert.Single(Directory.GetFiles(Path.Combine(viaQuery, ".zagg", "runs"), "catalog.json", SearchOption.AllDirectories));
+        Assert.NotEqual(only, second);
+        Assert.Equal(Comparable(File.ReadAllText(catalog)), Comparable(File.ReadAllText(second)));
     }
 
     [NeedsS3rverFact]
@@ -131,5 +113,82 @@ public sealed class QueryRunTests(S3rverServer s3) : IClassFixture<S3rverServer>
         Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
         Assert.DoesNotContain("   at ", r.Error);
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
+    }
+}
+
+/// <summary>
+/// A query run against a fake CMR that links the demo granules on s3rver: the query, the records, and zagg run with
+/// s3rver's endpoint and keys (no Earthdata session).
+/// </summary>
+internal sealed class QueryRunSetup(S3rverServer s3)
+{
+    public static readonly string[] Query = ["--start-date", "2024-01-01", "--end-date", "2024-01-31", "--bbox", "-180,-90,180,-60"];
+
+    /// <summary>The demo granules on s3rver under a prefix of this test's, and their UMM-G records linking them there.</summary>
+    public async Task<List<JsonObject>> RecordsOnS3Async(string prefix)
+    {
+        var records = FakeCmr.DemoRecords();
+        foreach (var r in records)
+        {
+            string name = r["GranuleUR"]!.GetValue<string>();
+            await s3.UploadAsync($"{prefix}/{name}", Path.Combine(RemoteRuns.Demo, name));
+            r["RelatedUrls"] = new JsonArray(
+                new JsonObject { ["URL"] = $"https://data.example.test/{prefix}/{name}", ["Type"] = "GET DATA" },
+                new JsonObject { ["URL"] = $"s3://{S3rverServer.Bucket}/{prefix}/{name}", ["Type"] = "GET DATA VIA DIRECT ACCESS" });
+        }
+        return records;
+    }
+
+    /// <summary>Runs zagg with s3rver as the S3 endpoint and its keys (no Earthdata session).</summary>
+    public CliResult Zagg(string cache, params string[] args)
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["AWS_ENDPOINT_URL_S3"] = s3.Endpoint,
+            ["AWS_ACCESS_KEY_ID"] = "S3RVER",
+            ["AWS_SECRET_ACCESS_KEY"] = "S3RVER",
+            ["XDG_CACHE_HOME"] = cache,
+        };
+        foreach (var (k, v) in env) Environment.SetEnvironmentVariable(k, v);
+        try { return CliRunner.Run(args); }
+        finally { foreach (var k in env.Keys) Environment.SetEnvironmentVariable(k, null); }
+    }
+
+    /// <summary>A catalog's JSON without its creation time (the one thing two builds of the same query differ in).</summary>
+    public static string Comparable(string json)
+    {
+        var node = JsonNode.Parse(json)!;
+        Assert.NotNull(node["metadata"]!["created"]);
+        node["metadata"]!.AsObject().Remove("created");
+        return node.ToJsonString();
+    }
+}
+
+/// <summary>The same query run with the RabbitMQ transport and worker processes: the same store as the in-process one.</summary>
+[Collection("telemetry")]
+public sealed class QueryRunRabbitMqTests(S3rverServer s3, RabbitMqBroker broker) : IClassFixture<S3rverServer>, IClassFixture<RabbitMqBroker>, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("zagg-query-rabbit").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [NeedsRabbitMqFact]
+    public async Task A_query_run_through_rabbitmq_writes_the_in_process_store()
+    {
+        Assert.True(S3rverServer.Script is not null, "s3rver is not installed (npm ci --prefix tools/node)");
+        var setup = new QueryRunSetup(s3);
+        string prefix = "query-" + Guid.NewGuid().ToString("N");
+        await using var cmr = await FakeCmr.StartAsync(await setup.RecordsOnS3Async(prefix));
+        string memory = Path.Combine(_dir, "memory.zarr"), rabbit = Path.Combine(_dir, "rabbit.zarr"), cache = Path.Combine(_dir, "cache");
+        var a = setup.Zagg(cache, ["run", "--cmr-url", cmr.Url, .. QueryRunSetup.Query, "--store", memory, "--driver", "s3"]);
+        Assert.True(a.ExitCode == 0, a.Error + a.Out);
+        var b = setup.Zagg(cache, ["run", "--cmr-url", cmr.Url, .. QueryRunSetup.Query, "--store", rabbit, "--driver", "s3",
+            "--transport", "rabbitmq", "--rabbitmq", broker.Url, "--workers", "1"]);
+        Assert.True(b.ExitCode == 0, b.Error + b.Out);
+        Assert.Contains("catalog built: 4 granules, ", b.Out);
+        RemoteRuns.AssertSameStores(memory, rabbit);
+        Assert.Equal(
+            QueryRunSetup.Comparable(File.ReadAllText(Assert.Single(Directory.GetFiles(Path.Combine(memory, ".zagg", "runs"), "catalog.json", SearchOption.AllDirectories)))),
+            QueryRunSetup.Comparable(File.ReadAllText(Assert.Single(Directory.GetFiles(Path.Combine(rabbit, ".zagg", "runs"), "catalog.json", SearchOption.AllDirectories)))));
     }
 }
