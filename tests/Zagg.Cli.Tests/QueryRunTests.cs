@@ -192,3 +192,40 @@ public sealed class QueryRunRabbitMqTests(S3rverServer s3, RabbitMqBroker broker
             QueryRunSetup.Comparable(File.ReadAllText(Assert.Single(Directory.GetFiles(Path.Combine(rabbit, ".zagg", "runs"), "catalog.json", SearchOption.AllDirectories)))));
     }
 }
+
+/// <summary>The same query run over SQS (fauxqs) with a worker process: the same store and catalog as the in-process one.</summary>
+[Collection(nameof(SqsRuns))]
+public sealed class QueryRunSqsTests(FauxqsServer sqs, S3rverServer s3) : IClassFixture<S3rverServer>, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("zagg-query-sqs").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [NeedsFauxqsFact]
+    public async Task A_query_run_over_sqs_writes_the_in_process_store()
+    {
+        Assert.True(S3rverServer.Script is not null, "s3rver is not installed (npm ci --prefix tools/node)");
+        var setup = new QueryRunSetup(s3);
+        string prefix = "query-" + Guid.NewGuid().ToString("N");
+        await using var cmr = await FakeCmr.StartAsync(await setup.RecordsOnS3Async(prefix));
+        string memory = Path.Combine(_dir, "memory.zarr"), queued = Path.Combine(_dir, "sqs.zarr"), cache = Path.Combine(_dir, "cache");
+        var a = setup.Zagg(cache, ["run", "--cmr-url", cmr.Url, .. QueryRunSetup.Query, "--store", memory, "--driver", "s3"]);
+        Assert.True(a.ExitCode == 0, a.Error + a.Out);
+        // fauxqs's endpoint and timings beside s3rver's (whose keys fauxqs, an emulator, does not check).
+        var variables = new Dictionary<string, string?> { ["ZAGG_SQS_WAIT"] = "1", ["ZAGG_SQS_VISIBILITY"] = "30", ["AWS_ENDPOINT_URL_SQS"] = sqs.Endpoint, ["AWS_REGION"] = "us-east-1" };
+        foreach (var (k, v) in variables) Environment.SetEnvironmentVariable(k, v);
+        CliResult b;
+        try
+        {
+            b = setup.Zagg(cache, ["run", "--cmr-url", cmr.Url, .. QueryRunSetup.Query, "--store", queued, "--driver", "s3",
+                "--transport", "sqs", "--sqs-prefix", $"q{Environment.ProcessId}", "--workers", "1"]);
+        }
+        finally { foreach (var k in variables.Keys) Environment.SetEnvironmentVariable(k, null); }
+        Assert.True(b.ExitCode == 0, b.Error + b.Out);
+        Assert.Contains("catalog built: 4 granules, ", b.Out);
+        RemoteRuns.AssertSameStores(memory, queued);
+        Assert.Equal(
+            QueryRunSetup.Comparable(File.ReadAllText(Assert.Single(Directory.GetFiles(Path.Combine(memory, ".zagg", "runs"), "catalog.json", SearchOption.AllDirectories)))),
+            QueryRunSetup.Comparable(File.ReadAllText(Assert.Single(Directory.GetFiles(Path.Combine(queued, ".zagg", "runs"), "catalog.json", SearchOption.AllDirectories)))));
+    }
+}
