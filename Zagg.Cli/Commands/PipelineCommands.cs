@@ -28,7 +28,8 @@ internal static class PipelineCommands
     public static Command Run(CliConsole console)
     {
         var config = ConfigOption();
-        var catalog = new Option<string?>("--catalog") { Description = "The catalog JSON (default: the config's catalog).", HelpName = "FILE" };
+        var catalog = new Option<string?>("--catalog") { Description = "The catalog JSON (default: the config's catalog); or, instead, the query options of zagg catalog (--cycle or --start-date/--end-date, --bbox, …): the catalog service builds the catalog and keeps it in the store.", HelpName = "FILE" };
+        var query = new QueryOptions();
         var store = new Option<string?>("--store") { Description = "Output store: a path, file://… or s3://bucket/prefix (default: the config's output.store).", HelpName = "STORE" };
         var maxCells = new Option<int?>("--max-cells") { Description = "Process only the first N cells of the catalog.", HelpName = "N" };
         var mortonCell = new Option<string?>("--morton-cell") { Description = "Process only this parent cell (a morton word of the catalog's parent order).", HelpName = "WORD" };
@@ -49,10 +50,11 @@ internal static class PipelineCommands
             config, catalog, store, maxCells, mortonCell, maxWorkers, overwrite, dryRun, driver, transport, rabbitmq, sqsPrefix, workers, startBroker, submit,
             backend, lambdaMemory,
         };
+        foreach (var o in query.All) cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
             var cfg = LoadConfig(parse.GetValue(config)!);
-            string catalogPath = parse.GetValue(catalog) ?? cfg.Catalog ?? throw new CliException("no catalog: give --catalog or set catalog: in the config");
+            var (catalogPath, search) = QueryRuns.CatalogOrQuery(parse, catalog, query, cfg);
             string storeUrl = parse.GetValue(store) ?? cfg.Store ?? throw new CliException("no store: give --store or set output.store in the config");
             string? d = parse.GetValue(driver);
             if (d is not (null or "s3" or "https")) throw new CliException($"--driver must be s3 or https, not '{d}'");
@@ -85,7 +87,8 @@ internal static class PipelineCommands
                 ConfigName = parse.GetValue(config)!,
                 Config = cfg,
                 CatalogPath = catalogPath,
-                Catalog = LoadCatalog(catalogPath),
+                Catalog = catalogPath is null ? null : LoadCatalog(catalogPath),
+                Query = search,
                 Store = storeUrl,
                 Selection = new RunSelection { MaxCells = parse.GetValue(maxCells), MortonCell = morton, Overwrite = parse.GetValue(overwrite), Driver = d },
                 Orchestration = new OrchestrationOptions
@@ -96,6 +99,7 @@ internal static class PipelineCommands
                     SubmitOnly = submitOnly,
                 },
             };
+            if (search is not null && parse.GetValue(dryRun)) run = run with { Catalog = await QueryRuns.BuildHereAsync(console, search, cfg, ct) };
             if (onLambdas && !parse.GetValue(dryRun)) RequireReachableByLambdas(run, messaging);
             return await RunAsync(console, run, parse.GetValue(dryRun), ct);
         });
@@ -199,7 +203,7 @@ internal static class PipelineCommands
         if (messaging.SqsEndpoint is { IsLoopback: true }) return;
         if (StorageLocation.TryParse(run.Store, out var store, out _) && store.Kind == StorageKind.File)
             throw new CliException($"--backend aws: the Lambdas cannot write the local store {run.Store}: give an s3:// store (the stack's OutputLocation)");
-        foreach (var (_, granules) in run.Catalog.Cells)
+        foreach (var (_, granules) in run.Catalog?.Cells ?? [])
             foreach (string g in granules)
                 if (StorageLocation.TryParse(g, out var at, out _) && at.Kind == StorageKind.File)
                     throw new CliException($"--backend aws: the Lambdas cannot read the local granule {g} (catalog {run.CatalogPath}): catalogue NASA's https:// or s3:// links (zagg catalog --cycle …)");
@@ -234,8 +238,14 @@ internal static class PipelineCommands
 
         public required string ConfigName { get; init; }
         public required PipelineConfig Config { get; init; }
-        public required string CatalogPath { get; init; }
-        public required GranuleCatalog Catalog { get; init; }
+        /// <summary>The catalog file, or null for a query run.</summary>
+        public required string? CatalogPath { get; init; }
+
+        /// <summary>The catalog, or null for a query run (whose catalog the catalog service builds).</summary>
+        public required GranuleCatalog? Catalog { get; init; }
+
+        /// <summary>A query run's search (the query options, checked), or null.</summary>
+        public ParsedQuery? Query { get; init; }
         public required string Store { get; init; }
         public required RunSelection Selection { get; init; }
         public required OrchestrationOptions Orchestration { get; init; }
@@ -246,33 +256,37 @@ internal static class PipelineCommands
 
     private static async Task<int> RunAsync(CliConsole console, UserRun run, bool dryRun, CancellationToken ct)
     {
-        IReadOnlyList<PlannedCell> cells;
-        try { cells = RunPlanner.Select(run.Catalog, run.Selection, run.Config); }
+        IReadOnlyList<PlannedCell> cells = [];
+        try { if (run.Catalog is not null) cells = RunPlanner.Select(run.Catalog, run.Selection, run.Config); }
         catch (CatalogException e) { throw new CliException(e.Message); }
         var o = console.Out;
         if (dryRun)
         {
             o.WriteLine($"store   {run.Store}{(run.Selection.Overwrite ? " (overwrite)" : "")}");
-            o.WriteLine($"cells   {cells.Count} of {run.Catalog.Cells.Count} (parent order {run.Catalog.ParentOrder}, child order {run.Config.Grid.ChildOrder}), largest first");
+            o.WriteLine($"cells   {cells.Count} of {run.Catalog!.Cells.Count} (parent order {run.Catalog.ParentOrder}, child order {run.Config.Grid.ChildOrder}), largest first");
             foreach (var cell in cells)
                 o.WriteLine($"  {cell.ParentMorton,12}  catalog index {cell.CatalogIndex,5}  {cell.Granules.Count} granules");
             if (run.Lambda is { } l) o.WriteLine(CostReport.Line(RunCosts.Estimate(cells, run.Config, l.MemoryMB), "estimated cost"));
             return 0;
         }
-        if (run.Lambda is { } lambda) o.WriteLine(CostReport.Line(RunCosts.Estimate(cells, run.Config, lambda.MemoryMB), "estimated cost"));
-        if (cells.Any(c => c.Granules.Any(IsRemote)) && !run.Orchestration.SubmitOnly)
+        if (run.Lambda is { } lambda && run.Catalog is not null) o.WriteLine(CostReport.Line(RunCosts.Estimate(cells, run.Config, lambda.MemoryMB), "estimated cost"));
+        // A query run's granules are NASA's links (remote), known once the catalog service has built its catalog.
+        if ((run.Query is not null || cells.Any(c => c.Granules.Any(IsRemote))) && !run.Orchestration.SubmitOnly)
         {
             _ = AuthCommands.RemoteAccess; // this process's workers read through the Earthdata session
             await AuthCommands.CheckBeforeRunAsync(ct);
         }
+        var runId = Guid.NewGuid();
+        string storeLocation = run.Store.Contains("://", StringComparison.Ordinal) ? run.Store : Path.GetFullPath(run.Store);
         var request = new RunRequested
         {
-            RunId = Guid.NewGuid(),
+            RunId = runId,
             Spec = new RunSpec
             {
                 Config = ConfigReferences.FromUser(run.ConfigName),
-                Catalog = Path.GetFullPath(run.CatalogPath),
-                Store = run.Store.Contains("://", StringComparison.Ordinal) ? run.Store : Path.GetFullPath(run.Store),
+                Catalog = run.Query is null ? Path.GetFullPath(run.CatalogPath!) : RunLedger.CatalogLocation(storeLocation, runId),
+                Query = run.Query?.Wire,
+                Store = storeLocation,
                 Selection = run.Selection,
                 RequestedAt = DateTimeOffset.UtcNow,
             },
@@ -282,12 +296,14 @@ internal static class PipelineCommands
         var lastPrint = TimeSpan.Zero;
         var gate = new object();
         int shown = -1;
-        monitor.Changed += () =>
+        // A query run shows its catalog step (pages, then the catalog's summary) before the cells' progress.
+        var catalogStep = run.Query is null ? null : new QueryRuns.CatalogStepFeed(console, request, monitor, terminal);
+        void ShowCells()
         {
             lock (gate)
             {
                 int finished = monitor.Done + monitor.Failed, total = monitor.Planned;
-                if (!monitor.Dispatched || finished == shown) return;
+                if (!monitor.Dispatched || finished == shown || catalogStep is { IsShown: false }) return;
                 shown = finished;
                 var elapsed = monitor.Clock.Elapsed;
                 double rate = elapsed.TotalSeconds > 0 ? monitor.Observations / elapsed.TotalSeconds : 0;
@@ -305,7 +321,9 @@ internal static class PipelineCommands
                     o.WriteLine(text);
                 }
             }
-        };
+        }
+        monitor.Changed += ShowCells;
+        if (catalogStep is not null) catalogStep.Finished += ShowCells;
         if (run.Orchestration.SubmitOnly)
             o.WriteLine($"run {request.RunId}: {cells.Count} cells, for the services at {run.Orchestration.Messaging.BrokerForDisplay}");
         else if (run.Orchestration.Messaging.IsDistributed)
@@ -313,6 +331,7 @@ internal static class PipelineCommands
         RunCompleted completed;
         try
         {
+            using var following = catalogStep?.Start(ct);
             completed = await LocalOrchestrator.RunAsync(request, run.Orchestration, monitor, console.Error, ct);
         }
         catch (OrchestrationException e) { throw new CliException(e.Message); }

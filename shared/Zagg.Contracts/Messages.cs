@@ -92,7 +92,11 @@ public sealed record RunSpec
 {
     public required ConfigReference Config { get; init; }
 
-    /// <summary>The catalog JSON's location (a path, file://, s3:// or https://); with <see cref="Query"/>, the local path the catalog service writes the catalog to.</summary>
+    /// <summary>
+    /// The catalog JSON's location (a path, file://, s3:// or https://); with <see cref="Query"/>, where the catalog service
+    /// writes the catalog it builds (a path, file:// or s3://; zagg run puts it beside the run's ledger in the store,
+    /// <c>{store}/.zagg/runs/{RUN}/catalog.json</c>, so every worker and later reader finds it).
+    /// </summary>
     public required string Catalog { get; init; }
 
     /// <summary>A catalog search instead of a catalog file: the catalog service builds the catalog from it (the code of <c>zagg catalog</c>) and writes it to <see cref="Catalog"/>. Optional (added in version 2).</summary>
@@ -133,6 +137,12 @@ public sealed record CatalogQuery
     /// <summary>Area of interest as a GeoJSON file's path, readable by the catalog service.</summary>
     public string? Polygon { get; init; }
 
+    /// <summary>Area of interest as a drainage-basin file's path (columns lat lon basin_id), readable by the catalog service.</summary>
+    public string? BasinsFile { get; init; }
+
+    /// <summary>With <see cref="BasinsFile"/>: the basin ids to take (null or empty: all).</summary>
+    public IReadOnlyList<int>? Basins { get; init; }
+
     public int ParentOrder { get; init; } = 6;
 
     /// <summary>The CMR root (default NASA's operational CMR).</summary>
@@ -151,6 +161,9 @@ public sealed record CatalogQuery
 
     /// <summary>Keep ICESat-2 granules of these regions (1–14).</summary>
     public IReadOnlyList<int>? Regions { get; init; }
+
+    /// <summary>Retries of a search request that fails (429, 5xx, timeout, dropped connection); null: the search's default (5).</summary>
+    public int? Retries { get; init; }
 }
 
 /// <summary>Start a run. Published by the AppHost (or any client); consumed by the catalog service.</summary>

@@ -12,33 +12,50 @@ namespace Zagg.Runs;
 /// </summary>
 public static class QueryCatalogs
 {
-    /// <summary>Builds the query's catalog and writes it to <paramref name="location"/> (a local path or file:// URL).</summary>
-    /// <exception cref="CatalogException">The query is not valid (names what), the search failed or found nothing, or the location is not local or cannot be written. Permanent: the search has retried already.</exception>
-    public static async Task<GranuleCatalog> BuildAsync(CatalogQuery q, string location, PipelineConfig config, CancellationToken ct = default)
+    /// <summary>
+    /// Builds the query's catalog and writes it to <paramref name="location"/> (a path, file:// or s3://bucket/key; zagg run
+    /// gives <see cref="RunLedger.CatalogLocation"/>, beside the run's ledger in its store) in one atomic write.
+    /// </summary>
+    /// <param name="q">The search, as a run's message carries it.</param>
+    /// <param name="location">Where the catalog goes.</param>
+    /// <param name="config">The run's configuration (its parent orders and latitude convention).</param>
+    /// <param name="progress">Told after each page received (pages, granules, the total announced).</param>
+    /// <param name="ct">Stops the search.</param>
+    /// <exception cref="CatalogException">The query is not valid (names what), the search failed or found nothing in the area, or the location cannot be written. Permanent: the search has retried already.</exception>
+    public static async Task<CatalogSearchResult> BuildAsync(CatalogQuery q, string location, PipelineConfig config, IProgress<SearchProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(q);
-        string path = location.StartsWith("file://", StringComparison.Ordinal) ? new Uri(location).LocalPath
-            : location.Contains("://", StringComparison.Ordinal) ? throw new CatalogException($"query: the catalog it builds is written to a local path, not {location}")
-            : location;
+        ArgumentNullException.ThrowIfNull(config);
+        CatalogSearchResult result;
         try
         {
             config.RequireParentOrder(q.ParentOrder);
             var query = ToQuery(q);
-            var aoi = q.Polygon is not null ? AreaOfInterest.FromGeoJsonFile(q.Polygon)
-                : q.Bbox is not null ? AreaOfInterest.FromBbox(q.Bbox) : AreaOfInterest.Antarctica;
+            var aoi = Area(q);
+            var options = new SearchOptions { MaxRetries = q.Retries is int r ? (r >= 0 ? r : throw new ArgumentException($"retries {r} must be 0 or more")) : 5 };
             IGranuleSearch search = q.StacUrl is not null
-                ? new StacItemSearch(q.StacUrl, q.Collection ?? throw new ArgumentException("a STAC search needs a collection"))
-                : new CmrGranuleSearch(q.CmrUrl ?? CmrGranuleSearch.DefaultUrl);
-            var result = await CatalogSearch.BuildAsync(search, query, aoi, q.ParentOrder, config.Grid.Latitude, ct: ct).ConfigureAwait(false);
+                ? new StacItemSearch(q.StacUrl, q.Collection ?? throw new ArgumentException("a STAC search needs a collection"), options)
+                : new CmrGranuleSearch(q.CmrUrl ?? CmrGranuleSearch.DefaultUrl, options);
+            result = await CatalogSearch.BuildAsync(search, query, aoi, q.ParentOrder, config.Grid.Latitude, progress, ct).ConfigureAwait(false);
             if (result.Catalog.Cells.Count == 0) throw new CatalogException($"query: none of the {result.Granules.Count} granules found meets the area {aoi.Source}");
-            result.Catalog.Save(path);
-            return result.Catalog;
         }
-        catch (Exception e) when (e is CatalogSearchException or AreaOfInterestException or Zagg.Grid.Geometry.GeoJsonException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is CatalogSearchException or AreaOfInterestException or Zagg.Grid.Geometry.GeoJsonException or ArgumentException)
         {
             throw new CatalogException($"query: {e.Message}");
         }
         catch (ConfigException e) { throw new CatalogException($"query: parent order {q.ParentOrder}: {e.Message}"); }
+        await result.Catalog.SaveAsync(location, ct).ConfigureAwait(false);
+        return result;
+    }
+
+    private static AreaOfInterest Area(CatalogQuery q)
+    {
+        int given = (q.Polygon is null ? 0 : 1) + (q.BasinsFile is null ? 0 : 1) + (q.Bbox is null ? 0 : 1);
+        if (given > 1) throw new ArgumentException("give one area of interest: a polygon, a basins file or a bbox");
+        if (q.Basins is { Count: > 0 } && q.BasinsFile is null) throw new ArgumentException("basins pick basins of a basins file: give the file too");
+        return q.Polygon is not null ? AreaOfInterest.FromGeoJsonFile(q.Polygon)
+            : q.BasinsFile is not null ? AreaOfInterest.FromBasinsFile(q.BasinsFile, q.Basins is { Count: > 0 } b ? [.. b] : null)
+            : q.Bbox is not null ? AreaOfInterest.FromBbox(q.Bbox) : AreaOfInterest.Antarctica;
     }
 
     private static GranuleQuery ToQuery(CatalogQuery q)

@@ -102,7 +102,7 @@ public sealed class RunConsolidator
         await Zagg.Zarr.ZarrHierarchy.ConsolidateAsync(store, ct).ConfigureAwait(false);
         double duration = (DateTimeOffset.UtcNow - tally.Plan!.RequestedAt).TotalSeconds;
         var cells = tally.Plan.Cells.OrderBy(c => c.CatalogIndex).Select(c => tally.Cells[c.CatalogIndex]).ToList();
-        var report = new RunReport(store.Name, cells, duration);
+        var report = new RunReport(store.Name, cells, duration) { Catalog = tally.Plan.Catalog };
         await report.WriteAsync(tally.Location, ct).ConfigureAwait(false);
         return new RunCompleted
         {

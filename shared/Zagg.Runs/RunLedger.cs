@@ -10,6 +10,9 @@ public sealed record RunPlan(IReadOnlyList<PlannedCell> Cells, DateTimeOffset Re
 {
     /// <summary>The run's configuration (consolidation merges a pyramid's coarser orders by it); null in plans written before pyramids.</summary>
     public ConfigReference? Config { get; init; }
+
+    /// <summary>The run's catalog location (a query run's: the one its catalog step built); null in plans written before it was kept.</summary>
+    public string? Catalog { get; init; }
 }
 
 /// <summary>
@@ -25,6 +28,21 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
 
     /// <summary>The keys of a run's ledger: <c>.zagg/runs/RUN/</c> (RUN without dashes).</summary>
     public static string PrefixOf(Guid runId) => $".zagg/runs/{runId:N}/";
+
+    /// <summary>The key of the catalog a query run builds, in the run's ledger: <c>.zagg/runs/RUN/catalog.json</c>.</summary>
+    public static string CatalogKeyOf(Guid runId) => PrefixOf(runId) + "catalog.json";
+
+    /// <summary>
+    /// Where a query run's catalog is written, beside its ledger in the store: <c>{store}/.zagg/runs/{RUN}/catalog.json</c>
+    /// (a path, file:// or s3:// location as the store's), so workers on other machines and later readers find it.
+    /// </summary>
+    /// <param name="store">The run's store location (a path, file:// or s3://bucket/prefix).</param>
+    /// <param name="runId">The run.</param>
+    public static string CatalogLocation(string store, Guid runId)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.TrimEnd('/') + "/" + CatalogKeyOf(runId);
+    }
 
     private string Prefix => PrefixOf(RunId);
     private string CellsPrefix => Prefix + "cells/";
@@ -77,6 +95,15 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
 
     /// <summary>The state kept for the cell at <paramref name="catalogIndex"/>, or null.</summary>
     public Task<byte[]?> ReadStateAsync(long catalogIndex, CancellationToken ct = default) => Store.GetAsync(StateKey(catalogIndex), ct);
+
+    /// <summary>Writes how far a query run's catalog step is (<c>catalog-progress.json</c>): what zagg run shows before the cells.</summary>
+    public Task WriteCatalogProgressAsync(CatalogProgress progress, CancellationToken ct = default) =>
+        Store.SetAsync(Prefix + "catalog-progress.json", JsonSerializer.SerializeToUtf8Bytes(progress, ContractJson.Options), ct);
+
+    /// <summary>How far the run's catalog step is, or null before it reported anything (or for a run given a catalog file).</summary>
+    public async Task<CatalogProgress?> ReadCatalogProgressAsync(CancellationToken ct = default) =>
+        await Store.GetAsync(Prefix + "catalog-progress.json", ct).ConfigureAwait(false) is { } bytes
+            ? JsonSerializer.Deserialize<CatalogProgress>(bytes, ContractJson.Options) : null;
 
     /// <summary>The run's RunCompleted once it completed, else null.</summary>
     public async Task<RunCompleted?> ReadCompletedAsync(CancellationToken ct = default) =>

@@ -40,12 +40,30 @@ public static class RunPlanner
         ArgumentNullException.ThrowIfNull(m);
         var config = ConfigReferences.Load(m.Spec.Config);
         var catalog = m.Spec.Query is { } query
-            ? await QueryCatalogs.BuildAsync(query, m.Spec.Catalog, config, ct).ConfigureAwait(false)
+            ? await BuildQueryCatalogAsync(m, query, config, ct).ConfigureAwait(false)
             : await LoadCatalogAsync(m.Spec.Catalog, ct).ConfigureAwait(false);
         config.RequireParentOrder(catalog.ParentOrder);
         // The selection must name a cell of this catalog: refuse now rather than dispatch nothing.
         Select(catalog, m.Spec.Selection, config);
         return new CatalogReady { RunId = m.RunId, Spec = m.Spec, ParentOrder = catalog.ParentOrder, CatalogCells = catalog.Cells.Count };
+    }
+
+    /// <summary>
+    /// A query run's catalog: refuses an existing store the run may not overwrite before searching, then searches and maps
+    /// (<see cref="QueryCatalogs.BuildAsync"/>), writes the catalog to the run's catalog location, and keeps the paging
+    /// progress and the summary in the run's ledger (<see cref="CatalogProgress"/>) for zagg run's terminal.
+    /// </summary>
+    private static async Task<GranuleCatalog> BuildQueryCatalogAsync(RunRequested m, CatalogQuery query, PipelineConfig config, CancellationToken ct)
+    {
+        var store = ZarrStores.Open(m.Spec.Store);
+        if (!m.Spec.Selection.Overwrite && await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false))
+            throw new StoreExistsException($"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
+        var ledger = new RunLedger(store, m.RunId);
+        var progress = new LedgerSearchProgress(ledger);
+        var result = await QueryCatalogs.BuildAsync(query, m.Spec.Catalog, config, progress, ct).ConfigureAwait(false);
+        await progress.FlushAsync().ConfigureAwait(false);
+        await ledger.WriteCatalogProgressAsync(CatalogProgress.Of(result, progress.Last.Pages, progress.Last.Hits, m.Spec.Catalog), ct).ConfigureAwait(false);
+        return result.Catalog;
     }
 
     /// <summary>
@@ -65,8 +83,11 @@ public static class RunPlanner
         bool written = false;
         if (!await ledger.HasTemplateAsync(ct).ConfigureAwait(false))
         {
-            if (!m.Spec.Selection.Overwrite && await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false))
+            bool exists = await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false);
+            if (!m.Spec.Selection.Overwrite && exists)
                 throw new StoreExistsException($"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
+            // Overwriting clears the store but this run's ledger: a query run's catalog step wrote its catalog there.
+            if (exists) await ClearButLedgerAsync(store, m.RunId, ct).ConfigureAwait(false);
             await DggsStore.CreateAsync(store, config.ToTemplate(m.ParentOrder, m.CatalogCells), m.Spec.Selection.Overwrite, ct).ConfigureAwait(false);
             await ledger.MarkTemplateAsync(ct).ConfigureAwait(false);
             written = true;
@@ -76,6 +97,15 @@ public static class RunPlanner
             RunId = m.RunId, Spec = m.Spec, ParentOrder = m.ParentOrder, ChildOrder = config.Grid.ChildOrder, CatalogCells = m.CatalogCells,
         };
         return (ready, written);
+    }
+
+    private static async Task ClearButLedgerAsync(IZarrStore store, Guid runId, CancellationToken ct)
+    {
+        string keep = RunLedger.PrefixOf(runId);
+        var keys = new List<string>();
+        await foreach (string k in store.ListAsync("", ct).ConfigureAwait(false))
+            if (!k.StartsWith(keep, StringComparison.Ordinal)) keys.Add(k);
+        foreach (string k in keys) await store.DeleteAsync(k, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -91,7 +121,7 @@ public static class RunPlanner
         var catalog = await LoadCatalogAsync(m.Spec.Catalog, ct).ConfigureAwait(false);
         var cells = Select(catalog, m.Spec.Selection, config);
         var ledger = new RunLedger(ZarrStores.Open(m.Spec.Store), m.RunId);
-        await ledger.WritePlanAsync(new RunPlan(cells, m.Spec.RequestedAt) { Config = m.Spec.Config }, ct).ConfigureAwait(false);
+        await ledger.WritePlanAsync(new RunPlan(cells, m.Spec.RequestedAt) { Config = m.Spec.Config, Catalog = m.Spec.Catalog }, ct).ConfigureAwait(false);
         var dispatched = new CellsDispatched { RunId = m.RunId, Store = m.Spec.Store, Cells = cells.Count, RequestedAt = m.Spec.RequestedAt };
         var messages = new AggregateCell[cells.Count];
         for (int i = 0; i < cells.Count; i++)

@@ -7,7 +7,7 @@ namespace Zagg.Runs;
 
 /// <summary>
 /// The run report: every planned cell's record (in catalog order) and the totals, written as JSON next to the store
-/// (<see cref="LocationOf"/>). Its keys are the ones users know: store, duration_s, cells_with_data, total_obs, errors,
+/// (<see cref="LocationOf"/>). Its keys are the ones users know: store, catalog, duration_s, cells_with_data, total_obs, errors,
 /// cells[] {parent_morton, cells_with_data, total_obs, granule_count, files_processed, duration_s, error}; and, for a
 /// run that read remote granules, reads {requests, bytes, retries, time_to_first_byte_s, wait_s} in total and per cell.
 /// </summary>
@@ -16,6 +16,9 @@ namespace Zagg.Runs;
 /// <param name="DurationSeconds">From the request to the end, in seconds.</param>
 public sealed record RunReport(string Store, IReadOnlyList<CellRecord> Cells, double DurationSeconds)
 {
+    /// <summary>The catalog the run read (for a query run, the one its catalog step built beside the ledger); null when unknown.</summary>
+    public string? Catalog { get; init; }
+
     /// <summary>Parent cells with at least one observation (the report's top-level cells_with_data).</summary>
     public int ParentCellsWithData => Cells.Count(c => c.ChildCellsWithData > 0);
 
@@ -53,6 +56,7 @@ public sealed record RunReport(string Store, IReadOnlyList<CellRecord> Cells, do
     private JsonObject Json() => new()
     {
         ["store"] = Store,
+        ["catalog"] = Catalog,
         ["duration_s"] = DurationSeconds,
         ["cells_with_data"] = ParentCellsWithData,
         ["total_obs"] = Observations,

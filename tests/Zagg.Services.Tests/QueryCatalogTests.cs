@@ -40,6 +40,62 @@ public class QueryCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task The_catalog_goes_beside_the_runs_ledger_with_its_progress_and_survives_an_overwrite()
+    {
+        await using var cmr = await FakeCmr.StartAsync([.. FakeCmr.DemoRecords(), .. UmmRecords.Filler(2500)]);
+        string store = Path.Combine(_dir, "out.zarr");
+        var runId = Guid.NewGuid();
+        var m = new RunRequested
+        {
+            RunId = runId,
+            Spec = new RunSpec
+            {
+                Config = ConfigReference.BuiltIn("atl06"), Catalog = RunLedger.CatalogLocation(store, runId), Store = store, RequestedAt = DateTimeOffset.UtcNow,
+                Query = new CatalogQuery { StartDate = "2024-01-01", EndDate = "2024-01-31", CmrUrl = cmr.Url },
+                Selection = new RunSelection { Overwrite = true },
+            },
+        };
+        Assert.Equal(Path.Combine(store, ".zagg", "runs", runId.ToString("N"), "catalog.json"), m.Spec.Catalog);
+        // An existing store, which the run overwrites.
+        Directory.CreateDirectory(store);
+        File.WriteAllText(Path.Combine(store, "zarr.json"), "{\"zarr_format\":3,\"node_type\":\"group\"}");
+        File.WriteAllText(Path.Combine(store, "old"), "x");
+
+        var ready = await RunPlanner.CheckCatalogAsync(m);
+        var catalog = GranuleCatalog.Load(m.Spec.Catalog);
+        Assert.Equal(catalog.Cells.Count, ready.CatalogCells);
+        var progress = await new RunLedger(new Zagg.Zarr.Stores.LocalStore(store), runId).ReadCatalogProgressAsync();
+        Assert.NotNull(progress);
+        Assert.True(progress.Built);
+        Assert.Equal(2, progress.Pages); // 2,504 granules in pages of 2,000
+        Assert.Equal(2504, progress.Hits);
+        Assert.Equal(catalog.Cells.Count, progress.Cells);
+        Assert.Equal(m.Spec.Catalog, progress.Catalog);
+        Assert.Equal(catalog.Metadata["granules_found"]!.GetValue<int>(), progress.GranulesFound);
+
+        // The template step clears the old store but this run's ledger, so the dispatcher still reads the catalog.
+        var (template, written) = await RunPlanner.WriteTemplateAsync(ready);
+        Assert.True(written);
+        Assert.False(File.Exists(Path.Combine(store, "old")));
+        var dispatch = await RunPlanner.DispatchAsync(template);
+        Assert.Equal(catalog.Cells.Count, dispatch.Cells.Count);
+        Assert.Equal(m.Spec.Catalog, (await new RunLedger(new Zagg.Zarr.Stores.LocalStore(store), runId).ReadPlanAsync())!.Catalog);
+    }
+
+    [Fact]
+    public async Task A_query_run_into_an_existing_store_is_refused_before_the_search()
+    {
+        await using var cmr = await FakeCmr.StartAsync(FakeCmr.DemoRecords());
+        var m = Request(new CatalogQuery { StartDate = "2024-01-01", EndDate = "2024-01-31", CmrUrl = cmr.Url });
+        Directory.CreateDirectory(m.Spec.Store);
+        File.WriteAllText(Path.Combine(m.Spec.Store, "zarr.json"), "{}");
+        var e = await Assert.ThrowsAsync<StoreExistsException>(() => RunPlanner.CheckCatalogAsync(m));
+        Assert.Contains("zagg run --overwrite replaces it", e.Message);
+        Assert.Empty(cmr.Requests);
+        Assert.False(File.Exists(m.Spec.Catalog));
+    }
+
+    [Fact]
     public async Task A_wrong_query_is_a_permanent_catalog_failure()
     {
         await using var cmr = await FakeCmr.StartAsync(FakeCmr.DemoRecords());

@@ -97,14 +97,10 @@ public sealed class GranuleCatalog
     /// <exception cref="UnauthorizedAccessException">No permission to write there.</exception>
     public void Save(string path)
     {
-        var catalog = new JsonObject();
-        foreach (var (morton, granules) in Cells)
-            catalog[morton.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonArray(granules.Select(g => (JsonNode)JsonValue.Create(g)).ToArray());
-        var root = new JsonObject { ["metadata"] = Metadata.DeepClone(), ["catalog"] = catalog };
         string temp = path + ".tmp";
         try
         {
-            File.WriteAllText(temp, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            File.WriteAllText(temp, ToJsonText());
             File.Move(temp, path, overwrite: true);
         }
         catch
@@ -112,6 +108,34 @@ public sealed class GranuleCatalog
             try { File.Delete(temp); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
             throw;
         }
+    }
+
+    /// <summary>The catalog file's text: indented JSON, <c>{"metadata": {…}, "catalog": {"morton": [granule, …], …}}</c>, cells in catalog order.</summary>
+    public string ToJsonText()
+    {
+        var catalog = new JsonObject();
+        foreach (var (morton, granules) in Cells)
+            catalog[morton.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonArray(granules.Select(g => (JsonNode)JsonValue.Create(g)).ToArray());
+        var root = new JsonObject { ["metadata"] = Metadata.DeepClone(), ["catalog"] = catalog };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>
+    /// Writes the catalog (<see cref="ToJsonText"/>, UTF-8) to a location parsed by <see cref="StorageLocation"/> — a path,
+    /// file:// URL or s3://bucket/key — in one atomic write through the Zarr store of its folder (a temporary file renamed
+    /// into place; one S3 PUT), so a reader sees the whole catalog or none; missing folders are made.
+    /// </summary>
+    /// <exception cref="CatalogException">The location is not a path, file:// or s3://bucket/key, or cannot be written (the message names it and why).</exception>
+    public async Task SaveAsync(string location, CancellationToken ct = default)
+    {
+        if (!StorageLocation.TryParse(location, out var where, out string? error)) throw new CatalogException($"catalog location {error}");
+        if (where.Kind is not (StorageKind.File or StorageKind.S3)) throw new CatalogException($"{where.Display}: catalogs are written to a path, file:// or s3://bucket/key");
+        try
+        {
+            var (folder, key) = ZarrStores.ForObject(location);
+            await folder.SetAsync(key, System.Text.Encoding.UTF8.GetBytes(ToJsonText()), ct).ConfigureAwait(false);
+        }
+        catch (ZarrException e) { throw new CatalogException($"{where.Display}: cannot be written: {e.Message}"); }
     }
 
     /// <summary>
