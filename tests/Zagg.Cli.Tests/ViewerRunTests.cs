@@ -68,6 +68,15 @@ public sealed partial class ViewerRunTests(DemoNginx nginx, ITestOutputHelper ou
         return times;
     }
 
+    private static string Seen(List<(DateTime At, int Drawn)> seen) => string.Join(", ", seen.Select(s => $"{s.Drawn} at {s.At:HH:mm:ss.fff}"));
+
+    /// <summary>The server's api/progress answer, status and body (for the log and a failure's message).</summary>
+    private static async Task<string> ProgressAsync(HttpClient http, ViewerServer server, string variable)
+    {
+        using var r = await http.GetAsync(new Uri(server.Url, "api/progress?variable=" + Uri.EscapeDataString(variable)));
+        return $"{(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}";
+    }
+
     [NeedsNginxFact]
     public async Task During_a_run_the_drawn_parent_cells_grow_to_the_runs_count()
     {
@@ -98,18 +107,20 @@ public sealed partial class ViewerRunTests(DemoNginx nginx, ITestOutputHelper ou
                 try { return CliRunner.Run("run", "--config", config, "--catalog", catalog, "--store", store, "--max-workers", "1"); }
                 finally { Environment.SetEnvironmentVariable("EARTHDATA_TOKEN", null); }
             });
+            // Opened as soon as the template's first group is written: the viewer follows the arrays written after it.
             var dggs = await OpenWhenWrittenAsync(store, run);
             await using var server = await ViewerServer.StartAsync(dggs, 0, default);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             await page.GotoAsync(server.Url.ToString());
             await page.WaitForSelectorAsync("body[data-ready=true]", new PageWaitForSelectorOptions { Timeout = 60_000 });
-            string variable = await page.EvaluateAsync<string>("state.variable");
 
             // Read the drawn count from the browser until the run has ended and the page has caught up (or a bound).
             var seen = new List<(DateTime At, int Drawn)>();
             bool runEndedFirst = false;
-            var deadline = DateTime.UtcNow.AddSeconds(180);
+            var started = DateTime.UtcNow;
+            var deadline = started.AddSeconds(180);
             int expected = -1;
-            while (DateTime.UtcNow < deadline)
+            while (true)
             {
                 string? a = await page.EvaluateAsync<string?>("document.getElementById('canvas').dataset.drawnChunks ?? null");
                 int drawn = a is null ? 0 : int.Parse(a, CultureInfo.InvariantCulture);
@@ -123,12 +134,16 @@ public sealed partial class ViewerRunTests(DemoNginx nginx, ITestOutputHelper ou
                     runEndedFirst = seen.Count == 1;
                 }
                 if (expected >= 0 && drawn == expected) break;
+                if (now > deadline)
+                    Assert.Fail($"after {(now - started).TotalSeconds:F0} s the page had drawn {drawn} parent cells; the run "
+                        + (expected < 0 ? "had not ended" : $"ended with {expected}") + $"; drawn counts seen: {Seen(seen)}; "
+                        + $"page: '{await page.InnerTextAsync("#progress")}', variable '{await page.EvaluateAsync<string>("state.variable")}'; "
+                        + $"server: {await ProgressAsync(http, server, "")}");
                 await Task.Delay(50);
             }
-            Assert.True(expected > 0, "the run did not end within the bound");
-            using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) })
-                output.WriteLine($"page: {await page.InnerTextAsync("#progress")}; server: {await http.GetStringAsync(new Uri(server.Url, "api/progress?variable=" + Uri.EscapeDataString(variable)))}");
-            output.WriteLine($"drawn parent cells seen from the browser: {string.Join(", ", seen.Select(s => $"{s.Drawn} at {s.At:HH:mm:ss.fff}"))}");
+            string variable = await page.EvaluateAsync<string>("state.variable");
+            output.WriteLine($"page: {await page.InnerTextAsync("#progress")}; server: {await ProgressAsync(http, server, variable)}");
+            output.WriteLine($"drawn parent cells seen from the browser: {Seen(seen)}");
             // The granules trickle in at 256 KB/s, so the page is up before the run ends: it saw the store part-written.
             Assert.False(runEndedFirst, "the run ended before the page first drew");
             Assert.True(seen[0].Drawn < expected, $"the page first drew {seen[0].Drawn} of {expected}: it never saw the run part-way");
@@ -138,7 +153,7 @@ public sealed partial class ViewerRunTests(DemoNginx nginx, ITestOutputHelper ou
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "viewer-run.png") });
 
             // Delay from landing to drawn: the k-th chunk to land against the first time k chunks were drawn.
-            var landed = Landings(store, dggs, variable);
+            var landed = Landings(store, await DggsStore.OpenAsync(new LocalStore(store)), variable);
             Assert.Equal(expected, landed.Count);
             for (int k = 1; k <= landed.Count; k++)
             {
