@@ -91,6 +91,27 @@ public sealed class ViewerTests(ITestOutputHelper output)
             Assert.Contains($"nested {cell} (order 7)", hover);
             Assert.Contains("h_mean 1105", hover);
             Assert.Contains("count 6", hover);
+
+            // The hover shows what zagg inspect gives: the cell holding each variable's maximum by inspect (the last
+            // child of the last parent) shows inspect's max of h_mean and of count.
+            var inspect = CliRunner.Run("inspect", dir);
+            Assert.True(inspect.ExitCode == 0, inspect.Error);
+            string Max(string variable)
+            {
+                string row = inspect.Out.Split('\n').Single(l => l.StartsWith(variable + " ", StringComparison.Ordinal));
+                return row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^2]; // … min max mean
+            }
+            long top = (Parents[^1] << 6) + 63;
+            var topCentre = GeoGrid.Centre(top, 7);
+            MapProjection.South.Forward(topCentre.Latitude, topCentre.Longitude, out x, out y);
+            px = await page.EvaluateAsync<double[]>($"toPixel({x.ToString("R", CultureInfo.InvariantCulture)}, {y.ToString("R", CultureInfo.InvariantCulture)})");
+            await page.Mouse.MoveAsync((float)(box.X + px[0]), (float)(box.Y + px[1]));
+            await page.WaitForFunctionAsync($"document.getElementById('hover').dataset.nested === '{top}'", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+            hover = await page.InnerTextAsync("#hover");
+            Assert.Equal("1363", Max("h_mean")); // 1000 + 100·3 + 63, as written
+            var lines = hover.Split('\n', StringSplitOptions.TrimEntries);
+            Assert.Contains($"h_mean {Max("h_mean")}", lines);
+            Assert.Contains($"count {Max("count")}", lines);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("store") });
             output.WriteLine($"screenshot: {Screenshot("store")}");
         }
