@@ -27,6 +27,7 @@ public static class ZaggCli
         root.Subcommands.Add(AuthCommands.Build(console));
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new PrintVersion(console);
+        OptionValues.Install(root);
         return root;
     }
 
@@ -37,6 +38,13 @@ public static class ZaggCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
+            // A value an option cannot read (--order x) is wrong input, not wrong usage: one line, exit 1.
+            foreach (var e in parse.Errors)
+                if (OptionValues.IsValueError(e))
+                {
+                    stderr.WriteLine($"zagg: error: {e.Message}");
+                    return Failure;
+                }
             foreach (var e in parse.Errors) stderr.WriteLine($"zagg: {e.Message}");
             stderr.WriteLine("Try 'zagg --help' or 'zagg <verb> --help'.");
             return Usage;

@@ -1,6 +1,7 @@
 using Zagg.Grid;
 using Zagg.Maps;
 using Zagg.Pipeline.Output;
+using Zagg.Zarr;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Cli.Viewing;
@@ -14,25 +15,49 @@ internal sealed class StoreWatch(DggsStore store)
 {
     private readonly Dictionary<string, Layer> _layers = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private DggsStore _store = store;
 
-    public DggsStore Store { get; } = store;
+    /// <summary>The level as last read (<see cref="TryMove"/> replaces it with a later reading of its metadata).</summary>
+    public DggsStore Store => Volatile.Read(ref _store);
+
+    /// <summary>
+    /// Follows a later reading of the same level's metadata (more arrays written since), keeping the cells read so far;
+    /// false when its layout differs (the store was replaced): the caller starts a new watch.
+    /// </summary>
+    public bool TryMove(DggsStore level)
+    {
+        DggsTemplate a = Store.Template, b = level.Template;
+        if (a.Layout != b.Layout || a.ParentOrder != b.ParentOrder || a.ChildOrder != b.ChildOrder || a.ParentCellCount != b.ParentCellCount || a.Latitude != b.Latitude)
+            return false;
+        Volatile.Write(ref _store, level);
+        return true;
+    }
 
     /// <summary>One variable's cells so far.</summary>
-    internal sealed record Layer(CellValues Values, HashSet<long> Chunks, string? Units, float Lo, float Hi);
+    internal sealed record Layer(CellValues Values, HashSet<long> Chunks, string? Units, float Lo, float Hi)
+    {
+        /// <summary>No cells (a variable not written yet).</summary>
+        public static Layer Empty(int order) => new(new CellValues(order, [], []), [], null, 0, 1);
+    }
 
-    /// <summary>The variable's cells, with the chunks written since the last call read in.</summary>
-    /// <exception cref="ArgumentException">No such variable.</exception>
+    /// <summary>
+    /// The variable's cells, with the chunks written since the last call read in; no cells while the level has no such
+    /// array yet (a run still writing its template).
+    /// </summary>
+    /// <exception cref="ZarrException">A chunk cannot be read or decoded.</exception>
     public async Task<Layer> RefreshAsync(string variable, CancellationToken ct)
     {
+        var store = Store;
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             _layers.TryGetValue(variable, out var layer);
-            var written = await DggsCellValues.WrittenChunksAsync(Store, variable, ct).ConfigureAwait(false);
+            if (!store.Arrays.ContainsKey(variable)) return layer ?? Layer.Empty(store.Template.ChildOrder);
+            var written = await DggsCellValues.WrittenChunksAsync(store, variable, ct).ConfigureAwait(false);
             var fresh = new HashSet<long>();
             foreach (long c in written) if (layer is null || !layer.Chunks.Contains(c)) fresh.Add(c);
             if (layer is not null && fresh.Count == 0) return layer;
-            var data = await DggsCellValues.ReadAsync(Store, variable, fresh, ct).ConfigureAwait(false);
+            var data = await DggsCellValues.ReadAsync(store, variable, fresh, ct).ConfigureAwait(false);
             if (layer is not null && data.Chunks.Length == 0) return layer;
             long[] cells;
             float[] values;

@@ -25,7 +25,12 @@ namespace Zagg.Cli.Viewing;
 /// cells in colour (no value: transparent) at the pyramid level chosen by zoom (<see cref="LevelFor"/>) or asked;
 /// headers X-Zagg-Lo/Hi (colour range), X-Zagg-Chunks (parent cells written), X-Zagg-Cells, X-Zagg-Order (the level drawn).</item>
 /// <item><c>GET /api/cell?projection=&amp;x=&amp;y=[&amp;order=]</c>: the cell at a map point at a level (default the finest): NESTED id, morton word, every variable.</item>
-/// <item><c>GET /api/progress?variable=</c>: parent cells (chunks) drawn and expected; reads chunks that landed since.</item>
+/// <item><c>GET /api/progress?variable=</c>: parent cells (chunks) drawn and expected, the store's variables and levels so far; reads chunks that landed since.</item>
+/// </list>
+/// The store may be mid-run (<see cref="LiveStore"/>): a template still being written (no variable yet: nothing drawn,
+/// 0 chunks), arrays and levels that appear later. A missing or empty <c>variable</c> is the default one (h_mean, else
+/// the first); one the store does not hold is 404.
+/// <list type="bullet">
 /// <item><c>GET /api/colormap</c>: viridis's 256 colours (for the page's colour bar).</item>
 /// </list>
 /// </summary>
@@ -49,10 +54,8 @@ internal sealed class ViewerServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
-        // One watch per level of a pyramid (the finest is the store itself).
-        var watches = new SortedDictionary<int, StoreWatch>();
-        foreach (var (order, level) in store.Levels) watches[order] = level == store ? new StoreWatch(store) : new StoreWatch(level);
-        Map(app, watches);
+        // One watch per level of a pyramid (the finest is the store itself), following the store as a run writes it.
+        Map(app, new LiveStore(store));
         await app.StartAsync(ct).ConfigureAwait(false);
         var address = app.Urls.First();
         return new ViewerServer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
@@ -86,18 +89,17 @@ internal sealed class ViewerServer : IAsyncDisposable
         return best;
     }
 
-    private static void Map(WebApplication app, SortedDictionary<int, StoreWatch> watches)
+    private static void Map(WebApplication app, LiveStore live)
     {
-        var watch = watches.Values.Last();
-        var store = watch.Store;
         string page = ReadPage();
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
         app.MapGet("/api/info", async (CancellationToken ct) =>
         {
+            var view = await live.CurrentAsync(ct).ConfigureAwait(false);
+            var store = view.Store;
             var t = store.Template;
-            var levels = await DggsCellValues.LevelsAsync(store.Store, ct).ConfigureAwait(false);
-            string first = t.Variables.Any(v => v.Name == "h_mean") ? "h_mean" : t.Variables.FirstOrDefault()?.Name ?? "";
-            var layer = first.Length > 0 ? await watch.RefreshAsync(first, ct).ConfigureAwait(false) : null;
+            string? first = DefaultVariable(t);
+            var layer = first is null ? null : await view.Finest.RefreshAsync(first, ct).ConfigureAwait(false);
             var projection = layer is null || layer.Values.Count == 0 ? MapProjection.South : MapLayout.DefaultProjection(layer.Values, t.Latitude);
             var box = layer is null ? null : MapLayout.Extent(layer.Values, projection, t.Latitude);
             box ??= projection is PlateCarree ? new MapBox(-180, -90, 180, 90) : new MapBox(-3e6, -3e6, 3e6, 3e6);
@@ -106,10 +108,10 @@ internal sealed class ViewerServer : IAsyncDisposable
                 ["store"] = store.Store.Name,
                 ["order"] = t.ChildOrder,
                 ["parentOrder"] = t.ParentOrder,
-                ["levels"] = new JsonArray([.. levels.Select(l => (JsonNode)l)]),
+                ["levels"] = Levels(view),
                 ["latitude"] = t.Latitude.ToName(),
-                ["variables"] = new JsonArray([.. t.Variables.Select(v => (JsonNode)v.Name)]),
-                ["variable"] = first,
+                ["variables"] = Variables(t),
+                ["variable"] = first ?? "",
                 ["projection"] = ProjectionName(projection),
                 ["box"] = new JsonArray(box.Value.XMin, box.Value.YMin, box.Value.XMax, box.Value.YMax),
                 ["expected"] = t.Layout == DggsLayout.Compact ? t.ParentCellCount : null,
@@ -117,12 +119,19 @@ internal sealed class ViewerServer : IAsyncDisposable
         });
         app.MapGet("/api/progress", async (string? variable, CancellationToken ct) =>
         {
-            var layer = await watch.RefreshAsync(Variable(store, variable), ct).ConfigureAwait(false);
+            var view = await live.CurrentAsync(ct).ConfigureAwait(false);
+            var t = view.Store.Template;
+            if (!TryVariable(t, variable, out string? name)) return NoVariable(t, variable);
+            // A run still writing its template has no variable yet: nothing drawn, not an error.
+            var layer = name is null ? null : await view.Finest.RefreshAsync(name, ct).ConfigureAwait(false);
             return Results.Json(new JsonObject
             {
-                ["chunks"] = layer.Chunks.Count,
-                ["expected"] = store.Template.Layout == DggsLayout.Compact ? store.Template.ParentCellCount : null,
-                ["cells"] = CountValues(layer.Values),
+                ["chunks"] = layer?.Chunks.Count ?? 0,
+                ["expected"] = t.Layout == DggsLayout.Compact ? t.ParentCellCount : null,
+                ["cells"] = layer is null ? 0 : CountValues(layer.Values),
+                ["variable"] = name ?? "",
+                ["variables"] = Variables(t),
+                ["levels"] = Levels(view),
             });
         });
         app.MapGet("/api/colormap", () =>
@@ -140,14 +149,17 @@ internal sealed class ViewerServer : IAsyncDisposable
         {
             if (!MapProjection.TryParse(projection ?? "south", out var p)) return Results.BadRequest($"projection: one of {MapProjection.Names}");
             if (width is < 1 or > 8192 || height is < 1 or > 8192 || !(x1 > x0) || !(y1 > y0)) return Results.BadRequest("a view is x0 < x1, y0 < y1, 1–8192 pixels a side");
+            var view = await live.CurrentAsync(ct).ConfigureAwait(false);
+            var watch = view.Finest;
             // The level by zoom (a pixel's size on the ground; plate carrée's degrees as metres along a meridian), or as asked.
             double pixel = (x1 - x0) / width * (p is PlateCarree ? 111_195.0 : 1.0);
-            int k = order ?? LevelFor(watches.Keys, pixel);
-            if (!watches.TryGetValue(k, out var level)) return Results.BadRequest($"order: one of {string.Join(", ", watches.Keys)}");
-            string name = Variable(store, variable);
-            var layer = await level.RefreshAsync(name, ct).ConfigureAwait(false);
+            int k = order ?? LevelFor(view.Levels.Keys, pixel);
+            if (!view.Levels.TryGetValue(k, out var level)) return Results.BadRequest($"order: one of {string.Join(", ", view.Levels.Keys)}");
+            if (!TryVariable(view.Store.Template, variable, out string? name)) return NoVariable(view.Store.Template, variable);
+            // No variable yet (a run writing its template): an empty, transparent view.
+            var layer = name is null ? StoreWatch.Layer.Empty(level.Store.Template.ChildOrder) : await level.RefreshAsync(name, ct).ConfigureAwait(false);
             // Progress counts the finest level's chunks (one per parent cell) whichever level is drawn.
-            var finest = level == watch ? layer : await watch.RefreshAsync(name, ct).ConfigureAwait(false);
+            var finest = level == watch || name is null ? layer : await watch.RefreshAsync(name, ct).ConfigureAwait(false);
             var grid = MapGrid.Create(p, new MapBox(x0, y1 - height * ((x1 - x0) / width), x1, y1), (x1 - x0) / width);
             float[] raster = Rasterizer.Rasterize(grid, layer.Values, watch.Latitude);
             Colormap.TryGet("viridis", out var map);
@@ -164,7 +176,8 @@ internal sealed class ViewerServer : IAsyncDisposable
         app.MapGet("/api/cell", async (string? projection, double x, double y, int? order, CancellationToken ct) =>
         {
             if (!MapProjection.TryParse(projection ?? "south", out var p)) return Results.BadRequest($"projection: one of {MapProjection.Names}");
-            if (!watches.TryGetValue(order ?? watch.Store.Template.ChildOrder, out var level)) return Results.BadRequest($"order: one of {string.Join(", ", watches.Keys)}");
+            var view = await live.CurrentAsync(ct).ConfigureAwait(false);
+            if (!view.Levels.TryGetValue(order ?? view.Store.Template.ChildOrder, out var level)) return Results.BadRequest($"order: one of {string.Join(", ", view.Levels.Keys)}");
             p.Inverse(x, y, out double lat, out double lon);
             if (double.IsNaN(lat)) return Results.Json(new JsonObject { ["cell"] = null });
             var t = level.Store.Template;
@@ -192,12 +205,40 @@ internal sealed class ViewerServer : IAsyncDisposable
         });
     }
 
-    private static string Variable(DggsStore store, string? name)
+    /// <summary>The variable shown first: h_mean where there is one, else the first; null while the store has none yet.</summary>
+    private static string? DefaultVariable(DggsTemplate t)
     {
-        string v = name ?? store.Template.Variables.FirstOrDefault()?.Name ?? "";
-        if (!store.Template.Variables.Any(x => x.Name == v)) throw new BadHttpRequestException($"no variable '{v}'");
-        return v;
+        foreach (var v in t.Variables) if (v.Name == "h_mean") return v.Name;
+        return t.Variables.Count > 0 ? t.Variables[0].Name : null;
     }
+
+    /// <summary>
+    /// The variable a request names (none or empty: the default, null while the store has no variable yet); false when
+    /// it names one the store does not hold.
+    /// </summary>
+    private static bool TryVariable(DggsTemplate t, string? asked, out string? name)
+    {
+        if (string.IsNullOrEmpty(asked))
+        {
+            name = DefaultVariable(t);
+            return true;
+        }
+        foreach (var v in t.Variables)
+            if (v.Name == asked)
+            {
+                name = v.Name;
+                return true;
+            }
+        name = null;
+        return false;
+    }
+
+    private static IResult NoVariable(DggsTemplate t, string? asked)
+        => Results.NotFound($"no variable '{asked}' (the store has: {string.Join(", ", t.Variables.Select(v => v.Name))})");
+
+    private static JsonArray Variables(DggsTemplate t) => new([.. t.Variables.Select(v => (JsonNode)v.Name)]);
+
+    private static JsonArray Levels(LiveStore.View view) => new([.. view.Levels.Keys.Select(k => (JsonNode)k)]);
 
     private static int CountValues(CellValues values)
     {

@@ -91,6 +91,27 @@ public sealed class ViewerTests(ITestOutputHelper output)
             Assert.Contains($"nested {cell} (order 7)", hover);
             Assert.Contains("h_mean 1105", hover);
             Assert.Contains("count 6", hover);
+
+            // The hover shows what zagg inspect gives: the cell holding each variable's maximum by inspect (the last
+            // child of the last parent) shows inspect's max of h_mean and of count.
+            var inspect = CliRunner.Run("inspect", dir);
+            Assert.True(inspect.ExitCode == 0, inspect.Error);
+            string Max(string variable)
+            {
+                string row = inspect.Out.Split('\n').Single(l => l.StartsWith(variable + " ", StringComparison.Ordinal));
+                return row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^2]; // … min max mean
+            }
+            long top = (Parents[^1] << 6) + 63;
+            var topCentre = GeoGrid.Centre(top, 7);
+            MapProjection.South.Forward(topCentre.Latitude, topCentre.Longitude, out x, out y);
+            px = await page.EvaluateAsync<double[]>($"toPixel({x.ToString("R", CultureInfo.InvariantCulture)}, {y.ToString("R", CultureInfo.InvariantCulture)})");
+            await page.Mouse.MoveAsync((float)(box.X + px[0]), (float)(box.Y + px[1]));
+            await page.WaitForFunctionAsync($"document.getElementById('hover').dataset.nested === '{top}'", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+            hover = await page.InnerTextAsync("#hover");
+            Assert.Equal("1363", Max("h_mean")); // 1000 + 100·3 + 63, as written
+            var lines = hover.Split('\n', StringSplitOptions.TrimEntries);
+            Assert.Contains($"h_mean {Max("h_mean")}", lines);
+            Assert.Contains($"count {Max("count")}", lines);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("store") });
             output.WriteLine($"screenshot: {Screenshot("store")}");
         }
@@ -125,5 +146,100 @@ public sealed class ViewerTests(ITestOutputHelper output)
             }
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>
+    /// A run writes its template one file at a time (root group, level group, cell_ids, morton, then each variable); a
+    /// viewer started in between (<c>zagg view --wait</c>, or a test that opens the store once zarr.json exists) used
+    /// to hold a store with no variable and answer 400 to every api/progress and api/map.png for the rest of the run.
+    /// It now answers 200 with nothing drawn, and follows the arrays as they appear: the page picks up h_mean and
+    /// draws the parent cell written after.
+    /// </summary>
+    [Fact]
+    public async Task A_viewer_started_on_a_half_written_template_follows_the_run()
+    {
+        string full = Directory.CreateTempSubdirectory("zagg-view-template").FullName;
+        string dir = Directory.CreateTempSubdirectory("zagg-view-half").FullName;
+        try
+        {
+            await CreateAsync(full);
+            // The template as a run has written it so far: the groups and the coordinate, no variable yet.
+            string[] early = ["zarr.json", "7/zarr.json", "7/cell_ids/zarr.json"];
+            void Copy(string key)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(dir, key))!);
+                File.Copy(Path.Combine(full, key), Path.Combine(dir, key));
+            }
+            foreach (string key in early) Copy(key);
+            var half = await DggsStore.OpenAsync(new LocalStore(dir));
+            Assert.Empty(half.Template.Variables);
+            await using var server = await ViewerServer.StartAsync(half, 0, default);
+            using var http = new HttpClient { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(30) };
+            async Task<System.Text.Json.Nodes.JsonNode> GetAsync(string query)
+            {
+                using var r = await http.GetAsync(query);
+                string body = await r.Content.ReadAsStringAsync();
+                Assert.True(r.IsSuccessStatusCode, $"{query}: {(int)r.StatusCode} {body}");
+                return System.Text.Json.Nodes.JsonNode.Parse(body)!;
+            }
+            var info = await GetAsync("api/info");
+            Assert.Equal("", info["variable"]!.GetValue<string>());
+            var progress = await GetAsync("api/progress?variable=");
+            Assert.Equal(0, progress["chunks"]!.GetValue<int>());
+            using (var png = await http.GetAsync("api/map.png?variable=&projection=south&x0=-3e6&y0=-3e6&x1=3e6&y1=3e6&width=64&height=64"))
+            {
+                Assert.True(png.IsSuccessStatusCode, $"api/map.png: {(int)png.StatusCode}");
+                Assert.Equal("0", png.Headers.GetValues("X-Zagg-Chunks").Single());
+            }
+            using (var unknown = await http.GetAsync("api/progress?variable=nope"))
+                Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+
+            IPlaywright? playwright = null;
+            IBrowser? browser = null;
+            IPage? page = null;
+            if (!NoChromium(output))
+            {
+                playwright = await Playwright.CreateAsync();
+                browser = await LaunchAsync(playwright);
+                page = await browser.NewPageAsync();
+                await page.GotoAsync(server.Url.ToString());
+                await page.WaitForSelectorAsync("body[data-ready=true]", new PageWaitForSelectorOptions { Timeout = 30_000 });
+            }
+            try
+            {
+                // The rest of the template, then one parent cell.
+                foreach (string key in Directory.EnumerateFiles(full, "zarr.json", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(full, f)))
+                    if (!early.Contains(key)) Copy(key);
+                await WriteAsync(await DggsStore.OpenAsync(new LocalStore(dir)), 0);
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while (true)
+                {
+                    progress = await GetAsync("api/progress");
+                    if (progress["chunks"]!.GetValue<int>() == 1) break;
+                    Assert.True(DateTime.UtcNow < deadline, $"30 s after the template and a parent cell were written, api/progress says {progress.ToJsonString()}");
+                    await Task.Delay(50);
+                }
+                Assert.Equal("h_mean", progress["variable"]!.GetValue<string>());
+                Assert.Equal(["count", "h_mean"], progress["variables"]!.AsArray().Select(v => v!.GetValue<string>()));
+                Assert.Equal(64, progress["cells"]!.GetValue<int>());
+                if (page is not null)
+                {
+                    await page.WaitForFunctionAsync("state.variable === 'h_mean' && document.getElementById('canvas').dataset.drawnChunks === '1'",
+                        null, new PageWaitForFunctionOptions { Timeout = 30_000, PollingInterval = 50 });
+                    Assert.Equal(["count", "h_mean"], await page.EvalOnSelectorAllAsync<string[]>("#variable option", "o => o.map(x => x.value)"));
+                    await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("half-template") });
+                }
+            }
+            finally
+            {
+                if (browser is not null) await browser.DisposeAsync();
+                playwright?.Dispose();
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+            Directory.Delete(full, true);
+        }
     }
 }

@@ -24,6 +24,9 @@ public sealed class FaultProxy(Uri upstream) : IAsyncDisposable
     /// <summary>Bytes per second of the link every response body shares (0: no cap): one cap for all connections together.</summary>
     public long BandwidthBytesPerSecond { get; set; }
 
+    /// <summary>Awaited before a request is forwarded, given its path (e.g. to hold some files back until a test is ready); null: none.</summary>
+    public Func<string, Task>? Hold { get; set; }
+
     /// <summary>Decides the fault of the n-th request (1-based); null: none.</summary>
     public Func<long, Fault>? Faults { get; set; }
 
@@ -48,6 +51,7 @@ public sealed class FaultProxy(Uri upstream) : IAsyncDisposable
 
     private async Task ForwardAsync(HttpContext c)
     {
+        if (Hold is { } hold) await hold(c.Request.Path.Value ?? "");
         long n = Interlocked.Increment(ref _requests);
         var fault = Faults?.Invoke(n) ?? Fault.None;
         if (Latency > TimeSpan.Zero) await Task.Delay(Latency);
