@@ -45,13 +45,21 @@ internal static class CatalogProfile
             });
             double walk = Cpu(() => { for (int i = 0; i < fps.Length; i++) cells += (covers[i] = PolygonCoverage.Cover(regions[i], order)).Count; });
             double intersect = Cpu(() => { foreach (var c in covers) sink += c.Intersect(aoi).Count; });
-            int mapped = 0;
-            double map = Cpu(() => mapped = CatalogMapping.Map(fps, aoi, order, maxDegreeOfParallelism: 1).Count);
+            IReadOnlyList<(long Morton, int[] Granules)> mapping = [];
+            double map = Cpu(() => mapping = CatalogMapping.Map(fps, aoi, order, maxDegreeOfParallelism: 1));
+            int mapped = mapping.Count;
+            // A digest of the mapping, to compare builds: the same footprints must give the same cells and lists.
+            ulong digest = 14695981039346656037;
+            foreach (var (morton, granules) in mapping)
+            {
+                digest = (digest ^ (ulong)morton) * 1099511628211;
+                foreach (int g in granules) digest = (digest ^ (uint)g) * 1099511628211;
+            }
             double n = fps.Length;
             Console.WriteLine($"{what} ({vertices / n:F0} vertices each), order {order}, one thread, CPU µs per footprint: " +
                 $"to sphere {1000 * build / n:F1}, vertex cells {1000 * locate / n:F1}, walk {1000 * walk / n:F1} (with vertex cells), " +
                 $"intersect {1000 * intersect / n:F1}, inversion {1000 * (map - build - walk - intersect) / n:F1}; whole mapping {1000 * map / n:F1} " +
-                $"({cells / n:F1} cells each, {mapped} parent cells; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+                $"({cells / n:F1} cells each, {mapped} parent cells, digest {digest:x16}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         }
     }
 }
