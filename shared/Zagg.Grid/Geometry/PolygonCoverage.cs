@@ -137,9 +137,14 @@ public static class PolygonCoverage
             }
 
             Span<bool> childStates = _states[level + 1].AsSpan(0, _region.RingCount);
+            // The children's caps are read in place from the cached levels' tables, computed below them.
+            bool cached = level + 1 <= CellCaps.CachedLevels;
+            CellCap computed = default;
             for (long child = cell << 2; child < (cell << 2) + 4; child++)
             {
-                var childCap = CellCaps.Get(level + 1, child);
+                ref readonly CellCap childCap = ref computed;
+                if (cached) childCap = ref CellCaps.Cached(level + 1, child);
+                else computed = CellCaps.Compute(level + 1, child);
                 if (!_region.MayMeet(childCap)) continue;
                 Vec3 c = childCap.Centre;
                 states.CopyTo(childStates);

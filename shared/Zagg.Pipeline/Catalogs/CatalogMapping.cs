@@ -35,10 +35,15 @@ public static class CatalogMapping
             throw new ArgumentException($"the area's cells are of order {aoiCells.Order}, the parent order is {parentOrder}", nameof(aoiCells));
 
         var perGranule = new CellRanges?[footprints.Count];
+        bool wholeSphere = aoiCells.Count == HealpixNested.CellCount(parentOrder); // nothing to cut away
         var errors = new Exception?[footprints.Count];
         Parallel.For(0, footprints.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i =>
         {
-            try { perGranule[i] = FootprintCoverage.Cover(footprints[i], parentOrder, convention).Intersect(aoiCells); }
+            try
+            {
+                var cells = FootprintCoverage.Cover(footprints[i], parentOrder, convention);
+                perGranule[i] = wholeSphere ? cells : cells.Intersect(aoiCells);
+            }
             catch (ArgumentException e) { errors[i] = e; }
         });
         for (int i = 0; i < errors.Length; i++)
