@@ -6,42 +6,60 @@ using Zagg.Pipeline.Catalogs;
 namespace Zagg.Benchmarks;
 
 /// <summary>
-/// Where a footprint's time goes (<c>-- --catalog-profile</c>), one core: region building, the coverage walk, the
-/// intersection with the area's cells and the whole mapping, for the Antarctic and the global footprints.
+/// Where a footprint's time goes (<c>-- --catalog-profile</c>), one thread, CPU time per phase (run it under
+/// <c>taskset -c 1</c>): putting the polygons on the sphere, locating their vertices, the coverage walk, the
+/// intersection with the area's cells, and the cell ↔ granule inversion (the whole mapping less the rest).
 /// </summary>
 internal static class CatalogProfile
 {
     public static void Run()
     {
         Phases("2,000 Antarctic footprints", Footprints.Make(2_000, antarctic: true, seed: 1), AreaOfInterest.Antarctica.Cells(6));
-        Phases("20,000 global footprints", Footprints.Make(20_000, antarctic: false, seed: 2), CellRanges.All(6));
+        Phases("50,000 global footprints", Footprints.Make(50_000, antarctic: false, seed: 2), CellRanges.All(6));
+    }
+
+    private static double Cpu(Action action)
+    {
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu = process.TotalProcessorTime;
+        action();
+        process.Refresh();
+        return (process.TotalProcessorTime - cpu).TotalMilliseconds;
     }
 
     private static void Phases(string what, GeoFootprint[] fps, CellRanges aoi)
     {
+        const int order = CatalogBenchmarks.ParentOrder;
+        int vertices = 0;
+        foreach (var f in fps) foreach (var p in f.Polygons) foreach (var part in p.Parts) foreach (var ring in part) vertices += ring.Count;
         for (int rep = 0; rep < 3; rep++)
         {
-            var sw = Stopwatch.StartNew();
-            foreach (var f in fps) SphericalRegion.FromGeo(f.Polygons[0]);
-            double build = sw.Elapsed.TotalMilliseconds;
-            sw.Restart();
-            long cells = 0;
+            var regions = new SphericalRegion[fps.Length];
             var covers = new CellRanges[fps.Length];
-            for (int i = 0; i < fps.Length; i++) cells += (covers[i] = FootprintCoverage.Cover(fps[i], 6)).Count;
-            double cover = sw.Elapsed.TotalMilliseconds;
-            sw.Restart();
-            foreach (var c in covers) c.Intersect(aoi);
-            double intersect = sw.Elapsed.TotalMilliseconds;
-            var process = Process.GetCurrentProcess();
-            var cpu0 = process.TotalProcessorTime;
-            sw.Restart();
-            int mapped = CatalogMapping.Map(fps, aoi, 6, maxDegreeOfParallelism: 1).Count;
-            double map = sw.Elapsed.TotalMilliseconds;
-            process.Refresh();
-            double cpu = (process.TotalProcessorTime - cpu0).TotalMilliseconds;
-            double per = 1000 * cpu / fps.Length;
-            Console.WriteLine($"{what}, one core: regions {build:F0} ms, cover (with regions) {cover:F0} ms, intersect {intersect:F0} ms, " +
-                $"whole mapping {map:F0} ms wall, {cpu:F0} ms CPU ({per:F1} µs CPU per footprint; {cells} cells, {mapped} parent cells; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+            long cells = 0, sink = 0;
+            double build = Cpu(() => { for (int i = 0; i < fps.Length; i++) regions[i] = SphericalRegion.FromGeo(fps[i].Polygons[0]); });
+            double locate = Cpu(() =>
+            {
+                foreach (var f in fps) foreach (var part in f.Polygons[0].Parts) foreach (var ring in part) foreach (var p in ring) sink += GeoGrid.Locate(p.Latitude, p.Longitude, order);
+            });
+            double walk = Cpu(() => { for (int i = 0; i < fps.Length; i++) cells += (covers[i] = PolygonCoverage.Cover(regions[i], order)).Count; });
+            double intersect = Cpu(() => { foreach (var c in covers) sink += c.Intersect(aoi).Count; });
+            IReadOnlyList<(long Morton, int[] Granules)> mapping = [];
+            double map = Cpu(() => mapping = CatalogMapping.Map(fps, aoi, order, maxDegreeOfParallelism: 1));
+            int mapped = mapping.Count;
+            // A digest of the mapping, to compare builds: the same footprints must give the same cells and lists.
+            ulong digest = 14695981039346656037;
+            foreach (var (morton, granules) in mapping)
+            {
+                digest = (digest ^ (ulong)morton) * 1099511628211;
+                foreach (int g in granules) digest = (digest ^ (uint)g) * 1099511628211;
+            }
+            double n = fps.Length;
+            Console.WriteLine($"{what} ({vertices / n:F0} vertices each), order {order}, one thread, CPU µs per footprint: " +
+                $"to sphere {1000 * build / n:F1}, vertex cells {1000 * locate / n:F1}, walk {1000 * walk / n:F1} (with vertex cells), " +
+                $"intersect {1000 * intersect / n:F1}, inversion {1000 * (map - build - walk - intersect) / n:F1}; whole mapping {1000 * map / n:F1} " +
+                $"({cells / n:F1} cells each, {mapped} parent cells, digest {digest:x16}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         }
     }
 }

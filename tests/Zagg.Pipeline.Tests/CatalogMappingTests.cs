@@ -52,4 +52,31 @@ public class CatalogMappingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => CatalogMapping.Map([], CellRanges.All(0), 0));
         Assert.Throws<ArgumentException>(() => CatalogMapping.Map([], CellRanges.All(5), 6));
     }
+    [Fact]
+    public void The_array_inversion_equals_the_dictionary_one()
+    {
+        // Thin tracks all over the globe, one across the antimeridian, a polar cap, a polygon with a hole.
+        var rng = new Random(9);
+        var footprints = new List<GeoFootprint>();
+        for (int k = 0; k < 300; k++)
+        {
+            double lat = rng.NextDouble() * 160 - 80, lon = rng.NextDouble() * 360 - 180, dLon = rng.NextDouble() * 30;
+            footprints.Add(new(polygons: [GeoPolygon.FromRing([new(lat, lon), new(lat + 0.05, lon), new(lat + 0.05, lon + dLon), new(lat, lon + dLon)])]));
+        }
+        footprints.Add(Box(-10, 175, 10, -175));
+        footprints.Add(new(polygons: [GeoPolygon.FromRing([new(-80, 0), new(-80, 90), new(-80, 180), new(-80, -90)])]));
+        footprints.Add(new(polygons: [new GeoPolygon([[
+            [new(40, 10), new(40, 30), new(60, 30), new(60, 10)],
+            [new(45, 15), new(55, 15), new(55, 25), new(45, 25)]]])]));
+        var perGranule = footprints.Select(f => (CellRanges?)FootprintCoverage.Cover(f, 6)).ToArray();
+        var dense = CatalogMapping.InvertDense(perGranule, 6);
+        var sparse = CatalogMapping.InvertSparse(perGranule, 6);
+        Assert.True(dense.Length > 1000);
+        Assert.Equal(sparse.Select(c => (c.Item1, string.Join(',', c.Item2))), dense.Select(c => (c.Item1, string.Join(',', c.Item2))));
+        // The hole's middle is in no list of the holed polygon (the last footprint).
+        long hole = Morton.FromNested(GeoGrid.Locate(50, 20, 6), 6);
+        Assert.DoesNotContain(dense, c => c.Item1 == hole && c.Item2.Contains(footprints.Count - 1));
+        long pole = Morton.FromNested(GeoGrid.Locate(-90, 0, 6), 6);
+        Assert.Contains(dense, c => c.Item1 == pole && c.Item2.Contains(footprints.Count - 2));
+    }
 }

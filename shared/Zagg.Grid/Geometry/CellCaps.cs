@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Zagg.Grid.Geometry;
 
 /// <summary>
@@ -28,14 +30,14 @@ internal static class CellCaps
     public const int CachedLevels = 7;
     private static readonly CellCap[]?[] Tables = new CellCap[CachedLevels + 1][];
 
-    public static CellCap Get(int level, long cell)
+    public static CellCap Get(int level, long cell) => level <= CachedLevels ? Cached(level, cell) : Compute(level, cell);
+
+    /// <summary>The cap of a cell of a cached level (0–<see cref="CachedLevels"/>), in place in its table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref readonly CellCap Cached(int level, long cell)
     {
-        if (level <= CachedLevels)
-        {
-            var table = Volatile.Read(ref Tables[level]) ?? Build(level);
-            return table[cell];
-        }
-        return Compute(level, cell);
+        var table = Volatile.Read(ref Tables[level]) ?? Build(level);
+        return ref table[cell];
     }
 
     private static CellCap[] Build(int level)

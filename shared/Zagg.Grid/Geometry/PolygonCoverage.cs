@@ -107,11 +107,13 @@ public static class PolygonCoverage
         private void Visit(long cell, int level, in CellCap cap, ReadOnlySpan<int> candidates)
         {
             Vec3 centre = cap.Centre;
+            var edges = _edges;
             int[] buffer = _reaching[level];
             double[] sides = _sides[level];
             int count = 0;
+            double sinR = cap.OuterSin, cosR = cap.OuterCos;
             foreach (int i in candidates)
-                if (_edges[i].Reaches(centre, cap.OuterSin, cap.OuterCos, out double side))
+                if (edges[i].Reaches(centre, sinR, cosR, out double side))
                 {
                     sides[count] = side;
                     buffer[count++] = i;
@@ -135,18 +137,34 @@ public static class PolygonCoverage
             }
 
             Span<bool> childStates = _states[level + 1].AsSpan(0, _region.RingCount);
+            // The children's caps are read in place from the cached levels' tables, computed below them.
+            bool cached = level + 1 <= CellCaps.CachedLevels;
+            CellCap computed = default;
             for (long child = cell << 2; child < (cell << 2) + 4; child++)
             {
-                var childCap = CellCaps.Get(level + 1, child);
+                ref readonly CellCap childCap = ref computed;
+                if (cached) childCap = ref CellCaps.Cached(level + 1, child);
+                else computed = CellCaps.Compute(level + 1, child);
                 if (!_region.MayMeet(childCap)) continue;
                 Vec3 c = childCap.Centre;
                 states.CopyTo(childStates);
+                Vec3 arcNormal = default;
+                bool haveArcNormal = false;
                 for (int k = 0; k < reaching.Length; k++)
                 {
-                    ref readonly var e = ref _edges[reaching[k]];
+                    ref readonly var e = ref edges[reaching[k]];
                     // Both centres clearly on one side of the edge's great circle: the arc between them cannot cross it.
                     double childSide = c.Dot(e.Normal), parentSide = sides[k];
                     if ((childSide > SideMargin && parentSide > SideMargin) || (childSide < -SideMargin && parentSide < -SideMargin))
+                        continue;
+                    // Both ends of the edge clearly on one side of the centres' great circle: no crossing either.
+                    if (!haveArcNormal)
+                    {
+                        arcNormal = CellOutlines.SideNormal(centre, c);
+                        haveArcNormal = true;
+                    }
+                    double a = e.A.Dot(arcNormal), b = e.B.Dot(arcNormal);
+                    if ((a > SideMargin && b > SideMargin) || (a < -SideMargin && b < -SideMargin))
                         continue;
                     if (SphericalRegion.Crosses(centre, c, e.A, e.B))
                         childStates[e.Ring] = !childStates[e.Ring];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Zagg.Grid.Geometry;
 
 /// <summary>
@@ -207,12 +209,14 @@ public sealed class SphericalRegion
         /// Whether the arc comes within a cap of angular radius r around p, given sin r and
         /// cos r (r &lt; π/2): no inverse trigonometry, for the coverage walk's inner loop.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Reaches(Vec3 p, double sinRadius, double cosRadius) => Reaches(p, sinRadius, cosRadius, out _);
 
         /// <summary>
         /// <see cref="Reaches(Vec3, double, double)"/>, also giving p·n (the sine of p's signed angle to the arc's
         /// great circle, positive on its left) for the walk's crossing prefilter.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Reaches(Vec3 p, double sinRadius, double cosRadius, out double side)
         {
             // Every point of the arc is at least asin|p·n| from p: a far great circle ends the test.
@@ -222,6 +226,7 @@ public sealed class SphericalRegion
             return FootWithin(p) && p.Dot(A + B) > 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private bool FootWithin(Vec3 p) => p.Dot(_afterA) >= 0 && p.Dot(_beforeB) >= 0;
     }
 

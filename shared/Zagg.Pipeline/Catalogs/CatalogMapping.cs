@@ -35,15 +35,59 @@ public static class CatalogMapping
             throw new ArgumentException($"the area's cells are of order {aoiCells.Order}, the parent order is {parentOrder}", nameof(aoiCells));
 
         var perGranule = new CellRanges?[footprints.Count];
+        bool wholeSphere = aoiCells.Count == HealpixNested.CellCount(parentOrder); // nothing to cut away
         var errors = new Exception?[footprints.Count];
         Parallel.For(0, footprints.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i =>
         {
-            try { perGranule[i] = FootprintCoverage.Cover(footprints[i], parentOrder, convention).Intersect(aoiCells); }
+            try
+            {
+                var cells = FootprintCoverage.Cover(footprints[i], parentOrder, convention);
+                perGranule[i] = wholeSphere ? cells : cells.Intersect(aoiCells);
+            }
             catch (ArgumentException e) { errors[i] = e; }
         });
         for (int i = 0; i < errors.Length; i++)
             if (errors[i] is { } e) throw new ArgumentException($"footprint {i}: {e.Message}", nameof(footprints), e);
 
+        return HealpixNested.CellCount(parentOrder) <= DenseCellLimit ? InvertDense(perGranule, parentOrder) : InvertSparse(perGranule, parentOrder);
+    }
+
+    /// <summary>Orders with at most this many cells (order 9: 3.1 M) are inverted through arrays indexed by NESTED cell.</summary>
+    private const long DenseCellLimit = 1L << 22;
+
+    /// <summary>
+    /// Cell → granules through one count per cell of the order: counts, then offsets (a prefix sum), then the
+    /// granule indices filled in granule order, so each cell's list is ascending without sorting.
+    /// </summary>
+    internal static (long, int[])[] InvertDense(CellRanges?[] perGranule, int parentOrder)
+    {
+        var counts = new int[HealpixNested.CellCount(parentOrder)];
+        int cells = 0;
+        foreach (var granuleCells in perGranule)
+            foreach (var (start, count) in granuleCells!.Runs)
+                for (long c = start; c < start + count; c++)
+                    if (counts[c]++ == 0) cells++;
+        var lists = new int[counts.Length][];
+        var result = new (long, int[])[cells];
+        int k = 0;
+        for (long c = 0; c < counts.Length; c++)
+        {
+            if (counts[c] == 0) continue;
+            var list = new int[counts[c]];
+            lists[c] = list;
+            result[k++] = (Morton.FromNestedUnchecked(c, parentOrder), list);
+            counts[c] = 0; // from here on: how many of the list are filled
+        }
+        for (int g = 0; g < perGranule.Length; g++)
+            foreach (var (start, count) in perGranule[g]!.Runs)
+                for (long c = start; c < start + count; c++)
+                    lists[c][counts[c]++] = g;
+        return result;
+    }
+
+    /// <summary>Cell → granules through dictionaries keyed by NESTED cell, for the orders too fine for <see cref="InvertDense"/>.</summary>
+    internal static (long, int[])[] InvertSparse(CellRanges?[] perGranule, int parentOrder)
+    {
         // Count the granules of each cell, then fill the lists in granule order (so each list is ascending).
         var counts = new Dictionary<long, int>();
         foreach (var cells in perGranule)
