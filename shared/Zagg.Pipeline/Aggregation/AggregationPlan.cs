@@ -163,10 +163,11 @@ public sealed class AggregationPlan
 
     /// <summary>
     /// The points of a block of consecutive cells the reducers see at once (their float64 columns, their expressions'
-    /// per-point values): 256 Ki points, or the largest cell when one is larger. A cell's float64 working set is then a
-    /// few MB however many points it has, and the results are the same (every reducer works child by child).
+    /// per-point values): 64 Ki points (<see cref="CellBuffers.PooledLength"/>, so every per-block array is pooled, not
+    /// left to the collector block after block), or the largest cell when one is larger. A cell's float64 working set
+    /// is then about a MB however many points it has, and the results are the same (every reducer works child by child).
     /// </summary>
-    internal const int BlockPoints = 1 << 18;
+    internal const int BlockPoints = CellBuffers.PooledLength;
 
     /// <summary>
     /// Runs every reducer over the cells [<paramref name="start"/>[c], <paramref name="start"/>[c + 1]) of

@@ -37,8 +37,10 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     // (96 MiB holds 12 M points: the end-to-end catalogs' 5 M whole).
     private readonly LocatedCells _cells = new(maxBytes: 96 << 20);
 
-    // ... and each granule is opened, and its metadata parsed, once while cells need it.
-    private readonly OpenGranules _files = new(capacity: 32);
+    // ... and each granule is opened, and its metadata parsed, once while cells need it. An open granule keeps the
+    // 64 KiB metadata blocks it has read (Zagg.Hdf5's MetadataCache: most of a bench/e2e granule's 2 MB once its 42
+    // datasets are resolved), so few stay open: 8.
+    private readonly OpenGranules _files = new(capacity: 8);
 
     // A chunk where one cell's points end and the next cell's begin is decoded once for both.
     private readonly Hdf5ChunkCache _chunks = new(capacityBytes: 32 << 20);
