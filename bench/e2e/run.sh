@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: a whole `zagg run` (process start included) over synthetic granules.
-#   bench/e2e/run.sh [WORK_DIR=/tmp/zagg-e2e] [GRANULES=60] [POINTS_PER_BEAM=14000] [LAYOUT=sparse|dense]
-# sparse: tracks anywhere in 68-82 S; dense: every track crosses one ~50 km region (see make_granules.py).
+#   bench/e2e/run.sh [WORK_DIR=/tmp/zagg-e2e] [GRANULES=60] [POINTS_PER_BEAM=14000] [LAYOUT=sparse|dense|polar]
+# sparse: tracks anywhere in 68-82 S; dense: every track crosses one ~50 km region; polar: short tracks all inside
+# one order-6 cell near the pole (`run.sh /tmp/zagg-polar 5000 1180 polar`: ~30 M points in one cell; see make_granules.py).
 # zagg is published as released: self-contained, compiled ahead of time with its runtime (composite
 # ReadyToRun; the first publish takes about two minutes). BUILD=framework measures the framework-dependent
 # ReadyToRun build instead. STORE_DIR=/dev/shm puts the store on tmpfs.

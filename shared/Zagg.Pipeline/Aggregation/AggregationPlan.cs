@@ -107,7 +107,7 @@ public sealed class AggregationPlan
 
     /// <summary>
     /// Sorts a cell's gathered points by child and computes every variable's chunk (4^depth values of its dtype).
-    /// The gathered columns are released once sorted (<see cref="GatheredPoints.ReleaseColumns"/>).
+    /// The gathered columns are released once sorted (<see cref="SortedColumns"/>).
     /// </summary>
     /// <exception cref="ZarrException">A result does not fit its variable's integer dtype.</exception>
     internal Dictionary<string, byte[]> Compute(GatheredPoints g, out int cellsWithData)
@@ -127,37 +127,15 @@ public sealed class AggregationPlan
     /// <exception cref="ZarrException">A result does not fit its variable's integer dtype.</exception>
     internal PyramidCell Compute(GatheredPoints g, ReadOnlySpan<int> levelDepths, MergePlan? merge)
     {
-        int cellsWithData;
         int children = Children, points = g.Count;
-        var start = new int[children + 1];
-        var child = g.Child;
-        for (int i = 0; i < points; i++) start[child[i] + 1]++;
-        for (int c = 0; c < children; c++) start[c + 1] += start[c];
-        var sorted = new double[Columns.Count][];
+        var start = SortedColumns.Starts(g, children);
+        using var sorted = new SortedColumns(g, start);
         var results = new double[_casts.Length][];
         try
         {
-            for (int k = 0; k < sorted.Length; k++) sorted[k] = CellBuffers.Rent<double>(Math.Max(1, points));
             for (int v = 0; v < results.Length; v++) results[v] = CellBuffers.Rent<double>(children);
-            // Each column scattered to its children's segments (a counting sort's second pass), the cursors started
-            // afresh per column: cheaper in memory than keeping every point's destination (4 bytes a point).
-            var cursor = CellBuffers.Rent<int>(children);
-            try
-            {
-                for (int k = 0; k < sorted.Length; k++)
-                {
-                    start.AsSpan(0, children).CopyTo(cursor);
-                    var dst = sorted[k];
-                    if (g.Singles[k] is { } single)
-                        for (int i = 0; i < points; i++) dst[cursor[child[i]]++] = single[i];
-                    else if (g.Doubles[k] is { } wide)
-                        for (int i = 0; i < points; i++) dst[cursor[child[i]]++] = wide[i];
-                }
-            }
-            finally { CellBuffers.Return(cursor); }
-            g.ReleaseColumns();
-            Run(sorted, start, points, results);
-            cellsWithData = 0;
+            RunInBlocks(sorted, start, results);
+            int cellsWithData = 0;
             for (int c = 0; c < children; c++)
                 if (start[c + 1] > start[c]) cellsWithData++;
             var chunks = new Dictionary<string, byte[]>(_casts.Length);
@@ -169,18 +147,85 @@ public sealed class AggregationPlan
                 int cells = 1 << (2 * d), step = 1 << (2 * (Depth - d));
                 var coarse = new int[cells + 1];
                 for (int j = 0; j <= cells; j++) coarse[j] = start[j * step];
-                Run(sorted, coarse, points, results);
+                RunInBlocks(sorted, coarse, results);
                 var level = new Dictionary<string, byte[]>(_casts.Length);
                 for (int v = 0; v < _casts.Length; v++) level[_casts[v].Name] = _casts[v].Write(results[v].AsSpan(0, cells), coarse);
                 levels[d] = level;
             }
-            var state = merge?.StateOf(sorted, points);
+            var state = merge is null ? null : StateOf(merge, sorted, points);
             return new PyramidCell(chunks, cellsWithData, levels, state);
         }
         finally
         {
-            foreach (var a in sorted) if (a is not null) CellBuffers.Return(a);
             foreach (var a in results) if (a is not null) CellBuffers.Return(a);
+        }
+    }
+
+    /// <summary>
+    /// The points of a block of consecutive cells the reducers see at once (their float64 columns, their expressions'
+    /// per-point values): 64 Ki points (<see cref="CellBuffers.PooledLength"/>, so every per-block array is pooled, not
+    /// left to the collector block after block), or the largest cell when one is larger. A cell's float64 working set
+    /// is then about a MB however many points it has, and the results are the same (every reducer works child by child).
+    /// </summary>
+    internal const int BlockPoints = CellBuffers.PooledLength;
+
+    /// <summary>
+    /// Runs every reducer over the cells [<paramref name="start"/>[c], <paramref name="start"/>[c + 1]) of
+    /// <paramref name="sorted"/>, block of cells after block (<see cref="BlockPoints"/>), writing results[v][c].
+    /// </summary>
+    private void RunInBlocks(SortedColumns sorted, int[] start, double[][] results)
+    {
+        int cells = start.Length - 1, longest = 0;
+        for (int c = 0; c < cells; c++) longest = Math.Max(longest, start[c + 1] - start[c]);
+        int capacity = Math.Max(1, Math.Min(start[cells], Math.Max(BlockPoints, longest)));
+        var block = new double[sorted.Count][];
+        var blockResults = new double[results.Length][];
+        try
+        {
+            for (int k = 0; k < block.Length; k++) block[k] = CellBuffers.Rent<double>(capacity);
+            for (int v = 0; v < blockResults.Length; v++) blockResults[v] = CellBuffers.Rent<double>(cells);
+            for (int c0 = 0; c0 < cells;)
+            {
+                // The block: cells [c0, c1) of at most `capacity` points in all (at least one cell).
+                int c1 = c0 + 1;
+                while (c1 < cells && start[c1 + 1] - start[c0] <= capacity) c1++;
+                int from = start[c0], n = start[c1] - from;
+                for (int k = 0; k < block.Length; k++) sorted.CopyTo(k, from, block[k].AsSpan(0, n));
+                if (c0 == 0 && c1 == cells)
+                {
+                    Run(block, start, n, results);
+                    break;
+                }
+                var blockStart = new int[c1 - c0 + 1];
+                for (int c = c0; c <= c1; c++) blockStart[c - c0] = start[c] - from;
+                Run(block, blockStart, n, blockResults);
+                for (int v = 0; v < results.Length; v++) blockResults[v].AsSpan(0, c1 - c0).CopyTo(results[v].AsSpan(c0));
+                c0 = c1;
+            }
+        }
+        finally
+        {
+            foreach (var a in block) if (a is not null) CellBuffers.Return(a);
+            foreach (var a in blockResults) if (a is not null) CellBuffers.Return(a);
+        }
+    }
+
+    /// <summary>The cell's mergeable state, over all its points at once (the sketches see every point in order).</summary>
+    private static CellState StateOf(MergePlan merge, SortedColumns sorted, int points)
+    {
+        var columns = new double[sorted.Count][];
+        try
+        {
+            for (int k = 0; k < columns.Length; k++)
+            {
+                columns[k] = CellBuffers.Rent<double>(Math.Max(1, points));
+                sorted.CopyTo(k, 0, columns[k].AsSpan(0, points));
+            }
+            return merge.StateOf(columns, points);
+        }
+        finally
+        {
+            foreach (var a in columns) if (a is not null) CellBuffers.Return(a);
         }
     }
 

@@ -37,8 +37,10 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     // (96 MiB holds 12 M points: the end-to-end catalogs' 5 M whole).
     private readonly LocatedCells _cells = new(maxBytes: 96 << 20);
 
-    // ... and each granule is opened, and its metadata parsed, once while cells need it.
-    private readonly OpenGranules _files = new(capacity: 32);
+    // ... and each granule is opened, and its metadata parsed, once while cells need it. An open granule keeps the
+    // 64 KiB metadata blocks it has read (Zagg.Hdf5's MetadataCache: most of a bench/e2e granule's 2 MB once its 42
+    // datasets are resolved), so few stay open: 8.
+    private readonly OpenGranules _files = new(capacity: 8);
 
     // A chunk where one cell's points end and the next cell's begin is decoded once for both.
     private readonly Hdf5ChunkCache _chunks = new(capacityBytes: 32 << 20);
@@ -60,15 +62,12 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         // The cell's own remote requests, whichever granule and task made them.
         var reads = new ByteSourceStatistics();
         using var collect = ByteSourceStatistics.CollectInto(reads);
-        using var gathered = new GatheredPoints(columns.Count);
+        using var gathered = new GatheredPoints(columns.Count, _depth);
         var failures = new List<GranuleFailure>();
         int processed = 0;
         using var prefetched = await PrefetchAsync(granules, parentNested, ct).ConfigureAwait(false);
-        var failed = new HashSet<string>(StringComparer.Ordinal);
-        gathered.Reserve(await CountPointsAsync(granules, parentNested, failures, failed, ct).ConfigureAwait(false));
         foreach (string url in granules)
         {
-            if (failed.Contains(url)) continue; // reported by the count
             using var read = PipelineTelemetry.Source.StartActivity("zagg.granule.read");
             read?.SetTag("zagg.granule", url);
             try
@@ -218,50 +217,6 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         return [.. rows];
     }
 
-    /// <summary>
-    /// How many points of the granules lie in the parent cell before the quality filter (an upper bound of the points
-    /// gathered), from their located cells, so the cell's columns are rented once at their size rather than grown
-    /// by doubling (bench/e2e dense: the densest cell's 1.62 M points had grown to columns of 4 M). The granules are
-    /// located here, on every core at once, in about the order the gathering then meets them (the located cells' cache
-    /// keeps them for it), until half the cache's budget is used: past that the count is partial and the columns grow for the rest. A granule
-    /// that fails here is reported (<paramref name="failures"/>) and named in <paramref name="failed"/>, for the
-    /// gathering to pass over: each granule is read, and fails, once per cell.
-    /// </summary>
-    private async Task<int> CountPointsAsync(IReadOnlyList<string> granules, long parent, List<GranuleFailure> failures, HashSet<string> failed, CancellationToken ct)
-    {
-        var ds = config.DataSource;
-        IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
-        int shift = 2 * _depth;
-        long points = 0, located = 0;
-        var failedAt = new (GranuleFailureKind Kind, Exception Error)?[granules.Count];
-        // The granules are located on every core at once (a dense cell's first granules are most of the run's locating:
-        // one after another, they kept one core busy while the other waited on the same granules).
-        await Parallel.ForAsync(0, granules.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, async (i, c) =>
-        {
-            if (Interlocked.Read(ref located) > _cells.MaxBytes / 2) return;
-            string url = granules[i];
-            try
-            {
-                using var lease = await AcquireAsync(url, c).ConfigureAwait(false);
-                foreach (string group in groups)
-                {
-                    var cells = await _cells.GetAsync((url, group), () => LocateAsync(lease.File, ds.Latitude.Replace("{group}", group), ds.Longitude.Replace("{group}", group), c)).ConfigureAwait(false);
-                    if (cells is null) continue;
-                    Interlocked.Add(ref located, cells.Bytes);
-                    Interlocked.Add(ref points, cells.CountIn(parent, shift));
-                }
-            }
-            catch (Exception e) when (Classify(e) is { } kind)
-            {
-                failedAt[i] = (kind, e);
-            }
-        }).ConfigureAwait(false);
-        // Failures in catalog order, whichever task met them first.
-        for (int i = 0; i < granules.Count; i++)
-            if (failedAt[i] is { } f && failed.Add(granules[i])) failures.Add(Failure(granules[i], f.Kind, f.Error));
-        return (int)Math.Min(points, Array.MaxLength);
-    }
-
     /// <summary>Leases a granule kept open for the run's cells, opening it (its metadata parsed once) on first use.</summary>
     private Task<OpenGranules.Lease> AcquireAsync(string url, CancellationToken ct) => _files.AcquireAsync(url, async () =>
     {
@@ -281,10 +236,18 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
         int shift = 2 * _depth;
         long firstChild = parent << shift;
-        foreach (string group in groups)
+        // Every group located before any point is kept: a granule whose coordinates cannot be read adds none.
+        var located = new LocatedGroup?[groups.Count];
+        for (int g = 0; g < groups.Count; g++)
         {
+            string group = groups[g];
+            located[g] = await _cells.GetAsync((url, group), () => LocateAsync(h5, ds.Latitude.Replace("{group}", group), ds.Longitude.Replace("{group}", group), ct)).ConfigureAwait(false);
+        }
+        for (int g = 0; g < groups.Count; g++)
+        {
+            string group = groups[g];
             string Path(string template) => template.Replace("{group}", group);
-            var cells = await _cells.GetAsync((url, group), () => LocateAsync(h5, Path(ds.Latitude), Path(ds.Longitude), ct)).ConfigureAwait(false);
+            var cells = located[g];
             if (cells is null) continue; // a missing group (beam)
             var (i0, i1) = cells.RangeIn(parent, shift);
             if (i0 < 0) continue;

@@ -3,25 +3,38 @@ using System.Numerics;
 namespace Zagg.Pipeline.Aggregation;
 
 /// <summary>
-/// A cell's kept points, struct of arrays (<see cref="CellBuffers"/>): the child index and one column per source
-/// variable, each kept in its source dtype — float32 columns (ATL06's h_li, h_li_sigma) as float, anything
-/// else as double — so a cell's memory is 4 + 4 or 8 bytes per column per point. A column that meets a
-/// wider dtype in a later granule is widened to double (exactly: every float32 is a double).
+/// A cell's kept points, struct of segmented columns (<see cref="SegmentedColumn{T}"/>: a cell's memory grows with its
+/// points, never copied as it grows, whatever its number of granules): the child index, as narrow as the depth
+/// allows (16 bits up to 4^8 children, else 32), and one column per source variable in its source dtype — float32
+/// columns (ATL06's h_li, h_li_sigma) as float, anything else as double. ATL06 at depth 6: 2 + 4 + 4 = 10 bytes a
+/// point. A column that meets a wider dtype in a later granule is widened to double (exactly: every float32 is a double).
 /// </summary>
-internal sealed class GatheredPoints(int columns) : IDisposable
+/// <param name="columns">The number of source columns.</param>
+/// <param name="depth">Child order − parent order: a cell has 4^depth children.</param>
+internal sealed class GatheredPoints(int columns, int depth) : IDisposable
 {
-    public int[] Child = CellBuffers.Rent<int>(1024);
+    /// <summary>The deepest depth whose child indices (below 4^8) fit 16 bits.</summary>
+    public const int MaxNarrowDepth = 8;
+
+    /// <summary>Child indices when the depth is at most <see cref="MaxNarrowDepth"/>, else null.</summary>
+    public SegmentedColumn<ushort>? NarrowChild { get; private set; } = depth <= MaxNarrowDepth ? new() : null;
+
+    /// <summary>Child indices when the depth is more than <see cref="MaxNarrowDepth"/>, else null.</summary>
+    public SegmentedColumn<int>? WideChild { get; private set; } = depth <= MaxNarrowDepth ? null : new();
 
     /// <summary>Per column: its float32 values, or null when the column is kept as double.</summary>
-    public readonly float[]?[] Singles = new float[]?[columns];
+    public readonly SegmentedColumn<float>?[] Singles = new SegmentedColumn<float>?[columns];
 
     /// <summary>Per column: its float64 values, or null when the column is kept as float32 (or not yet seen).</summary>
-    public readonly double[]?[] Doubles = new double[]?[columns];
+    public readonly SegmentedColumn<double>?[] Doubles = new SegmentedColumn<double>?[columns];
 
+    /// <summary>The points gathered (stays after <see cref="ReleaseColumns"/>).</summary>
     public int Count;
 
-    private int _capacity = 1024;
     private int[] _kept = [];
+
+    /// <summary>Child index of point <paramref name="i"/>.</summary>
+    public int Child(int i) => NarrowChild is { } n ? n[i] : WideChild![i];
 
     /// <summary>
     /// Whether column <paramref name="k"/>'s next values should be read as float32: true when the source is
@@ -31,16 +44,14 @@ internal sealed class GatheredPoints(int columns) : IDisposable
     {
         if (Singles[k] is null && Doubles[k] is null)
         {
-            if (sourceIsSingle) Singles[k] = CellBuffers.Rent<float>(_capacity);
-            else Doubles[k] = CellBuffers.Rent<double>(_capacity);
+            if (sourceIsSingle) Singles[k] = new();
+            else Doubles[k] = new();
         }
         else if (!sourceIsSingle && Singles[k] is { } single)
         {
-            var wide = CellBuffers.Rent<double>(_capacity);
-            for (int i = 0; i < Count; i++) wide[i] = single[i];
-            CellBuffers.Return(single);
+            Doubles[k] = single.Widen<double>();
+            single.Dispose();
             Singles[k] = null;
-            Doubles[k] = wide;
         }
         return Singles[k] is not null;
     }
@@ -61,79 +72,46 @@ internal sealed class GatheredPoints(int columns) : IDisposable
             if (_kept.Length > 0) CellBuffers.Return(_kept);
             _kept = CellBuffers.Rent<int>(cells.Length);
         }
-        var kept = _kept;
+        var keptAll = _kept;
         int n = 0;
         for (int i = 0; i < cells.Length; i++)
         {
             long cell = long.CreateTruncating(cells[i]);
             if (cell < 0 || cell >> shift != parent) continue;
             if (quality is not null && quality[i] != good) continue;
-            kept[n++] = i;
+            keptAll[n++] = i;
         }
-        Reserve(Count + n);
-        var child = Child.AsSpan(Count, n);
-        for (int j = 0; j < n; j++) child[j] = (int)(long.CreateTruncating(cells[kept[j]]) - firstChild);
+        var kept = keptAll.AsSpan(0, n);
+        if (NarrowChild is { } narrow) narrow.AppendOffset(cells, kept, firstChild);
+        else WideChild!.AppendOffset(cells, kept, firstChild);
         for (int k = 0; k < Singles.Length; k++)
         {
-            if (Singles[k] is { } s)
-            {
-                var src = singles[k]!;
-                var dst = s.AsSpan(Count, n);
-                for (int j = 0; j < dst.Length; j++) dst[j] = src[kept[j]];
-            }
-            else
-            {
-                var src = doubles[k]!;
-                var dst = Doubles[k]!.AsSpan(Count, n);
-                for (int j = 0; j < dst.Length; j++) dst[j] = src[kept[j]];
-            }
+            if (Singles[k] is { } s) s.Append(singles[k]!, kept);
+            else Doubles[k]!.Append(doubles[k]!, kept);
         }
         Count += n;
     }
 
     /// <summary>
-    /// Makes room for <paramref name="needed"/> points in all. A cell reserves its points' count up front (known from
-    /// its located granules), so its columns are rented once at their size; past it, they grow by half.
+    /// Gives column <paramref name="k"/>'s segments back once it is no longer read (sorted into the cell's own
+    /// array): a dense cell's gathered points then do not live on beside its sorted columns.
     /// </summary>
-    public void Reserve(int needed)
+    public void ReleaseColumn(int k)
     {
-        if (needed <= _capacity) return;
-        _capacity = (int)Math.Min(Array.MaxLength, Math.Max(needed, _capacity + (long)_capacity / 2));
-        Child = Grow(Child, _capacity, Count);
-        for (int k = 0; k < Singles.Length; k++)
-        {
-            if (Singles[k] is { } s) Singles[k] = Grow(s, _capacity, Count);
-            if (Doubles[k] is { } d) Doubles[k] = Grow(d, _capacity, Count);
-        }
+        Singles[k]?.Dispose();
+        Doubles[k]?.Dispose();
+        Singles[k] = null;
+        Doubles[k] = null;
     }
 
-    private static T[] Grow<T>(T[] old, int size, int keep)
-    {
-        var bigger = CellBuffers.Rent<T>(size);
-        old.AsSpan(0, keep).CopyTo(bigger);
-        CellBuffers.Return(old);
-        return bigger;
-    }
-
-    /// <summary>
-    /// Gives the columns back once they are no longer read (sorted into the cell's own arrays): a dense cell's
-    /// gathered points then do not live on beside its sorted columns and expression values. <see cref="Count"/> stays;
-    /// no point is added after it.
-    /// </summary>
+    /// <summary>Gives every column and the child indices back. <see cref="Count"/> stays; no point is added after it.</summary>
     public void ReleaseColumns()
     {
-        if (Child.Length > 0) CellBuffers.Return(Child);
-        Child = [];
+        NarrowChild?.Dispose();
+        WideChild?.Dispose();
         if (_kept.Length > 0) CellBuffers.Return(_kept);
         _kept = [];
-        for (int k = 0; k < Singles.Length; k++)
-        {
-            if (Singles[k] is { } s) CellBuffers.Return(s);
-            if (Doubles[k] is { } d) CellBuffers.Return(d);
-            Singles[k] = null;
-            Doubles[k] = null;
-        }
-        _capacity = 0;
+        for (int k = 0; k < Singles.Length; k++) ReleaseColumn(k);
     }
 
     public void Dispose() => ReleaseColumns();

@@ -75,22 +75,8 @@ internal sealed class LocatedGroup
     /// <summary>The ids as long, or null when they are kept as int (<see cref="Narrow"/>).</summary>
     public long[]? Wide => _wide;
 
-    /// <summary>How many points lie in <paramref name="parent"/> (the child id shifted right by <paramref name="shift"/>).</summary>
-    public int CountIn(long parent, int shift) => _narrow is not null ? CountIn<int>(_narrow, parent, shift) : CountIn<long>(_wide!, parent, shift);
-
     /// <summary>The first and last index of a point in <paramref name="parent"/>, or (−1, −1).</summary>
     public (int First, int Last) RangeIn(long parent, int shift) => _narrow is not null ? RangeIn<int>(_narrow, parent, shift) : RangeIn<long>(_wide!, parent, shift);
-
-    private static int CountIn<T>(ReadOnlySpan<T> cells, long parent, int shift) where T : struct, IBinaryInteger<T>
-    {
-        int n = 0;
-        foreach (T c in cells)
-        {
-            long cell = long.CreateTruncating(c);
-            if (cell >= 0 && cell >> shift == parent) n++;
-        }
-        return n;
-    }
 
     private static (int, int) RangeIn<T>(ReadOnlySpan<T> cells, long parent, int shift) where T : struct, IBinaryInteger<T>
     {
