@@ -219,7 +219,7 @@ public sealed class Hdf5Dataset : Hdf5Object
     public async Task<string[]> ReadStringsAsync(long start = 0, long stop = -1, CancellationToken ct = default)
     {
         var raw = await ReadBytesAsync(start, stop, ct).ConfigureAwait(false);
-        if (Datatype.Class == Hdf5TypeClass.String) return ValueDecoder.FixedStrings(raw, Datatype.Size);
+        if (Datatype.Class == Hdf5TypeClass.String) return ValueDecoder.FixedStrings(raw, Datatype);
         if (Datatype.IsVariableLengthString) return await ValueDecoder.VariableStringsAsync(File, raw, Datatype.Size, ct).ConfigureAwait(false);
         throw new Hdf5Exception($"{Where}: {Datatype} is not a string type");
     }

@@ -38,6 +38,9 @@ public class OracleTests(ITestOutputHelper output)
     /// <summary>The fill value fixtures (tools/fixtures/hdf5_fill.py), where PureHDF 2.2.0 and libhdf5 part (see below).</summary>
     private const string FillFiles = "fill/";
 
+    /// <summary>The string padding fixture (tools/fixtures/hdf5_strings.py), where PureHDF 2.2.0 and libhdf5 part (see below).</summary>
+    private const string StringsFile = "strings/strings.h5";
+
     [Theory]
     [MemberData(nameof(Files))]
     public async Task Every_dataset_PureHDF_reads_equals_ours_bit_for_bit(string file)
@@ -82,6 +85,14 @@ public class OracleTests(ITestOutputHelper output)
                     // libhdf5 leaves them, h5py's zeros) and ignores the old fill value message; ours must equal libhdf5.
                     Assert.Equal(FillTruth.Arrays.Value[Path.GetFileNameWithoutExtension(file) + path].Data, values.Bytes);
                     output.WriteLine($"{file} {path}: ours equal libhdf5's; PureHDF reads other values");
+                    continue;
+                }
+                if (!values.SameAs(other) && file == StringsFile)
+                {
+                    // PureHDF 2.2.0 strips a space-padded string's trailing spaces but keeps the nulls before them
+                    // ("ab  \0\0  " gives "ab  \0\0"); libhdf5 converts it to "ab  \0\0", NumPy drops the nulls.
+                    Assert.Equal(StringPaddingTests.Expected(StringPaddingTests.Truth.GetProperty("datasets").GetProperty(path[1..])), values.Strings);
+                    output.WriteLine($"{file} {path}: ours equal libhdf5's; PureHDF reads other strings");
                     continue;
                 }
                 if (!values.SameAs(other)) problems.Add($"{file} {path}: ours {values}, PureHDF {other}");
