@@ -227,7 +227,7 @@ public sealed class Hdf5Dataset : Hdf5Object
     private (long, long) CheckRows(long start, long stop)
     {
         if (!Datatype.IsSupported)
-            throw new Hdf5UnsupportedException($"{Where}: datatype class {Datatype.Class} is not supported");
+            throw new Hdf5UnsupportedException($"{Where}: datatype {(Datatype.IsOversized ? Datatype.NumpyDescr : $"class {Datatype.Class}")} is not supported");
         if (_space.IsNull) return (0, 0);
         if (stop < 0) stop = Rows;
         if (start < 0 || start > stop || stop > Rows)

@@ -63,14 +63,20 @@ public sealed record Hdf5Datatype
         }
     }
 
+    /// <summary>Elements of more than 2 GiB (<see cref="Size"/> then says int.MaxValue): never read.</summary>
+    public bool IsOversized => Oversized;
+
+    internal bool Oversized { get; init; }
+
     /// <summary>Whether the reader can return this type's values.</summary>
-    public bool IsSupported => Class is Hdf5TypeClass.FixedPoint or Hdf5TypeClass.FloatingPoint or Hdf5TypeClass.String || IsVariableLengthString;
+    public bool IsSupported => !Oversized && Class is Hdf5TypeClass.FixedPoint or Hdf5TypeClass.FloatingPoint or Hdf5TypeClass.String || IsVariableLengthString;
 
     /// <summary>NumPy's description: "&lt;f8", "&gt;i4", "|u1", "|S10"; variable-length strings "vlen-str".</summary>
     public string NumpyDescr => Class switch
     {
         Hdf5TypeClass.FixedPoint => $"{Order}{(Signed ? 'i' : 'u')}{Size}",
         Hdf5TypeClass.FloatingPoint => $"{Order}f{Size}",
+        _ when Oversized => $"{Class.ToString().ToLowerInvariant()} of over 2 GiB",
         Hdf5TypeClass.String => $"|S{Size}",
         _ when IsVariableLengthString => "vlen-str",
         _ => Class.ToString().ToLowerInvariant(),
@@ -86,9 +92,13 @@ public sealed record Hdf5Datatype
         var cls = (Hdf5TypeClass)(classVersion & 0x0F);
         int version = classVersion >> 4;
         byte b0 = r.U8(), b1 = r.U8(), b2 = r.U8();
-        int size = (int)r.U32();
+        uint storedSize = r.U32();
         if (version is < 1 or > 5) throw r.Error($"datatype message version {version} is not defined");
-        if (size == 0) throw r.Error("datatype of size 0");
+        if (storedSize == 0) throw r.Error("datatype of size 0");
+        // An element over 2 GiB: libhdf5 opens it (fuzzing, seed 20261121 case 6951: an empty dataset of 4 GiB strings);
+        // no array holds one, so it is listed and never read.
+        if (storedSize > int.MaxValue) return new Hdf5Datatype { Class = cls, Size = int.MaxValue, Oversized = true };
+        int size = (int)storedSize;
         switch (cls)
         {
             case Hdf5TypeClass.FixedPoint:

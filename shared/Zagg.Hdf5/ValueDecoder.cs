@@ -59,6 +59,7 @@ internal static class ValueDecoder
     {
         int size = type.Size;
         int n = size == 0 ? 0 : raw.Length / size;
+        if (n == 0) return [];
         var result = new string[n];
         byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
         try
