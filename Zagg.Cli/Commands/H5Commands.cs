@@ -109,6 +109,8 @@ internal static class H5Commands
                 else
                 {
                     data = await d.ReadBytesAsync(start, stop, ct);
+                    // Fixed-length strings as h5py reads them: null-padded whatever their padding in the file.
+                    if (d.Datatype.Class == Hdf5TypeClass.String) d.Datatype.ToNullPadded(data);
                     descr = d.Datatype.NumpyDescr;
                 }
                 string path = Path.Combine(dir, d.Path.TrimStart('/') + ".npy");
@@ -172,6 +174,16 @@ internal static class H5Commands
 
     private static string Shape(long[] shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";
 
+    /// <summary>A string value in quotes, its control characters (a null inside a value) escaped as Python does: \x00.</summary>
+    private static string Quote(string value)
+    {
+        var b = new StringBuilder(value.Length + 2).Append('"');
+        foreach (char c in value)
+            if (c < ' ' || c == '\x7f') b.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            else b.Append(c);
+        return b.Append('"').ToString();
+    }
+
     private static async Task<string> AttributeText(Hdf5Attribute a, CancellationToken ct)
     {
         if (a.IsNull) return $"null ({a.Datatype})";
@@ -179,7 +191,7 @@ internal static class H5Commands
         if (a.Datatype.Class == Hdf5TypeClass.String || a.Datatype.IsVariableLengthString)
         {
             var s = await a.GetStringsAsync(ct);
-            return s.Length == 1 ? $"\"{s[0]}\"" : "[" + string.Join(", ", s.Select(x => $"\"{x}\"")) + "]";
+            return s.Length == 1 ? Quote(s[0]) : "[" + string.Join(", ", s.Select(Quote)) + "]";
         }
         if (a.Datatype.Class is Hdf5TypeClass.FixedPoint or Hdf5TypeClass.FloatingPoint)
         {

@@ -43,7 +43,7 @@ public sealed class Hdf5Attribute
 
     public async Task<string[]> GetStringsAsync(CancellationToken ct = default)
     {
-        if (Datatype.Class == Hdf5TypeClass.String) return ValueDecoder.FixedStrings(_raw, Datatype.Size);
+        if (Datatype.Class == Hdf5TypeClass.String) return ValueDecoder.FixedStrings(_raw, Datatype);
         if (Datatype.IsVariableLengthString) return await ValueDecoder.VariableStringsAsync(_file, _raw, Datatype.Size, ct).ConfigureAwait(false);
         throw new Hdf5Exception($"{Where}: {Datatype} is not a string type");
     }

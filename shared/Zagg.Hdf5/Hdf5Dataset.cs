@@ -16,11 +16,11 @@ public sealed class Hdf5Dataset : Hdf5Object
     private readonly Dataspace _space;
     private readonly DataLayout _layout;
     private readonly Filter[] _filters;
-    private readonly byte[]? _fill;
+    private readonly FillValueMessage _fill;
     private Task<List<ChunkRef>>? _chunks;
     private ChunkedRead? _reader;
 
-    private Hdf5Dataset(Hdf5File file, string path, ulong address, Hdf5Datatype type, Dataspace space, DataLayout layout, Filter[] filters, byte[]? fill)
+    private Hdf5Dataset(Hdf5File file, string path, ulong address, Hdf5Datatype type, Dataspace space, DataLayout layout, Filter[] filters, FillValueMessage fill)
         : base(file, path, address)
     {
         Datatype = type;
@@ -66,8 +66,12 @@ public sealed class Hdf5Dataset : Hdf5Object
     /// <summary>The filters in pipeline order, e.g. ["shuffle", "gzip(6)"].</summary>
     public IReadOnlyList<string> Filters => Array.ConvertAll(_filters, f => f.DisplayName);
 
-    /// <summary>The fill value's bytes in the dataset's byte order, or null (zeros).</summary>
-    public ReadOnlyMemory<byte>? FillValue => _fill;
+    /// <summary>
+    /// The fill value the dataset defines, its bytes in the dataset's byte order; null when it defines none or the
+    /// default (zeros). Elements never written read as it unless its write time is "never" (then as zeros, what h5py
+    /// gives); see <see cref="FillValueMessage"/>.
+    /// </summary>
+    public ReadOnlyMemory<byte>? FillValue => _fill.Value is { } value ? new ReadOnlyMemory<byte>(value) : (ReadOnlyMemory<byte>?)null;
 
     internal static Hdf5Dataset Create(Hdf5File file, string path, ObjectHeader header)
     {
@@ -89,15 +93,7 @@ public sealed class Hdf5Dataset : Hdf5Object
             var fr = ctx.Reader(fp.Data, $"{where}: filter pipeline");
             filters = Filter.ParsePipeline(ref fr);
         }
-        byte[]? fill = null;
-        if (header.First(MessageType.FillValue) is { } fv)
-            fill = ParseFill(ctx.Reader(fv.Data, $"{where}: fill value"), type.Size);
-        else if (header.First(MessageType.FillValueOld) is { } old && old.Data.Length >= 4)
-        {
-            var r = ctx.Reader(old.Data, $"{where}: fill value");
-            int size = (int)r.U32();
-            if (size == type.Size) fill = r.Bytes(size).ToArray();
-        }
+        var fill = FillValueMessage.Parse(header, ctx, type.Size, where);
         if ((UInt128)space.ElementCount * (ulong)Math.Max(1, type.Size) > (UInt128)(1UL << 62))
             throw new Hdf5Exception($"{where}: {space.ElementCount} elements of {type.Size} bytes are implausibly large; the file is damaged");
         if (layout.Class == LayoutClass.Chunked)
@@ -117,33 +113,6 @@ public sealed class Hdf5Dataset : Hdf5Object
 
     /// <summary>The largest chunk this reader decodes (HDF5 itself caps chunks at 4 GiB).</summary>
     private const long MaxChunkBytes = 1L << 30;
-
-    private static byte[]? ParseFill(H5Reader r, int elementSize)
-    {
-        byte version = r.U8();
-        bool defined;
-        if (version is 1 or 2)
-        {
-            r.Skip(2);
-            defined = r.U8() != 0;
-            if (!defined || r.Remaining < 4) return null;
-        }
-        else if (version == 3)
-        {
-            // Bits 0-1 allocation time, 2-3 fill write time, 4 "undefined", 5 "value stored"; libhdf5
-            // (H5O__fill_new_decode) refuses a message with any other bit set, and one claiming both.
-            byte flags = r.U8();
-            if ((flags & ~0x3F) != 0) throw r.Error($"unknown flag bits 0x{flags & ~0x3F:X2} in fill value message; the file is damaged");
-            if ((flags & 0x30) == 0x30) throw r.Error("fill value message says both 'undefined' and 'value stored'; the file is damaged");
-            defined = (flags & 0x20) != 0;
-            if (!defined) return null;
-        }
-        else throw r.Error($"fill value message version {version} is not defined");
-        int size = (int)r.U32();
-        if (size == 0) return null;
-        if (size != elementSize) throw r.Error($"fill value has {size} bytes, elements {elementSize}");
-        return r.Bytes(size).ToArray();
-    }
 
     private string Where => $"{File.Name}: {Path}";
 
@@ -193,7 +162,7 @@ public sealed class Hdf5Dataset : Hdf5Object
                 data.AsSpan((int)(start * rowBytes), output.Length).CopyTo(output.Span);
                 return;
             case LayoutClass.Contiguous:
-                if (_layout.Address == H5Reader.Undefined) { Reader.FillValue(output.Span); return; }
+                if (_layout.Address == H5Reader.Undefined) { Unallocated(output.Span); return; }
                 File.Context.CheckRange(_layout.Address + (ulong)(start * rowBytes), (ulong)output.Length, Where);
                 await File.Context.Source.ReadAsync((long)_layout.Address + start * rowBytes, output, ct).ConfigureAwait(false);
                 return;
@@ -250,7 +219,7 @@ public sealed class Hdf5Dataset : Hdf5Object
     public async Task<string[]> ReadStringsAsync(long start = 0, long stop = -1, CancellationToken ct = default)
     {
         var raw = await ReadBytesAsync(start, stop, ct).ConfigureAwait(false);
-        if (Datatype.Class == Hdf5TypeClass.String) return ValueDecoder.FixedStrings(raw, Datatype.Size);
+        if (Datatype.Class == Hdf5TypeClass.String) return ValueDecoder.FixedStrings(raw, Datatype);
         if (Datatype.IsVariableLengthString) return await ValueDecoder.VariableStringsAsync(File, raw, Datatype.Size, ct).ConfigureAwait(false);
         throw new Hdf5Exception($"{Where}: {Datatype} is not a string type");
     }
@@ -258,7 +227,7 @@ public sealed class Hdf5Dataset : Hdf5Object
     private (long, long) CheckRows(long start, long stop)
     {
         if (!Datatype.IsSupported)
-            throw new Hdf5UnsupportedException($"{Where}: datatype class {Datatype.Class} is not supported");
+            throw new Hdf5UnsupportedException($"{Where}: datatype {(Datatype.IsOversized ? Datatype.NumpyDescr : $"class {Datatype.Class}")} is not supported");
         if (_space.IsNull) return (0, 0);
         if (stop < 0) stop = Rows;
         if (start < 0 || start > stop || stop > Rows)
@@ -278,13 +247,23 @@ public sealed class Hdf5Dataset : Hdf5Object
     }
 
     /// <summary>The chunked-read machinery of this dataset (planning, cache, coalescing, decoding, copying).</summary>
-    private ChunkedRead Reader => _reader ??= new ChunkedRead(File, _space, _layout, _filters, Datatype, _fill, Where);
+    private ChunkedRead Reader => _reader ??= new ChunkedRead(File, _space, _layout, _filters, Datatype, _fill.Unwritten, Where);
 
     private async Task ReadChunkedAsync(Memory<byte> output, long start, long stop, CancellationToken ct)
     {
         FilterPipeline.CheckSupported(_filters, Where);
+        if (_layout.Address == H5Reader.Undefined) { Unallocated(output.Span); return; }
         var chunks = await ChunkListAsync(ct).ConfigureAwait(false);
         await Reader.ReadAsync(chunks, output, start, stop, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a dataset whose storage was never allocated: as libhdf5 reads it (see <see cref="FillValueMessage"/>).</summary>
+    /// <exception cref="Hdf5Exception">The dataset defines no fill value (libhdf5 refuses the read too).</exception>
+    private void Unallocated(Span<byte> output)
+    {
+        if (_fill.RefusesUnallocated)
+            throw new Hdf5Exception($"{Where}: no data was ever written and the dataset defines no fill value (libhdf5: \"dataset doesn't exist, no data can be read\")");
+        Reader.FillValue(output);
     }
 
     /// <summary>The chunk list, read from the dataset's chunk index once; a failed read is not remembered.</summary>

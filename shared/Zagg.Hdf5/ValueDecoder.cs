@@ -54,20 +54,28 @@ internal static class ValueDecoder
         }
     }
 
-    /// <summary>Fixed-length strings: the stored bytes without trailing NULs, a NUL inside kept, trailing spaces kept (as h5py and NumPy give them).</summary>
-    public static string[] FixedStrings(ReadOnlySpan<byte> raw, int size)
+    /// <summary>Fixed-length strings as h5py and NumPy give them: converted to null-padded (<see cref="Hdf5Datatype.ToNullPadded"/>), without trailing NULs, decoded as UTF-8.</summary>
+    public static string[] FixedStrings(ReadOnlySpan<byte> raw, Hdf5Datatype type)
     {
+        int size = type.Size;
         int n = size == 0 ? 0 : raw.Length / size;
+        if (n == 0) return [];
         var result = new string[n];
-        for (int i = 0; i < n; i++)
+        byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        try
         {
-            // As h5py reads them (numpy 'S' values): the stored bytes without their trailing nulls, whatever the
-            // padding (null-terminated, null-padded, space-padded: libhdf5 returns the bytes as stored, H5Dread with
-            // the file type); a null inside the value stays.
-            var s = raw.Slice(i * size, size);
-            int end = s.LastIndexOfAnyExcept((byte)0) + 1;
-            result[i] = Encoding.UTF8.GetString(s[..end]);
+            for (int i = 0; i < n; i++)
+            {
+                // As h5py reads them (numpy 'S' values): converted to null-padded (Hdf5Datatype.ToNullPadded), without
+                // their trailing nulls; a null inside a null- or space-padded value stays.
+                var s = scratch.AsSpan(0, size);
+                raw.Slice(i * size, size).CopyTo(s);
+                type.ToNullPadded(s);
+                int end = s.LastIndexOfAnyExcept((byte)0) + 1;
+                result[i] = Encoding.UTF8.GetString(s[..end]);
+            }
         }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(scratch); }
         return result;
     }
 

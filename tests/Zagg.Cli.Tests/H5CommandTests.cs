@@ -289,6 +289,32 @@ public class H5CommandTests
         finally { Directory.Delete(dir, true); }
     }
 
+    private static string Strings(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "strings", name);
+
+    [Fact]
+    public void Fixed_length_strings_are_written_and_listed_as_h5py_reads_them_whatever_their_padding()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-h5").FullName;
+        try
+        {
+            var r = CliRunner.Run("h5", "read", Strings("strings.h5"), "--out", dir);
+            Assert.Equal(0, r.ExitCode);
+            // Truth: the bytes numpy.save wrote for what h5py read from each dataset (Fixtures/strings/strings_npy).
+            var expected = Directory.GetFiles(Strings("strings_npy"), "*.npy").Select(f => Path.GetFileName(f)).Order().ToArray();
+            Assert.Equal(18, expected.Length);
+            foreach (string name in expected)
+                Assert.Equal(File.ReadAllBytes(Path.Combine(Strings("strings_npy"), name)), File.ReadAllBytes(Path.Combine(dir, name)));
+        }
+        finally { Directory.Delete(dir, true); }
+        var ls = CliRunner.Run("h5", "ls", Strings("strings.h5"), "--attributes");
+        Assert.Equal(0, ls.ExitCode);
+        // As h5py gives them: null-terminated up to the first null, space-padded without trailing spaces.
+        Assert.Contains("    @nullterm_ascii = [\"abcdefgh\", \"ab\", \"\", \"a b  \", \"ab\", \"\", \"ab  \", \"é€\", \"éeé€\"]\n", ls.Out);
+        Assert.Contains("    @spacepad_utf8 = [\"abcdefgh\", \"ab\", \"\", \"a b\", \"ab\\x00cd\", \"\\x00abc\", \"ab  \", \"é€\", \"éeé€\"]\n", ls.Out);
+        Assert.Contains("    @spacepad_ascii_scalar = \"x y\"\n", ls.Out);
+        Assert.Contains("    @vlen_utf8 = \"héllo wörld\"\n", ls.Out);
+    }
+
     private static (string, long[], byte[]) ReadNpy(string path)
     {
         using var s = File.OpenRead(path);

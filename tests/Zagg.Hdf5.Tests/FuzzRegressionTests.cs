@@ -108,6 +108,34 @@ public class FuzzRegressionTests
         Assert.True(compared > 0);
     }
 
+    /// <summary>
+    /// Structure campaign, seed 20261121 case 6951: empty.h5's /zero_strings (shape (0,), |S4) with a datatype size of
+    /// 4294967295. libhdf5 (h5py, tools/fixtures/fuzz_found.py) reads the file whole, its number datasets as before; the
+    /// string padding change made the read of its 0 elements rent a buffer of -1 bytes (ArgumentOutOfRangeException).
+    /// The type is now listed as oversized and never read; the rest of the file reads as libhdf5 reads it.
+    /// </summary>
+    [Fact]
+    public async Task A_datatype_of_4_GiB_elements_is_listed_and_the_rest_read_as_libhdf5_reads_it()
+    {
+        var original = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "wild", "empty.h5"));
+        var data = (byte[])original.Clone();
+        var structure = await Hdf5Structure.WalkAsync(data);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4404), uint.MaxValue);
+        structure.FixChecksums(data, 4404, 4);
+        var before = await OurReader.ReadAllAsync(original, "empty.h5", CancellationToken.None);
+        var after = await OurReader.ReadAllAsync(data, "mutated.h5", CancellationToken.None);
+        Assert.True(before.ContainsKey("/zero_strings"));
+        Assert.Equal(before.Keys.Where(k => k != "/zero_strings").Order(), after.Keys.Order());
+        foreach (var (path, values) in after) Assert.True(values.SameAs(before[path]), path);
+        await using var h5 = await Hdf5File.OpenAsync(new Zagg.Hdf5.IO.MemoryByteSource(data, "mutated.h5"));
+        var d = await h5.GetDatasetAsync("/zero_strings");
+        Assert.True(d.Datatype.IsOversized);
+        Assert.False(d.Datatype.IsSupported);
+        Assert.Equal("string of over 2 GiB", d.Datatype.NumpyDescr);
+        var e = await Assert.ThrowsAsync<Hdf5UnsupportedException>(() => d.ReadBytesAsync());
+        Assert.Contains("string of over 2 GiB is not supported", e.Message);
+    }
+
     [Fact]
     public void Every_found_file_has_libhdf5s_verdict()
     {
