@@ -73,7 +73,8 @@ internal static class PipelineCommands
             // A dry run of --backend aws sends nothing: it checks the stack's prefix, not the SQS endpoint.
             var messaging = onLambdas && parse.GetValue(dryRun)
                 ? CheckStackPrefix(parse.GetValue(sqsPrefix))
-                : ParseMessaging(onLambdas ? "sqs" : parse.GetValue(transport)!, parse.GetValue(rabbitmq), parse.GetValue(sqsPrefix));
+                : onLambdas ? ParseMessaging("sqs", parse.GetValue(rabbitmq), parse.GetValue(sqsPrefix), "--backend aws") with { SqsStackQueues = true }
+                : ParseMessaging(parse.GetValue(transport)!, parse.GetValue(rabbitmq), parse.GetValue(sqsPrefix));
             bool submitOnly = parse.GetValue(submit);
             if (submitOnly && !messaging.IsDistributed) throw new CliException("--submit hands the run to services listening on a broker: add --transport rabbitmq or sqs");
             if (submitOnly && parse.GetValue(startBroker)) throw new CliException("--submit starts nothing, so not a broker either: leave out --start-broker");
@@ -161,13 +162,14 @@ internal static class PipelineCommands
     /// The transport and broker: --rabbitmq, else ZAGG_RABBITMQ (as the services read it), else the default; for SQS
     /// --sqs-prefix, else ZAGG_SQS_PREFIX.
     /// </summary>
-    private static MessagingOptions ParseMessaging(string transport, string? rabbitMq, string? sqsPrefix = null)
+    /// <param name="sqsOption">What the user typed for SQS, named by the errors ("--backend aws" for a run on the stack).</param>
+    private static MessagingOptions ParseMessaging(string transport, string? rabbitMq, string? sqsPrefix = null, string sqsOption = "--transport sqs")
     {
         string? url = rabbitMq ?? (Environment.GetEnvironmentVariable("ZAGG_RABBITMQ") is { Length: > 0 } env ? env : null);
         string? prefix = sqsPrefix ?? (transport == "sqs" && Environment.GetEnvironmentVariable("ZAGG_SQS_PREFIX") is { Length: > 0 } p ? p : null);
         try
         {
-            var options = MessagingOptions.Parse(transport, url, prefix);
+            var options = MessagingOptions.Parse(transport, url, prefix, sqsOption);
             // SQS timings, as the services read them (ZAGG_SQS_VISIBILITY, ZAGG_SQS_WAIT: seconds); the worker processes get them too.
             if (options.IsSqs && Seconds("ZAGG_SQS_VISIBILITY", 3) is int visibility) options = options with { SqsVisibilityTimeout = TimeSpan.FromSeconds(visibility) };
             if (options.IsSqs && Seconds("ZAGG_SQS_WAIT", 0) is int wait) options = options with { SqsWaitTime = TimeSpan.FromSeconds(Math.Min(wait, 20)) };

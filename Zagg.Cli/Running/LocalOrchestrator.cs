@@ -88,6 +88,8 @@ public static class LocalOrchestrator
                     x.AddTemplateHandlers();
                     x.AddDispatcherHandlers();
                     x.AddConsolidationHandlers();
+                    // The worker processes this command starts are its services too: it creates their queue before they start.
+                    if (options.WorkerProcesses > 0 && !messaging.SqsStackQueues) x.Owns(Queues.Worker);
                 }
                 RunFollower.Register(x, follow);
             });
@@ -116,7 +118,7 @@ public static class LocalOrchestrator
         catch (SqsUnavailableException e)
         {
             await DeleteFollowQueueAsync(messaging, follow).ConfigureAwait(false);
-            throw new OrchestrationException(e.Message);
+            throw new OrchestrationException(AsTyped(messaging, e.Message));
         }
         catch (Exception e) when (e is not OperationCanceledException && messaging.IsRabbitMq)
         {
@@ -135,7 +137,14 @@ public static class LocalOrchestrator
             // The run starts now: its duration leaves out starting a broker, the host and the workers.
             monitor.Started();
             var started = request with { Spec = request.Spec with { RequestedAt = DateTimeOffset.UtcNow } };
-            if (follow is not null) await app.Services.GetRequiredService<SqsSender>().PublishAsync(started, follow, ct).ConfigureAwait(false);
+            if (follow is not null)
+            {
+                try { await app.Services.GetRequiredService<SqsSender>().PublishAsync(started, follow, ct).ConfigureAwait(false); }
+                catch (SqsSendException e)
+                {
+                    throw new OrchestrationException(AsTyped(messaging, $"{messaging.BrokerForDisplay}: {e.Message}{(submit ? " (--submit hands the run to services already started)" : "")}"));
+                }
+            }
             else await app.Services.GetRequiredService<IBus>().Publish(started, ct).ConfigureAwait(false);
             var completed = await monitor.Completion.WaitAsync(ct).ConfigureAwait(false);
             run?.SetTag("zagg.cells", completed.Cells).SetTag("zagg.errors", completed.Errors);
@@ -160,10 +169,13 @@ public static class LocalOrchestrator
         }
         catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
         {
-            throw new OrchestrationException($"{messaging.BrokerForDisplay}: {Zagg.Cloud.S3Errors.OneLine(e)}");
+            throw new OrchestrationException(AsTyped(messaging, $"{messaging.BrokerForDisplay}: {Zagg.Cloud.S3Errors.OneLine(e)}"));
         }
         return names.Follow(runId);
     }
+
+    /// <summary>An SQS error as the user asked for SQS: a run on a deployed stack says "--backend aws: " first.</summary>
+    private static string AsTyped(MessagingOptions messaging, string message) => messaging.SqsStackQueues ? "--backend aws: " + message : message;
 
     private static async Task DeleteFollowQueueAsync(MessagingOptions messaging, string? follow)
     {

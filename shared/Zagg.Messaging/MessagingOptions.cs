@@ -42,6 +42,13 @@ public sealed record MessagingOptions
     /// <summary>SQS: how long a received message stays invisible to other receivers; a handler's heartbeat renews it every third of it.</summary>
     public TimeSpan SqsVisibilityTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// SQS: the queues are a deployed stack's (zagg run --backend aws; deployment/aws/template.yaml sets their visibility
+    /// timeout and redrive): a host looks every service queue up and fails to start when one is missing, and never creates
+    /// or alters one. False: a host creates and configures the queues of the services it runs (<see cref="Sqs.SqsReceiver"/>).
+    /// </summary>
+    public bool SqsStackQueues { get; init; }
+
     /// <summary>SQS: receives after which a message goes to its dead-letter queue: the first attempt and the <see cref="Retries"/>.</summary>
     public int SqsMaxReceiveCount => Retries + 1;
 
@@ -60,8 +67,9 @@ public sealed record MessagingOptions
     /// <param name="transport">"memory", "rabbitmq" or "sqs".</param>
     /// <param name="rabbitMq">An amqp://, amqps:// or rabbitmq:// URL; null for <see cref="DefaultRabbitMq"/>.</param>
     /// <param name="sqsPrefix">With "sqs": the deployment prefix of the queue names (required).</param>
+    /// <param name="sqsOption">What the user typed to ask for SQS, named by the errors: "--transport sqs", or zagg run's "--backend aws".</param>
     /// <exception cref="ArgumentException">The transport, the URL, the prefix or the SQS endpoint is wrong; the message names the option and the value (its password hidden).</exception>
-    public static MessagingOptions Parse(string transport, string? rabbitMq, string? sqsPrefix = null)
+    public static MessagingOptions Parse(string transport, string? rabbitMq, string? sqsPrefix = null, string sqsOption = "--transport sqs")
     {
         if (transport is not ("memory" or "rabbitmq" or "sqs")) throw new ArgumentException($"--transport must be memory, rabbitmq or sqs, not '{transport}'");
         string url = rabbitMq ?? DefaultRabbitMq;
@@ -70,10 +78,10 @@ public sealed record MessagingOptions
         var options = new MessagingOptions { Transport = transport, RabbitMq = uri };
         if (transport != "sqs")
         {
-            if (sqsPrefix is not null) throw new ArgumentException("--sqs-prefix names the queues of --transport sqs: add --transport sqs");
+            if (sqsPrefix is not null) throw new ArgumentException($"--sqs-prefix names the queues of {sqsOption}: add {sqsOption}");
             return options;
         }
-        if (sqsPrefix is null) throw new ArgumentException("--transport sqs needs --sqs-prefix P (the deployment's queues are P-zagg-catalog … P-zagg-worker)");
+        if (sqsPrefix is null) throw new ArgumentException($"{sqsOption} needs --sqs-prefix P (the deployment's queues are P-zagg-catalog … P-zagg-worker)");
         _ = new Sqs.SqsQueueNames(sqsPrefix);
         string? endpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_SQS") is { Length: > 0 } e ? e : null;
         string? region = Environment.GetEnvironmentVariable("AWS_REGION") is { Length: > 0 } r ? r
@@ -82,7 +90,7 @@ public sealed record MessagingOptions
         if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out sqs) || sqs.Scheme is not ("http" or "https") || sqs.UserInfo.Length > 0))
             throw new ArgumentException($"AWS_ENDPOINT_URL_SQS must be an http:// or https:// URL without credentials, not '{Redact(endpoint)}'");
         if (sqs is null && region is null)
-            throw new ArgumentException("--transport sqs needs an endpoint: AWS_ENDPOINT_URL_SQS, or a region in AWS_REGION or AWS_DEFAULT_REGION");
+            throw new ArgumentException($"{sqsOption} needs an endpoint: AWS_ENDPOINT_URL_SQS, or a region in AWS_REGION or AWS_DEFAULT_REGION");
         return options with { SqsPrefix = sqsPrefix, SqsEndpoint = sqs, SqsRegion = region };
     }
 

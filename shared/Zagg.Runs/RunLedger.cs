@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Zagg.Contracts;
 using Zagg.Zarr.Stores;
 
@@ -52,16 +53,16 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
     public Task<bool> HasTemplateAsync(CancellationToken ct = default) => Store.ExistsAsync(Prefix + "template.json", ct);
 
     public Task MarkTemplateAsync(CancellationToken ct = default) =>
-        Store.SetAsync(Prefix + "template.json", JsonSerializer.SerializeToUtf8Bytes(new { runId = RunId, written = DateTimeOffset.UtcNow }, ContractJson.Options), ct);
+        Store.SetAsync(Prefix + "template.json", JsonSerializer.SerializeToUtf8Bytes(new TemplateMark(RunId, DateTimeOffset.UtcNow), RunsJsonContext.Default.TemplateMark), ct);
 
     /// <summary>Writes the run's plan (the cells consolidation waits for).</summary>
     public Task WritePlanAsync(RunPlan plan, CancellationToken ct = default) =>
-        Store.SetAsync(Prefix + "plan.json", JsonSerializer.SerializeToUtf8Bytes(plan, ContractJson.Options), ct);
+        Store.SetAsync(Prefix + "plan.json", JsonSerializer.SerializeToUtf8Bytes(plan, RunsJsonContext.Default.RunPlan), ct);
 
     /// <summary>The run's plan, or null before the dispatcher has written it.</summary>
     public async Task<RunPlan?> ReadPlanAsync(CancellationToken ct = default) =>
         await Store.GetAsync(Prefix + "plan.json", ct).ConfigureAwait(false) is { } bytes
-            ? JsonSerializer.Deserialize<RunPlan>(bytes, ContractJson.Options) : null;
+            ? JsonSerializer.Deserialize(bytes, RunsJsonContext.Default.RunPlan) : null;
 
     /// <summary>Keeps a cell's record when it <see cref="CellRecord.Replaces"/> the one kept.</summary>
     /// <returns>True when the record was kept.</returns>
@@ -69,21 +70,21 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (!record.Succeeded && !record.Replaces(await ReadCellAsync(record.CatalogIndex, ct).ConfigureAwait(false))) return false;
-        await Store.SetAsync(CellKey(record.CatalogIndex), JsonSerializer.SerializeToUtf8Bytes(record, ContractJson.Options), ct).ConfigureAwait(false);
+        await Store.SetAsync(CellKey(record.CatalogIndex), JsonSerializer.SerializeToUtf8Bytes(record, RunsJsonContext.Default.CellRecord), ct).ConfigureAwait(false);
         return true;
     }
 
     /// <summary>The record of the cell at <paramref name="catalogIndex"/>, or null when none is kept.</summary>
     public async Task<CellRecord?> ReadCellAsync(long catalogIndex, CancellationToken ct = default) =>
         await Store.GetAsync(CellKey(catalogIndex), ct).ConfigureAwait(false) is { } bytes
-            ? JsonSerializer.Deserialize<CellRecord>(bytes, ContractJson.Options) : null;
+            ? JsonSerializer.Deserialize(bytes, RunsJsonContext.Default.CellRecord) : null;
 
     /// <summary>Every cell record kept, by catalog index.</summary>
     public async Task<Dictionary<long, CellRecord>> ReadCellsAsync(CancellationToken ct = default)
     {
         var cells = new Dictionary<long, CellRecord>();
         await foreach (string key in Store.ListAsync(CellsPrefix, ct).ConfigureAwait(false))
-            if (await Store.GetAsync(key, ct).ConfigureAwait(false) is { } bytes && JsonSerializer.Deserialize<CellRecord>(bytes, ContractJson.Options) is { } r)
+            if (await Store.GetAsync(key, ct).ConfigureAwait(false) is { } bytes && JsonSerializer.Deserialize(bytes, RunsJsonContext.Default.CellRecord) is { } r)
                 cells[r.CatalogIndex] = r;
         return cells;
     }
@@ -108,9 +109,23 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
     /// <summary>The run's RunCompleted once it completed, else null.</summary>
     public async Task<RunCompleted?> ReadCompletedAsync(CancellationToken ct = default) =>
         await Store.GetAsync(Prefix + "completed.json", ct).ConfigureAwait(false) is { } bytes
-            ? JsonSerializer.Deserialize<RunCompleted>(bytes, ContractJson.Options) : null;
+            ? JsonSerializer.Deserialize(bytes, RunsJsonContext.Default.RunCompleted) : null;
 
     /// <summary>Marks the run completed (a late duplicate then completes nothing again).</summary>
     public Task MarkCompletedAsync(RunCompleted completed, CancellationToken ct = default) =>
-        Store.SetAsync(Prefix + "completed.json", JsonSerializer.SerializeToUtf8Bytes(completed, ContractJson.Options), ct);
+        Store.SetAsync(Prefix + "completed.json", JsonSerializer.SerializeToUtf8Bytes(completed, RunsJsonContext.Default.RunCompleted), ct);
 }
+
+/// <summary>The ledger's mark of a written template: <c>{"runId":…,"written":…}</c>.</summary>
+internal sealed record TemplateMark(Guid RunId, DateTimeOffset Written);
+
+/// <summary>
+/// The ledger's JSON, source-generated (no reflection; Native-AOT-safe) with <see cref="ContractJson"/>'s rules:
+/// camelCase, nulls omitted.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(TemplateMark))]
+[JsonSerializable(typeof(RunPlan))]
+[JsonSerializable(typeof(CellRecord))]
+[JsonSerializable(typeof(RunCompleted))]
+internal sealed partial class RunsJsonContext : JsonSerializerContext;

@@ -56,6 +56,19 @@ public sealed class SqsRunTests(FauxqsServer sqs) : IDisposable
         return p;
     }
 
+    /// <summary>Waits (up to 3 min) until the five service queues of <paramref name="prefix"/> exist.</summary>
+    private void QueuesExist(string prefix)
+    {
+        using var client = sqs.Client();
+        var until = DateTime.UtcNow.AddMinutes(3);
+        foreach (string queue in SqsQueueNames.Services)
+            while (true)
+            {
+                try { _ = client.GetQueueUrlAsync($"{prefix}-{queue}").GetAwaiter().GetResult(); break; }
+                catch (Amazon.SQS.Model.QueueDoesNotExistException) when (DateTime.UtcNow < until) { Thread.Sleep(250); }
+            }
+    }
+
     private async Task<int> DepthAsync(string queue)
     {
         using var client = sqs.Client();
@@ -76,6 +89,8 @@ public sealed class SqsRunTests(FauxqsServer sqs) : IDisposable
             Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", memory).ExitCode);
             foreach (string name in new[] { "Zagg.Catalog", "Zagg.Template", "Zagg.Dispatcher", "Zagg.Worker", "Zagg.Consolidation" })
                 services.Add(Service(name, prefix));
+            // Each service creates its own queue as it starts; --submit, like the AppHost's run, starts once they are up.
+            QueuesExist(prefix);
             var r = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--transport", "sqs", "--sqs-prefix", prefix, "--submit");
             Assert.True(r.ExitCode == 0, r.Error);
             Assert.Contains($"for the services at SQS at {sqs.Endpoint}", r.Out);
@@ -181,6 +196,43 @@ public sealed class SqsRunTests(FauxqsServer sqs) : IDisposable
             Assert.Equal(1, unreachable.ExitCode);
             Assert.StartsWith($"zagg: error: SQS at {down}", unreachable.Error);
             Assert.Single(unreachable.Error.Trim().Split('\n'));
+            Assert.False(Directory.Exists(store));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>
+    /// --backend aws names --backend aws in its errors (the user never typed --transport sqs), and against a prefix with
+    /// no stack it fails in one line naming the missing queue and the prefix, having created no queue of the stack.
+    /// </summary>
+    [NeedsFauxqsFact]
+    public async Task The_aws_backend_without_a_stack_fails_in_one_line_naming_the_queue_and_the_prefix()
+    {
+        var (dir, catalog) = Granules();
+        try
+        {
+            string store = Path.Combine(dir, "x.zarr");
+            string prefix = UseSqs();
+            foreach (string name in new[] { "AWS_ENDPOINT_URL_SQS", "AWS_REGION", "AWS_DEFAULT_REGION", "ZAGG_SQS_PREFIX" })
+            {
+                _saved.TryAdd(name, Environment.GetEnvironmentVariable(name));
+                Environment.SetEnvironmentVariable(name, null);
+            }
+            var noEndpoint = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--backend", "aws", "--sqs-prefix", prefix);
+            Assert.Equal(1, noEndpoint.ExitCode);
+            Assert.StartsWith("zagg: error: --backend aws needs an endpoint: AWS_ENDPOINT_URL_SQS", noEndpoint.Error);
+            var noPrefix = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--backend", "aws");
+            Assert.StartsWith("zagg: error: --backend aws needs --sqs-prefix P", noPrefix.Error);
+
+            UseSqs();
+            var r = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--backend", "aws", "--sqs-prefix", prefix);
+            Assert.Equal(1, r.ExitCode);
+            string line = Assert.Single(r.Error.Trim().Split('\n'));
+            Assert.StartsWith($"zagg: error: --backend aws: SQS at {sqs.Endpoint.TrimEnd('/')}", line);
+            Assert.Contains($"queue {prefix}-zagg-catalog does not exist: no stack is deployed with prefix {prefix}", line);
+            using var client = sqs.Client();
+            var left = await client.ListQueuesAsync(new ListQueuesRequest { QueueNamePrefix = prefix });
+            Assert.Empty(left.QueueUrls ?? []);
             Assert.False(Directory.Exists(store));
         }
         finally { Directory.Delete(dir, true); }

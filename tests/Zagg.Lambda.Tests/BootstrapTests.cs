@@ -128,7 +128,19 @@ public class BootstrapTests(FauxqsServer fauxqs) : IClassFixture<FauxqsServer>
     {
         using var set = await TestSet.CreateAsync();
         using var sqs = fauxqs.Client();
-        var d = await DeployAsync(sqs, maxReceives: 4, visibilitySeconds: 30);
+        // The stack's worker queue has the Lambda's visibility (900 s); the control queues are the stack's too.
+        var d = await DeployAsync(sqs, maxReceives: 4, visibilitySeconds: 900);
+        foreach (string queue in new[] { Queues.Catalog, Queues.Template, Queues.Dispatcher })
+        {
+            string name = $"{d.Prefix}-{queue}";
+            string dlq = (await sqs.CreateQueueAsync(SqsQueueNames.DeadLetter(name))).QueueUrl;
+            string arn = (await sqs.GetQueueAttributesAsync(dlq, ["QueueArn"])).QueueARN;
+            await sqs.CreateQueueAsync(new CreateQueueRequest
+            {
+                QueueName = name,
+                Attributes = new() { ["RedrivePolicy"] = $"{{\"deadLetterTargetArn\":\"{arn}\",\"maxReceiveCount\":\"4\"}}" },
+            });
+        }
         await using var fake = await StartFunctionAsync(sqs, d, batchSize: 2, maxReceives: 4);
         string store = set.Store();
         var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -136,7 +148,6 @@ public class BootstrapTests(FauxqsServer fauxqs) : IClassFixture<FauxqsServer>
             psi.ArgumentList.Add(a);
         foreach (var (k, v) in fauxqs.Environment) psi.Environment[k] = v;
         psi.Environment["ZAGG_SQS_WAIT"] = "1";
-        psi.Environment["ZAGG_SQS_VISIBILITY"] = "30";
         using var zagg = System.Diagnostics.Process.Start(psi)!;
         var stdout = zagg.StandardOutput.ReadToEndAsync();
         var stderr = zagg.StandardError.ReadToEndAsync();
@@ -160,6 +171,12 @@ public class BootstrapTests(FauxqsServer fauxqs) : IClassFixture<FauxqsServer>
         foreach (var (key, bytes) in reference) Assert.True(bytes.AsSpan().SequenceEqual(lambda[key]), $"{key} differs");
         // Every cell went through the Lambda: none was aggregated in the zagg process.
         Assert.True(fake.Outcomes.Count(o => o.Kind == InvocationOutcomeKind.Response) >= 4, $"{fake.Outcomes.Count} invocations");
+        // zagg run looked the stack's queues up and altered none: the worker queue keeps the Lambda's visibility and redrive.
+        var worker = (await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest(d.WorkerUrl, ["VisibilityTimeout", "RedrivePolicy"]))).Attributes;
+        Assert.Equal("900", worker["VisibilityTimeout"]);
+        using var redrive = System.Text.Json.JsonDocument.Parse(worker["RedrivePolicy"]);
+        Assert.Equal("4", redrive.RootElement.GetProperty("maxReceiveCount").ToString());
+        Assert.EndsWith(SqsQueueNames.DeadLetter($"{d.Prefix}-{Queues.Worker}"), redrive.RootElement.GetProperty("deadLetterTargetArn").GetString());
     }
 
     [NeedsFauxqsFact]

@@ -69,6 +69,31 @@ public class SqsEnvelopeTests
         Assert.Equal("cell 4: granule /g.h5 is damaged", Faults.Reason(back));
         Assert.Equal(3, Faults.Attempts(back));
         Assert.Equal($"{Environment.MachineName}:{Environment.ProcessId}", Faults.Host(back));
+
+        // The source-generated JSON (no reflection, for Native AOT) is what reflection writes with ContractJson's rules,
+        // written and read back.
+        var reflection = new JsonSerializerOptions(ContractJson.Options) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+        Assert.Equal(JsonSerializer.Serialize(fault, reflection), envelope.Message);
+        Assert.Equal(envelope.Message, SqsEnvelope.Wrap(back).Message);
+    }
+
+    [Fact]
+    public async Task The_run_ledger_writes_what_reflection_writes()
+    {
+        var reflection = new JsonSerializerOptions(ContractJson.Options) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+        string dir = Directory.CreateTempSubdirectory("zagg-ledger").FullName;
+        var store = new Zagg.Zarr.Stores.LocalStore(dir);
+        var runId = Guid.NewGuid();
+        var ledger = new Zagg.Runs.RunLedger(store, runId);
+        var plan = new Zagg.Runs.RunPlan([new Zagg.Runs.PlannedCell(3, -5111131, ["/g.h5"])], DateTimeOffset.UtcNow) { Config = ConfigReference.BuiltIn("atl06") };
+        await ledger.WritePlanAsync(plan);
+        string prefix = Zagg.Runs.RunLedger.PrefixOf(runId);
+        Assert.Equal(JsonSerializer.Serialize(plan, reflection), System.Text.Encoding.UTF8.GetString((await store.GetAsync(prefix + "plan.json"))!));
+        var record = new Zagg.Runs.CellRecord { CatalogIndex = 3, ParentMorton = -5111131, Succeeded = false, Message = "damaged", Attempts = 2 };
+        Assert.True(await ledger.RecordAsync(record));
+        Assert.Equal(JsonSerializer.Serialize(record, reflection), System.Text.Encoding.UTF8.GetString((await store.GetAsync(prefix + "cells/3.json"))!));
+        Assert.Equal(record, await ledger.ReadCellAsync(3));
+        Directory.Delete(dir, true);
     }
 
     [Theory]

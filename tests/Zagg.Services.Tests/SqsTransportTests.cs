@@ -215,6 +215,8 @@ public class SqsTransportTests : IAsyncLifetime
         using var host = await StartAsync(options, x =>
         {
             x.Handle<AggregateCell, AlwaysFailingWorker>(Queues.Worker, FailurePolicy.IsPermanent);
+            // The faults go to consolidation too: its queue, here, is this host's to create.
+            x.Owns(Queues.Consolidation);
             x.Follow<SqsFault<AggregateCell>, FollowedEvents>(follow);
         }, s => { s.AddSingleton(events); s.AddSingleton(worker); });
         try
@@ -241,8 +243,8 @@ public class SqsTransportTests : IAsyncLifetime
     public async Task Sends_go_in_batches_of_ten_and_queues_are_created_idempotently_with_their_redrive_policy()
     {
         var options = Options("t4");
-        using var host = await StartAsync(options, _ => { });
-        using var host2 = await StartAsync(options, _ => { }); // a second host creates the same queues again
+        using var host = await StartAsync(options, x => x.AddWorkerHandlers());
+        using var host2 = await StartAsync(options, x => x.AddWorkerHandlers()); // a second worker creates the same queues again
         try
         {
             var sender = host.Services.GetRequiredService<SqsSender>();
@@ -264,6 +266,64 @@ public class SqsTransportTests : IAsyncLifetime
             await host.StopAsync();
             await host2.StopAsync();
         }
+    }
+
+    /// <summary>A queue as deployment/aws/template.yaml makes it: its DLQ, a redrive after 7 receives, a 900 s visibility timeout.</summary>
+    private static async Task StackQueueAsync(Amazon.SQS.IAmazonSQS client, string name)
+    {
+        string dlq = (await client.CreateQueueAsync(SqsQueueNames.DeadLetter(name))).QueueUrl;
+        string arn = (await client.GetQueueAttributesAsync(dlq, ["QueueArn"])).QueueARN;
+        await client.CreateQueueAsync(new CreateQueueRequest
+        {
+            QueueName = name,
+            Attributes = new() { ["VisibilityTimeout"] = "900", ["RedrivePolicy"] = $"{{\"deadLetterTargetArn\":\"{arn}\",\"maxReceiveCount\":\"7\"}}" },
+        });
+    }
+
+    private static async Task<(string Visibility, string MaxReceives)> AttributesAsync(Amazon.SQS.IAmazonSQS client, string name)
+    {
+        string url = (await client.GetQueueUrlAsync(name)).QueueUrl;
+        var a = (await client.GetQueueAttributesAsync(new GetQueueAttributesRequest(url, ["VisibilityTimeout", "RedrivePolicy"]))).Attributes;
+        using var redrive = JsonDocument.Parse(a["RedrivePolicy"]);
+        return (a["VisibilityTimeout"], redrive.RootElement.GetProperty("maxReceiveCount").ToString());
+    }
+
+    [NeedsFauxqsFact]
+    public async Task A_host_configures_only_the_queues_of_its_services_and_against_a_stack_none()
+    {
+        using var client = _sqs.Client();
+        // The worker queue of a deployed stack: its visibility is the Lambda's (six times its timeout).
+        await StackQueueAsync(client, "t6-zagg-worker");
+        var options = Options("t6");
+        using (var control = await StartAsync(options, x => { x.AddCatalogHandlers(); x.AddDispatcherHandlers(); }))
+        {
+            await control.StopAsync();
+        }
+        Assert.Equal(("900", "7"), await AttributesAsync(client, "t6-zagg-worker"));
+        // Its own queues it made, with its settings (visibility 30 s, retries + 1 receives).
+        Assert.Equal(("30", "3"), await AttributesAsync(client, "t6-zagg-catalog"));
+        Assert.Equal(("30", "3"), await AttributesAsync(client, "t6-zagg-dispatcher"));
+        var none = await client.ListQueuesAsync(new ListQueuesRequest { QueueNamePrefix = "t6-zagg-template" });
+        Assert.Empty(none.QueueUrls ?? []);
+
+        // Against a stack (zagg run --backend aws): every queue is the stack's, looked up and left as it is.
+        foreach (string queue in SqsQueueNames.Services) await StackQueueAsync(client, $"t7-{queue}");
+        using (var stack = await StartAsync(Options("t7") with { SqsStackQueues = true }, x =>
+        {
+            x.AddCatalogHandlers(); x.AddTemplateHandlers(); x.AddDispatcherHandlers(); x.AddConsolidationHandlers();
+        }))
+        {
+            await stack.StopAsync();
+        }
+        foreach (string queue in SqsQueueNames.Services) Assert.Equal(("900", "7"), await AttributesAsync(client, $"t7-{queue}"));
+
+        // A stack without its worker queue: the start fails in one line naming the queue and the prefix, creating nothing.
+        foreach (string queue in new[] { Queues.Catalog, Queues.Template, Queues.Dispatcher, Queues.Consolidation }) await StackQueueAsync(client, $"t8-{queue}");
+        var e = await Assert.ThrowsAsync<SqsUnavailableException>(() => StartAsync(Options("t8") with { SqsStackQueues = true }, x => x.AddCatalogHandlers()));
+        Assert.Contains("queue t8-zagg-worker does not exist: no stack is deployed with prefix t8", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+        var worker = await client.ListQueuesAsync(new ListQueuesRequest { QueueNamePrefix = "t8-zagg-worker" });
+        Assert.Empty(worker.QueueUrls ?? []);
     }
 
     [Fact]

@@ -7,11 +7,14 @@ namespace Zagg.Messaging.Sqs;
 /// <summary>The SQS transport's setup for a host: the client, the deployment's queues, the sender and the handlers' receiver.</summary>
 public static class SqsBus
 {
+    /// <summary>How long a send waits for a service queue its owner has not created yet (the services of a deployment start side by side).</summary>
+    public static readonly TimeSpan OwnerWait = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Adds the SQS transport with <paramref name="options"/>' endpoint and prefix, and the handlers
-    /// <paramref name="handlers"/> registers (for example <c>x =&gt; x.AddWorkerHandlers()</c>). The queues are created
-    /// when the host starts (<see cref="SqsReceiver"/>); a host that cannot reach SQS fails to start with
-    /// <see cref="SqsUnavailableException"/>.
+    /// <paramref name="handlers"/> registers (for example <c>x =&gt; x.AddWorkerHandlers()</c>). The host's own queues
+    /// are created when it starts (<see cref="SqsReceiver"/>); a host that cannot reach SQS, or whose stack lacks a queue
+    /// (<see cref="MessagingOptions.SqsStackQueues"/>), fails to start with <see cref="SqsUnavailableException"/>.
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="options">An SQS <see cref="MessagingOptions"/> (<see cref="MessagingOptions.IsSqs"/>); registered as a singleton.</param>
@@ -28,7 +31,7 @@ public static class SqsBus
         services.AddSingleton(registry);
         services.AddSingleton<IAmazonSQS>(_ => CreateClient(options));
         services.AddSingleton(sp => new SqsQueueDirectory(sp.GetRequiredService<IAmazonSQS>(), new SqsQueueNames(options.SqsPrefix),
-            options.SqsMaxReceiveCount, options.SqsVisibilityTimeout));
+            options.SqsMaxReceiveCount, options.SqsVisibilityTimeout) { MissingQueueWait = options.SqsStackQueues ? TimeSpan.Zero : OwnerWait });
         services.AddSingleton<SqsSender>();
         services.AddHostedService<SqsReceiver>();
         return services;

@@ -84,7 +84,7 @@ public sealed record SqsEnvelope
             TraceState = w3c ? activity!.TraceStateString : null,
             ContractVersion = Contracts.ContractVersion.Of(message),
             FollowQueue = cause?.FollowQueue,
-            Message = JsonSerializer.Serialize(message, type.ClrType, ContractJson.Options),
+            Message = JsonSerializer.Serialize(message, SqsJson.Options.GetTypeInfo(type.ClrType)),
         };
     }
 
@@ -103,7 +103,7 @@ public sealed record SqsEnvelope
     internal object Read()
     {
         var type = SqsMessageTypes.Find(MessageType) ?? throw new SqsEnvelopeException($"message {MessageId}: unknown message type '{MessageType}'");
-        try { return JsonSerializer.Deserialize(Message, type.ClrType, ContractJson.Options) ?? throw new JsonException("the message is null"); }
+        try { return JsonSerializer.Deserialize(Message, SqsJson.Options.GetTypeInfo(type.ClrType)) ?? throw new JsonException("the message is null"); }
         catch (JsonException e) { throw new SqsEnvelopeException($"message {MessageId}: not a {type.Name}: {e.Message}"); }
     }
 

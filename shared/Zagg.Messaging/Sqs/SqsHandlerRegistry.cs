@@ -11,6 +11,7 @@ public sealed class SqsHandlerRegistry
 {
     private readonly IServiceCollection _services;
     private readonly Dictionary<string, SqsEndpoint> _endpoints = new(StringComparer.Ordinal);
+    private readonly List<string> _owned = [];
 
     internal SqsHandlerRegistry(IServiceCollection services, MessagingOptions options)
     {
@@ -25,6 +26,21 @@ public sealed class SqsHandlerRegistry
     public IServiceCollection Services => _services;
 
     internal IReadOnlyCollection<SqsEndpoint> Endpoints => _endpoints.Values;
+
+    /// <summary>Service queues this host owns without handling them (see <see cref="Owns"/>).</summary>
+    internal IReadOnlyList<string> OwnedQueues => _owned;
+
+    /// <summary>
+    /// Declares a service queue this host creates and configures though its handlers run elsewhere: zagg run's for the
+    /// worker processes it starts. A host owns the queues it handles already; every other queue it only looks up.
+    /// </summary>
+    /// <param name="queue">The service queue (one of <see cref="Queues"/>); the deployment prefix is added.</param>
+    public SqsHandlerRegistry Owns(string queue)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queue);
+        if (!_owned.Contains(queue)) _owned.Add(queue);
+        return this;
+    }
 
     /// <summary>Handles <typeparamref name="T"/> from a service's queue.</summary>
     /// <param name="queue">The service queue (one of <see cref="Queues"/>); the deployment prefix is added.</param>

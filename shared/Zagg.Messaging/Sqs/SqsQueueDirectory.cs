@@ -6,8 +6,8 @@ using Amazon.SQS.Model;
 namespace Zagg.Messaging.Sqs;
 
 /// <summary>
-/// A deployment's queues on one SQS endpoint: creates the service queues and their dead-letter queues (idempotent),
-/// and resolves queue names to URLs (cached).
+/// A deployment's queues on one SQS endpoint: creates and configures the queues a host owns (the queues of the services
+/// it runs, each with its dead-letter queue), and resolves the names of the others to URLs (cached), never altering them.
 /// </summary>
 public sealed class SqsQueueDirectory(IAmazonSQS client, SqsQueueNames names, int maxReceiveCount, TimeSpan visibilityTimeout)
 {
@@ -21,17 +21,19 @@ public sealed class SqsQueueDirectory(IAmazonSQS client, SqsQueueNames names, in
     public IAmazonSQS Client { get; } = client;
 
     /// <summary>
-    /// Creates (or finds) every service queue and its dead-letter queue, with a RedrivePolicy of
-    /// <see cref="MaxReceiveCount"/> receives; an existing queue keeps its messages and gets the same attributes.
+    /// How long a send waits for a service queue that does not exist yet to be created by its owner (a service starting
+    /// beside this one); zero (the default) fails at once, as against a deployed stack.
     /// </summary>
-    /// <exception cref="AmazonSQSException">SQS refused (no permission, …).</exception>
-    public async Task EnsureServiceQueuesAsync(CancellationToken ct)
-    {
-        foreach (string queue in SqsQueueNames.Services)
-            await EnsureAsync(Names.Of(queue), ct).ConfigureAwait(false);
-    }
+    public TimeSpan MissingQueueWait { get; init; }
 
-    /// <summary>Creates (or finds) <paramref name="name"/> with its DLQ and redrive policy; returns its URL.</summary>
+    /// <summary>
+    /// Creates (or finds) the queue <paramref name="name"/>, which this host owns, and its dead-letter queue, with a
+    /// RedrivePolicy of <see cref="MaxReceiveCount"/> receives and the visibility timeout; an existing queue keeps its
+    /// messages and gets these attributes. Only for a queue of a service this host runs: another's is looked up
+    /// (<see cref="FindAsync"/>), never configured.
+    /// </summary>
+    /// <returns>The queue's URL.</returns>
+    /// <exception cref="AmazonSQSException">SQS refused (no permission, …).</exception>
     public async Task<string> EnsureAsync(string name, CancellationToken ct)
     {
         string dlq = SqsQueueNames.DeadLetter(name);
@@ -44,6 +46,22 @@ public sealed class SqsQueueDirectory(IAmazonSQS client, SqsQueueNames names, in
             ["VisibilityTimeout"] = ((int)Math.Ceiling(visibilityTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
         };
         return await CreateAsync(name, attributes, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The URL of a service queue this host sends to but does not own: looked up, waiting up to
+    /// <see cref="MissingQueueWait"/> for its owner to create it.
+    /// </summary>
+    /// <returns>The URL, or null when the queue still does not exist.</returns>
+    public async Task<string?> WaitForAsync(string name, CancellationToken ct)
+    {
+        var until = DateTime.UtcNow + MissingQueueWait;
+        while (true)
+        {
+            if (await FindAsync(name, ct).ConfigureAwait(false) is { } url) return url;
+            if (DateTime.UtcNow >= until) return null;
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Creates a queue of its own for a run's follower (no DLQ: it is deleted after the run).</summary>

@@ -9,8 +9,10 @@ using Zagg.Contracts;
 namespace Zagg.Messaging.Sqs;
 
 /// <summary>
-/// Runs a host's SQS handlers (<see cref="SqsHandlerRegistry"/>): at start, creates the deployment's queues (failing
-/// the start, in one line, when SQS does not answer); then, per queue, long-polled receives of as many messages as
+/// Runs a host's SQS handlers (<see cref="SqsHandlerRegistry"/>): at start, creates and configures the queues the host
+/// owns — those it handles and those it declares (<see cref="SqsHandlerRegistry.Owns"/>) — or, against a deployed stack
+/// (<see cref="MessagingOptions.SqsStackQueues"/>), looks up every service queue and creates or alters none; the start
+/// fails, in one line, when SQS does not answer or a stack's queue is missing. Then, per queue, long-polled receives of as many messages as
 /// there are free handler slots; each message's visibility renewed while its handler works; the handler's publishes
 /// sent after it returns and the message deleted only after they were sent. A failure is left to SQS: the message comes
 /// back after a backoff; on its last receive (<see cref="MessagingOptions.SqsMaxReceiveCount"/>) the fault is
@@ -33,11 +35,21 @@ public sealed partial class SqsReceiver(
         var endpoints = new List<(SqsEndpoint, string)>();
         try
         {
-            await queues.EnsureServiceQueuesAsync(cancellationToken).ConfigureAwait(false);
+            if (Options.SqsStackQueues)
+            {
+                // A deployed stack's queues: every one must be there; none is created or altered (their visibility is the Lambda's).
+                foreach (string queue in SqsQueueNames.Services)
+                    _ = await RequireAsync(queues.Names.Of(queue), stack: true, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (string queue in registry.OwnedQueues)
+                    await queues.EnsureAsync(queues.Names.Of(queue), cancellationToken).ConfigureAwait(false);
+            }
             foreach (var endpoint in registry.Endpoints)
             {
-                string url = endpoint.IsFollow
-                    ? await queues.FindAsync(endpoint.Queue, cancellationToken).ConfigureAwait(false) ?? throw new SqsUnavailableException($"{Options.BrokerForDisplay}: queue {endpoint.Queue} does not exist")
+                string url = endpoint.IsFollow ? await RequireAsync(endpoint.Queue, stack: false, cancellationToken).ConfigureAwait(false)
+                    : Options.SqsStackQueues ? await RequireAsync(queues.Names.Of(endpoint.Queue), stack: true, cancellationToken).ConfigureAwait(false)
                     : await queues.EnsureAsync(queues.Names.Of(endpoint.Queue), cancellationToken).ConfigureAwait(false);
                 endpoints.Add((endpoint, url));
             }
@@ -48,6 +60,17 @@ public sealed partial class SqsReceiver(
         }
         foreach (var (endpoint, url) in endpoints)
             _loops.Add(Task.Run(() => ReceiveLoopAsync(endpoint, url, _stopping.Token), CancellationToken.None));
+    }
+
+    /// <summary>The URL of a queue that must exist already (a follow queue, or a deployed stack's).</summary>
+    /// <exception cref="SqsUnavailableException">It does not: the message names the queue and, for a stack, its prefix.</exception>
+    private async Task<string> RequireAsync(string name, bool stack, CancellationToken ct)
+    {
+        if (await queues.FindAsync(name, ct).ConfigureAwait(false) is { } url) return url;
+        string prefix = queues.Names.Prefix;
+        throw new SqsUnavailableException(stack
+            ? $"{Options.BrokerForDisplay}: queue {name} does not exist: no stack is deployed with prefix {prefix} there (deployment/aws/deploy.sh deploy --prefix {prefix}, in the same region)"
+            : $"{Options.BrokerForDisplay}: queue {name} does not exist");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

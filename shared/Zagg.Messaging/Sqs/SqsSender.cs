@@ -33,12 +33,14 @@ public sealed class SqsSender(SqsQueueDirectory queues)
         }
         foreach (var (queue, envelopes) in byQueue)
         {
-            string? url = await Queues.FindAsync(queue, ct).ConfigureAwait(false);
+            bool follow = envelopes[0].FollowQueue == queue;
+            // A service queue is its owner's to create (a service starting beside this one, or the deployed stack).
+            string? url = follow ? await Queues.FindAsync(queue, ct).ConfigureAwait(false) : await Queues.WaitForAsync(queue, ct).ConfigureAwait(false);
             if (url is null)
             {
-                // A follower that is gone (zagg run ended) misses nothing it still needs; a service queue is created at start.
-                if (envelopes[0].FollowQueue == queue) continue;
-                throw new SqsSendException($"queue {queue} does not exist");
+                // A follower that is gone (zagg run ended) misses nothing it still needs.
+                if (follow) continue;
+                throw new SqsSendException($"queue {queue} does not exist (its service has not created it)");
             }
             await SendAsync(url, envelopes, ct).ConfigureAwait(false);
         }
