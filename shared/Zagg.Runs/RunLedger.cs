@@ -99,12 +99,12 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
 
     /// <summary>Writes how far a query run's catalog step is (<c>catalog-progress.json</c>): what zagg run shows before the cells.</summary>
     public Task WriteCatalogProgressAsync(CatalogProgress progress, CancellationToken ct = default) =>
-        Store.SetAsync(Prefix + "catalog-progress.json", JsonSerializer.SerializeToUtf8Bytes(progress, ContractJson.Options), ct);
+        Store.SetAsync(Prefix + "catalog-progress.json", JsonSerializer.SerializeToUtf8Bytes(progress, RunsJsonContext.Default.CatalogProgress), ct);
 
     /// <summary>How far the run's catalog step is, or null before it reported anything (or for a run given a catalog file).</summary>
     public async Task<CatalogProgress?> ReadCatalogProgressAsync(CancellationToken ct = default) =>
         await Store.GetAsync(Prefix + "catalog-progress.json", ct).ConfigureAwait(false) is { } bytes
-            ? JsonSerializer.Deserialize<CatalogProgress>(bytes, ContractJson.Options) : null;
+            ? JsonSerializer.Deserialize(bytes, RunsJsonContext.Default.CatalogProgress) : null;
 
     /// <summary>The run's RunCompleted once it completed, else null.</summary>
     public async Task<RunCompleted?> ReadCompletedAsync(CancellationToken ct = default) =>
@@ -128,4 +128,5 @@ internal sealed record TemplateMark(Guid RunId, DateTimeOffset Written);
 [JsonSerializable(typeof(RunPlan))]
 [JsonSerializable(typeof(CellRecord))]
 [JsonSerializable(typeof(RunCompleted))]
+[JsonSerializable(typeof(CatalogProgress))]
 internal sealed partial class RunsJsonContext : JsonSerializerContext;
