@@ -2,23 +2,49 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Zagg.Grid;
 using Zagg.Zarr;
 using Zagg.Pipeline.Output;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Cli.Commands;
 
-/// <summary><c>zagg inspect STORE</c>: what a DGGS store holds and how much of it is written.</summary>
+/// <summary>
+/// <c>zagg inspect STORE</c>: what a DGGS store holds and how much of it is written; <c>--cell WORD</c> or
+/// <c>--nested ID [--order K]</c>: one cell's ids, parent cell and every variable's value (<see cref="DggsCellReader"/>).
+/// </summary>
 internal static class InspectCommand
 {
     public static Command Build(CliConsole console)
     {
         var store = new Argument<string>("STORE") { Description = "A store: a path, file://… or s3://bucket/prefix." };
-        var cmd = new Command("inspect", "Groups, arrays, shapes, codecs, DGGS attributes, chunks written/expected, and per-variable min/max/mean over written cells.") { store };
+        var cell = new Option<string?>("--cell")
+        {
+            Description = "Print one cell given by its morton word (its order picks the level), e.g. --cell=-6134114: its ids, parent cell and every variable's value (fill shown as \"fill\").",
+            HelpName = "WORD",
+        };
+        var nested = new Option<long?>("--nested") { Description = "Print one cell given by its NESTED id at --order (default the store's finest order).", HelpName = "ID" };
+        var order = new Option<int?>("--order", "-k") { Description = "The level (HEALPix order) of --nested; with --cell, must be the word's order.", HelpName = "K" };
+        var cmd = new Command("inspect", "Groups, arrays, shapes, codecs, DGGS attributes, chunks written/expected, and per-variable min/max/mean over written cells; or one cell's values (--cell WORD, or --nested ID [--order K]).")
+        {
+            store, cell, nested, order,
+        };
         cmd.SetAction(async (parse, ct) =>
         {
             // Damaged metadata or chunks found past the opening (a level's arrays, a chunk outside its shape) end the same way.
-            try { return await InspectAsync(console.Out, parse.GetValue(store)!, ct); }
+            try
+            {
+                string location = parse.GetValue(store)!;
+                string? word = parse.GetValue(cell);
+                long? id = parse.GetValue(nested);
+                int? k = parse.GetValue(order);
+                if (word is null && id is null)
+                {
+                    if (k is not null) throw new CliException("--order goes with --cell or --nested");
+                    return await InspectAsync(console.Out, location, ct);
+                }
+                return await InspectCellAsync(console.Out, location, word, id, k, ct);
+            }
             catch (ZarrException e) { throw new CliException(e.Message); }
         });
         return cmd;
@@ -39,6 +65,43 @@ internal static class InspectCommand
             first = false;
             await PrintLevelAsync(o, level, ct);
         }
+        return 0;
+    }
+
+    /// <summary>One cell: a morton word (its order) or a NESTED id at an order (default the finest level).</summary>
+    private static async Task<int> InspectCellAsync(TextWriter o, string location, string? word, long? id, int? order, CancellationToken ct)
+    {
+        if (word is not null && id is not null) throw new CliException("give either --cell WORD or --nested ID, not both");
+        long nested;
+        int? k = order;
+        if (word is not null)
+        {
+            long w;
+            try { w = Morton.Parse(word); }
+            catch (FormatException e) { throw new CliException($"--cell: {e.Message}"); }
+            nested = Morton.ToNested(w, out int wordOrder);
+            if (k is not null && k != wordOrder) throw new CliException($"--cell {w} is a cell of order {wordOrder}, not of --order {k}");
+            k = wordOrder;
+        }
+        else nested = id!.Value;
+        var dggs = await DggsStore.OpenAsync(ZarrStores.Open(location), ct);
+        int level = k ?? dggs.Template.ChildOrder;
+        if (!dggs.Levels.TryGetValue(level, out var store))
+            throw new CliException($"{dggs.Store.Name}: no level of order {level} (the store has orders {string.Join(", ", dggs.Levels.Keys)})");
+        if ((ulong)nested >= (ulong)HealpixNested.CellCount(level))
+            throw new CliException($"--nested {nested} is not a cell of order {level}: NESTED ids run 0–{HealpixNested.CellCount(level) - 1}");
+        var c = await new DggsCellReader(store).ReadAsync(nested, ct);
+        var t = store.Template;
+        if (c is null)
+            throw new CliException($"{dggs.Store.Name}: cell {nested} (order {level}) lies in parent cell {nested >> (2 * t.Depth)} (order {t.ParentOrder}), which the store has not written");
+        var inv = CultureInfo.InvariantCulture;
+        o.WriteLine($"morton      {(c.Morton is { } m ? m.ToString(inv) : "(none at this order)")}");
+        o.WriteLine($"nested      {c.Nested.ToString(inv)}");
+        o.WriteLine($"order       {c.Order.ToString(inv)}");
+        string parentWord = c.ParentOrder is >= Morton.MinOrder and <= Morton.MaxOrder ? $", morton {Morton.FromNested(c.Parent, c.ParentOrder).ToString(inv)}" : "";
+        o.WriteLine($"parent      {c.Parent.ToString(inv)} (order {c.ParentOrder.ToString(inv)}{parentWord}), chunk {c.Chunk.ToString(inv)} of {t.GroupPath}/");
+        o.WriteLine();
+        foreach (var v in c.Values) o.WriteLine($"{v.Variable,-14} {v.Text}");
         return 0;
     }
 

@@ -16,6 +16,7 @@ internal sealed class StoreWatch(DggsStore store)
     private readonly Dictionary<string, Layer> _layers = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private DggsStore _store = store;
+    private DggsCellReader _cells = new(store);
 
     /// <summary>The level as last read (<see cref="TryMove"/> replaces it with a later reading of its metadata).</summary>
     public DggsStore Store => Volatile.Read(ref _store);
@@ -30,8 +31,12 @@ internal sealed class StoreWatch(DggsStore store)
         if (a.Layout != b.Layout || a.ParentOrder != b.ParentOrder || a.ChildOrder != b.ChildOrder || a.ParentCellCount != b.ParentCellCount || a.Latitude != b.Latitude)
             return false;
         Volatile.Write(ref _store, level);
+        if (!_cells.TryFollow(level)) Volatile.Write(ref _cells, new DggsCellReader(level));
         return true;
     }
+
+    /// <summary>The level's reader of one cell's values (the hover's; the same as <c>zagg inspect --cell</c>'s).</summary>
+    public DggsCellReader Cells => Volatile.Read(ref _cells);
 
     /// <summary>One variable's cells so far.</summary>
     internal sealed record Layer(CellValues Values, HashSet<long> Chunks, string? Units, float Lo, float Hi)

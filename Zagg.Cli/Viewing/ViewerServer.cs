@@ -24,7 +24,7 @@ namespace Zagg.Cli.Viewing;
 /// <item><c>GET /api/map.png?variable=&amp;projection=&amp;x0=&amp;y0=&amp;x1=&amp;y1=&amp;width=&amp;height=[&amp;order=]</c>: the view's
 /// cells in colour (no value: transparent) at the pyramid level chosen by zoom (<see cref="LevelFor"/>) or asked;
 /// headers X-Zagg-Lo/Hi (colour range), X-Zagg-Chunks (parent cells written), X-Zagg-Cells, X-Zagg-Order (the level drawn).</item>
-/// <item><c>GET /api/cell?projection=&amp;x=&amp;y=[&amp;order=]</c>: the cell at a map point at a level (default the finest): NESTED id, morton word, every variable.</item>
+/// <item><c>GET /api/cell?projection=&amp;x=&amp;y=[&amp;order=]</c>: the cell at a map point at a level (default the finest): NESTED id, morton word, every variable as a number (null for fill) and as <c>zagg inspect --cell</c> prints it ("text"; <see cref="DggsCellReader"/>).</item>
 /// <item><c>GET /api/progress?variable=</c>: parent cells (chunks) drawn and expected, the store's variables and levels so far; reads chunks that landed since.</item>
 /// </list>
 /// The store may be mid-run (<see cref="LiveStore"/>): a template still being written (no variable yet: nothing drawn,
@@ -182,25 +182,26 @@ internal sealed class ViewerServer : IAsyncDisposable
             if (double.IsNaN(lat)) return Results.Json(new JsonObject { ["cell"] = null });
             var t = level.Store.Template;
             long nested = GeoGrid.Locate(lat, lon, t.ChildOrder, t.Latitude);
+            // The one reader of a cell's values, zagg inspect --cell's: the same values, the same text.
+            var cell = await level.Cells.ReadAsync(nested, ct).ConfigureAwait(false);
             var values = new JsonObject();
-            bool any = false;
-            foreach (var v in t.Variables)
-            {
-                var layer = await level.RefreshAsync(v.Name, ct).ConfigureAwait(false);
-                int i = layer.Values.IndexOf(nested);
-                float value = i >= 0 ? layer.Values.Values[i] : float.NaN;
-                any |= i >= 0;
-                values[v.Name] = float.IsNaN(value) ? null : (double)value;
-            }
+            var text = new JsonObject();
+            if (cell is not null)
+                foreach (var v in cell.Values)
+                {
+                    values[v.Variable] = v.IsFill || double.IsNaN(v.Value) ? null : v.Value;
+                    text[v.Variable] = v.Text;
+                }
             return Results.Json(new JsonObject
             {
                 ["lat"] = lat,
                 ["lon"] = lon,
-                ["cell"] = any ? nested : null,
+                ["cell"] = cell is null ? null : nested,
                 ["nested"] = nested,
                 ["order"] = t.ChildOrder,
                 ["morton"] = t.ChildOrder is >= Morton.MinOrder and <= Morton.MaxOrder ? Morton.FromNested(nested, t.ChildOrder) : null,
                 ["values"] = values,
+                ["text"] = text,
             });
         });
     }

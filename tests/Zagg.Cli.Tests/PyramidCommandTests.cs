@@ -2,6 +2,7 @@ using System.Globalization;
 using Xunit;
 using Zagg.Cli.Viewing;
 using Zagg.Pipeline.Output;
+using Zagg.Zarr;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Cli.Tests;
@@ -118,5 +119,62 @@ public sealed class PyramidCommandTests : IAsyncLifetime
         Assert.Equal(12, (await Draw(3e6, 16, "&order=12")).Order);
         using var bad = await http.GetAsync("api/map.png?variable=h_mean&x0=0&y0=0&x1=1&y1=1&width=1&height=1&order=9");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+    /// <summary>
+    /// On two levels of the pyramid (12 and 3), a cell with values and (at 12) a cell left as fill: <c>zagg inspect
+    /// --nested ID --order K</c> prints the values read independently (the level's whole arrays, the cell found in
+    /// cell_ids), and the viewer's api/cell (what the hover prints) gives the same text.
+    /// </summary>
+    [Fact]
+    public async Task Inspect_cell_and_the_viewer_give_the_levels_values()
+    {
+        var dggs = await DggsStore.OpenAsync(new LocalStore(Pyramid));
+        await using var server = await ViewerServer.StartAsync(dggs, 0, default);
+        using var http = new HttpClient { BaseAddress = server.Url };
+        int checkedCells = 0;
+        foreach (int order in new[] { 12, 3 })
+        {
+            var level = dggs.Levels[order];
+            byte[] ids = await level.Arrays[DggsStore.CellIds].ReadAsync();
+            var mean = level.Arrays["h_mean"];
+            byte[] means = await mean.ReadAsync();
+            int withValue = -1, fill = -1;
+            for (int i = 0; i < ids.Length / 8 && (withValue < 0 || fill < 0); i++)
+            {
+                if (BitConverter.ToUInt64(ids, i * 8) == 0 && i > 0) continue; // a chunk not written
+                bool isFill = float.IsNaN(BitConverter.ToSingle(means, i * 4));
+                if (isFill && fill < 0) fill = i;
+                if (!isFill && withValue < 0) withValue = i;
+            }
+            foreach (int i in new[] { withValue, fill })
+            {
+                if (i < 0) continue;
+                long cell = (long)BitConverter.ToUInt64(ids, i * 8);
+                var r = CliRunner.Run("inspect", Pyramid, "--nested", cell.ToString(CultureInfo.InvariantCulture), "--order", order.ToString(CultureInfo.InvariantCulture));
+                Assert.True(r.ExitCode == 0, r.Error);
+                var printed = r.Out.Split('\n', StringSplitOptions.TrimEntries).SkipWhile(l => l.Length > 0).Skip(1).Where(l => l.Length > 0)
+                    .Select(l => l.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries)).ToDictionary(p => p[0], p => p[1].Trim());
+                Assert.Equal(level.Template.Variables.Select(v => v.Name), printed.Keys);
+                foreach (var v in level.Template.Variables)
+                {
+                    var a = level.Arrays[v.Name];
+                    byte[] element = await a.ReadAsync(i, i + 1);
+                    string expected = element.AsSpan().SequenceEqual(a.Metadata.FillValue) ? "fill"
+                        : v.DataType == ZarrDataType.Float32 ? BitConverter.ToSingle(element).ToString("R", CultureInfo.InvariantCulture)
+                        : v.DataType == ZarrDataType.Float64 ? BitConverter.ToDouble(element).ToString("R", CultureInfo.InvariantCulture)
+                        : a.Metadata.DataType.ToDouble(element).ToString(CultureInfo.InvariantCulture);
+                    Assert.True(expected == printed[v.Name], $"order {order} cell {cell} {v.Name}: inspect {printed[v.Name]}, array {expected}");
+                }
+                // The viewer at the cell's centre, at that level.
+                var centre = Zagg.Grid.GeoGrid.Centre(cell, order, level.Template.Latitude);
+                Zagg.Maps.Projections.MapProjection.South.Forward(centre.Latitude, centre.Longitude, out double x, out double y);
+                string json = await http.GetStringAsync(string.Create(CultureInfo.InvariantCulture, $"api/cell?projection=south&x={x:R}&y={y:R}&order={order}"));
+                var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+                Assert.Equal(cell, node["cell"]!.GetValue<long>());
+                foreach (var (name, text) in printed) Assert.Equal(text, node["text"]![name]!.GetValue<string>());
+                checkedCells++;
+            }
+        }
+        Assert.True(checkedCells >= 3, $"{checkedCells} cells checked");
     }
 }

@@ -25,14 +25,14 @@ public sealed class ViewerTests(ITestOutputHelper output)
         Variables = [new("count", ZarrDataType.Int32), new("h_mean", ZarrDataType.Float32)],
     });
 
-    /// <summary>Parent i: h_mean = 1000 + 100·i + child index, count = child index + 1.</summary>
+    /// <summary>Parent i: h_mean = 1000 + 100·i + child index, count = child index + 1 but child 7's left as fill (0).</summary>
     private static Task WriteAsync(DggsStore store, int i)
     {
         var count = new byte[64 * 4];
         var mean = new byte[64 * 4];
         for (int k = 0; k < 64; k++)
         {
-            BitConverter.TryWriteBytes(count.AsSpan(k * 4), k + 1);
+            BitConverter.TryWriteBytes(count.AsSpan(k * 4), k == 7 ? 0 : k + 1);
             BitConverter.TryWriteBytes(mean.AsSpan(k * 4), 1000f + 100 * i + k);
         }
         return store.WriteCellAsync(Parents[i], i, new Dictionary<string, byte[]> { ["count"] = count, ["h_mean"] = mean });
@@ -78,40 +78,50 @@ public sealed class ViewerTests(ITestOutputHelper output)
             Assert.Equal(Parents.Length * 64, await DataAsync(page, "progress", "cells"));
             Assert.Contains($"{Parents.Length} / {Parents.Length} parent cells drawn", await page.InnerTextAsync("#progress"));
 
-            // Hover the centre of child 5 of parent 1: its morton word, NESTED id and values.
-            long cell = (Parents[1] << 6) + 5;
-            var centre = GeoGrid.Centre(cell, 7);
-            MapProjection.South.Forward(centre.Latitude, centre.Longitude, out double x, out double y);
-            var px = await page.EvaluateAsync<double[]>($"toPixel({x.ToString("R", CultureInfo.InvariantCulture)}, {y.ToString("R", CultureInfo.InvariantCulture)})");
+            // Hover a cell's centre: the page shows its morton word, NESTED id and values.
             var box = (await page.Locator("#canvas").BoundingBoxAsync())!;
-            await page.Mouse.MoveAsync((float)(box.X + px[0]), (float)(box.Y + px[1]));
-            await page.WaitForFunctionAsync($"document.getElementById('hover').dataset.nested === '{cell}'", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
-            string hover = await page.InnerTextAsync("#hover");
-            Assert.Contains($"morton {Morton.FromNested(cell, 7)}", hover);
-            Assert.Contains($"nested {cell} (order 7)", hover);
+            async Task<string[]> HoverAsync(long cell)
+            {
+                var centre = GeoGrid.Centre(cell, 7);
+                MapProjection.South.Forward(centre.Latitude, centre.Longitude, out double x, out double y);
+                var px = await page.EvaluateAsync<double[]>($"toPixel({x.ToString("R", CultureInfo.InvariantCulture)}, {y.ToString("R", CultureInfo.InvariantCulture)})");
+                await page.Mouse.MoveAsync((float)(box.X + px[0]), (float)(box.Y + px[1]));
+                await page.WaitForFunctionAsync($"document.getElementById('hover').dataset.nested === '{cell}'", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
+                return (await page.InnerTextAsync("#hover")).Split('\n', StringSplitOptions.TrimEntries);
+            }
+            long five = (Parents[1] << 6) + 5;
+            var hover = await HoverAsync(five);
+            Assert.Contains($"morton {Morton.FromNested(five, 7)}", hover);
+            Assert.Contains($"nested {five} (order 7)", hover);
             Assert.Contains("h_mean 1105", hover);
             Assert.Contains("count 6", hover);
 
-            // The hover shows what zagg inspect gives: the cell holding each variable's maximum by inspect (the last
-            // child of the last parent) shows inspect's max of h_mean and of count.
-            var inspect = CliRunner.Run("inspect", dir);
-            Assert.True(inspect.ExitCode == 0, inspect.Error);
+            // The hover shows what zagg inspect --cell prints, for a cell with values, one whose count is fill, and the
+            // cell holding each variable's maximum by inspect's summary (the last child of the last parent).
+            long top = (Parents[^1] << 6) + 63;
+            foreach (long cell in new[] { five, (Parents[2] << 6) + 7, top })
+            {
+                var inspect = CliRunner.Run("inspect", dir, "--nested", cell.ToString(CultureInfo.InvariantCulture));
+                Assert.True(inspect.ExitCode == 0, inspect.Error);
+                var printed = inspect.Out.Split('\n', StringSplitOptions.TrimEntries);
+                hover = await HoverAsync(cell);
+                Assert.Contains(printed.Single(l => l.StartsWith("morton ", StringComparison.Ordinal)).Replace("morton      ", "morton "), hover);
+                // Every variable's line: "name value" in both (inspect pads the name to a column).
+                var values = printed.SkipWhile(l => l.Length > 0).Skip(1).Where(l => l.Length > 0).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+                Assert.Equal(["count", "h_mean"], values.Select(l => l.Split(' ')[0]));
+                foreach (string line in values) Assert.Contains(line, hover);
+                if (cell == (Parents[2] << 6) + 7) Assert.Contains("count fill", hover);
+            }
+            var summary = CliRunner.Run("inspect", dir);
+            Assert.True(summary.ExitCode == 0, summary.Error);
             string Max(string variable)
             {
-                string row = inspect.Out.Split('\n').Single(l => l.StartsWith(variable + " ", StringComparison.Ordinal));
+                string row = summary.Out.Split('\n').Single(l => l.StartsWith(variable + " ", StringComparison.Ordinal));
                 return row.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^2]; // … min max mean
             }
-            long top = (Parents[^1] << 6) + 63;
-            var topCentre = GeoGrid.Centre(top, 7);
-            MapProjection.South.Forward(topCentre.Latitude, topCentre.Longitude, out x, out y);
-            px = await page.EvaluateAsync<double[]>($"toPixel({x.ToString("R", CultureInfo.InvariantCulture)}, {y.ToString("R", CultureInfo.InvariantCulture)})");
-            await page.Mouse.MoveAsync((float)(box.X + px[0]), (float)(box.Y + px[1]));
-            await page.WaitForFunctionAsync($"document.getElementById('hover').dataset.nested === '{top}'", null, new PageWaitForFunctionOptions { Timeout = 10_000 });
-            hover = await page.InnerTextAsync("#hover");
             Assert.Equal("1363", Max("h_mean")); // 1000 + 100·3 + 63, as written
-            var lines = hover.Split('\n', StringSplitOptions.TrimEntries);
-            Assert.Contains($"h_mean {Max("h_mean")}", lines);
-            Assert.Contains($"count {Max("count")}", lines);
+            Assert.Contains($"h_mean {Max("h_mean")}", hover);
+            Assert.Contains($"count {Max("count")}", hover);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("store") });
             output.WriteLine($"screenshot: {Screenshot("store")}");
         }
