@@ -54,7 +54,9 @@ public sealed class LambdaLoop(RuntimeApiClient api, TextWriter log, TimeProvide
                     log.WriteLine($"zagg-lambda: runtime API unavailable: {e.Message}");
                     return 1;
                 }
-                await InvokeAsync(handler, invocation, stop).ConfigureAwait(false);
+                // Stopped while posting the result (the Runtime API may have taken it already): a shutdown, not a failure.
+                try { await InvokeAsync(handler, invocation, stop).ConfigureAwait(false); }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested) { return 0; }
             }
             return 0;
         }
