@@ -173,12 +173,13 @@ internal sealed class ViewerServer : IAsyncDisposable
             http.Response.Headers.CacheControl = "no-store";
             return Results.Bytes(ms.ToArray(), "image/png");
         });
-        app.MapGet("/api/cell", async (string? projection, double x, double y, int? order, CancellationToken ct) =>
+        app.MapGet("/api/cell", async (string? projection, string? x, string? y, int? order, CancellationToken ct) =>
         {
             if (!MapProjection.TryParse(projection ?? "south", out var p)) return Results.BadRequest($"projection: one of {MapProjection.Names}");
+            if (!TryMetres(x, out double mx) || !TryMetres(y, out double my)) return Results.BadRequest("x and y: the point's map coordinates in metres (numbers), both required");
             var view = await live.CurrentAsync(ct).ConfigureAwait(false);
             if (!view.Levels.TryGetValue(order ?? view.Store.Template.ChildOrder, out var level)) return Results.BadRequest($"order: one of {string.Join(", ", view.Levels.Keys)}");
-            p.Inverse(x, y, out double lat, out double lon);
+            p.Inverse(mx, my, out double lat, out double lon);
             if (double.IsNaN(lat)) return Results.Json(new JsonObject { ["cell"] = null });
             var t = level.Store.Template;
             long nested = GeoGrid.Locate(lat, lon, t.ChildOrder, t.Latitude);
@@ -257,4 +258,7 @@ internal sealed class ViewerServer : IAsyncDisposable
         using var r = new StreamReader(s);
         return r.ReadToEnd();
     }
+
+    private static bool TryMetres(string? text, out double value)
+        => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 }

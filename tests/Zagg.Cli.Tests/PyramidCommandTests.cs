@@ -176,5 +176,9 @@ public sealed class PyramidCommandTests : IAsyncLifetime
             }
         }
         Assert.True(checkedCells >= 3, $"{checkedCells} cells checked");
+        // A point that is not one says so (the endpoint's own message, not an empty 400).
+        using var bad = await http.GetAsync("api/cell?projection=south&x=a&y=1");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("x and y", await bad.Content.ReadAsStringAsync());
     }
 }
