@@ -101,7 +101,12 @@ internal static class PipelineCommands
                 },
             };
             if (search is not null && parse.GetValue(dryRun)) run = run with { Catalog = await QueryRuns.BuildHereAsync(console, search, cfg, ct) };
-            if (onLambdas && !parse.GetValue(dryRun)) RequireReachableByLambdas(run, messaging);
+            if (onLambdas)
+            {
+                // A dry run tells what the real run would refuse, without refusing to plan it.
+                if (!parse.GetValue(dryRun)) RequireReachableByLambdas(run, messaging);
+                else if (UnreachableByLambdas(run, messaging) is { } why) console.Error.WriteLine($"zagg: warning: {why}; the run itself would stop here");
+            }
             return await RunAsync(console, run, parse.GetValue(dryRun), ct);
         });
         return cmd;
@@ -143,7 +148,8 @@ internal static class PipelineCommands
             };
             int code = await RunAsync(console, run, dryRun: false, ct);
             console.Out.WriteLine($"look at it: zagg inspect {run.Store}");
-            if (code == 0 && !submitOnly)
+            // Followed to its end in either mode (--submit, as under the AppHost, too), so the store is complete here.
+            if (code == 0)
             {
                 var map = await RenderCommand.RenderAsync(new RenderCommand.RenderRequest { Store = run.Store, Out = Path.Combine(dir, "atl06.png") }, ct);
                 console.Out.WriteLine($"picture: {map.Path}");
@@ -202,13 +208,20 @@ internal static class PipelineCommands
     /// </summary>
     private static void RequireReachableByLambdas(UserRun run, MessagingOptions messaging)
     {
-        if (messaging.SqsEndpoint is { IsLoopback: true }) return;
+        if (UnreachableByLambdas(run, messaging) is { } why) throw new CliException(why);
+    }
+
+    /// <summary>Why the stack's Lambdas could not reach the run's store or a granule (a local path), or null.</summary>
+    private static string? UnreachableByLambdas(UserRun run, MessagingOptions messaging)
+    {
+        if (messaging.SqsEndpoint is { IsLoopback: true }) return null;
         if (StorageLocation.TryParse(run.Store, out var store, out _) && store.Kind == StorageKind.File)
-            throw new CliException($"--backend aws: the Lambdas cannot write the local store {run.Store}: give an s3:// store (the stack's OutputLocation)");
+            return $"--backend aws: the Lambdas cannot write the local store {run.Store}: give an s3:// store (the stack's OutputLocation)";
         foreach (var (_, granules) in run.Catalog?.Cells ?? [])
             foreach (string g in granules)
                 if (StorageLocation.TryParse(g, out var at, out _) && at.Kind == StorageKind.File)
-                    throw new CliException($"--backend aws: the Lambdas cannot read the local granule {g} (catalog {run.CatalogPath}): catalogue NASA's https:// or s3:// links (zagg catalog --cycle …)");
+                    return $"--backend aws: the Lambdas cannot read the local granule {g} (catalog {run.CatalogPath}): catalogue NASA's https:// or s3:// links (zagg catalog --cycle …)";
+        return null;
     }
 
     /// <summary>--backend aws --dry-run: the stack's prefix checked by the SQS transport's own rule; nothing is sent.</summary>

@@ -91,6 +91,9 @@ public sealed class DashboardTests
                 Assert.Contains("broker: Debian's rabbitmq-server on 127.0.0.1:", host.Output);
                 Assert.DoesNotContain("guest:guest", host.Output);
                 Assert.True(Directory.Exists(Path.Combine(dir, "zagg-demo", "atl06.zarr")), "the demo writes in the current folder");
+                // The README's transcript: the demo ends with its picture under the AppHost (--submit) too.
+                Assert.Contains($"picture: {Path.Combine(dir, "zagg-demo", "atl06.png")}", host.Output);
+                Assert.True(File.Exists(Path.Combine(dir, "zagg-demo", "atl06.png")), "the demo's picture");
 
                 // (e) The telemetry API: the run is one trace, with spans of the run itself and of every service.
                 string dashboard = login[..login.IndexOf("/login", StringComparison.Ordinal)];

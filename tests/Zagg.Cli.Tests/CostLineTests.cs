@@ -21,6 +21,8 @@ public sealed class CostLineTests
             var r = CliRunner.Run("run", "--catalog", catalog, "--store", Path.Combine(dir, "out.zarr"), "--dry-run", "--backend", "aws", "--sqs-prefix", "zagg1");
             Assert.True(r.ExitCode == 0, r.Error);
             Assert.Contains("cells   7 of 7", r.Out);
+            // The plan is shown, and what the real run would refuse is said: the Lambdas cannot write a local store.
+            Assert.Contains("zagg: warning: --backend aws: the Lambdas cannot write the local store", r.Error);
             Assert.Matches(@"(?m)^estimated cost \(us-west-2 prices of 2026-11-30, 512 MB arm64 Lambda\): \$\d+\.\d{4} for 7 cells, \$\d\.\d{6} per cell ", r.Out);
             Assert.False(Directory.Exists(Path.Combine(dir, "out.zarr")));
         }
