@@ -121,7 +121,9 @@ public sealed partial class SqsReceiver(
             {
                 break;
             }
-            catch (Exception e)
+            // What a receive meets from SQS or the network; anything else is a bug and stops the loop rather than spin on it.
+            catch (Exception e) when (e is Amazon.Runtime.AmazonClientException or HttpRequestException or IOException or TimeoutException
+                or OperationCanceledException)
             {
                 if (free > 0) slots.Release(free);
                 LogReceiveFailed(endpoint.Queue, e.Message);
