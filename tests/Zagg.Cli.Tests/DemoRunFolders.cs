@@ -21,4 +21,25 @@ internal static class DemoRunFolders
 
     /// <summary>Every chunk of a store (path → bytes), without metadata and run records, for comparing outputs.</summary>
     public static SortedDictionary<string, byte[]> Chunks(string store) => Zagg.TestSupport.StoreChunks.Read(store);
+
+    /// <summary>The Zagg.Worker processes this test process started (found by their command line, as an operator would).</summary>
+    public static List<int> WorkerProcesses()
+    {
+        var found = new List<int>();
+        foreach (string proc in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(proc), out int pid)) continue;
+            try
+            {
+                string cmdline = File.ReadAllText(Path.Combine(proc, "cmdline"));
+                if (!cmdline.Contains("Zagg.Worker", StringComparison.Ordinal)) continue;
+                string stat = File.ReadAllText(Path.Combine(proc, "stat"));
+                int ppid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+                if (ppid == Environment.ProcessId) found.Add(pid);
+            }
+            catch (IOException) { }
+        }
+        found.Sort();
+        return found;
+    }
 }

@@ -36,7 +36,7 @@ public class RabbitMqRunTests(RabbitMqBroker broker) : IClassFixture<RabbitMqBro
             Assert.DoesNotContain("guest:guest", r.Out + r.Error);
             Assert.Contains("Done: 7 cells with data, 58789 obs, 0 errors", r.Out);
             Assert.Equal(Chunks(memory), Chunks(rabbit));
-            Assert.Empty(WorkerProcesses()); // stopped at the end
+            Assert.Empty(DemoRunFolders.WorkerProcesses()); // stopped at the end
         }
         finally { Directory.Delete(dir, true); }
     }
@@ -57,7 +57,7 @@ public class RabbitMqRunTests(RabbitMqBroker broker) : IClassFixture<RabbitMqBro
             {
                 string cells = Path.Combine(rabbit, ".zagg", "runs");
                 bool started = Directory.Exists(cells) && Directory.EnumerateFiles(cells, "*.json", SearchOption.AllDirectories).Any(f => f.Contains("/cells/"));
-                var workers = WorkerProcesses();
+                var workers = DemoRunFolders.WorkerProcesses();
                 if (started && workers.Count == 2)
                 {
                     Assert.All(workers, pid => Assert.DoesNotContain("guest:guest", File.ReadAllText($"/proc/{pid}/cmdline")));
@@ -155,26 +155,5 @@ public class RabbitMqRunTests(RabbitMqBroker broker) : IClassFixture<RabbitMqBro
             faults.Enqueue(context.Message);
             return Task.CompletedTask;
         }
-    }
-
-    /// <summary>The Zagg.Worker processes this test process started (found by their command line, as an operator would).</summary>
-    private static List<int> WorkerProcesses()
-    {
-        var found = new List<int>();
-        foreach (string proc in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(proc), out int pid)) continue;
-            try
-            {
-                string cmdline = File.ReadAllText(Path.Combine(proc, "cmdline"));
-                if (!cmdline.Contains("Zagg.Worker", StringComparison.Ordinal)) continue;
-                string stat = File.ReadAllText(Path.Combine(proc, "stat"));
-                int ppid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
-                if (ppid == Environment.ProcessId) found.Add(pid);
-            }
-            catch (IOException) { }
-        }
-        found.Sort();
-        return found;
     }
 }

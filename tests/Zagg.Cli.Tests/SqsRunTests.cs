@@ -152,7 +152,7 @@ public sealed class SqsRunTests(FauxqsServer sqs) : IDisposable
             {
                 string ledger = Path.Combine(store, ".zagg", "runs");
                 bool started = Directory.Exists(ledger) && Directory.EnumerateFiles(ledger, "*.json", SearchOption.AllDirectories).Any(f => f.Contains("/cells/"));
-                var workers = WorkerProcesses();
+                var workers = DemoRunFolders.WorkerProcesses();
                 if (started && workers.Count == 2)
                 {
                     using var victim = Process.GetProcessById(workers[0]);
@@ -236,26 +236,5 @@ public sealed class SqsRunTests(FauxqsServer sqs) : IDisposable
             Assert.False(Directory.Exists(store));
         }
         finally { Directory.Delete(dir, true); }
-    }
-
-    /// <summary>The Zagg.Worker processes this test process started.</summary>
-    private static List<int> WorkerProcesses()
-    {
-        var found = new List<int>();
-        foreach (string proc in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(proc), out int pid)) continue;
-            try
-            {
-                string cmdline = File.ReadAllText(Path.Combine(proc, "cmdline"));
-                if (!cmdline.Contains("Zagg.Worker", StringComparison.Ordinal)) continue;
-                string stat = File.ReadAllText(Path.Combine(proc, "stat"));
-                int ppid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
-                if (ppid == Environment.ProcessId) found.Add(pid);
-            }
-            catch (IOException) { }
-        }
-        found.Sort();
-        return found;
     }
 }
