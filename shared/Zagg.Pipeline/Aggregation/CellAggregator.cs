@@ -65,22 +65,25 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         using var gathered = new GatheredPoints(columns.Count, _depth);
         var failures = new List<GranuleFailure>();
         int processed = 0;
-        using var prefetched = await PrefetchAsync(granules, parentNested, ct).ConfigureAwait(false);
-        foreach (string url in granules)
-        {
-            using var read = PipelineTelemetry.Source.StartActivity("zagg.granule.read");
-            read?.SetTag("zagg.granule", url);
-            try
+        using (var window = new PrefetchWindow(this, granules, parentNested, ct))
+            for (int i = 0; i < granules.Count; i++)
             {
-                await GatherGranuleAsync(url, parentNested, columns, gathered, ct).ConfigureAwait(false);
-                processed++;
+                string url = granules[i];
+                // The granule's prefetch (its lease and chunks) stays held until its points are gathered.
+                using var prefetched = await window.TakeAsync(i).ConfigureAwait(false);
+                using var read = PipelineTelemetry.Source.StartActivity("zagg.granule.read");
+                read?.SetTag("zagg.granule", url);
+                try
+                {
+                    await GatherGranuleAsync(url, parentNested, columns, gathered, ct).ConfigureAwait(false);
+                    processed++;
+                }
+                catch (Exception e) when (Classify(e) is { } kind)
+                {
+                    failures.Add(Failure(url, kind, e));
+                    read?.SetStatus(ActivityStatusCode.Error, e.Message).SetTag("zagg.failure", kind.ToString());
+                }
             }
-            catch (Exception e) when (Classify(e) is { } kind)
-            {
-                failures.Add(Failure(url, kind, e));
-                read?.SetStatus(ActivityStatusCode.Error, e.Message).SetTag("zagg.failure", kind.ToString());
-            }
-        }
         long morton = parentOrder >= Morton.MinOrder ? Morton.FromNested(parentNested, parentOrder) : 0;
         IReadOnlyDictionary<string, byte[]> chunks;
         var levels = new Dictionary<int, IReadOnlyDictionary<string, byte[]>>();
@@ -139,61 +142,92 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     };
 
     /// <summary>
-    /// Over remote sources, opens every granule of the cell at once, and for each, as soon as its points are located
-    /// (the metadata and coordinate reads, most of a granule's round trips), fetches every chunk the ordered pass will
-    /// read from it — each variable and the quality flag over each group's index range in the cell — at once
-    /// (<see cref="ChunkPrefetch"/>). No granule waits for another: the requests of all of them share the access's
-    /// bound on requests in flight, so the link stays busy while some granules wait on a round trip and others
-    /// decode, and latency is paid about once per granule's chain of metadata reads rather than once per read. A
-    /// failure here is left for the ordered pass to meet and classify.
+    /// Over remote sources, keeps up to <see cref="MaxGranulesInFlight"/> granules of the cell ahead of the ordered pass
+    /// opened and prefetched: each, as soon as its points are located (the metadata and coordinate reads, most of a
+    /// granule's round trips), fetches every chunk the ordered pass will read from it — each variable and the quality flag
+    /// over each group's index range in the cell — at once (<see cref="ChunkPrefetch"/>). No granule waits for another:
+    /// the requests of all of them share the access's bound on requests in flight, so the link stays busy while some
+    /// granules wait on a round trip and others decode, and latency is paid about once per granule's chain of metadata
+    /// reads rather than once per read. A granule's lease is held until the ordered pass has gathered it, so the run's
+    /// small pool of open granules (<see cref="OpenGranules"/>) cannot close it in between (its prefetched chunks belong to
+    /// that open file), and a cell's memory stays bounded by the window, not by its granule count.
     /// </summary>
-    /// <returns>The prefetched chunks (the ordered pass reads them from memory; disposing forgets them), or null.</returns>
-    private async Task<IDisposable?> PrefetchAsync(IReadOnlyList<string> granules, long parent, CancellationToken ct)
+    private sealed class PrefetchWindow : IDisposable
     {
-        if (granules.Count < 2 || !granules.Any(IsRemote)) return null;
-        var ds = config.DataSource;
-        IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
-        var fetched = new Prefetches();
-        await Parallel.ForEachAsync(granules.Where(IsRemote), new ParallelOptions { MaxDegreeOfParallelism = MaxGranulesInFlight, CancellationToken = ct }, async (url, c) =>
+        private readonly CellAggregator _owner;
+        private readonly IReadOnlyList<string> _granules;
+        private readonly long _parent;
+        private readonly CancellationToken _ct;
+        private readonly Task<IDisposable?>?[] _started;
+        private int _next;
+
+        public PrefetchWindow(CellAggregator owner, IReadOnlyList<string> granules, long parent, CancellationToken ct)
         {
-            try
-            {
-                using var lease = await AcquireAsync(url, c).ConfigureAwait(false);
-                var located = new Task<DatasetRows[]>[groups.Count];
-                for (int g = 0; g < groups.Count; g++)
-                    located[g] = GroupRowsAsync(url, lease.File, groups[g], parent, c);
-                var reads = new List<DatasetRows>();
-                foreach (var rows in await Task.WhenAll(located).ConfigureAwait(false)) reads.AddRange(rows);
-                fetched.Add(await ChunkPrefetch.FetchAsync(reads, ct: c).ConfigureAwait(false));
-            }
-            catch (Exception e) when (Classify(e) is not null)
-            {
-                // Met again, and reported, by the ordered pass.
-            }
-        }).ConfigureAwait(false);
-        return fetched;
-    }
-
-    /// <summary>Granules a cell opens and prefetches at once (their requests share the access's own bound).</summary>
-    private const int MaxGranulesInFlight = 64;
-
-    /// <summary>The chunks prefetched for a cell's granules, forgotten together.</summary>
-    private sealed class Prefetches : IDisposable
-    {
-        private readonly List<ChunkPrefetch> _all = [];
-
-        public void Add(ChunkPrefetch prefetch)
-        {
-            lock (_all) _all.Add(prefetch);
+            (_owner, _granules, _parent, _ct) = (owner, granules, parent, ct);
+            _started = new Task<IDisposable?>?[granules.Count];
         }
 
+        /// <summary>The prefetch of granule <paramref name="index"/> (null for a local granule or a failed prefetch), starting the next ones.</summary>
+        public Task<IDisposable?> TakeAsync(int index)
+        {
+            while (_next < _granules.Count && _next <= index + MaxGranulesInFlight)
+            {
+                string url = _granules[_next];
+                _started[_next++] = IsRemote(url) ? _owner.PrefetchGranuleAsync(url, _parent, _ct) : null;
+            }
+            var task = _started[index];
+            _started[index] = null;
+            return task ?? Task.FromResult<IDisposable?>(null);
+        }
+
+        /// <summary>Releases what was prefetched and not taken (a cell that ended early), now or when it completes.</summary>
         public void Dispose()
         {
-            lock (_all)
-            {
-                foreach (var p in _all) p.Dispose();
-                _all.Clear();
-            }
+            foreach (var task in _started)
+                task?.ContinueWith(static t => { if (t.IsCompletedSuccessfully) t.Result?.Dispose(); }, CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Granules a cell keeps opened and prefetched ahead of its ordered pass (their requests share the access's own bound).</summary>
+    private const int MaxGranulesInFlight = 64;
+
+    /// <summary>Opens, locates and prefetches one remote granule of a cell; null when that fails (the ordered pass meets it again and reports it).</summary>
+    private async Task<IDisposable?> PrefetchGranuleAsync(string url, long parent, CancellationToken ct)
+    {
+        var ds = config.DataSource;
+        IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
+        OpenGranules.Lease? lease = null;
+        bool held = false;
+        try
+        {
+            lease = await AcquireAsync(url, ct).ConfigureAwait(false);
+            var located = new Task<DatasetRows[]>[groups.Count];
+            for (int g = 0; g < groups.Count; g++)
+                located[g] = GroupRowsAsync(url, lease.File, groups[g], parent, ct);
+            var reads = new List<DatasetRows>();
+            foreach (var rows in await Task.WhenAll(located).ConfigureAwait(false)) reads.AddRange(rows);
+            var chunks = await ChunkPrefetch.FetchAsync(reads, ct: ct).ConfigureAwait(false);
+            held = true;
+            return new HeldGranule(lease, chunks);
+        }
+        catch (Exception e) when (Classify(e) is not null)
+        {
+            return null;
+        }
+        finally
+        {
+            if (!held) lease?.Dispose();
+        }
+    }
+
+    /// <summary>A prefetched granule: its chunks, and the lease that keeps the file they belong to open.</summary>
+    private sealed class HeldGranule(OpenGranules.Lease lease, ChunkPrefetch chunks) : IDisposable
+    {
+        public void Dispose()
+        {
+            chunks.Dispose();
+            lease.Dispose();
         }
     }
 
