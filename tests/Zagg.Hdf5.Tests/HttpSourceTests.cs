@@ -37,6 +37,32 @@ public class HttpSourceTests(NginxServer nginx) : IClassFixture<NginxServer>
     }
 
     [NeedsNginxFact]
+    public async Task Opening_fetches_the_first_64_KiB_and_reads_inside_them_cost_no_request()
+    {
+        byte[] file = await File.ReadAllBytesAsync(Truth.Fixture("earliest.h5"));
+        await using var source = await HttpByteSource.OpenAsync(new Uri(nginx.Url("/files/earliest.h5")));
+        Assert.Equal(file.Length, source.Length);
+        Assert.Equal(1, source.Statistics.Requests);
+        int head = (int)Math.Min(HttpByteSource.HeadLength, file.Length);
+        Assert.Equal(head, source.Statistics.Bytes);
+        var first = new byte[head];
+        await source.ReadAsync(0, first);
+        Assert.Equal(file.AsSpan(0, head).ToArray(), first);
+        var middle = new byte[100];
+        await source.ReadAsync(head - 100, middle);
+        Assert.Equal(file.AsSpan(head - 100, 100).ToArray(), middle);
+        Assert.Equal(1, source.Statistics.Requests);
+        if (file.Length > head)
+        {
+            // A read that runs past the head asks the server for all of it.
+            var across = new byte[200];
+            await source.ReadAsync(head - 100, across);
+            Assert.Equal(file.AsSpan(head - 100, 200).ToArray(), across);
+            Assert.Equal(2, source.Statistics.Requests);
+        }
+    }
+
+    [NeedsNginxFact]
     public async Task A_bearer_token_opens_protected_objects_and_is_never_shown()
     {
         var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/secret/latest.h5")), "wrong-token"));

@@ -23,6 +23,15 @@ public sealed class HttpByteSource : IByteSource
     private readonly bool _ownsAccess;
     private readonly Uri _uri;
     private Uri? _resolved;
+    // The object's first bytes, fetched by the request that learns its length: a reader's first reads (the superblock,
+    // the root group, the first metadata block) are served from them instead of costing a round trip more.
+    private byte[] _head = [];
+
+    /// <summary>
+    /// Bytes the opening request fetches from the start of the object (64 KiB, the size of a metadata block): the open
+    /// costs one round trip either way, and the reader's first metadata block comes with it.
+    /// </summary>
+    public const int HeadLength = 64 * 1024;
 
     private HttpByteSource(RemoteAccess access, bool ownsAccess, Uri uri)
     {
@@ -43,7 +52,10 @@ public sealed class HttpByteSource : IByteSource
     public static Task<HttpByteSource> OpenAsync(Uri uri, string? bearerToken = null, HttpClient? client = null, CancellationToken ct = default)
         => OpenAsync(uri, new RemoteAccess(bearerToken is null ? null : _ => ValueTask.FromResult<string?>(bearerToken), http: client), ownsAccess: true, ct);
 
-    /// <summary>Opens a URL through a shared <see cref="RemoteAccess"/>, learning its length from a one-byte ranged GET.</summary>
+    /// <summary>
+    /// Opens a URL through a shared <see cref="RemoteAccess"/>, learning its length from a ranged GET of its first
+    /// <see cref="HeadLength"/> bytes, which it keeps for the first reads.
+    /// </summary>
     /// <exception cref="Hdf5Exception">The server does not answer byte ranges.</exception>
     /// <exception cref="Hdf5SourceException">Unreachable, refused (401/403: not transient; says how to log in), missing (404), or failing after retries.</exception>
     public static Task<HttpByteSource> OpenAsync(Uri uri, RemoteAccess access, CancellationToken ct = default) => OpenAsync(uri, access, ownsAccess: false, ct);
@@ -56,12 +68,15 @@ public sealed class HttpByteSource : IByteSource
             await access.RunAsync(source.Statistics, async c =>
             {
                 long started = Stopwatch.GetTimestamp();
-                using var response = await source.GetAsync(0, 0, c).ConfigureAwait(false);
+                using var response = await source.GetAsync(0, HeadLength - 1, c).ConfigureAwait(false);
                 var firstByte = Stopwatch.GetElapsedTime(started);
-                source.Length = response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.Length is long total
-                    ? total
+                long total = response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.Length is long t
+                    ? t
                     : throw new Hdf5Exception($"{source.Name}: the server does not answer byte-range requests (HTTP {(int)response.StatusCode} without Content-Range), so the file cannot be read in parts");
-                return (0, firstByte);
+                var head = new byte[(int)Math.Min(HeadLength, total)];
+                await source.ReadBodyAsync(response, 0, head, c).ConfigureAwait(false);
+                (source.Length, source._head) = (total, head);
+                return (head.Length, firstByte);
             }, ct, source.Name).ConfigureAwait(false);
             return source;
         }
@@ -77,6 +92,11 @@ public sealed class HttpByteSource : IByteSource
         if (destination.Length == 0) return;
         if (offset < 0 || offset + destination.Length > Length)
             throw new Hdf5Exception($"{Name}: read of {destination.Length} bytes at {offset} is past the end ({Length} bytes); the file is truncated or damaged");
+        if (offset + destination.Length <= _head.Length)
+        {
+            _head.AsMemory((int)offset, destination.Length).CopyTo(destination);
+            return;
+        }
         await _access.RunAsync(Statistics, async ct =>
         {
             long started = Stopwatch.GetTimestamp();
@@ -85,31 +105,39 @@ public sealed class HttpByteSource : IByteSource
             var firstByte = Stopwatch.GetElapsedTime(started);
             if (response.StatusCode != HttpStatusCode.PartialContent)
                 throw new Hdf5Exception($"{Name}: asked for bytes {offset}–{last}, the server answered HTTP {(int)response.StatusCode}");
-            if (response.Content.Headers.ContentRange is { From: { } from, To: { } to } && (from != offset || to != last))
-                throw new Hdf5SourceException($"{Name}: asked for bytes {offset}–{last}, the server sent {from}–{to}", transient: true);
-            try
-            {
-                await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-                int done = 0;
-                while (done < destination.Length)
-                {
-                    int n = await body.ReadAsync(destination[done..], ct).ConfigureAwait(false);
-                    // A short body is never taken as data: the range is asked for again.
-                    if (n == 0) throw new Hdf5SourceException($"{Name}: the response ended after {done} of {destination.Length} bytes", transient: true);
-                    done += n;
-                }
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException)
-            {
-                // The connection dropped while the body streamed.
-                throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", transient: true, e);
-            }
-            catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
-            {
-                throw new Hdf5SourceException($"{Name}: reading bytes at {offset} timed out", transient: true, e);
-            }
+            await ReadBodyAsync(response, offset, destination, ct).ConfigureAwait(false);
             return (destination.Length, firstByte);
         }, cancellationToken, Name, offset).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a 206 answer's body into <paramref name="destination"/>, which must be exactly the bytes from <paramref name="offset"/>.</summary>
+    /// <exception cref="Hdf5SourceException">The server sent another range, the body ended early or the connection dropped (transient: asked again).</exception>
+    private async Task ReadBodyAsync(HttpResponseMessage response, long offset, Memory<byte> destination, CancellationToken ct)
+    {
+        long last = offset + destination.Length - 1;
+        if (response.Content.Headers.ContentRange is { From: { } from, To: { } to } && (from != offset || to != last))
+            throw new Hdf5SourceException($"{Name}: asked for bytes {offset}–{last}, the server sent {from}–{to}", transient: true);
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            int done = 0;
+            while (done < destination.Length)
+            {
+                int n = await body.ReadAsync(destination[done..], ct).ConfigureAwait(false);
+                // A short body is never taken as data: the range is asked for again.
+                if (n == 0) throw new Hdf5SourceException($"{Name}: the response ended after {done} of {destination.Length} bytes", transient: true);
+                done += n;
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            // The connection dropped while the body streamed.
+            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} failed: {e.Message}", transient: true, e);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new Hdf5SourceException($"{Name}: reading bytes at {offset} timed out", transient: true, e);
+        }
     }
 
     /// <summary>A ranged GET that answered 2xx, redirects followed; the caller disposes it.</summary>

@@ -324,16 +324,18 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     /// <summary>The child cell of every point of a group (−1 for a position that is not one), or null when the group is missing.</summary>
     private async Task<LocatedGroup?> LocateAsync(Hdf5File h5, string latPath, string lonPath, CancellationToken ct)
     {
-        if (await h5.TryGetAsync(latPath, ct).ConfigureAwait(false) is not Hdf5Dataset latDs) return null;
-        var lonDs = await h5.GetDatasetAsync(lonPath, ct).ConfigureAwait(false);
+        // Both coordinates looked up and read at once: over a remote link each is a round trip.
+        var latFound = h5.TryGetAsync(latPath, ct);
+        var lonFound = h5.TryGetAsync(lonPath, ct);
+        if (await latFound.ConfigureAwait(false) is not Hdf5Dataset latDs) return null;
+        var lonDs = await lonFound.ConfigureAwait(false) as Hdf5Dataset ?? await h5.GetDatasetAsync(lonPath, ct).ConfigureAwait(false);
         if (latDs.Shape.Length != 1 || lonDs.Shape.Length != 1 || latDs.Shape[0] != lonDs.Shape[0])
             throw new DatasetShapeException($"{latPath} and {lonPath} are not 1-D of one length");
         int n = checked((int)latDs.Shape[0]);
         double[] lat = ArrayPool<double>.Shared.Rent(n), lon = ArrayPool<double>.Shared.Rent(n);
         try
         {
-            await latDs.ReadAsync(lat.AsMemory(0, n), 0, n, ct).ConfigureAwait(false);
-            await lonDs.ReadAsync(lon.AsMemory(0, n), 0, n, ct).ConfigureAwait(false);
+            await Task.WhenAll(latDs.ReadAsync(lat.AsMemory(0, n), 0, n, ct), lonDs.ReadAsync(lon.AsMemory(0, n), 0, n, ct)).ConfigureAwait(false);
             var ids = ArrayPool<long>.Shared.Rent(n);
             try
             {
