@@ -16,6 +16,8 @@ public sealed class S3ByteSource : IByteSource
     private readonly bool _ownsAccess;
     private readonly string _bucket;
     private readonly string _key;
+    // The object's first bytes, fetched by the request that learns its length (as HttpByteSource does).
+    private byte[] _head = [];
 
     private S3ByteSource(IAmazonS3 client, bool ownsClient, RemoteAccess access, bool ownsAccess, string bucket, string key, long length)
     {
@@ -29,19 +31,23 @@ public sealed class S3ByteSource : IByteSource
     }
 
     public string Name => $"s3://{_bucket}/{_key}";
-    public long Length { get; }
+    public long Length { get; private set; }
     public ByteSourceStatistics Statistics { get; } = new();
 
     /// <summary>Latency × bandwidth as measured by the access's requests so far.</summary>
     public int CoalesceGap => _access.Gaps.Gap;
 
-    /// <summary>Opens s3://bucket/key with a client of its own (the default chain) or the given one, learning its length from a HEAD request.</summary>
+    /// <summary>
+    /// Opens s3://bucket/key with a client of its own (the default chain) or the given one, learning its length from a
+    /// ranged GET of its first <see cref="HttpByteSource.HeadLength"/> bytes, which it keeps for the first reads.
+    /// </summary>
     public static Task<S3ByteSource> OpenAsync(string url, IAmazonS3? client = null, CancellationToken ct = default)
         => OpenAsync(url, client ?? S3Clients.Create(), ownsClient: client is null, new RemoteAccess(), ownsAccess: true, ct);
 
     /// <summary>
     /// Opens s3://bucket/key through a shared <see cref="RemoteAccess"/> (its S3 client, credentials, concurrency bound
-    /// and retries), learning its length from a HEAD request.
+    /// and retries), learning its length from a ranged GET of its first <see cref="HttpByteSource.HeadLength"/> bytes,
+    /// which it keeps for the first reads (the superblock and first metadata block cost no round trip more).
     /// </summary>
     /// <exception cref="Hdf5SourceException">No such bucket or key, access denied (not transient), or unreachable.</exception>
     public static Task<S3ByteSource> OpenAsync(string url, RemoteAccess access, CancellationToken ct = default)
@@ -53,8 +59,15 @@ public sealed class S3ByteSource : IByteSource
         bool owns = ownsClient;
         try
         {
-            var head = await client.GetObjectMetadataAsync(bucket, key, ct).ConfigureAwait(false);
-            return new S3ByteSource(client, owns, access, ownsAccess, bucket, key, head.ContentLength);
+            var source = new S3ByteSource(client, owns, access, ownsAccess, bucket, key, length: 0);
+            await source.ReadHeadAsync(ct).ConfigureAwait(false);
+            return source;
+        }
+        catch (Hdf5SourceException)
+        {
+            if (owns) client.Dispose();
+            if (ownsAccess) access.Dispose();
+            throw;
         }
         catch (AmazonS3Exception e)
         {
@@ -88,11 +101,51 @@ public sealed class S3ByteSource : IByteSource
         }
     }
 
+    /// <summary>Learns the object's length and keeps its first bytes: one ranged GET (a HEAD for an empty object, which has no range).</summary>
+    private async Task ReadHeadAsync(CancellationToken ct)
+    {
+        var request = new GetObjectRequest { BucketName = _bucket, Key = _key, ByteRange = new ByteRange(0, HttpByteSource.HeadLength - 1) };
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await _client.GetObjectAsync(request, ct).ConfigureAwait(false);
+            var firstByte = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            // "bytes 0-65535/420502" for a range, or the whole object's length when the store sent it all.
+            string? range = response.ContentRange;
+            int slash = range?.LastIndexOf('/') ?? -1;
+            long total = slash >= 0 && long.TryParse(range.AsSpan(slash + 1), out long t) ? t : response.ContentLength;
+            var head = new byte[(int)Math.Min(HttpByteSource.HeadLength, total)];
+            int done = 0;
+            while (done < head.Length)
+            {
+                int n = await response.ResponseStream.ReadAsync(head.AsMemory(done), ct).ConfigureAwait(false);
+                if (n == 0) throw new Hdf5SourceException($"{Name}: the response ended after {done} of {head.Length} bytes", transient: true);
+                done += n;
+            }
+            (Length, _head) = (total, head);
+            Statistics.Record(head.Length, firstByte, TimeSpan.Zero);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            // An empty object: no byte to range over.
+            Length = (await _client.GetObjectMetadataAsync(_bucket, _key, ct).ConfigureAwait(false)).ContentLength;
+        }
+        catch (IOException e)
+        {
+            throw new Hdf5SourceException($"{Name}: reading its first bytes failed: {e.Message}", transient: true, e);
+        }
+    }
+
     public async ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
     {
         if (destination.Length == 0) return;
         if (offset < 0 || offset + destination.Length > Length)
             throw new Hdf5Exception($"{Name}: read of {destination.Length} bytes at {offset} is past the end ({Length} bytes); the object is truncated or damaged");
+        if (offset + destination.Length <= _head.Length)
+        {
+            _head.AsMemory((int)offset, destination.Length).CopyTo(destination);
+            return;
+        }
         await _access.RunAsync(Statistics, ct => FetchAsync(offset, destination, ct), cancellationToken, Name, offset).ConfigureAwait(false);
     }
 
