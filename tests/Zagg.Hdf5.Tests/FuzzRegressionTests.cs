@@ -35,6 +35,15 @@ public class FuzzRegressionTests
     // header, "address of object past end of allocation" (H5C__verify_len_eoa), though the file's 2,523 bytes hold it.
     [InlineData("structure-17-358230.h5", "object header of / at 24: address 24 is past the end of allocation (EOA 16")]
     [InlineData("structure-17-485510.h5", "object header of / at 24: address 24 is past the end of allocation (EOA 15")]
+    // /g/chunked's deflate filter with no client value, and with level 2147483648 (the last seed-17 kind: libhdf5's
+    // H5Z__filter_deflate refuses both, "invalid deflate aggression level"; PureHDF and this reader inflated them).
+    [InlineData("structure-17-303150.h5", "deflate filter's client data () is not one compression level of 0–9")]
+    [InlineData("structure-17-446830.h5", "deflate filter's client data (2147483648) is not one compression level of 0–9")]
+    // The same rules on a hand-made file (tools/fixtures/hdf5_filter_params.py), and shuffle's (H5Z__filter_shuffle).
+    [InlineData("filter_deflate_level10.h5", "/x: chunk at (0): deflate filter's client data (10) is not one compression level of 0–9")]
+    [InlineData("filter_deflate_no_level.h5", "deflate filter's client data () is not one compression level")]
+    [InlineData("filter_shuffle_size0.h5", "/x: chunk at (0): shuffle filter's client data (0) is not one element size over 0")]
+    [InlineData("filter_shuffle_no_size.h5", "shuffle filter's client data () is not one element size over 0")]
     public async Task A_file_libhdf5_does_not_read_is_refused_with_an_Hdf5Exception(string file, string message)
     {
         Assert.Equal(JsonValueKind.String, Truth[file].ValueKind); // libhdf5's error, not values
@@ -175,6 +184,16 @@ public class FuzzRegressionTests
         var e = await Assert.ThrowsAnyAsync<Hdf5Exception>(() => h5.GetDatasetAsync("/x"));
         Assert.StartsWith("moved.h5: object header of /x at 2096", e.Message, StringComparison.Ordinal);
         Assert.Equal(new[] { 4, 5, 6, 7 }, await (await h5.GetDatasetAsync("/y")).ReadAsync<int>());
+    }
+
+    /// <summary>A stored end-of-file address left undefined (all bits set): libhdf5 refuses the file as truncated.</summary>
+    [Fact]
+    public async Task An_undefined_end_of_file_address_is_refused_as_truncated()
+    {
+        var data = Load("eoa_data.h5");
+        data.AsSpan(40, 8).Fill(0xFF); // superblock 0, sizes 8: the end-of-file address
+        var e = await Assert.ThrowsAsync<Hdf5Exception>(() => Hdf5File.OpenAsync(new Zagg.Hdf5.IO.MemoryByteSource(data, "undefined.h5")));
+        Assert.StartsWith("undefined.h5: truncated file: eof = 2592, stored_eof = undefined", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
