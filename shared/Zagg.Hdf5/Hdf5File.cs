@@ -66,7 +66,8 @@ public sealed class Hdf5File : IAsyncDisposable
 
     /// <summary>Opens a file over a byte source: reads and checks its superblock.</summary>
     /// <exception cref="Hdf5Exception">Not an HDF5 file, or a superblock that is damaged, or a file shorter than the
-    /// end-of-file address its superblock records ("truncated file: eof = …, stored_eof = …", as libhdf5 says).</exception>
+    /// end-of-file address its superblock records ("truncated file: eof = …, stored_eof = …", as libhdf5 says). A file
+    /// longer than that address opens; nothing at or past it (its end of allocation) is read.</exception>
     /// <exception cref="Hdf5SourceException">The source could not deliver the superblock.</exception>
     public static async Task<Hdf5File> OpenAsync(IByteSource source, bool ownsSource = false, CancellationToken ct = default)
     {
@@ -74,12 +75,19 @@ public sealed class Hdf5File : IAsyncDisposable
         try
         {
             var sb = await Superblock.ReadAsync(cache, ct).ConfigureAwait(false);
-            var ctx = new H5Context { Source = source, Metadata = cache, OffsetSize = sb.OffsetSize, LengthSize = sb.LengthSize, BaseAddress = sb.BaseAddress };
             if (sb.BaseAddress != 0) throw new Hdf5UnsupportedException($"{source.Name}: a base address other than 0 ({sb.BaseAddress}) is not supported");
             // As libhdf5 does (H5F__super_read): a file shorter than the end-of-file address its superblock
-            // records was cut short, and is refused as a whole, even where the bytes a read needs exist.
-            if (sb.EndOfFile != H5Reader.Undefined && (ulong)source.Length < sb.EndOfFile)
-                throw new Hdf5Exception($"{source.Name}: truncated file: eof = {source.Length}, stored_eof = {sb.EndOfFile}; the file is truncated or damaged");
+            // records was cut short, and is refused as a whole, even where the bytes a read needs exist. An undefined
+            // address (all bits set) is refused the same way, as libhdf5 refuses it.
+            if ((ulong)source.Length < sb.EndOfFile)
+                throw new Hdf5Exception($"{source.Name}: truncated file: eof = {source.Length}, stored_eof = {(sb.EndOfFile == H5Reader.Undefined ? "undefined" : sb.EndOfFile.ToString())}; the file is truncated or damaged");
+            // A longer file is read, but only below that address, its end of allocation: libhdf5 reads nothing past it.
+            cache.EndAllocationAt((long)sb.EndOfFile);
+            var ctx = new H5Context
+            {
+                Source = source, Metadata = cache, OffsetSize = sb.OffsetSize, LengthSize = sb.LengthSize,
+                BaseAddress = sb.BaseAddress, EndOfAllocation = sb.EndOfFile,
+            };
             return new Hdf5File(ctx, sb, ownsSource);
         }
         catch

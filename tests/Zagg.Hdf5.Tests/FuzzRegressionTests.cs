@@ -31,6 +31,19 @@ public class FuzzRegressionTests
     [InlineData("structure-15-312830.h5", "client id 0 differs from the header's 1")]
     // A fixed array data block naming another header (libhdf5: "wrong fixed array header address").
     [InlineData("structure-16-417750.h5", "names the header at")]
+    // The superblock's end-of-file address set to 16 and 15, before the root object header at 24: libhdf5 refuses the
+    // header, "address of object past end of allocation" (H5C__verify_len_eoa), though the file's 2,523 bytes hold it.
+    [InlineData("structure-17-358230.h5", "object header of / at 24: address 24 is past the end of allocation (EOA 16")]
+    [InlineData("structure-17-485510.h5", "object header of / at 24: address 24 is past the end of allocation (EOA 15")]
+    // /g/chunked's deflate filter with no client value, and with level 2147483648 (the last seed-17 kind: libhdf5's
+    // H5Z__filter_deflate refuses both, "invalid deflate aggression level"; PureHDF and this reader inflated them).
+    [InlineData("structure-17-303150.h5", "deflate filter's client data () is not one compression level of 0–9")]
+    [InlineData("structure-17-446830.h5", "deflate filter's client data (2147483648) is not one compression level of 0–9")]
+    // The same rules on a hand-made file (tools/fixtures/hdf5_filter_params.py), and shuffle's (H5Z__filter_shuffle).
+    [InlineData("filter_deflate_level10.h5", "/x: chunk at (0): deflate filter's client data (10) is not one compression level of 0–9")]
+    [InlineData("filter_deflate_no_level.h5", "deflate filter's client data () is not one compression level")]
+    [InlineData("filter_shuffle_size0.h5", "/x: chunk at (0): shuffle filter's client data (0) is not one element size over 0")]
+    [InlineData("filter_shuffle_no_size.h5", "shuffle filter's client data () is not one element size over 0")]
     public async Task A_file_libhdf5_does_not_read_is_refused_with_an_Hdf5Exception(string file, string message)
     {
         Assert.Equal(JsonValueKind.String, Truth[file].ValueKind); // libhdf5's error, not values
@@ -134,6 +147,53 @@ public class FuzzRegressionTests
         Assert.Equal("string of over 2 GiB", d.Datatype.NumpyDescr);
         var e = await Assert.ThrowsAsync<Hdf5UnsupportedException>(() => d.ReadBytesAsync());
         Assert.Contains("string of over 2 GiB is not supported", e.Message);
+    }
+
+    /// <summary>
+    /// Files 512 bytes longer than the end-of-file address their superblock records (tools/fixtures/hdf5_eoa.py), one
+    /// address moved into those bytes: /x's object header (copied 16 past the EOA, or at it) or /x's contiguous data.
+    /// libhdf5 refuses each (truth.json) and reads /y; so does this reader, naming the address and the EOA.
+    /// </summary>
+    [Theory]
+    [InlineData("eoa_header.h5", "object header of /x at 2096: address 2096 is past the end of allocation (EOA 2080")]
+    [InlineData("eoa_header_at.h5", "object header of /x at 2080: address 2080 is past the end of allocation (EOA 2080")]
+    [InlineData("eoa_data.h5", "/x: address 2096 is past the end of allocation (EOA 2080")]
+    public async Task An_object_past_the_end_of_allocation_is_refused_and_the_rest_read(string file, string message)
+    {
+        Assert.Equal(JsonValueKind.String, Truth[file].ValueKind);
+        var data = Load(file);
+        await using var h5 = await Hdf5File.OpenAsync(new Zagg.Hdf5.IO.MemoryByteSource(data, file));
+        var e = await Assert.ThrowsAnyAsync<Hdf5Exception>(async () => await (await h5.GetDatasetAsync("/x")).ReadAsync<int>());
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        Assert.StartsWith(file + ": ", e.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { 4, 5, 6, 7 }, await (await h5.GetDatasetAsync("/y")).ReadAsync<int>());
+        Assert.Equal(2080 + 512, data.Length); // a file longer than its allocation opens and reads below it
+    }
+
+    /// <summary>
+    /// A speculative metadata read stops at the end of allocation, as libhdf5 trims its speculative loads: eoa_header_at
+    /// with its EOA moved to 8 bytes into /x's object header leaves 8 of its 16 prefix bytes (the header itself runs past
+    /// the EOA), so it is refused (h5py: "bad object header chunk size"), and /y, below the EOA, reads.
+    /// </summary>
+    [Fact]
+    public async Task An_object_header_running_past_the_end_of_allocation_is_refused()
+    {
+        var data = Load("eoa_header.h5");
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(40), 2096 + 8);
+        await using var h5 = await Hdf5File.OpenAsync(new Zagg.Hdf5.IO.MemoryByteSource(data, "moved.h5"));
+        var e = await Assert.ThrowsAnyAsync<Hdf5Exception>(() => h5.GetDatasetAsync("/x"));
+        Assert.StartsWith("moved.h5: object header of /x at 2096", e.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { 4, 5, 6, 7 }, await (await h5.GetDatasetAsync("/y")).ReadAsync<int>());
+    }
+
+    /// <summary>A stored end-of-file address left undefined (all bits set): libhdf5 refuses the file as truncated.</summary>
+    [Fact]
+    public async Task An_undefined_end_of_file_address_is_refused_as_truncated()
+    {
+        var data = Load("eoa_data.h5");
+        data.AsSpan(40, 8).Fill(0xFF); // superblock 0, sizes 8: the end-of-file address
+        var e = await Assert.ThrowsAsync<Hdf5Exception>(() => Hdf5File.OpenAsync(new Zagg.Hdf5.IO.MemoryByteSource(data, "undefined.h5")));
+        Assert.StartsWith("undefined.h5: truncated file: eof = 2592, stored_eof = undefined", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -136,7 +136,7 @@ public sealed class ChunkPrefetch : IDisposable
                 // A chunk these rows use in part may be decoded in the cache already (the neighbouring cell read it).
                 bool partial = c.Offset[0] < start || Math.Min(c.Offset[0] + c0, rows) > stop;
                 if (partial && file.ChunkCache?.Contains(file, c.Address) == true) continue;
-                if (c.Address > (ulong)file.Context.Source.Length || c.Size > (ulong)file.Context.Source.Length - c.Address) continue; // the read reports it
+                if (c.Address >= file.Context.EndOfAllocation || c.Size > file.Context.EndOfAllocation - c.Address) continue; // the read reports it
                 chunks.TryAdd(c.Address, c);
             }
         }

@@ -20,9 +20,9 @@ internal sealed class ImplicitChunkIndex : ChunkIndex
         int rank = max.Length;
         UInt128 total = 1;
         foreach (long e in extent) total = UInt128.Min(total * (ulong)e, (UInt128)1 << 64);
-        // The chunks of the extent are stored back to back: they must fit in the file before any is listed.
-        if (total * input.RawBytes > (ulong)input.Context.Source.Length)
-            throw new Hdf5Exception($"{input.Where}: the implicit index's {total} chunks of {input.RawBytes} bytes are more than the file holds ({input.Context.Source.Length} bytes); the file is damaged");
+        // The chunks of the extent are stored back to back: they must fit in the file's allocation before any is listed.
+        if (total * input.RawBytes > input.Context.EndOfAllocation)
+            throw new Hdf5Exception($"{input.Where}: the implicit index's {total} chunks of {input.RawBytes} bytes are more than the file holds ({input.Context.EndOfAllocation} bytes allocated); the file is damaged");
         long count = (long)total;
         var list = new List<ChunkRef>((int)Math.Min(count, 1 << 16));
         var scaled = new long[rank];

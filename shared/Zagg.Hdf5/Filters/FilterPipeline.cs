@@ -23,6 +23,10 @@ internal static class FilterPipeline
         => Decode(filters, mask, stored.AsSpan(0, storedLength), output, elementSize, where);
 
     /// <summary>Decodes a stored chunk, given as a span (e.g. within a coalesced read), into <paramref name="output"/>.</summary>
+    /// <param name="elementSize">The datatype's size. Shuffle takes its element size from its client data, as libhdf5 does.</param>
+    /// <exception cref="Hdf5Exception">A damaged chunk, or a filter whose client data libhdf5's filter refuses to run on:
+    /// deflate without exactly one level of 0–9, shuffle without exactly one element size over 0 (H5Zdeflate.c,
+    /// H5Zshuffle.c); checked as each chunk is decoded, as libhdf5 checks them, so an unwritten dataset still reads.</exception>
     public static void Decode(Filter[] filters, uint mask, ReadOnlySpan<byte> stored, Span<byte> output, int elementSize, string where)
     {
         // Stages run in reverse pipeline order; intermediate results live in two rented buffers.
@@ -48,6 +52,9 @@ internal static class FilterPipeline
                     }
                     case Filter.Deflate:
                     {
+                        // As libhdf5's H5Z__filter_deflate, which refuses to run on other client data.
+                        if (f.ClientData.Length != 1 || f.ClientData[0] > 9)
+                            throw new Hdf5Exception($"{where}: deflate filter's client data ({string.Join(", ", f.ClientData)}) is not one compression level of 0–9 (libhdf5: invalid deflate aggression level)");
                         byte[] target = Next(ref a, ref b, current, output.Length);
                         int n = Inflate(current, target.AsSpan(0, output.Length), where);
                         current = target.AsSpan(0, n);
@@ -55,7 +62,10 @@ internal static class FilterPipeline
                     }
                     case Filter.Shuffle:
                     {
-                        int size = f.ClientData.Length > 0 ? (int)f.ClientData[0] : elementSize;
+                        // As libhdf5's H5Z__filter_shuffle: one client value, the element size, not 0.
+                        if (f.ClientData.Length != 1 || f.ClientData[0] == 0)
+                            throw new Hdf5Exception($"{where}: shuffle filter's client data ({string.Join(", ", f.ClientData)}) is not one element size over 0 (libhdf5: invalid shuffle parameters)");
+                        int size = (int)Math.Min(f.ClientData[0], int.MaxValue);
                         if (i == FirstActive(filters, mask) && current.Length == output.Length)
                         {
                             // The last stage writes straight into the caller's buffer.

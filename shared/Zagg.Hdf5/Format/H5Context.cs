@@ -11,21 +11,44 @@ internal sealed class H5Context
     public required int LengthSize { get; init; }
     public required ulong BaseAddress { get; init; }
 
+    /// <summary>
+    /// The end of allocation (EOA): the end-of-file address the superblock records (relative to the base address, which
+    /// is 0 here). libhdf5 reads nothing at or past it, though the file may be longer (HDF5 File Format Specification
+    /// 3.0, II.A "End of File Address"; H5C__verify_len_eoa for metadata, H5FD_read for raw data). Never more than the
+    /// file's length: a shorter file is refused at open as truncated.
+    /// </summary>
+    public required ulong EndOfAllocation { get; init; }
+
     public string Name => Source.Name;
 
     public H5Reader Reader(ReadOnlySpan<byte> data, string what) => new(data, OffsetSize, LengthSize, what);
 
+    /// <summary>Refuses an object address that is undefined or at or past the end of allocation, as libhdf5 does.</summary>
+    /// <exception cref="Hdf5Exception">"WHAT: address A is past the end of allocation (EOA …)", or outside the file.</exception>
     public void CheckAddress(ulong address, string what)
     {
-        if (address == H5Reader.Undefined || address >= (ulong)Source.Length)
-            throw new Hdf5Exception($"{what}: address {(address == H5Reader.Undefined ? "undefined" : address.ToString())} is outside the file ({Source.Length} bytes); the file is truncated or damaged");
+        if (address >= EndOfAllocation) ThrowPastEnd(address, 0, what);
     }
 
+    /// <summary>Refuses bytes [address, address + length) that do not all lie before the end of allocation (or over 2 GiB).</summary>
+    /// <exception cref="Hdf5Exception">"WHAT: L bytes at A run past the end of allocation (EOA …)", or of the file.</exception>
     public void CheckRange(ulong address, ulong length, string what)
     {
-        CheckAddress(address, what);
-        if (length > (ulong)Source.Length - address || length > int.MaxValue)
-            throw new Hdf5Exception($"{what}: {length} bytes at {address} run past the end of the file ({Source.Length} bytes)");
+        if (address >= EndOfAllocation || length > EndOfAllocation - address || length > int.MaxValue) ThrowPastEnd(address, length, what);
+    }
+
+    private void ThrowPastEnd(ulong address, ulong length, string what)
+    {
+        ulong size = (ulong)Source.Length;
+        if (address == H5Reader.Undefined || address >= size)
+            throw new Hdf5Exception($"{what}: address {(address == H5Reader.Undefined ? "undefined" : address.ToString())} is outside the file ({size} bytes); the file is truncated or damaged");
+        if (address >= EndOfAllocation)
+            throw new Hdf5Exception($"{what}: address {address} is past the end of allocation (EOA {EndOfAllocation}, the end-of-file address the superblock records; the file has {size} bytes); the file is damaged");
+        if (length > size - address)
+            throw new Hdf5Exception($"{what}: {length} bytes at {address} run past the end of the file ({size} bytes)");
+        if (length > EndOfAllocation - address)
+            throw new Hdf5Exception($"{what}: {length} bytes at {address} run past the end of allocation (EOA {EndOfAllocation}, the end-of-file address the superblock records; the file has {size} bytes); the file is damaged");
+        throw new Hdf5Exception($"{what}: {length} bytes at {address} are more than 2 GiB");
     }
 }
 

@@ -38,6 +38,7 @@ internal sealed class ObjectHeader
             version = 2;
             var (start, size, flags) = ParseV2Prefix(prefix.Span, what, ctx);
             trackOrder = (flags & 0x04) != 0;
+            ctx.CheckRange(address, (ulong)start + size + 4, what); // as libhdf5's "actual len exceeds EOA"
             var chunk = await ctx.Metadata.ReadAsync((long)address, checked(start + (int)size + 4), ct).ConfigureAwait(false);
             if (chunk.Length < start + (int)size + 4) throw new Hdf5Exception($"{what}: truncated");
             Checksum.VerifyAt(chunk.Span, start + (int)size, what);
@@ -49,6 +50,7 @@ internal sealed class ObjectHeader
             var r = new H5Reader(prefix.Span, ctx.OffsetSize, ctx.LengthSize, what);
             r.Skip(2 + 2 + 4); // version, reserved, message count (the block's size bounds the walk), reference count
             uint size = r.U32();
+            ctx.CheckRange(address + 16, size, what); // as libhdf5's "actual len exceeds EOA"
             var chunk = await ctx.Metadata.ReadAsync((long)address + 16, (int)Math.Min(size, int.MaxValue), ct).ConfigureAwait(false);
             ParseMessagesV1(chunk.Span, messages, pending, ctx, what);
         }

@@ -10,18 +10,30 @@ namespace Zagg.Hdf5.IO;
 internal sealed class MetadataCache(IByteSource source, int blockSize = 64 * 1024)
 {
     private readonly ConcurrentDictionary<long, Task<byte[]>> _blocks = new();
+    private long _end = long.MaxValue;
+
+    /// <summary>
+    /// Bounds every later read by the end of allocation the superblock records (at most the file's length): a read at
+    /// or past it is refused, a read running past it is cut at it, as libhdf5 cuts a speculative metadata load
+    /// (H5C__verify_len_eoa). Called once, after the superblock is read and before any other structure is.
+    /// </summary>
+    public void EndAllocationAt(long endOfAllocation) => _end = endOfAllocation;
 
     public IByteSource Source => source;
 
     /// <summary>The metadata blocks fetched (a subset of the source's own counts).</summary>
     public ByteSourceStatistics Statistics { get; } = new();
 
-    /// <summary>The bytes [address, address + length), or fewer where the file ends first.</summary>
+    /// <summary>The bytes [address, address + length), or fewer where the file or its allocation ends first.</summary>
+    /// <exception cref="Hdf5Exception">The address is at or past the end of the file or of its allocation.</exception>
     public async ValueTask<ReadOnlyMemory<byte>> ReadAsync(long address, int length, CancellationToken ct = default)
     {
-        if (address < 0 || address >= source.Length)
-            throw new Hdf5Exception($"{source.Name}: address {address} is outside the file ({source.Length} bytes)");
-        length = (int)Math.Min(length, source.Length - address);
+        long end = Math.Min(source.Length, _end);
+        if (address < 0 || address >= end)
+            throw new Hdf5Exception(end < source.Length
+                ? $"{source.Name}: address {address} is past the end of allocation (EOA {end}, the end-of-file address the superblock records)"
+                : $"{source.Name}: address {address} is outside the file ({source.Length} bytes)");
+        length = (int)Math.Min(length, end - address);
         long first = address / blockSize, last = (address + length - 1) / blockSize;
         if (first == last)
         {
