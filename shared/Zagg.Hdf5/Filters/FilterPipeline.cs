@@ -133,8 +133,11 @@ internal static class FilterPipeline
                 return total;
             }
         }
-        catch (InvalidDataException e)
+        catch (IOException e)
         {
+            // InvalidDataException for a damaged stream; ZLibException (an IOException too) for a zlib return code the
+            // stream does not map, such as Z_NEED_DICT from a header whose preset-dictionary bit is set. The input is
+            // memory: no IOException here is about a device.
             throw new Hdf5Exception($"{where}: deflated chunk is corrupt: {e.Message}", e);
         }
     }
