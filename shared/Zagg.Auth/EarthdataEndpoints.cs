@@ -1,3 +1,4 @@
+using Zagg.Hdf5.IO;
 namespace Zagg.Auth;
 
 /// <summary>
@@ -23,17 +24,13 @@ public sealed record EarthdataEndpoints(Uri Login, Uri S3Credentials)
     public string LoginHost => Login.Host;
 
     /// <summary>
-    /// Whether a URL's authority (host and port) may receive the bearer token: the Earthdata Login host, and
-    /// hosts under earthdata.nasa.gov / earthdatacloud.nasa.gov (NASA's data endpoints). Never a signed-URL host.
+    /// Whether a URL's authority (host and port) may receive the bearer token: the Earthdata Login host, and the hosts of
+    /// <see cref="TokenHosts.Allows"/> (NASA's Earthdata hosts over https, ZAGG_TOKEN_HOSTS). Never a signed-URL host.
     /// </summary>
     public bool IsEarthdataHost(Uri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        if (string.Equals(uri.Authority, Login.Authority, StringComparison.OrdinalIgnoreCase)) return true;
-        if (uri.Scheme != Uri.UriSchemeHttps) return false;
-        string host = uri.Host;
-        return host.EndsWith(".earthdata.nasa.gov", StringComparison.OrdinalIgnoreCase)
-            || host.EndsWith(".earthdatacloud.nasa.gov", StringComparison.OrdinalIgnoreCase);
+        return string.Equals(uri.Authority, Login.Authority, StringComparison.OrdinalIgnoreCase) || TokenHosts.Allows(uri);
     }
 
     private static Uri Url(string variable, string fallback)

@@ -77,6 +77,29 @@ public class HttpSourceTests(NginxServer nginx) : IClassFixture<NginxServer>
     }
 
     [NeedsNginxFact]
+    public async Task A_link_to_a_host_that_is_not_an_Earthdata_host_is_read_without_the_token()
+    {
+        // The signed-URL server answers 400 to any request carrying an Authorization header; it is not in ZAGG_TOKEN_HOSTS.
+        var link = new Uri($"http://127.0.0.1:{nginx.SignedPort}/signed/latest.h5?sig=ok");
+        Assert.False(TokenHosts.Allows(link));
+        Assert.True(TokenHosts.Allows(new Uri(nginx.Url("/secret/latest.h5"))));
+        int asked = 0;
+        using var access = new RemoteAccess(bearerToken: _ => { asked++; return ValueTask.FromResult<string?>(NginxServer.Token); });
+        await using var local = await Hdf5File.OpenAsync(Truth.Fixture("latest.h5"));
+        await using var remote = await Hdf5File.OpenAsync(await HttpByteSource.OpenAsync(link, access), ownsSource: true);
+        var d = await remote.GetDatasetAsync("/gt1l/land_ice_segments/latitude");
+        Assert.Equal(await (await local.GetDatasetAsync("/gt1l/land_ice_segments/latitude")).ReadBytesAsync(), await d.ReadBytesAsync());
+        Assert.Equal(0, asked); // not even asked for: a host that may not have it needs no login
+
+        // Earthdata's own hosts over https only.
+        Assert.True(TokenHosts.Allows(new Uri("https://data.nsidc.earthdatacloud.nasa.gov/nsidc-cumulus-prod-protected/ATLAS/ATL06/x.h5")));
+        Assert.True(TokenHosts.Allows(new Uri("https://urs.earthdata.nasa.gov/oauth/authorize")));
+        Assert.False(TokenHosts.Allows(new Uri("http://data.nsidc.earthdatacloud.nasa.gov/x.h5")));
+        Assert.False(TokenHosts.Allows(new Uri("https://earthdatacloud.nasa.gov.evil.example/x.h5")));
+        Assert.False(TokenHosts.Allows(new Uri("https://nsidc-cumulus-prod-protected.s3.us-west-2.amazonaws.com/x.h5")));
+    }
+
+    [NeedsNginxFact]
     public async Task Missing_objects_and_dead_servers_are_named()
     {
         var e = await Assert.ThrowsAsync<Hdf5SourceException>(() => HttpByteSource.OpenAsync(new Uri(nginx.Url("/files/nothere.h5?X-Amz-Signature=secret"))));

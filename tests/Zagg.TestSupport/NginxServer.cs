@@ -53,6 +53,9 @@ public class NginxServer : IAsyncLifetime
         _dir = Directory.CreateTempSubdirectory("zagg-nginx").FullName;
         Port = LoopbackProcess.FreePort();
         SignedPort = LoopbackProcess.FreePort();
+        // This server stands for an Earthdata host (its /secret/ and /earthdata/ check the token): the user names it in
+        // ZAGG_TOKEN_HOSTS, as for a mirror. The signed-URL server is not named: it must never receive the token.
+        AllowToken($"127.0.0.1:{Port}");
         string root = Root;
         string conf = Path.Combine(_dir, "nginx.conf");
         File.WriteAllText(conf, $$"""
@@ -109,6 +112,18 @@ public class NginxServer : IAsyncLifetime
         }
         throw new InvalidOperationException($"nginx did not answer on port {Port}: {ReadLog()}");
     }
+
+    /// <summary>Adds an authority to ZAGG_TOKEN_HOSTS for this process and the processes it starts.</summary>
+    public static void AllowToken(string authority)
+    {
+        lock (TokenHostsLock)
+        {
+            string? now = Environment.GetEnvironmentVariable(Zagg.Hdf5.IO.TokenHosts.Variable);
+            Environment.SetEnvironmentVariable(Zagg.Hdf5.IO.TokenHosts.Variable, string.IsNullOrEmpty(now) ? authority : $"{now},{authority}");
+        }
+    }
+
+    private static readonly object TokenHostsLock = new();
 
     private string ReadLog() => File.Exists(Path.Combine(_dir, "error.log")) ? File.ReadAllText(Path.Combine(_dir, "error.log")) : "";
 

@@ -9,8 +9,8 @@ namespace Zagg.Hdf5.IO;
 /// </summary>
 /// <remarks>
 /// Redirects are followed here, not by the HTTP client (NASA's chain: the data host → Earthdata Login → a signed
-/// S3/CloudFront URL): the token goes to the link's own host and to hosts <see cref="RemoteAccess.MayReceiveToken"/>
-/// accepts, never to any other host and never from https down to http. The signed URL the chain ends at is reused for
+/// S3/CloudFront URL): the token goes only to the hosts <see cref="RemoteAccess.MayReceiveToken"/> accepts (by default
+/// Earthdata hosts, <see cref="TokenHosts"/>), never to any other host and never from https down to http. The signed URL the chain ends at is reused for
 /// later ranges and resolved afresh when it is refused (it expired). Cookies Earthdata Login sets are kept by the
 /// shared client. The token, user info and query strings never appear in names, messages or logs.
 /// </remarks>
@@ -206,12 +206,14 @@ public sealed class HttpByteSource : IByteSource
         }
     }
 
-    /// <summary>The token goes to the link's own host and to hosts the access allows; never from https down to http.</summary>
+    /// <summary>
+    /// The token goes only to hosts the access allows (by default <see cref="TokenHosts.Allows"/>: Earthdata hosts), never
+    /// from https down to http — not to a link's own host for being named by a catalog.
+    /// </summary>
     private bool MayReceiveToken(Uri target)
     {
         if (_uri.Scheme == Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttps) return false;
-        return string.Equals(target.Authority, _uri.Authority, StringComparison.OrdinalIgnoreCase) && target.Scheme == _uri.Scheme
-            || _access.MayReceiveToken(target);
+        return _access.MayReceiveToken(target);
     }
 
     private void Check(HttpResponseMessage response, Uri target)

@@ -35,7 +35,7 @@ public sealed class RemoteAccess : IDisposable
     private readonly bool _ownsHttp;
 
     /// <param name="bearerToken">Gives the Earthdata bearer token for a request (null: none is sent).</param>
-    /// <param name="mayReceiveToken">Hosts, besides a link's own, the token may be sent to across redirects (e.g. the Earthdata Login host).</param>
+    /// <param name="mayReceiveToken">The hosts the token may be sent to, links and redirects alike (null: <see cref="TokenHosts.Allows"/>).</param>
     /// <param name="s3Credentials">The S3 credentials (null: the AWS default chain).</param>
     /// <param name="http">An HTTP client to use (it must not follow redirects itself); null: one of its own.</param>
     /// <param name="maxConcurrentRequests">At most this many requests in flight through this access at once (≥ 1; <see cref="DefaultMaxConcurrentRequests"/>).</param>
@@ -46,7 +46,7 @@ public sealed class RemoteAccess : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRequests, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(maxRetries);
         BearerToken = bearerToken;
-        MayReceiveToken = mayReceiveToken ?? (_ => false);
+        MayReceiveToken = mayReceiveToken ?? TokenHosts.Allows;
         S3Credentials = s3Credentials;
         MaxConcurrentRequests = maxConcurrentRequests;
         MaxRetries = maxRetries;
@@ -73,7 +73,7 @@ public sealed class RemoteAccess : IDisposable
     }
 
     /// <summary>
-    /// The access byte sources use when none is given: no token but EARTHDATA_TOKEN (sent to a link's own host only),
+    /// The access byte sources use when none is given: no token but EARTHDATA_TOKEN (sent to Earthdata hosts only),
     /// the AWS default chain. A host that logs in (the CLI) replaces it with one backed by its Earthdata session.
     /// </summary>
     public static RemoteAccess Default { get; set; } = new(
@@ -82,7 +82,7 @@ public sealed class RemoteAccess : IDisposable
     /// <summary>Gives the bearer token, or null.</summary>
     public Func<CancellationToken, ValueTask<string?>>? BearerToken { get; }
 
-    /// <summary>Whether a host other than a link's own may receive the token (checked at every redirect hop).</summary>
+    /// <summary>Whether a host may receive the token (checked for every request, at every redirect hop).</summary>
     public Func<Uri, bool> MayReceiveToken { get; }
 
     /// <summary>The S3 credentials, or null for the default chain.</summary>
