@@ -304,6 +304,8 @@ public static class ConfigLoader
             string v = f.Value ?? "";
             if (type.IsFloat() && v is "NaN" or "nan") return type.Fill(double.NaN); // spellings configurations already carry
             if (!YamlNumber.TryParse(v, out double d, out Int128? whole)) throw Error($"{path}.fill_value", f, $"'{v}' is not a number");
+            // A finite spelling beyond float64 (1e400) parses as an infinity: it fits no dtype, float64 included.
+            if (double.IsInfinity(d) && !YamlNumber.IsInfinity(v)) throw Error($"{path}.fill_value", f, $"{v} does not fit {type.Name()}");
             return YamlNumber.Encode(type, d, whole) ?? throw Error($"{path}.fill_value", f, $"{v} does not fit {type.Name()}");
         }
 
@@ -311,7 +313,9 @@ public static class ConfigLoader
             => DateOnly.TryParseExact(n.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw Error(path, n, $"'{n.Value}' is not a date YYYY-MM-DD");
 
         private double Number(YamlScalarNode n, string path)
-            => YamlNumber.TryParse(n.Value ?? "", out double d, out _) ? d : throw Error(path, n, $"'{n.Value}' is not a number");
+            => !YamlNumber.TryParse(n.Value ?? "", out double d, out _) ? throw Error(path, n, $"'{n.Value}' is not a number")
+                : double.IsInfinity(d) && !YamlNumber.IsInfinity(n.Value ?? "") ? throw Error(path, n, $"{n.Value} is beyond the range of a float64 number")
+                : d;
 
         private static string Text(YamlScalarNode n) => n.Value ?? "";
 
@@ -363,6 +367,9 @@ public static class ConfigLoader
 /// </summary>
 internal static partial class YamlNumber
 {
+    /// <summary>Whether <paramref name="text"/> spells an infinity (.inf, -.Inf, +.INF), not a number too large for float64.</summary>
+    public static bool IsInfinity(string text) => Special().Match(text.Trim()) is { Success: true } m && m.Groups[2].Value.Length == 0;
+
     /// <summary>Parses <paramref name="text"/>; an integer spelling also gives its exact value in <paramref name="whole"/>.</summary>
     public static bool TryParse(string text, out double value, out Int128? whole)
     {
