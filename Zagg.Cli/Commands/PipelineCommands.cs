@@ -341,6 +341,8 @@ internal static class PipelineCommands
         if (catalogStep is not null) catalogStep.Finished += ShowCells;
         if (run.Orchestration.SubmitOnly)
             o.WriteLine($"run {request.RunId}: {cells.Count} cells, for the services at {run.Orchestration.Messaging.BrokerForDisplay}");
+        else if (run.Orchestration.Messaging.SqsStackQueues)
+            o.WriteLine($"run {request.RunId}: {cells.Count} cells for the deployed stack's Lambdas, through {run.Orchestration.Messaging.BrokerForDisplay}");
         else if (run.Orchestration.Messaging.IsDistributed)
             o.WriteLine($"run {request.RunId}: {run.Orchestration.WorkerProcesses} worker process(es) through {run.Orchestration.Messaging.BrokerForDisplay}");
         RunCompleted completed;

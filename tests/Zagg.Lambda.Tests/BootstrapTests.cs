@@ -163,6 +163,8 @@ public class BootstrapTests(FauxqsServer fauxqs) : IClassFixture<FauxqsServer>
         Assert.Matches(@"(?m)^estimated cost \(us-west-2 prices of \d{4}-\d\d-\d\d, 512 MB arm64 Lambda\): \$\d+\.\d+ for 7 cells", output);
         Assert.Matches(@"(?m)^measured cost \(us-west-2 prices of \d{4}-\d\d-\d\d, 512 MB arm64 Lambda\): \$\d+\.\d+ for 7 cells", output);
         Assert.Contains("Done: ", output);
+        Assert.Matches(@"(?m)^run \S+: 7 cells for the deployed stack's Lambdas, through SQS at ", output);
+        Assert.DoesNotContain("worker process(es)", output);
 
         var reference = TestSet.Chunks(ReferenceStore(set));
         var lambda = TestSet.Chunks(store);
