@@ -14,17 +14,10 @@ namespace Zagg.Pipeline.Tests;
 /// </summary>
 public class GranuleFailureTests
 {
-    private static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "TestSet");
-    private static readonly JsonElement Expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "expected.json"))).RootElement;
-    private static string[] Granules => Expected.GetProperty("granules").EnumerateArray().Select(g => Path.Combine(Dir, g.GetString()!)).ToArray();
-    private static long Parent => Expected.GetProperty("conventions").GetProperty("authalic")[0].GetProperty("parent").GetInt64();
-
-    private static PipelineConfig Atl06(Func<string, string>? edit = null)
-    {
-        using var s = typeof(ConfigLoader).Assembly.GetManifestResourceStream("Zagg.Configs.atl06.yaml")!;
-        string yaml = new StreamReader(s).ReadToEnd();
-        return ConfigLoader.Parse(edit is null ? yaml : edit(yaml), "atl06.yaml");
-    }
+    private static string Dir => DemoTestSet.Dir;
+    private static string[] Granules => DemoTestSet.Granules;
+    private static long Parent => DemoTestSet.Parent;
+    private static PipelineConfig Atl06(Func<string, string>? edit = null) => DemoTestSet.Atl06(edit);
 
     [Fact]
     public async Task A_dataset_the_config_names_but_the_granule_lacks_is_a_permanent_missing_dataset()

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Xunit;
 using Zagg.Hdf5.IO;
 using Zagg.Pipeline.Aggregation;
@@ -15,16 +14,9 @@ namespace Zagg.Pipeline.Tests;
 /// </summary>
 public class RemotePrefetchTests
 {
-    private static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "TestSet");
-    private static readonly JsonElement Expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "expected.json"))).RootElement;
-    private static string[] Files => Expected.GetProperty("granules").EnumerateArray().Select(g => Path.Combine(Dir, g.GetString()!)).ToArray();
-    private static long Parent => Expected.GetProperty("conventions").GetProperty("authalic")[0].GetProperty("parent").GetInt64();
-
-    private static PipelineConfig Atl06()
-    {
-        using var s = typeof(ConfigLoader).Assembly.GetManifestResourceStream("Zagg.Configs.atl06.yaml")!;
-        return ConfigLoader.Parse(new StreamReader(s).ReadToEnd(), "atl06.yaml");
-    }
+    private static string[] Files => DemoTestSet.Granules;
+    private static long Parent => DemoTestSet.Parent;
+    private static PipelineConfig Atl06() => DemoTestSet.Atl06();
 
     /// <summary>A local file presented as a remote object (not <see cref="IByteSource.IsLocal"/>), counting what is read.</summary>
     private sealed class CountedRemote(string path, Action<long> counted) : IByteSource
