@@ -133,11 +133,11 @@ internal static class FilterPipeline
                 return total;
             }
         }
-        catch (IOException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            // InvalidDataException for a damaged stream; ZLibException (an IOException too) for a zlib return code the
-            // stream does not map, such as Z_NEED_DICT from a header whose preset-dictionary bit is set. The input is
-            // memory: no IOException here is about a device.
+            // InvalidDataException (a SystemException, not an IOException) for a damaged stream; ZLibException (an
+            // IOException) for a zlib return code the stream does not map, such as Z_NEED_DICT from a header whose
+            // preset-dictionary bit is set. The input is memory: no IOException here is about a device.
             throw new Hdf5Exception($"{where}: deflated chunk is corrupt: {e.Message}", e);
         }
     }
