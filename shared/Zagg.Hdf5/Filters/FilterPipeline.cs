@@ -135,9 +135,9 @@ internal static class FilterPipeline
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            // InvalidDataException for a damaged stream; ZLibException (an IOException) for a zlib return code the
-            // stream does not map, such as Z_NEED_DICT from a header whose preset-dictionary bit is set. The input is
-            // memory: no IOException here is about a device.
+            // InvalidDataException (a SystemException, not an IOException) for a damaged stream; ZLibException (an
+            // IOException) for a zlib return code the stream does not map, such as Z_NEED_DICT from a header whose
+            // preset-dictionary bit is set. The input is memory: no IOException here is about a device.
             // .NET's own texts speak of zip archives ("unsupported compression method"): say what zlib met instead.
             throw new Hdf5Exception($"{where}: deflated chunk is corrupt: zlib cannot inflate it ({(e is InvalidDataException ? "not a valid zlib stream" : "zlib error")})", e);
         }
