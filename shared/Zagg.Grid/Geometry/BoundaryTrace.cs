@@ -134,7 +134,9 @@ internal sealed class BoundaryTrace
         _pendingCount = 0;
         Pend(start);
         CellOutlines.Get(_order, start, out _, out var startNormals);
-        if (!ClearlyInside(e.A, startNormals))
+        ref readonly var startCap = ref CellCaps.Cached(_order, start);
+        // Within the inscribed cap (shrunk 15% from the outline samples) a vertex is well inside the chords.
+        if (e.A.Dot(startCap.Centre) <= startCap.InnerCos && !ClearlyInside(e.A, startNormals))
         {
             // The vertex lies in its cell's sliver outside the chords: the edge may start in a neighbour's outline.
             Span<long> around = stackalloc long[8];
@@ -188,15 +190,33 @@ internal sealed class BoundaryTrace
         int near = 0;
         Span<double> sides = stackalloc double[Points];
         Vec3 normal = e.Normal;
-        for (int k = 0; k < Points; k++) sides[k] = outline[k].Dot(normal);
+        // Which outline points are clearly left (bit k of left) or right of the edge's great circle, without branches;
+        // a piece whose two ends are clearly on one side cannot cross it.
+        int left = 0, right = 0;
         for (int k = 0; k < Points; k++)
         {
+            double side = outline[k].Dot(normal);
+            sides[k] = side;
+            left |= (side > Margin ? 1 : 0) << k;
+            right |= (side < -Margin ? 1 : 0) << k;
+        }
+        int rotatedLeft = (left >> 1) | ((left & 1) << (Points - 1)), rotatedRight = (right >> 1) | ((right & 1) << (Points - 1));
+        int pieces = ~((left & rotatedLeft) | (right & rotatedRight)) & ((1 << Points) - 1);
+        for (; pieces != 0; pieces &= pieces - 1)
+        {
+            int k = System.Numerics.BitOperations.TrailingZeroCount(pieces);
             int next = k + 1 == Points ? 0 : k + 1;
             double sk = sides[k], sn = sides[next];
-            if ((sk > Margin && sn > Margin) || (sk < -Margin && sn < -Margin)) continue;
             double a = e.A.Dot(sideNormals[k]), b = e.B.Dot(sideNormals[k]);
             if ((a > Margin && b > Margin) || (a < -Margin && b < -Margin)) continue;
-            if (!SphericalRegion.Crosses(outline[k], outline[next], e.A, e.B))
+            if (Math.Abs(sk) > Margin && Math.Abs(sn) > Margin && Math.Abs(a) > Margin && Math.Abs(b) > Margin)
+            {
+                // Every end clearly off the other arc's great circle: the signs decide what Crosses' orientations
+                // would (det(p, q, r) has the sign of r·n for the unit normal n of p→q): the ends of each arc on
+                // opposite sides of the other's circle, on the side that puts the meeting point on both arcs.
+                if ((sk > 0) == (sn > 0) || (a > 0) == (b > 0) || (sk > 0) != (b > 0)) continue;
+            }
+            else if (!SphericalRegion.Crosses(outline[k], outline[next], e.A, e.B))
             {
                 near |= 1 << k;
                 continue;
