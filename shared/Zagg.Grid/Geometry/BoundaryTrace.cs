@@ -403,14 +403,12 @@ internal sealed class BoundaryTrace
 
     private bool NeighboursMet(long cell, int touched)
     {
-        Span<long> around = stackalloc long[8];
-        HealpixNested.Neighbours(_order, cell, around);
         for (int k = 0; k < 4; k++)
         {
-            if ((touched & (1 << k)) != 0 && !IsMet(around[SideDirection[k]])) return false;
+            if ((touched & (1 << k)) != 0 && !IsMet(Neighbour(cell, SideDirection[k]))) return false;
             if ((touched & (1 << (4 + k))) != 0)
             {
-                long diagonal = around[CornerDirection[k]];
+                long diagonal = Neighbour(cell, CornerDirection[k]);
                 if (diagonal >= 0 && !IsMet(diagonal)) return false;
             }
         }
