@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Zagg.Grid.Geometry;
 
@@ -175,9 +176,9 @@ internal sealed class BoundaryTrace
 
     private static bool ClearlyInside(Vec3 p, ReadOnlySpan<Vec3> sideNormals)
     {
-        foreach (var n in sideNormals)
-            if (p.Dot(n) <= Margin) return false;
-        return true;
+        double least = double.MaxValue;
+        foreach (var n in sideNormals) least = Math.Min(least, p.Dot(n));
+        return least > Margin;
     }
 
     /// <summary>
@@ -193,12 +194,15 @@ internal sealed class BoundaryTrace
         // Which outline points are clearly left (bit k of left) or right of the edge's great circle, without branches;
         // a piece whose two ends are clearly on one side cannot cross it.
         int left = 0, right = 0;
+        ref Vec3 point = ref MemoryMarshal.GetReference(outline);
+        ref double side = ref MemoryMarshal.GetReference(sides);
         for (int k = 0; k < Points; k++)
         {
-            double side = outline[k].Dot(normal);
-            sides[k] = side;
-            left |= (side > Margin ? 1 : 0) << k;
-            right |= (side < -Margin ? 1 : 0) << k;
+            double d = Unsafe.Add(ref point, k).Dot(normal);
+            Unsafe.Add(ref side, k) = d;
+            // The sign bits of Margin − d and d + Margin: set when d > Margin, when d < −Margin.
+            left |= (int)((ulong)BitConverter.DoubleToInt64Bits(Margin - d) >> 63) << k;
+            right |= (int)((ulong)BitConverter.DoubleToInt64Bits(d + Margin) >> 63) << k;
         }
         int rotatedLeft = (left >> 1) | ((left & 1) << (Points - 1)), rotatedRight = (right >> 1) | ((right & 1) << (Points - 1));
         int pieces = ~((left & rotatedLeft) | (right & rotatedRight)) & ((1 << Points) - 1);
