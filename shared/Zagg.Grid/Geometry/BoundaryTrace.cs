@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Zagg.Grid.Geometry;
 
@@ -40,6 +41,9 @@ internal sealed class BoundaryTrace
     private const int Step = CellOutline.Step;
     private const int Points = CellOutlines.Points;
     private const double Margin = PolygonCoverage.SideMargin;
+
+    /// <summary>The side margin for the float outline: far above its dots' rounding (under 4.5e-7), so only points clearly on a side pass.</summary>
+    private const float CoarseMargin = 1e-6f;
 
     [ThreadStatic] private static BoundaryTrace? t_trace;
 
@@ -149,7 +153,7 @@ internal sealed class BoundaryTrace
             long cell = _pending[q];
             CellOutlines.Get(_order, cell, out var outline, out var normals);
             int first = _crossingCount;
-            int near = FindCrossings(in e, outline, normals);
+            int near = FindCrossings(in e, cell, outline, normals);
             if (near != 0)
             {
                 // The edge grazes pieces without crossing them (an arc along a cell boundary, a vertex on it): the
@@ -186,23 +190,37 @@ internal sealed class BoundaryTrace
     /// prefilters, then <see cref="SphericalRegion.Crosses"/>), so a cell counts as crossed exactly when the walk's does.
     /// </summary>
     /// <returns>The pieces (bit k: piece k) that the prefilters could not separate from the edge but that it does not cross.</returns>
-    private int FindCrossings(in SphericalRegion.Edge e, ReadOnlySpan<Vec3> outline, ReadOnlySpan<Vec3> sideNormals)
+    private int FindCrossings(in SphericalRegion.Edge e, long cell, ReadOnlySpan<Vec3> outline, ReadOnlySpan<Vec3> sideNormals)
     {
         int near = 0;
-        Span<double> sides = stackalloc double[Points];
         Vec3 normal = e.Normal;
-        // Which outline points are clearly left (bit k of left) or right of the edge's great circle, without branches;
-        // a piece whose two ends are clearly on one side cannot cross it.
-        int left = 0, right = 0;
-        ref Vec3 point = ref MemoryMarshal.GetReference(outline);
-        ref double side = ref MemoryMarshal.GetReference(sides);
-        for (int k = 0; k < Points; k++)
+        // Which outline points are clearly left (bit k of left) or right of the edge's great circle, from the float
+        // copy of the outline (errors under 4.5e-7 in a dot, so the margin 1e-6 leaves only points the exact test would
+        // also find clearly on that side); a piece whose two ends are clearly on one side cannot cross it.
+        var coarse = CellOutlines.GetCoarse(_order, cell);
+        int left, right;
+        if (Vector256.IsHardwareAccelerated)
         {
-            double d = Unsafe.Add(ref point, k).Dot(normal);
-            Unsafe.Add(ref side, k) = d;
-            // The sign bits of Margin − d and d + Margin: set when d > Margin, when d < −Margin.
-            left |= (int)((ulong)BitConverter.DoubleToInt64Bits(Margin - d) >> 63) << k;
-            right |= (int)((ulong)BitConverter.DoubleToInt64Bits(d + Margin) >> 63) << k;
+            ref float xs = ref MemoryMarshal.GetReference(coarse);
+            var nx = Vector256.Create((float)normal.X);
+            var ny = Vector256.Create((float)normal.Y);
+            var nz = Vector256.Create((float)normal.Z);
+            var margin = Vector256.Create(CoarseMargin);
+            var low = Vector256.LoadUnsafe(ref xs) * nx + Vector256.LoadUnsafe(ref xs, Points) * ny + Vector256.LoadUnsafe(ref xs, 2 * Points) * nz;
+            var high = Vector256.LoadUnsafe(ref xs, 8) * nx + Vector256.LoadUnsafe(ref xs, Points + 8) * ny + Vector256.LoadUnsafe(ref xs, 2 * Points + 8) * nz;
+            left = (int)(Vector256.GreaterThan(low, margin).ExtractMostSignificantBits() | (Vector256.GreaterThan(high, margin).ExtractMostSignificantBits() << 8));
+            right = (int)(Vector256.LessThan(low, -margin).ExtractMostSignificantBits() | (Vector256.LessThan(high, -margin).ExtractMostSignificantBits() << 8));
+        }
+        else
+        {
+            left = right = 0;
+            float nx = (float)normal.X, ny = (float)normal.Y, nz = (float)normal.Z;
+            for (int k = 0; k < Points; k++)
+            {
+                float d = coarse[k] * nx + coarse[Points + k] * ny + coarse[2 * Points + k] * nz;
+                left |= (d > CoarseMargin ? 1 : 0) << k;
+                right |= (d < -CoarseMargin ? 1 : 0) << k;
+            }
         }
         int rotatedLeft = (left >> 1) | ((left & 1) << (Points - 1)), rotatedRight = (right >> 1) | ((right & 1) << (Points - 1));
         int pieces = ~((left & rotatedLeft) | (right & rotatedRight)) & ((1 << Points) - 1);
@@ -210,7 +228,9 @@ internal sealed class BoundaryTrace
         {
             int k = System.Numerics.BitOperations.TrailingZeroCount(pieces);
             int next = k + 1 == Points ? 0 : k + 1;
-            double sk = sides[k], sn = sides[next];
+            // The exact test from here, on the doubles: what CellOutline.Crossed does for every piece.
+            double sk = outline[k].Dot(normal), sn = outline[next].Dot(normal);
+            if ((sk > Margin && sn > Margin) || (sk < -Margin && sn < -Margin)) continue;
             double a = e.A.Dot(sideNormals[k]), b = e.B.Dot(sideNormals[k]);
             if ((a > Margin && b > Margin) || (a < -Margin && b < -Margin)) continue;
             if (Math.Abs(sk) > Margin && Math.Abs(sn) > Margin && Math.Abs(a) > Margin && Math.Abs(b) > Margin)
