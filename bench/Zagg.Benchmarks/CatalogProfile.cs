@@ -7,8 +7,9 @@ namespace Zagg.Benchmarks;
 
 /// <summary>
 /// Where a footprint's time goes (<c>-- --catalog-profile</c>), one thread, CPU time per phase (run it under
-/// <c>taskset -c 1</c>): putting the polygons on the sphere, locating their vertices, the coverage walk, the
-/// intersection with the area's cells, and the cell ↔ granule inversion (the whole mapping less the rest).
+/// <c>taskset -c 1</c>): putting the polygons on the sphere, locating their vertices, the coverage (the per-edge
+/// trace, or the walk from the base cells where the trace declines), the intersection with the area's cells, and the
+/// cell ↔ granule inversion (the whole mapping less the rest).
 /// </summary>
 internal static class CatalogProfile
 {
@@ -57,7 +58,7 @@ internal static class CatalogProfile
             }
             double n = fps.Length;
             Console.WriteLine($"{what} ({vertices / n:F0} vertices each), order {order}, one thread, CPU µs per footprint: " +
-                $"to sphere {1000 * build / n:F1}, vertex cells {1000 * locate / n:F1}, walk {1000 * walk / n:F1} (with vertex cells), " +
+                $"to sphere {1000 * build / n:F1}, vertex cells {1000 * locate / n:F1}, cover {1000 * walk / n:F1} (trace or walk, with vertex cells), " +
                 $"intersect {1000 * intersect / n:F1}, inversion {1000 * (map - build - walk - intersect) / n:F1}; whole mapping {1000 * map / n:F1} " +
                 $"({cells / n:F1} cells each, {mapped} parent cells, digest {digest:x16}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         }

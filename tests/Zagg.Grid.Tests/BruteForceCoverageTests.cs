@@ -103,7 +103,7 @@ public class BruteForceCoverageTests
         return cover;
     }
 
-    private static void CheckCover(GeoFootprint fp, CellRanges cover, int order, LatitudeConvention convention)
+    internal static void CheckCover(GeoFootprint fp, CellRanges cover, int order, LatitudeConvention convention)
     {
         double cellSize = Math.Sqrt(4 * Math.PI / HealpixNested.CellCount(order));
         var truth = Of(fp, convention, cellSize / 64);

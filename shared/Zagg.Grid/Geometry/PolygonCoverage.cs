@@ -12,6 +12,9 @@ namespace Zagg.Grid.Geometry;
 /// counting crossings of the short arc between them with the parent's edges. At the target
 /// order a cell the boundary reaches is kept when its centre is inside, when it holds a polygon
 /// vertex, or when an edge crosses its outline (sampled at four points per side).
+/// A one-ring polygon with no whole cell inside (a granule's thin band) is first handed to <see cref="BoundaryTrace"/>,
+/// which finds the same cells by tracing each edge through the cells it meets (≈ 3 per edge for an ICESat-2 band at
+/// order 6 instead of ≈ 60 edge tests per cell of the descent); it declines the others, which take the descent.
 /// </remarks>
 public static class PolygonCoverage
 {
@@ -22,11 +25,29 @@ public static class PolygonCoverage
     public static CellRanges Cover(SphericalRegion region, int order)
     {
         HealpixNested.CheckOrder(order);
-        var result = new CellRanges(order);
         var vertices = region.Vertices;
         var vertexCells = new long[vertices.Length];
         for (int i = 0; i < vertices.Length; i++)
             vertexCells[i] = LineCoverage.CellOf(vertices[i], order);
+        var result = new CellRanges(order);
+        if (BoundaryTrace.ForThread.TryCover(region, order, vertexCells, result)) return result;
+        return Descend(region, order, vertexCells);
+    }
+
+    /// <summary>The descent from the base cells alone (the trace's oracle in the tests).</summary>
+    internal static CellRanges CoverByWalk(SphericalRegion region, int order)
+    {
+        HealpixNested.CheckOrder(order);
+        var vertices = region.Vertices;
+        var vertexCells = new long[vertices.Length];
+        for (int i = 0; i < vertices.Length; i++)
+            vertexCells[i] = LineCoverage.CellOf(vertices[i], order);
+        return Descend(region, order, vertexCells);
+    }
+
+    private static CellRanges Descend(SphericalRegion region, int order, long[] vertexCells)
+    {
+        var result = new CellRanges(order);
         Array.Sort(vertexCells);
         var walk = t_walk ??= new Walk();
         walk.Run(region, order, result, vertexCells);

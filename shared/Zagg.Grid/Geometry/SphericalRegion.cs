@@ -107,6 +107,12 @@ public sealed class SphericalRegion
 
     public int RingCount => _rings.Length;
 
+    /// <summary>Whether the region lies within a cap under π/2 (<see cref="CapCentre"/>); false for one around a pole or wider.</summary>
+    internal bool HasCap => _hasCap;
+
+    /// <summary>The centre of the cap holding every edge, when <see cref="HasCap"/>.</summary>
+    internal Vec3 CapCentre => _capCentre;
+
     /// <summary>Puts a geographic polygon on the sphere under a latitude convention.</summary>
     public static SphericalRegion FromGeo(GeoPolygon polygon, LatitudeConvention convention = LatitudeConvention.Authalic)
     {
