@@ -85,7 +85,7 @@ public sealed class S3ByteSource : IByteSource
         {
             if (owns) client.Dispose();
             if (ownsAccess) access.Dispose();
-            throw new Hdf5SourceException($"s3://{bucket}/{key}: {S3Errors.NoCredentials}", transient: false, e);
+            throw new Hdf5SourceException($"s3://{bucket}/{key}: {NoCredentials}", transient: false, e);
         }
         catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or System.Net.Sockets.SocketException)
         {
@@ -173,7 +173,7 @@ public sealed class S3ByteSource : IByteSource
         }
         catch (AmazonClientException e) when (S3Errors.IsMissingCredentials(e))
         {
-            throw new Hdf5SourceException($"{Name}: {S3Errors.NoCredentials}", transient: false, e);
+            throw new Hdf5SourceException($"{Name}: {NoCredentials}", transient: false, e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or AmazonClientException)
         {
@@ -190,6 +190,9 @@ public sealed class S3ByteSource : IByteSource
         }
         return (destination.Length, firstByte);
     }
+
+    /// <summary>No credentials for a granule: the AWS ones, or (NASA's bucket) the Earthdata login NSIDC's keys are asked with.</summary>
+    private const string NoCredentials = S3Errors.NoCredentials + "; for NASA's granules, Earthdata credentials (zagg auth login) get NSIDC's temporary keys";
 
     /// <summary>Server errors, throttling and transport failures may pass on retry; 4xx answers (no such key, access denied) do not.</summary>
     private static bool IsTransient(AmazonServiceException e)
