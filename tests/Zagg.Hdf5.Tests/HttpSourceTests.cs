@@ -43,7 +43,7 @@ public class HttpSourceTests(NginxServer nginx) : IClassFixture<NginxServer>
         await using var source = await HttpByteSource.OpenAsync(new Uri(nginx.Url("/files/earliest.h5")));
         Assert.Equal(file.Length, source.Length);
         Assert.Equal(1, source.Statistics.Requests);
-        int head = (int)Math.Min(HttpByteSource.HeadLength, file.Length);
+        int head = (int)Math.Min(RemoteAccess.HeadLength, file.Length);
         Assert.Equal(head, source.Statistics.Bytes);
         var first = new byte[head];
         await source.ReadAsync(0, first);

@@ -36,14 +36,14 @@ public class S3SourceTests(S3rverServer s3) : IClassFixture<S3rverServer>
         await using var source = await S3ByteSource.OpenAsync($"s3://{S3rverServer.Bucket}/granules/earliest.h5", s3.Client());
         Assert.Equal(file.Length, source.Length);
         Assert.Equal(1, source.Statistics.Requests);
-        Assert.Equal(HttpByteSource.HeadLength, source.Statistics.Bytes);
+        Assert.Equal(RemoteAccess.HeadLength, source.Statistics.Bytes);
         var inside = new byte[1000];
-        await source.ReadAsync(HttpByteSource.HeadLength - 1000, inside);
-        Assert.Equal(file.AsSpan(HttpByteSource.HeadLength - 1000, 1000).ToArray(), inside);
+        await source.ReadAsync(RemoteAccess.HeadLength - 1000, inside);
+        Assert.Equal(file.AsSpan(RemoteAccess.HeadLength - 1000, 1000).ToArray(), inside);
         Assert.Equal(1, source.Statistics.Requests);
         var across = new byte[2000];
-        await source.ReadAsync(HttpByteSource.HeadLength - 1000, across);
-        Assert.Equal(file.AsSpan(HttpByteSource.HeadLength - 1000, 2000).ToArray(), across);
+        await source.ReadAsync(RemoteAccess.HeadLength - 1000, across);
+        Assert.Equal(file.AsSpan(RemoteAccess.HeadLength - 1000, 2000).ToArray(), across);
         Assert.Equal(2, source.Statistics.Requests);
     }
 
@@ -61,7 +61,7 @@ public class S3SourceTests(S3rverServer s3) : IClassFixture<S3rverServer>
             var d = await h5.GetDatasetAsync("/layouts/ea_gzip");
             var chunks = await d.ChunksAsync();
             // A chunk past the object's first 64 KiB (those came with the open and cost no request).
-            var chunk = chunks.First(c => c.Address >= HttpByteSource.HeadLength);
+            var chunk = chunks.First(c => c.Address >= RemoteAccess.HeadLength);
             long before = h5.Statistics.Bytes - h5.MetadataStatistics.Bytes;
             await d.ReadAsync<double>(chunk.Offset[0], chunk.Offset[0] + 50);
             Assert.Equal(chunk.StoredSize, h5.Statistics.Bytes - h5.MetadataStatistics.Bytes - before);

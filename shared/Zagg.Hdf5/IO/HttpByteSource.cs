@@ -27,12 +27,6 @@ public sealed class HttpByteSource : IByteSource
     // the root group, the first metadata block) are served from them instead of costing a round trip more.
     private byte[] _head = [];
 
-    /// <summary>
-    /// Bytes the opening request fetches from the start of the object (64 KiB, the size of a metadata block): the open
-    /// costs one round trip either way, and the reader's first metadata block comes with it.
-    /// </summary>
-    public const int HeadLength = 64 * 1024;
-
     private HttpByteSource(RemoteAccess access, bool ownsAccess, Uri uri)
     {
         _access = access;
@@ -54,7 +48,7 @@ public sealed class HttpByteSource : IByteSource
 
     /// <summary>
     /// Opens a URL through a shared <see cref="RemoteAccess"/>, learning its length from a ranged GET of its first
-    /// <see cref="HeadLength"/> bytes, which it keeps for the first reads.
+    /// <see cref="RemoteAccess.HeadLength"/> bytes, which it keeps for the first reads.
     /// </summary>
     /// <exception cref="Hdf5Exception">The server does not answer byte ranges.</exception>
     /// <exception cref="Hdf5SourceException">Unreachable, refused (401/403: not transient; says how to log in), missing (404), or failing after retries.</exception>
@@ -68,12 +62,12 @@ public sealed class HttpByteSource : IByteSource
             await access.RunAsync(source.Statistics, async c =>
             {
                 long started = Stopwatch.GetTimestamp();
-                using var response = await source.GetAsync(0, HeadLength - 1, c).ConfigureAwait(false);
+                using var response = await source.GetAsync(0, RemoteAccess.HeadLength - 1, c).ConfigureAwait(false);
                 var firstByte = Stopwatch.GetElapsedTime(started);
                 long total = response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.Length is long t
                     ? t
                     : throw new Hdf5Exception($"{source.Name}: the server does not answer byte-range requests (HTTP {(int)response.StatusCode} without Content-Range), so the file cannot be read in parts");
-                var head = new byte[(int)Math.Min(HeadLength, total)];
+                var head = new byte[(int)Math.Min(RemoteAccess.HeadLength, total)];
                 await source.ReadBodyAsync(response, 0, head, c).ConfigureAwait(false);
                 (source.Length, source._head) = (total, head);
                 return (head.Length, firstByte);

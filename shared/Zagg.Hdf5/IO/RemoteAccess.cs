@@ -98,6 +98,12 @@ public sealed class RemoteAccess : IDisposable
     /// </summary>
     public const int DefaultMaxConcurrentRequests = 256;
 
+    /// <summary>
+    /// Bytes a remote source's opening request fetches from the start of the object and keeps (64 KiB, the size of a
+    /// metadata block): the open costs one round trip either way, and the reader's first metadata block comes with it.
+    /// </summary>
+    public const int HeadLength = 64 * 1024;
+
     public int MaxRetries { get; }
 
     /// <summary>The HTTP client every HTTP source of this access shares.</summary>

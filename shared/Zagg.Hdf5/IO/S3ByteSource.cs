@@ -39,14 +39,14 @@ public sealed class S3ByteSource : IByteSource
 
     /// <summary>
     /// Opens s3://bucket/key with a client of its own (the default chain) or the given one, learning its length from a
-    /// ranged GET of its first <see cref="HttpByteSource.HeadLength"/> bytes, which it keeps for the first reads.
+    /// ranged GET of its first <see cref="RemoteAccess.HeadLength"/> bytes, which it keeps for the first reads.
     /// </summary>
     public static Task<S3ByteSource> OpenAsync(string url, IAmazonS3? client = null, CancellationToken ct = default)
         => OpenAsync(url, client ?? S3Clients.Create(), ownsClient: client is null, new RemoteAccess(), ownsAccess: true, ct);
 
     /// <summary>
     /// Opens s3://bucket/key through a shared <see cref="RemoteAccess"/> (its S3 client, credentials, concurrency bound
-    /// and retries), learning its length from a ranged GET of its first <see cref="HttpByteSource.HeadLength"/> bytes,
+    /// and retries), learning its length from a ranged GET of its first <see cref="RemoteAccess.HeadLength"/> bytes,
     /// which it keeps for the first reads (the superblock and first metadata block cost no round trip more).
     /// </summary>
     /// <exception cref="Hdf5SourceException">No such bucket or key, access denied (not transient), or unreachable.</exception>
@@ -104,7 +104,7 @@ public sealed class S3ByteSource : IByteSource
     /// <summary>Learns the object's length and keeps its first bytes: one ranged GET (a HEAD for an empty object, which has no range).</summary>
     private async Task ReadHeadAsync(CancellationToken ct)
     {
-        var request = new GetObjectRequest { BucketName = _bucket, Key = _key, ByteRange = new ByteRange(0, HttpByteSource.HeadLength - 1) };
+        var request = new GetObjectRequest { BucketName = _bucket, Key = _key, ByteRange = new ByteRange(0, RemoteAccess.HeadLength - 1) };
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
@@ -114,14 +114,8 @@ public sealed class S3ByteSource : IByteSource
             string? range = response.ContentRange;
             int slash = range?.LastIndexOf('/') ?? -1;
             long total = slash >= 0 && long.TryParse(range.AsSpan(slash + 1), out long t) ? t : response.ContentLength;
-            var head = new byte[(int)Math.Min(HttpByteSource.HeadLength, total)];
-            int done = 0;
-            while (done < head.Length)
-            {
-                int n = await response.ResponseStream.ReadAsync(head.AsMemory(done), ct).ConfigureAwait(false);
-                if (n == 0) throw new Hdf5SourceException($"{Name}: the response ended after {done} of {head.Length} bytes", transient: true);
-                done += n;
-            }
+            var head = new byte[(int)Math.Min(RemoteAccess.HeadLength, total)];
+            await ReadBodyAsync(response, head, ct).ConfigureAwait(false);
             (Length, _head) = (total, head);
             Statistics.Record(head.Length, firstByte, TimeSpan.Zero);
         }
@@ -158,14 +152,7 @@ public sealed class S3ByteSource : IByteSource
         {
             using var response = await _client.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
             firstByte = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-            int done = 0;
-            while (done < destination.Length)
-            {
-                int n = await response.ResponseStream.ReadAsync(destination[done..], cancellationToken).ConfigureAwait(false);
-                // A short body is never taken as data: the range is asked for again.
-                if (n == 0) throw new Hdf5SourceException($"{Name}: the response ended after {done} of {destination.Length} bytes", transient: true);
-                done += n;
-            }
+            await ReadBodyAsync(response, destination, cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonServiceException e)
         {
@@ -189,6 +176,19 @@ public sealed class S3ByteSource : IByteSource
             throw new Hdf5SourceException($"{Name}: reading bytes at {offset} timed out", transient: true, e);
         }
         return (destination.Length, firstByte);
+    }
+
+    /// <summary>Reads a ranged GET's body into <paramref name="destination"/>, which it must fill.</summary>
+    /// <exception cref="Hdf5SourceException">The body ended early (transient: a short body is never taken as data; the range is asked for again).</exception>
+    private async Task ReadBodyAsync(GetObjectResponse response, Memory<byte> destination, CancellationToken ct)
+    {
+        int done = 0;
+        while (done < destination.Length)
+        {
+            int n = await response.ResponseStream.ReadAsync(destination[done..], ct).ConfigureAwait(false);
+            if (n == 0) throw new Hdf5SourceException($"{Name}: the response ended after {done} of {destination.Length} bytes", transient: true);
+            done += n;
+        }
     }
 
     /// <summary>No credentials for a granule: the AWS ones, or (NASA's bucket) the Earthdata login NSIDC's keys are asked with.</summary>

@@ -37,6 +37,9 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     // (96 MiB holds 12 M points: the end-to-end catalogs' 5 M whole).
     private readonly LocatedCells _cells = new(maxBytes: 96 << 20);
 
+    // The groups (beams) read from each granule: the config's, or the file's root when it names none.
+    private readonly IReadOnlyList<string> _groups = config.DataSource.Groups.Count > 0 ? config.DataSource.Groups : [""];
+
     // ... and each granule is opened, and its metadata parsed, once while cells need it. An open granule keeps the
     // 64 KiB metadata blocks it has read (Zagg.Hdf5's MetadataCache: most of a bench/e2e granule's 2 MB once its 42
     // datasets are resolved), so few stay open: 8.
@@ -195,16 +198,14 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     /// <summary>Opens, locates and prefetches one remote granule of a cell; null when that fails (the ordered pass meets it again and reports it).</summary>
     private async Task<IDisposable?> PrefetchGranuleAsync(string url, long parent, CancellationToken ct)
     {
-        var ds = config.DataSource;
-        IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
         OpenGranules.Lease? lease = null;
         bool held = false;
         try
         {
             lease = await AcquireAsync(url, ct).ConfigureAwait(false);
-            var located = new Task<DatasetRows[]>[groups.Count];
-            for (int g = 0; g < groups.Count; g++)
-                located[g] = GroupRowsAsync(url, lease.File, groups[g], parent, ct);
+            var located = new Task<DatasetRows[]>[_groups.Count];
+            for (int g = 0; g < _groups.Count; g++)
+                located[g] = GroupRowsAsync(url, lease.File, _groups[g], parent, ct);
             var reads = new List<DatasetRows>();
             foreach (var rows in await Task.WhenAll(located).ConfigureAwait(false)) reads.AddRange(rows);
             var chunks = await ChunkPrefetch.FetchAsync(reads, ct: ct).ConfigureAwait(false);
@@ -267,19 +268,18 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         using var lease = await AcquireAsync(url, ct).ConfigureAwait(false);
         var h5 = lease.File;
         var ds = config.DataSource;
-        IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
         int shift = 2 * _depth;
         long firstChild = parent << shift;
         // Every group located before any point is kept: a granule whose coordinates cannot be read adds none.
-        var located = new LocatedGroup?[groups.Count];
-        for (int g = 0; g < groups.Count; g++)
+        var located = new LocatedGroup?[_groups.Count];
+        for (int g = 0; g < _groups.Count; g++)
         {
-            string group = groups[g];
+            string group = _groups[g];
             located[g] = await _cells.GetAsync((url, group), () => LocateAsync(h5, ds.Latitude.Replace("{group}", group), ds.Longitude.Replace("{group}", group), ct)).ConfigureAwait(false);
         }
-        for (int g = 0; g < groups.Count; g++)
+        for (int g = 0; g < _groups.Count; g++)
         {
-            string group = groups[g];
+            string group = _groups[g];
             string Path(string template) => template.Replace("{group}", group);
             var cells = located[g];
             if (cells is null) continue; // a missing group (beam)
