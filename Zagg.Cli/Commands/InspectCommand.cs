@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Zagg.Grid;
 using Zagg.Zarr;
 using Zagg.Pipeline.Output;
+using Zagg.Runs;
 using Zagg.Zarr.Stores;
 
 namespace Zagg.Cli.Commands;
@@ -55,6 +56,7 @@ internal static class InspectCommand
         var dggs = await DggsStore.OpenAsync(ZarrStores.Open(location), ct);
         bool consolidated = (await ZarrHierarchy.ReadNodeAsync(dggs.Store, "", ct))?["consolidated_metadata"] is not null;
         o.WriteLine($"store       {dggs.Store.Name}{(consolidated ? " (consolidated)" : " (not consolidated)")}");
+        await PrintRunsAsync(o, dggs.Store, ct);
         if (dggs.Levels.Count > 1)
             o.WriteLine($"levels      orders {string.Join(", ", dggs.Levels.Keys)} (multiscales in the root group)");
         bool first = true;
@@ -66,6 +68,36 @@ internal static class InspectCommand
             await PrintLevelAsync(o, level, ct);
         }
         return 0;
+    }
+
+    /// <summary>Failed cells named per run before the rest are counted.</summary>
+    private const int FailuresShown = 5;
+
+    /// <summary>
+    /// What each run that wrote the store ended with (its ledger, <see cref="RunLedger"/>): the summary line zagg run
+    /// printed, and the first failed cells by parent morton word and reason — a consolidated store may hold no cell at all.
+    /// </summary>
+    private static async Task PrintRunsAsync(TextWriter o, IZarrStore store, CancellationToken ct)
+    {
+        foreach (var id in await RunLedger.ListRunsAsync(store, ct))
+        {
+            var ledger = new RunLedger(store, id);
+            var completed = await ledger.ReadCompletedAsync(ct);
+            if (completed is null)
+            {
+                var plan = await ledger.ReadPlanAsync(ct);
+                int recorded = (await ledger.ReadCellsAsync(ct)).Count;
+                o.WriteLine($"run         {id:N}: not completed ({recorded} of {(plan is null ? "?" : plan.Cells.Count.ToString(CultureInfo.InvariantCulture))} cells recorded)");
+                continue;
+            }
+            o.WriteLine($"run         {id:N}: {(completed.Error is { } error ? $"stopped: {error}" : completed.Summary)}");
+            if (completed.Errors == 0) continue;
+            var failed = (await ledger.ReadCellsAsync(ct)).Values.Where(c => !c.Succeeded).OrderBy(c => c.CatalogIndex).ToList();
+            foreach (var c in failed.Take(FailuresShown))
+                o.WriteLine($"  failed    parent {c.ParentMorton.ToString(CultureInfo.InvariantCulture)}: {c.Reason}");
+            if (failed.Count > FailuresShown)
+                o.WriteLine($"  failed    … and {(failed.Count - FailuresShown).ToString(CultureInfo.InvariantCulture)} more (every one in {completed.Report ?? RunReport.LocationOf(store.Name)})");
+        }
     }
 
     /// <summary>One cell: a morton word (its order) or a NESTED id at an order (default the finest level).</summary>

@@ -45,6 +45,24 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
         return store.TrimEnd('/') + "/" + CatalogKeyOf(runId);
     }
 
+    /// <summary>
+    /// The runs that kept a ledger in <paramref name="store"/> (every RUN of <c>.zagg/runs/RUN/</c>), in the order of their
+    /// ids (a store written by one run holds one).
+    /// </summary>
+    /// <exception cref="Zagg.Zarr.ZarrException">The store cannot be listed.</exception>
+    public static async Task<IReadOnlyList<Guid>> ListRunsAsync(IZarrStore store, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        const string root = ".zagg/runs/";
+        var runs = new SortedSet<Guid>();
+        await foreach (string key in store.ListAsync(root, ct).ConfigureAwait(false))
+        {
+            int slash = key.IndexOf('/', root.Length);
+            if (slash > root.Length && Guid.TryParseExact(key.AsSpan(root.Length, slash - root.Length), "N", out var id)) runs.Add(id);
+        }
+        return [.. runs];
+    }
+
     private string Prefix => PrefixOf(RunId);
     private string CellsPrefix => Prefix + "cells/";
     private string CellKey(long catalogIndex) => CellsPrefix + catalogIndex.ToString(CultureInfo.InvariantCulture) + ".json";

@@ -54,6 +54,50 @@ public class InspectCommandTests
     }
 
     /// <summary>
+    /// A store whose run failed in every cell is consolidated and holds no chunk: inspect names the run's end and its
+    /// failed cells (the first five, then a count) from the run's ledger, as zagg run printed them.
+    /// </summary>
+    [Fact]
+    public async Task Inspect_names_the_failed_cells_of_the_runs_that_wrote_the_store()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-inspect-failed").FullName;
+        try
+        {
+            var local = new LocalStore(dir);
+            var store = await DggsStore.CreateAsync(local, new DggsTemplate
+            {
+                ParentOrder = 3, ChildOrder = 5, ParentCellCount = 7,
+                Variables = [new("count", ZarrDataType.Int32)],
+            });
+            await store.ConsolidateAsync();
+            var done = Guid.NewGuid();
+            var ledger = new Zagg.Runs.RunLedger(local, done);
+            for (int i = 0; i < 7; i++)
+                await ledger.RecordAsync(new Zagg.Runs.CellRecord
+                {
+                    CatalogIndex = i, ParentMorton = -311 - i, Succeeded = false, Attempts = 2, Message = $"g{i}.h5: truncated",
+                });
+            await ledger.MarkCompletedAsync(new Zagg.Contracts.RunCompleted
+            {
+                RunId = done, Store = dir, Cells = 7, ParentCellsWithData = 0, Observations = 0, Errors = 7, DurationSeconds = 1.5,
+                Report = dir + ".report.json",
+            });
+            var unfinished = Guid.NewGuid();
+            await new Zagg.Runs.RunLedger(local, unfinished).RecordAsync(new Zagg.Runs.CellRecord { CatalogIndex = 0, ParentMorton = -311, Succeeded = true });
+
+            var r = CliRunner.Run("inspect", dir);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains($"run         {done:N}: Done: 0 cells with data, 0 obs, 7 errors, 1.5 s", r.Out);
+            Assert.Contains("  failed    parent -311: failed after 2 attempt(s): g0.h5: truncated", r.Out);
+            Assert.Contains("  failed    parent -315: failed after 2 attempt(s): g4.h5: truncated", r.Out);
+            Assert.DoesNotContain("parent -316:", r.Out);
+            Assert.Contains($"… and 2 more (every one in {dir}.report.json)", r.Out);
+            Assert.Contains($"run         {unfinished:N}: not completed (1 of ? cells recorded)", r.Out);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>
     /// A two-level store (orders 4 and 5 over parent order 3, parents 0 and 2 of 3 written, children k % 3 == 0 left as
     /// fill): <c>--cell WORD</c> and <c>--nested ID [--order K]</c> print the values read straight from the chunk files
     /// (bytes codec: little-endian elements, read here without Zagg's reader).
