@@ -78,18 +78,37 @@ internal static class H5Commands
             string dir = parse.GetValue(outDir)!;
             try { Directory.CreateDirectory(dir); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliException($"cannot create {dir}: {e.Message}"); }
-            foreach (var d in targets)
+            // The files appear together, once every dataset is read: a read that fails writes no .npy file (nor replaces one).
+            var staged = new List<(OutputFile File, string Line)>();
+            try
+            {
+                foreach (var d in targets)
+                    if (await StageAsync(d) is { } file) staged.Add(file);
+                foreach (var (output, line) in staged)
+                {
+                    output.Commit();
+                    console.Out.WriteLine(line);
+                }
+            }
+            finally
+            {
+                foreach (var (output, _) in staged) output.Dispose();
+            }
+            if (parse.GetValue(verbose)) Stats(console, h5);
+            return 0;
+
+            async Task<(OutputFile, string)?> StageAsync(Hdf5Dataset d)
             {
                 if (!d.Datatype.IsSupported)
                 {
                     console.Error.WriteLine($"zagg: skipping {d.Path}: datatype {d.Datatype} is not supported");
-                    continue;
+                    return null;
                 }
                 if (d.IsNull)
                 {
                     // A null dataspace has no elements and no shape: there is no array to write (h5py reads h5py.Empty).
                     console.Error.WriteLine($"zagg: skipping {d.Path}: null dataspace (no data)");
-                    continue;
+                    return null;
                 }
                 long rows = d.Shape.Length == 0 ? 1 : d.Shape[0];
                 var (start, stop) = ParseSlice(parse.GetValue(slice), rows, d.Shape.Length == 0);
@@ -115,15 +134,15 @@ internal static class H5Commands
                 }
                 string path = Path.Combine(dir, d.Path.TrimStart('/') + ".npy");
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                using (var output = new OutputFile(path))
+                var output = new OutputFile(path);
+                try { Npy.Write(output.Stream, descr, shape, data); }
+                catch
                 {
-                    Npy.Write(output.Stream, descr, shape, data);
-                    output.Commit();
+                    output.Dispose();
+                    throw;
                 }
-                console.Out.WriteLine($"{d.Path} -> {path}  {descr} {Shape(shape)}");
+                return (output, $"{d.Path} -> {path}  {descr} {Shape(shape)}");
             }
-            if (parse.GetValue(verbose)) Stats(console, h5);
-            return 0;
         }));
         return cmd;
     }

@@ -206,6 +206,9 @@ public class H5CommandTests
             r = CliRunner.Run("h5", "read", path, "--out", Path.Combine(Path.GetDirectoryName(path)!, "all"));
             Assert.Equal(1, r.ExitCode);
             Assert.Contains($"zagg: error: {path}: /gt1l/land_ice_segments/atl06_quality_summary: chunk at (0)", r.Error);
+            // The datasets read before the damaged one are not left behind as if the read had worked (nor their temporary files).
+            Assert.Empty(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(path)!, "all"), "*", SearchOption.AllDirectories));
+            Assert.DoesNotContain(" -> ", r.Out);
         }
         finally { Directory.Delete(Path.GetDirectoryName(path)!, true); }
     }
