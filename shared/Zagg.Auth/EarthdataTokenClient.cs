@@ -26,7 +26,7 @@ public sealed class EarthdataTokenClient(HttpClient http, EarthdataEndpoints end
     public async Task<EarthdataToken> FindOrCreateAsync(string username, string password, string source, DateTimeOffset now, CancellationToken ct = default)
     {
         EarthdataToken? best = null;
-        using (var list = await SendAsync(HttpMethod.Get, "api/users/tokens", username, password, ct).ConfigureAwait(false))
+        using (var list = await SendAsync(HttpMethod.Get, "api/users/tokens", username, password, source, ct).ConfigureAwait(false))
         {
             if (list.RootElement.ValueKind != JsonValueKind.Array) throw Malformed("api/users/tokens");
             foreach (var item in list.RootElement.EnumerateArray())
@@ -37,11 +37,11 @@ public sealed class EarthdataTokenClient(HttpClient http, EarthdataEndpoints end
             }
         }
         if (best is not null) return best;
-        using var created = await SendAsync(HttpMethod.Post, "api/users/token", username, password, ct).ConfigureAwait(false);
+        using var created = await SendAsync(HttpMethod.Post, "api/users/token", username, password, source, ct).ConfigureAwait(false);
         return Parse(created.RootElement, username, source) ?? throw Malformed("api/users/token");
     }
 
-    private async Task<JsonDocument> SendAsync(HttpMethod method, string path, string username, string password, CancellationToken ct)
+    private async Task<JsonDocument> SendAsync(HttpMethod method, string path, string username, string password, string source, CancellationToken ct)
     {
         var uri = new Uri(endpoints.Login, path);
         using var request = new HttpRequestMessage(method, uri);
@@ -60,7 +60,7 @@ public sealed class EarthdataTokenClient(HttpClient http, EarthdataEndpoints end
         using (response)
         {
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-                throw new EarthdataAuthException($"Earthdata Login at {endpoints.Login.Authority} refused the username and password of '{username}' (HTTP {(int)response.StatusCode}): {EarthdataAuthException.HowToLogIn}");
+                throw new EarthdataAuthException($"Earthdata Login at {endpoints.Login.Authority} refused the username and password of '{username}' from {source} (HTTP {(int)response.StatusCode}): {EarthdataAuthException.HowToLogIn}");
             if (!response.IsSuccessStatusCode)
                 throw new EarthdataAuthException($"Earthdata Login at {endpoints.Login.Authority} answered HTTP {(int)response.StatusCode} to {method} /{path}", isTransient: (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests);
             try { return await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), cancellationToken: ct).ConfigureAwait(false); }

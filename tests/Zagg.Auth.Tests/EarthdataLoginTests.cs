@@ -95,9 +95,22 @@ public sealed class EarthdataLoginTests : IAsyncLifetime
         Assert.Contains(_edl.LoginUrl.Authority, e.Message);
         Assert.Contains("zagg auth login", e.Message);
         Assert.Contains("HTTP 401", e.Message);
+        Assert.Contains("'alice' from EARTHDATA_USERNAME/EARTHDATA_PASSWORD", e.Message);
         Assert.DoesNotContain("wrong password", e.Message);
         Assert.DoesNotContain('\n', e.Message);
         Assert.False(File.Exists(CachePath));
+    }
+
+    [Fact]
+    public async Task WrongNetrcPassword_NamesTheNetrcEntry()
+    {
+        _edl.AddUser("bob", "hunter2");
+        File.WriteAllText(NetrcPath, $"machine {_edl.LoginUrl.Host} login bob password stale\n");
+        using var login = Login();
+        var e = await Assert.ThrowsAsync<EarthdataAuthException>(async () => await login.GetTokenAsync());
+        Assert.False(e.IsTransient);
+        Assert.Contains("'bob' from ~/.netrc (HTTP 401)", e.Message);
+        Assert.DoesNotContain("stale", e.Message);
     }
 
     [Fact]
