@@ -304,8 +304,8 @@ public static class ConfigLoader
             string v = f.Value ?? "";
             if (type.IsFloat() && v is "NaN" or "nan") return type.Fill(double.NaN); // spellings configurations already carry
             if (!YamlNumber.TryParse(v, out double d, out Int128? whole)) throw Error($"{path}.fill_value", f, $"'{v}' is not a number");
-            // A finite spelling beyond float64 (1e400) parses as an infinity: it fits no dtype, float64 included.
-            if (double.IsInfinity(d) && !YamlNumber.IsInfinity(v)) throw Error($"{path}.fill_value", f, $"{v} does not fit {type.Name()}");
+            // 1e400 fits no dtype, float64 included.
+            if (YamlNumber.IsOverflow(v, d)) throw Error($"{path}.fill_value", f, $"{v} does not fit {type.Name()}");
             return YamlNumber.Encode(type, d, whole) ?? throw Error($"{path}.fill_value", f, $"{v} does not fit {type.Name()}");
         }
 
@@ -314,7 +314,7 @@ public static class ConfigLoader
 
         private double Number(YamlScalarNode n, string path)
             => !YamlNumber.TryParse(n.Value ?? "", out double d, out _) ? throw Error(path, n, $"'{n.Value}' is not a number")
-                : double.IsInfinity(d) && !YamlNumber.IsInfinity(n.Value ?? "") ? throw Error(path, n, $"{n.Value} is beyond the range of a float64 number")
+                : YamlNumber.IsOverflow(n.Value ?? "", d) ? throw Error(path, n, $"{n.Value} is beyond the range of a float64 number")
                 : d;
 
         private static string Text(YamlScalarNode n) => n.Value ?? "";
@@ -369,6 +369,12 @@ internal static partial class YamlNumber
 {
     /// <summary>Whether <paramref name="text"/> spells an infinity (.inf, -.Inf, +.INF), not a number too large for float64.</summary>
     public static bool IsInfinity(string text) => Special().Match(text.Trim()) is { Success: true } m && m.Groups[2].Value.Length == 0;
+
+    /// <summary>
+    /// Whether <paramref name="value"/>, parsed from <paramref name="text"/>, is an infinity the text does not spell: a finite
+    /// number beyond float64 (<c>1e400</c>), which parses as an infinity.
+    /// </summary>
+    public static bool IsOverflow(string text, double value) => double.IsInfinity(value) && !IsInfinity(text);
 
     /// <summary>Parses <paramref name="text"/>; an integer spelling also gives its exact value in <paramref name="whole"/>.</summary>
     public static bool TryParse(string text, out double value, out Int128? whole)
