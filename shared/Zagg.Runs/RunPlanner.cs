@@ -142,7 +142,8 @@ public static class RunPlanner
     /// config's data_source.driver); largest first (most granules; equal sizes keep catalog order) so the long cells do
     /// not finish last.
     /// </summary>
-    /// <exception cref="CatalogException">The selection's morton cell is not a cell of the catalog.</exception>
+    /// <exception cref="CatalogException">The selection's morton cell is not a cell of the catalog, or its explicit driver
+    /// cannot reach a granule (a local file, or a link the catalog's s3_base/https_base do not translate).</exception>
     public static IReadOnlyList<PlannedCell> Select(GranuleCatalog catalog, RunSelection selection, PipelineConfig config)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -161,10 +162,21 @@ public static class RunPlanner
         {
             var (cellMorton, granules) = catalog.Cells[i];
             var resolved = new string[granules.Count];
-            for (int g = 0; g < resolved.Length; g++) resolved[g] = catalog.Resolve(granules[g], driver);
+            for (int g = 0; g < resolved.Length; g++)
+            {
+                resolved[g] = catalog.Resolve(granules[g], driver);
+                // An explicit --driver the catalog cannot honour (local files, or links without the other base) is refused
+                // rather than run another way; the config's default driver applies only where the catalog allows it.
+                if (selection.Driver is { } asked && !Reaches(resolved[g], asked))
+                    throw new CatalogException($"--driver {asked}: the catalog gives {granules[g]}, which it cannot turn into {(asked == "s3" ? "an s3://" : "an https://")} link (its metadata names no s3_base and https_base for it)");
+            }
             planned.Add(new PlannedCell(i, cellMorton, resolved));
         }
         // Stable: equal sizes keep catalog order.
         return planned.OrderByDescending(c => c.Granules.Count).ThenBy(c => c.CatalogIndex).ToList();
     }
+
+    private static bool Reaches(string url, string driver) => driver == "s3"
+        ? url.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)
+        : url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
 }

@@ -123,6 +123,10 @@ public class RunCommandTests
             Assert.Contains("already exists", again.Error);
             Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", store, "--overwrite").ExitCode);
             Assert.Contains("is not a cell of the catalog", CliRunner.Run("run", "--catalog", catalog, "--store", store, "--overwrite", "--morton-cell", "-6134114").Error);
+            var https = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--overwrite", "--driver", "https");
+            Assert.Equal(1, https.ExitCode);
+            Assert.Contains("--driver https: the catalog gives ", https.Error);
+            Assert.Contains("metadata names no s3_base and https_base", https.Error);
             Assert.Contains("no catalog", CliRunner.Run("run", "--store", store).Error);
             Assert.Contains("nope.json: cannot be read", CliRunner.Run("run", "--catalog", Path.Combine(dir, "nope.json"), "--store", store).Error);
             Assert.Contains("no such file, and not a built-in", CliRunner.Run("run", "--config", "atl07", "--catalog", catalog, "--store", store).Error);
