@@ -68,6 +68,8 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         using var gathered = new GatheredPoints(columns.Count, _depth);
         var failures = new List<GranuleFailure>();
         int processed = 0;
+        var trace = PhaseTrace.Enabled ? new PhaseTrace() : null;
+        long hits = _chunks.Hits, misses = _chunks.Misses;
         using (var window = new PrefetchWindow(this, granules, parentNested, ct))
             for (int i = 0; i < granules.Count; i++)
             {
@@ -78,7 +80,9 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                 read?.SetTag("zagg.granule", url);
                 try
                 {
-                    await GatherGranuleAsync(url, parentNested, columns, gathered, ct).ConfigureAwait(false);
+                    long t = PhaseTrace.Now();
+                    await GatherGranuleAsync(url, parentNested, columns, gathered, trace, ct).ConfigureAwait(false);
+                    if (trace is not null) trace.Read += PhaseTrace.Since(t);
                     processed++;
                 }
                 catch (Exception e) when (Classify(e) is { } kind)
@@ -93,6 +97,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         byte[]? state = null;
         int cellsWithData;
         string? detail = null;
+        long computeStart = PhaseTrace.Now();
         try
         {
             var computed = _plan.Compute(gathered, _levelDepths, _merge);
@@ -107,6 +112,11 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             chunks = new Dictionary<string, byte[]>();
             cellsWithData = 0;
             detail = e.Message;
+        }
+        if (trace is not null)
+        {
+            trace.Compute = PhaseTrace.Since(computeStart);
+            trace.Write(parentNested, granules.Count, gathered.Count, watch.Elapsed.TotalSeconds, _chunks.Hits - hits, _chunks.Misses - misses);
         }
         var outcome = detail is not null ? CellOutcome.Failed
             : failures.Count > 0 ? CellOutcome.GranulesFailed
@@ -263,20 +273,24 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     private static bool IsRemote(string url)
         => url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
 
-    private async Task GatherGranuleAsync(string url, long parent, IReadOnlyList<string> columns, GatheredPoints gathered, CancellationToken ct)
+    private async Task GatherGranuleAsync(string url, long parent, IReadOnlyList<string> columns, GatheredPoints gathered, PhaseTrace? trace, CancellationToken ct)
     {
+        long t = PhaseTrace.Now();
         using var lease = await AcquireAsync(url, ct).ConfigureAwait(false);
+        if (trace is not null) trace.Open += PhaseTrace.Since(t);
         var h5 = lease.File;
         var ds = config.DataSource;
         int shift = 2 * _depth;
         long firstChild = parent << shift;
         // Every group located before any point is kept: a granule whose coordinates cannot be read adds none.
         var located = new LocatedGroup?[_groups.Count];
+        t = PhaseTrace.Now();
         for (int g = 0; g < _groups.Count; g++)
         {
             string group = _groups[g];
             located[g] = await _cells.GetAsync((url, group), () => LocateAsync(h5, ds.Latitude.Replace("{group}", group), ds.Longitude.Replace("{group}", group), ct)).ConfigureAwait(false);
         }
+        if (trace is not null) trace.Locate += PhaseTrace.Since(t);
         for (int g = 0; g < _groups.Count; g++)
         {
             string group = _groups[g];
@@ -307,8 +321,10 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                     var d = await ColumnAsync(h5, Path(qf.Dataset), cells.Length, ct).ConfigureAwait(false);
                     await d.ReadAsync(quality.AsMemory(0, n), i0, i0 + n, ct).ConfigureAwait(false);
                 }
+                t = PhaseTrace.Now();
                 if (cells.Narrow is { } narrow) gathered.Add<int>(narrow.AsSpan(i0, n), parent, shift, firstChild, singles, doubles, quality, ds.QualityFilter?.Value ?? 0);
                 else gathered.Add<long>(cells.Wide!.AsSpan(i0, n), parent, shift, firstChild, singles, doubles, quality, ds.QualityFilter?.Value ?? 0);
+                if (trace is not null) trace.Keep += PhaseTrace.Since(t);
             }
             finally
             {
