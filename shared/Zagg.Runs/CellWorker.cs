@@ -79,10 +79,12 @@ public sealed class CellWorker : IAsyncDisposable
                 write?.SetTag("zagg.catalog_index", m.CatalogIndex).SetTag("zagg.arrays", aggregation.Chunks.Count);
                 try
                 {
+                    long t = PhaseTrace.Now();
                     store = await run.OpenStoreAsync(m.Store).ConfigureAwait(false);
                     // A pyramid's state first: a cell whose chunks are all in has what consolidation needs.
                     if (aggregation.State is { } state) await new RunLedger(store.Store, m.RunId).WriteStateAsync(m.CatalogIndex, state, ct).ConfigureAwait(false);
                     await store.WriteCellAsync(nested, m.CatalogIndex, aggregation.Chunks, aggregation.Levels, ct).ConfigureAwait(false);
+                    if (PhaseTrace.Enabled) PhaseTrace.WriteStore(nested, PhaseTrace.Since(t));
                 }
                 catch (Zagg.Zarr.ZarrException x)
                 {

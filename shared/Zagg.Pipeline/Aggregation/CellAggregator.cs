@@ -37,6 +37,11 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     // (96 MiB holds 12 M points: the end-to-end catalogs' 5 M whole).
     private readonly LocatedCells _cells = new(maxBytes: 96 << 20);
 
+    // ... and the values of a granule group whose points lie in several parent cells are read and decoded once for all
+    // of them, each entry dropped when its last cell has taken it (bench/e2e's dense catalog, 60 granules crossing the
+    // same cells, held at most 40 MB; 48 MiB leaves room, and a group evicted early is read again, not lost).
+    private readonly SharedGroups _shared = new(maxBytes: 48 << 20);
+
     // The groups (beams) read from each granule: the config's, or the file's root when it names none.
     private readonly IReadOnlyList<string> _groups = config.DataSource.Groups.Count > 0 ? config.DataSource.Groups : [""];
 
@@ -45,8 +50,8 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     // datasets are resolved), so few stay open: 8.
     private readonly OpenGranules _files = new(capacity: 8);
 
-    // A chunk where one cell's points end and the next cell's begin is decoded once for both.
-    private readonly Hdf5ChunkCache _chunks = new(capacityBytes: 32 << 20);
+    // No decoded-chunk cache (Hdf5ChunkCache): the chunks cells share are those of the groups SharedGroups decodes once;
+    // a group of one cell is read over its rows alone, and its chunks are not asked for again.
 
     /// <summary>
     /// Aggregates the parent cell <paramref name="parentNested"/> (NESTED id at the parent order) over
@@ -68,17 +73,22 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         using var gathered = new GatheredPoints(columns.Count, _depth);
         var failures = new List<GranuleFailure>();
         int processed = 0;
-        using (var window = new PrefetchWindow(this, granules, parentNested, ct))
+        var trace = PhaseTrace.Enabled ? new PhaseTrace() : null;
+        using (var window = new PrefetchWindow(this, granules, parentNested, trace, ct))
             for (int i = 0; i < granules.Count; i++)
             {
                 string url = granules[i];
-                // The granule's prefetch (its lease and chunks) stays held until its points are gathered.
-                using var prefetched = await window.TakeAsync(i).ConfigureAwait(false);
                 using var read = PipelineTelemetry.Source.StartActivity("zagg.granule.read");
                 read?.SetTag("zagg.granule", url);
                 try
                 {
-                    await GatherGranuleAsync(url, parentNested, columns, gathered, ct).ConfigureAwait(false);
+                    // The granule's points are kept in the catalog's order (the sums' rounding depends on it), whichever
+                    // thread fetched them. A remote granule's prefetch (its lease and chunks) stays held until then.
+                    long t = PhaseTrace.Now();
+                    using var prefetched = await window.TakeAsync(i).ConfigureAwait(false);
+                    using var fetched = prefetched as FetchedGranule ?? await FetchGranuleAsync(url, parentNested, trace, ct).ConfigureAwait(false);
+                    if (trace is not null) trace.Wait += PhaseTrace.Since(t);
+                    Keep(fetched, parentNested, gathered, trace);
                     processed++;
                 }
                 catch (Exception e) when (Classify(e) is { } kind)
@@ -93,6 +103,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         byte[]? state = null;
         int cellsWithData;
         string? detail = null;
+        long computeStart = PhaseTrace.Now();
         try
         {
             var computed = _plan.Compute(gathered, _levelDepths, _merge);
@@ -107,6 +118,11 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             chunks = new Dictionary<string, byte[]>();
             cellsWithData = 0;
             detail = e.Message;
+        }
+        if (trace is not null)
+        {
+            trace.Compute = PhaseTrace.Since(computeStart);
+            trace.Write(parentNested, granules.Count, gathered.Count, watch.Elapsed.TotalSeconds, _shared.PeakBytes);
         }
         var outcome = detail is not null ? CellOutcome.Failed
             : failures.Count > 0 ? CellOutcome.GranulesFailed
@@ -160,23 +176,28 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         private readonly CellAggregator _owner;
         private readonly IReadOnlyList<string> _granules;
         private readonly long _parent;
+        private readonly PhaseTrace? _trace;
         private readonly CancellationToken _ct;
         private readonly Task<IDisposable?>?[] _started;
         private int _next;
 
-        public PrefetchWindow(CellAggregator owner, IReadOnlyList<string> granules, long parent, CancellationToken ct)
+        public PrefetchWindow(CellAggregator owner, IReadOnlyList<string> granules, long parent, PhaseTrace? trace, CancellationToken ct)
         {
-            (_owner, _granules, _parent, _ct) = (owner, granules, parent, ct);
+            (_owner, _granules, _parent, _trace, _ct) = (owner, granules, parent, trace, ct);
             _started = new Task<IDisposable?>?[granules.Count];
         }
 
-        /// <summary>The prefetch of granule <paramref name="index"/> (null for a local granule or a failed prefetch), starting the next ones.</summary>
+        /// <summary>
+        /// The prefetch of granule <paramref name="index"/>: a local granule's <see cref="FetchedGranule"/>, a remote
+        /// one's held chunks, or null for a failed remote prefetch; starting the next ones.
+        /// </summary>
+        /// <exception cref="Exception">A local granule's fetch failed (<see cref="Classify"/> tells which).</exception>
         public Task<IDisposable?> TakeAsync(int index)
         {
-            while (_next < _granules.Count && _next <= index + MaxGranulesInFlight)
+            while (_next < _granules.Count && _next <= index + (IsRemote(_granules[_next]) ? MaxGranulesInFlight : MaxLocalGranulesAhead))
             {
                 string url = _granules[_next];
-                _started[_next++] = IsRemote(url) ? _owner.PrefetchGranuleAsync(url, _parent, _ct) : null;
+                _started[_next++] = IsRemote(url) ? _owner.PrefetchGranuleAsync(url, _parent, _ct) : FetchLocalAsync(url);
             }
             var task = _started[index];
             _started[index] = null;
@@ -190,10 +211,20 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                 task?.ContinueWith(static t => { if (t.IsCompletedSuccessfully) t.Result?.Dispose(); }, CancellationToken.None,
                     TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
+
+        /// <summary>A local granule fetched (located, its values read) on the thread pool, beside the ordered pass.</summary>
+        private Task<IDisposable?> FetchLocalAsync(string url)
+            => Task.Run(async () => (IDisposable?)await _owner.FetchGranuleAsync(url, _parent, _trace, _ct).ConfigureAwait(false), _ct);
     }
 
     /// <summary>Granules a cell keeps opened and prefetched ahead of its ordered pass (their requests share the access's own bound).</summary>
     private const int MaxGranulesInFlight = 64;
+
+    /// <summary>
+    /// Local granules a cell fetches ahead of its ordered pass, on the thread pool: a dense cell's locating and decoding
+    /// then runs on every core (its points are still kept in order), with at most this many granules' values held.
+    /// </summary>
+    private const int MaxLocalGranulesAhead = 2;
 
     /// <summary>Opens, locates and prefetches one remote granule of a cell; null when that fails (the ordered pass meets it again and reports it).</summary>
     private async Task<IDisposable?> PrefetchGranuleAsync(string url, long parent, CancellationToken ct)
@@ -242,6 +273,12 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         var (i0, i1) = cells.RangeIn(parent, 2 * _depth);
         if (i0 < 0) return [];
         int n = i1 - i0 + 1;
+        // A group of several cells is read whole (once, for all of them: SharedGroups).
+        if (cells.Parents > 1)
+        {
+            if (_shared.Contains((url, group))) return [];
+            (i0, n) = (0, cells.Length);
+        }
         var paths = new List<string>(_plan.Columns.Count + 1);
         foreach (string column in _plan.Columns) paths.Add(Path(ds.Variables[column]));
         if (ds.QualityFilter is { } qf) paths.Add(Path(qf.Dataset));
@@ -256,68 +293,154 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     private Task<OpenGranules.Lease> AcquireAsync(string url, CancellationToken ct) => _files.AcquireAsync(url, async () =>
     {
         var file = await Hdf5File.OpenAsync(await _open(url, ct).ConfigureAwait(false), ownsSource: true, ct).ConfigureAwait(false);
-        file.ChunkCache = _chunks;
         return file;
     });
 
     private static bool IsRemote(string url)
         => url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
 
-    private async Task GatherGranuleAsync(string url, long parent, IReadOnlyList<string> columns, GatheredPoints gathered, CancellationToken ct)
+    /// <summary>
+    /// A granule's groups, located, and the values of each group that has points in the parent cell (null for the
+    /// others); the values a cell owns are given back on dispose.
+    /// </summary>
+    private sealed class FetchedGranule(LocatedGroup?[] located, GroupValues?[] values) : IDisposable
     {
-        using var lease = await AcquireAsync(url, ct).ConfigureAwait(false);
-        var h5 = lease.File;
+        public readonly LocatedGroup?[] Located = located;
+        public readonly GroupValues?[] Values = values;
+
+        public void Dispose()
+        {
+            foreach (var v in Values) v?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Locates a granule's groups (once per run: <see cref="LocatedCells"/>) and reads the values of those with points in
+    /// the parent cell: a group whose points lie in several parent cells whole, once for all of them
+    /// (<see cref="SharedGroups"/>), any other over just the rows that hold the cell's points. The granule is opened only
+    /// for what is not held already.
+    /// </summary>
+    private async Task<FetchedGranule> FetchGranuleAsync(string url, long parent, PhaseTrace? trace, CancellationToken ct)
+    {
         var ds = config.DataSource;
+        var columns = _plan.Columns;
+        int shift = 2 * _depth;
+        OpenGranules.Lease? lease = null;
+        async Task<Hdf5File> FileAsync()
+        {
+            if (lease is null)
+            {
+                long t = PhaseTrace.Now();
+                lease = await AcquireAsync(url, ct).ConfigureAwait(false);
+                if (trace is not null) Interlocked.Add(ref trace.Open, PhaseTrace.Since(t));
+            }
+            return lease.File;
+        }
+        var values = new GroupValues?[_groups.Count];
+        try
+        {
+            // Every group located before any value is read: a granule whose coordinates cannot be read adds no point.
+            var located = new LocatedGroup?[_groups.Count];
+            long t = PhaseTrace.Now(), opened = trace?.Open ?? 0;
+            for (int g = 0; g < _groups.Count; g++)
+            {
+                string group = _groups[g];
+                located[g] = await _cells.GetAsync((url, group), async () => await LocateAsync(await FileAsync().ConfigureAwait(false),
+                    ds.Latitude.Replace("{group}", group), ds.Longitude.Replace("{group}", group), ct).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+            if (trace is not null) Interlocked.Add(ref trace.Locate, PhaseTrace.Since(t) - (trace.Open - opened));
+            t = PhaseTrace.Now();
+            opened = trace?.Open ?? 0;
+            for (int g = 0; g < _groups.Count; g++)
+            {
+                string group = _groups[g];
+                var cells = located[g];
+                if (cells is null) continue; // a missing group (beam)
+                var (i0, i1) = cells.RangeIn(parent, shift);
+                if (i0 < 0) continue;
+                values[g] = cells.Parents > 1
+                    ? await _shared.TakeAsync((url, group), cells.Parents, async () =>
+                    {
+                        // Read whole (each chunk decoded once); the others' rows kept for them.
+                        var whole = await ReadValuesAsync(await FileAsync().ConfigureAwait(false), group, columns, cells.Length, 0, cells.Length, pooled: true, ct).ConfigureAwait(false);
+                        var (o0, o1) = cells.RangeOutside(parent, shift);
+                        return (whole, o0 < 0 ? whole.Slice(0, 0) : whole.Slice(o0, o1 - o0 + 1));
+                    }).ConfigureAwait(false)
+                    : null;
+                // A group of this cell alone, or a cell taking a shared group a second time (a retry, a cell processed
+                // again: the rows kept are the other cells'), reads its own rows.
+                if (values[g] is not { } v || i0 < v.First || i1 >= v.First + v.Length)
+                    values[g] = await ReadValuesAsync(await FileAsync().ConfigureAwait(false), group, columns, cells.Length, i0, i1 - i0 + 1, pooled: true, ct).ConfigureAwait(false);
+            }
+            if (trace is not null) Interlocked.Add(ref trace.Read, PhaseTrace.Since(t) - (trace.Open - opened));
+            return new FetchedGranule(located, values);
+        }
+        catch
+        {
+            foreach (var v in values) v?.Dispose();
+            throw;
+        }
+        finally { lease?.Dispose(); }
+    }
+
+    /// <summary>Adds a fetched granule's points that lie in the parent cell and pass the quality filter, group after group.</summary>
+    private void Keep(FetchedGranule fetched, long parent, GatheredPoints gathered, PhaseTrace? trace)
+    {
+        long t = PhaseTrace.Now();
         int shift = 2 * _depth;
         long firstChild = parent << shift;
-        // Every group located before any point is kept: a granule whose coordinates cannot be read adds none.
-        var located = new LocatedGroup?[_groups.Count];
+        int columns = _plan.Columns.Count;
         for (int g = 0; g < _groups.Count; g++)
         {
-            string group = _groups[g];
-            located[g] = await _cells.GetAsync((url, group), () => LocateAsync(h5, ds.Latitude.Replace("{group}", group), ds.Longitude.Replace("{group}", group), ct)).ConfigureAwait(false);
-        }
-        for (int g = 0; g < _groups.Count; g++)
-        {
-            string group = _groups[g];
-            string Path(string template) => template.Replace("{group}", group);
-            var cells = located[g];
-            if (cells is null) continue; // a missing group (beam)
+            if (fetched.Located[g] is not { } cells || fetched.Values[g] is not { } values) continue;
             var (i0, i1) = cells.RangeIn(parent, shift);
-            if (i0 < 0) continue;
-            // Only the index range that holds this cell's points is read, into pooled buffers.
-            int n = i1 - i0 + 1;
+            int n = i1 - i0 + 1, offset = i0 - values.First;
             // Each column in its source dtype: float32 stays float32 (GatheredPoints).
-            var singles = new float[columns.Count][];
-            var doubles = new double[columns.Count][];
-            double[]? quality = null;
-            try
+            for (int c = 0; c < columns; c++) gathered.ReadsSingle(c, values.Singles[c] is not null);
+            if (cells.Narrow is { } narrow) gathered.Add<int>(narrow.AsSpan(i0, n), parent, shift, firstChild, values.Singles, values.Doubles, offset, values.Pass);
+            else gathered.Add<long>(cells.Wide!.AsSpan(i0, n), parent, shift, firstChild, values.Singles, values.Doubles, offset, values.Pass);
+        }
+        if (trace is not null) trace.Keep += PhaseTrace.Since(t);
+    }
+
+    /// <summary>
+    /// A group's variables (each in its source dtype) and quality verdicts over rows [<paramref name="first"/>,
+    /// first + <paramref name="n"/>) of its <paramref name="length"/>.
+    /// </summary>
+    private async Task<GroupValues> ReadValuesAsync(Hdf5File h5, string group, IReadOnlyList<string> columns, long length, int first, int n, bool pooled, CancellationToken ct)
+    {
+        var ds = config.DataSource;
+        string Path(string template) => template.Replace("{group}", group);
+        var values = new GroupValues(first, n, columns.Count, pooled);
+        try
+        {
+            for (int c = 0; c < columns.Count; c++)
             {
-                for (int c = 0; c < columns.Count; c++)
-                {
-                    var d = await ColumnAsync(h5, Path(ds.Variables[columns[c]]), cells.Length, ct).ConfigureAwait(false);
-                    if (gathered.ReadsSingle(c, d.Datatype is { Class: Hdf5TypeClass.FloatingPoint, Size: 4 }))
-                        await d.ReadAsync((singles[c] = ArrayPool<float>.Shared.Rent(n)).AsMemory(0, n), i0, i0 + n, ct).ConfigureAwait(false);
-                    else
-                        await d.ReadAsync((doubles[c] = ArrayPool<double>.Shared.Rent(n)).AsMemory(0, n), i0, i0 + n, ct).ConfigureAwait(false);
-                }
-                if (ds.QualityFilter is { } qf)
-                {
-                    quality = ArrayPool<double>.Shared.Rent(n);
-                    var d = await ColumnAsync(h5, Path(qf.Dataset), cells.Length, ct).ConfigureAwait(false);
-                    await d.ReadAsync(quality.AsMemory(0, n), i0, i0 + n, ct).ConfigureAwait(false);
-                }
-                if (cells.Narrow is { } narrow) gathered.Add<int>(narrow.AsSpan(i0, n), parent, shift, firstChild, singles, doubles, quality, ds.QualityFilter?.Value ?? 0);
-                else gathered.Add<long>(cells.Wide!.AsSpan(i0, n), parent, shift, firstChild, singles, doubles, quality, ds.QualityFilter?.Value ?? 0);
+                var d = await ColumnAsync(h5, Path(ds.Variables[columns[c]]), length, ct).ConfigureAwait(false);
+                if (d.Datatype is { Class: Hdf5TypeClass.FloatingPoint, Size: 4 })
+                    await d.ReadAsync((values.Singles[c] = values.Allocate<float>(n)).AsMemory(0, n), first, first + n, ct).ConfigureAwait(false);
+                else
+                    await d.ReadAsync((values.Doubles[c] = values.Allocate<double>(n)).AsMemory(0, n), first, first + n, ct).ConfigureAwait(false);
             }
-            finally
+            if (ds.QualityFilter is { } qf)
             {
-                foreach (var v in singles)
-                    if (v is not null) ArrayPool<float>.Shared.Return(v);
-                foreach (var v in doubles)
-                    if (v is not null) ArrayPool<double>.Shared.Return(v);
-                if (quality is not null) ArrayPool<double>.Shared.Return(quality);
+                var d = await ColumnAsync(h5, Path(qf.Dataset), length, ct).ConfigureAwait(false);
+                var quality = CellBuffers.Rent<double>(n);
+                try
+                {
+                    await d.ReadAsync(quality.AsMemory(0, n), first, first + n, ct).ConfigureAwait(false);
+                    var pass = values.Pass = values.Allocate<bool>(n);
+                    double good = qf.Value;
+                    for (int i = 0; i < n; i++) pass[i] = quality[i] == good;
+                }
+                finally { CellBuffers.Return(quality); }
             }
+            return values;
+        }
+        catch
+        {
+            values.Dispose();
+            throw;
         }
     }
 
@@ -340,7 +463,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             try
             {
                 GeoGrid.Locate(lat.AsSpan(0, n), lon.AsSpan(0, n), config.Grid.ChildOrder, config.Grid.Latitude, ids.AsSpan(0, n));
-                return new LocatedGroup(ids.AsSpan(0, n), config.Grid.ChildOrder);
+                return new LocatedGroup(ids.AsSpan(0, n), config.Grid.ChildOrder, 2 * _depth);
             }
             finally { ArrayPool<long>.Shared.Return(ids); }
         }

@@ -67,6 +67,25 @@ internal sealed class GatheredPoints(int columns, int depth) : IDisposable
     public void Add<TCell>(ReadOnlySpan<TCell> cells, long parent, int shift, long firstChild, float[]?[] singles, double[]?[] doubles, double[]? quality, double good)
         where TCell : struct, IBinaryInteger<TCell>
     {
+        bool[]? pass = null;
+        if (quality is not null)
+        {
+            pass = new bool[cells.Length];
+            for (int i = 0; i < pass.Length; i++) pass[i] = quality[i] == good;
+        }
+        Add(cells, parent, shift, firstChild, singles, doubles, 0, pass);
+    }
+
+    /// <summary>
+    /// Adds the points of a group's index range <paramref name="cells"/> that lie in the parent cell and pass the
+    /// quality filter (<paramref name="pass"/>: null, no filter). The value of cells[i] in column k, and its verdict,
+    /// are at index <paramref name="offset"/> + i of <paramref name="singles"/>[k] (a float32 source column) or else
+    /// <paramref name="doubles"/>[k], and of <paramref name="pass"/>; a float32 source column goes into a column
+    /// <see cref="ReadsSingle"/> widened to float64 exactly.
+    /// </summary>
+    public void Add<TCell>(ReadOnlySpan<TCell> cells, long parent, int shift, long firstChild, float[]?[] singles, double[]?[] doubles, int offset, bool[]? pass)
+        where TCell : struct, IBinaryInteger<TCell>
+    {
         if (_kept.Length < cells.Length)
         {
             if (_kept.Length > 0) CellBuffers.Return(_kept);
@@ -74,20 +93,31 @@ internal sealed class GatheredPoints(int columns, int depth) : IDisposable
         }
         var keptAll = _kept;
         int n = 0;
-        for (int i = 0; i < cells.Length; i++)
+        if (pass is null)
         {
-            long cell = long.CreateTruncating(cells[i]);
-            if (cell < 0 || cell >> shift != parent) continue;
-            if (quality is not null && quality[i] != good) continue;
-            keptAll[n++] = i;
+            for (int i = 0; i < cells.Length; i++)
+            {
+                long cell = long.CreateTruncating(cells[i]);
+                if (cell >= 0 && cell >> shift == parent) keptAll[n++] = i;
+            }
+        }
+        else
+        {
+            var verdict = pass.AsSpan(offset, cells.Length);
+            for (int i = 0; i < cells.Length; i++)
+            {
+                long cell = long.CreateTruncating(cells[i]);
+                if (cell >= 0 && cell >> shift == parent && verdict[i]) keptAll[n++] = i;
+            }
         }
         var kept = keptAll.AsSpan(0, n);
         if (NarrowChild is { } narrow) narrow.AppendOffset(cells, kept, firstChild);
         else WideChild!.AppendOffset(cells, kept, firstChild);
         for (int k = 0; k < Singles.Length; k++)
         {
-            if (Singles[k] is { } s) s.Append(singles[k]!, kept);
-            else Doubles[k]!.Append(doubles[k]!, kept);
+            if (Singles[k] is { } s) s.Append<float>(singles[k].AsSpan(offset), kept);
+            else if (singles[k] is { } narrowSource) Doubles[k]!.Append<float>(narrowSource.AsSpan(offset), kept);
+            else Doubles[k]!.Append<double>(doubles[k].AsSpan(offset), kept);
         }
         Count += n;
     }

@@ -52,15 +52,41 @@ internal sealed class LocatedGroup
     private readonly int[]? _narrow;
     private readonly long[]? _wide;
 
-    /// <summary>Keeps <paramref name="cells"/> (NESTED ids at <paramref name="order"/>), narrowed to int when the order allows.</summary>
-    public LocatedGroup(ReadOnlySpan<long> cells, int order)
+    /// <summary>
+    /// Keeps <paramref name="cells"/> (NESTED ids at <paramref name="order"/>), narrowed to int when the order allows, and
+    /// counts the parent cells (ids &gt;&gt; <paramref name="parentShift"/>) its points lie in.
+    /// </summary>
+    public LocatedGroup(ReadOnlySpan<long> cells, int order, int parentShift)
     {
+        Parents = CountParents(cells, parentShift);
         if (order <= MaxNarrowOrder)
         {
             _narrow = GC.AllocateUninitializedArray<int>(cells.Length);
             for (int i = 0; i < cells.Length; i++) _narrow[i] = (int)cells[i];
         }
         else _wide = cells.ToArray();
+    }
+
+    /// <summary>The number of parent cells the points lie in (the cells that read this group).</summary>
+    public int Parents { get; }
+
+    private static int CountParents(ReadOnlySpan<long> cells, int shift)
+    {
+        // A track crosses few parent cells, in runs: a short list of those seen.
+        Span<long> seen = stackalloc long[16];
+        List<long>? more = null;
+        int count = 0;
+        long last = -1;
+        foreach (long cell in cells)
+        {
+            if (cell < 0 || cell >> shift == last) continue;
+            last = cell >> shift;
+            if (seen[..Math.Min(count, seen.Length)].Contains(last) || more is not null && more.Contains(last)) continue;
+            if (count < seen.Length) seen[count] = last;
+            else (more ??= []).Add(last);
+            count++;
+        }
+        return count;
     }
 
     /// <summary>The number of points.</summary>
@@ -77,6 +103,24 @@ internal sealed class LocatedGroup
 
     /// <summary>The first and last index of a point in <paramref name="parent"/>, or (−1, −1).</summary>
     public (int First, int Last) RangeIn(long parent, int shift) => _narrow is not null ? RangeIn<int>(_narrow, parent, shift) : RangeIn<long>(_wide!, parent, shift);
+
+    /// <summary>The first and last index of a point in a parent cell other than <paramref name="parent"/>, or (−1, −1).</summary>
+    public (int First, int Last) RangeOutside(long parent, int shift) => _narrow is not null ? RangeOutside<int>(_narrow, parent, shift) : RangeOutside<long>(_wide!, parent, shift);
+
+    private static (int, int) RangeOutside<T>(ReadOnlySpan<T> cells, long parent, int shift) where T : struct, IBinaryInteger<T>
+    {
+        int first = -1, last = -1;
+        for (int i = 0; i < cells.Length; i++)
+        {
+            long cell = long.CreateTruncating(cells[i]);
+            if (cell >= 0 && cell >> shift != parent)
+            {
+                if (first < 0) first = i;
+                last = i;
+            }
+        }
+        return (first, last);
+    }
 
     private static (int, int) RangeIn<T>(ReadOnlySpan<T> cells, long parent, int shift) where T : struct, IBinaryInteger<T>
     {

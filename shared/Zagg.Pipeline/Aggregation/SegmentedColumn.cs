@@ -30,14 +30,20 @@ internal sealed class SegmentedColumn<T> : IDisposable where T : unmanaged, INum
     /// <summary>Value <paramref name="i"/>.</summary>
     public T this[int i] => _segments[i / SegmentLength][i % SegmentLength];
 
-    /// <summary>Appends <paramref name="source"/>[<paramref name="kept"/>[j]] for every j.</summary>
-    public void Append(ReadOnlySpan<T> source, ReadOnlySpan<int> kept)
+    /// <summary>Appends <paramref name="source"/>[<paramref name="kept"/>[j]] for every j (converted exactly: a float32 into a float64 column).</summary>
+    public void Append<TSource>(ReadOnlySpan<TSource> source, ReadOnlySpan<int> kept) where TSource : unmanaged, INumberBase<TSource>
     {
         while (!kept.IsEmpty)
         {
             var free = Free();
             int m = Math.Min(free.Length, kept.Length);
-            for (int j = 0; j < m; j++) free[j] = source[kept[j]];
+            if (typeof(TSource) == typeof(T))
+            {
+                var same = System.Runtime.InteropServices.MemoryMarshal.Cast<TSource, T>(source);
+                for (int j = 0; j < m; j++) free[j] = same[kept[j]];
+            }
+            else
+                for (int j = 0; j < m; j++) free[j] = T.CreateTruncating(source[kept[j]]);
             kept = kept[m..];
             Count += m;
         }
