@@ -37,31 +37,36 @@ public static class ServiceDefaultsExtensions
     /// Adds the service defaults to <paramref name="builder"/>:
     /// <list type="bullet">
     /// <item>logs: one line per entry on the console, or JSON when <c>ZAGG_LOG_FORMAT=json</c>; also to OpenTelemetry
-    /// (with formatted messages and scopes);</item>
+    /// (with formatted messages and scopes) when telemetry is on;</item>
     /// <item>OpenTelemetry through its hosting extensions, for the resource <paramref name="serviceName"/> (namespace "zagg",
     /// this build's version, instance host:pid): traces of <see cref="Sources"/>, HttpClient and ASP.NET Core; metrics of
-    /// the same meters plus the runtime's; exported by OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (Aspire sets it);</item>
+    /// the same meters plus the runtime's; exported by OTLP. On only when something takes it: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// is set (<see cref="OtlpConfigured"/>; Aspire sets it) or <paramref name="traces"/> is given. Otherwise no provider is
+    /// built: nothing would read what they collect, and building them is a tenth of a one-cell zagg run's CPU;</item>
     /// <item>health checks: "self" (tagged <see cref="LiveTag"/>) — a host adds its own (the bus adds one);</item>
     /// <item>the standard resilience handler (retries, timeouts, circuit breaker) on every HttpClient made by the factory.</item>
     /// </list>
     /// </summary>
     /// <param name="builder">The host being built.</param>
     /// <param name="serviceName">The service's name in telemetry (for example "Zagg.Worker").</param>
-    /// <param name="traces">More tracing configuration, for example a test's in-memory exporter; null for none.</param>
+    /// <param name="traces">More tracing configuration, for example a test's in-memory exporter (turns telemetry on); null for none.</param>
     /// <returns><paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="serviceName"/> is empty.</exception>
     public static IHostApplicationBuilder AddZaggServiceDefaults(this IHostApplicationBuilder builder, string serviceName, Action<TracerProviderBuilder>? traces = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
-        builder.ConfigureZaggLogging();
-        builder.ConfigureOpenTelemetry(serviceName, traces);
+        // Telemetry only where something takes it: an OTLP collector, or a caller's own tracing (a test's exporter). Building
+        // the providers and their instrumentation costs a short run (zagg run of one cell) about a tenth of its CPU.
+        bool telemetry = traces is not null || OtlpConfigured;
+        builder.ConfigureZaggLogging(telemetry);
+        if (telemetry) builder.ConfigureOpenTelemetry(serviceName, traces);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         return builder;
     }
 
-    private static void ConfigureZaggLogging(this IHostApplicationBuilder builder)
+    private static void ConfigureZaggLogging(this IHostApplicationBuilder builder, bool telemetry)
     {
         builder.Logging.ClearProviders();
         if (Environment.GetEnvironmentVariable("ZAGG_LOG_FORMAT") == "json") builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
@@ -70,7 +75,7 @@ public static class ServiceDefaultsExtensions
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
-        builder.Logging.AddOpenTelemetry(o =>
+        if (telemetry) builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;
             o.IncludeScopes = true;

@@ -10,7 +10,7 @@ public static class ZaggBus
     /// Adds MassTransit with <paramref name="options"/>' transport (in-memory, or RabbitMQ at <see cref="MessagingOptions.RabbitMq"/>;
     /// guest/guest when the URL names no user), the consumers <paramref name="consumers"/> registers, and an endpoint per consumer
     /// definition. The bus starts with the host (which waits until it is started) and is given 10 s to stop. The bus's health
-    /// check joins the host's <c>/health</c>.
+    /// check joins the host's <c>/health</c>. MassTransit's usage telemetry (reported to its makers) is off.
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="options">The transport and retry settings; registered as a singleton for the consumer definitions.</param>
@@ -28,6 +28,10 @@ public static class ZaggBus
         });
         services.AddMassTransit(x =>
         {
+            // MassTransit 8.4+ collects "usage telemetry" while the bus is configured (observers on every endpoint) and reports
+            // it over HTTP to its makers a while after the bus starts: Zagg talks only to what it is told to (a broker, the
+            // stores, the granules' servers), and a short run saves the observers' work.
+            x.DisableUsageTelemetry();
             consumers(x);
             if (options.IsRabbitMq)
             {

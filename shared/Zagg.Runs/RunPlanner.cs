@@ -142,13 +142,16 @@ public static class RunPlanner
     /// config's data_source.driver); largest first (most granules; equal sizes keep catalog order) so the long cells do
     /// not finish last.
     /// </summary>
-    /// <exception cref="CatalogException">The selection's morton cell is not a cell of the catalog, or its explicit driver
-    /// cannot reach a granule (a local file, or a link the catalog's s3_base/https_base do not translate).</exception>
+    /// <exception cref="CatalogException">The catalog lists no cell, the selection's morton cell is not a cell of it, or the
+    /// selection's explicit driver cannot reach a granule (a local file, or a link the catalog's s3_base/https_base do not
+    /// translate).</exception>
     public static IReadOnlyList<PlannedCell> Select(GranuleCatalog catalog, RunSelection selection, PipelineConfig config)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(selection);
         ArgumentNullException.ThrowIfNull(config);
+        // Nothing to aggregate is the catalog's fault, said at once: the template step would fail on it, and be retried.
+        if (catalog.Cells.Count == 0) throw new CatalogException("the catalog lists no parent cells: there is nothing to aggregate");
         string driver = selection.Driver ?? config.DataSource.Driver;
         IEnumerable<int> indexes = Enumerable.Range(0, catalog.Cells.Count);
         if (selection.MortonCell is long morton)

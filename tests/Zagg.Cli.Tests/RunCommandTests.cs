@@ -128,6 +128,16 @@ public class RunCommandTests
             Assert.Contains("--driver https: the catalog gives ", https.Error);
             Assert.Contains("metadata names no s3_base and https_base", https.Error);
             Assert.Contains("no catalog", CliRunner.Run("run", "--store", store).Error);
+            // A catalog of no cells is refused at once, before any service starts (it used to fail the template step, retried).
+            string empty = Path.Combine(dir, "empty.json");
+            var emptied = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(catalog))!;
+            emptied["catalog"] = new System.Text.Json.Nodes.JsonObject();
+            File.WriteAllText(empty, emptied.ToJsonString());
+            string emptyStore = Path.Combine(dir, "empty.zarr");
+            var none = CliRunner.Run("run", "--catalog", empty, "--store", emptyStore);
+            Assert.Equal(1, none.ExitCode);
+            Assert.Equal("zagg: error: the catalog lists no parent cells: there is nothing to aggregate", none.Error.Trim());
+            Assert.False(Directory.Exists(emptyStore));
             Assert.Contains("nope.json: cannot be read", CliRunner.Run("run", "--catalog", Path.Combine(dir, "nope.json"), "--store", store).Error);
             Assert.Contains("no such file, and not a built-in", CliRunner.Run("run", "--config", "atl07", "--catalog", catalog, "--store", store).Error);
         }

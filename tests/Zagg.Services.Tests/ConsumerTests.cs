@@ -55,6 +55,16 @@ public class ConsumerTests
         var stranger = run.Request(new RunSelection { MortonCell = -6134114 }) with { RunId = Guid.NewGuid() };
         await h.Test.Bus.Publish(stranger);
         Assert.Contains("is not a cell of the catalog", (await h.PublishedAsync<RunCompleted>(c => c.RunId == stranger.RunId)).Error);
+
+        // A catalog of no cells stops at the catalog step, at once (the template step used to fail on it, and be retried).
+        string empty = Path.Combine(run.Dir, "empty.json");
+        var emptied = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(run.CatalogPath))!;
+        emptied["catalog"] = new System.Text.Json.Nodes.JsonObject();
+        File.WriteAllText(empty, emptied.ToJsonString());
+        var nothing = run.Request() with { RunId = Guid.NewGuid(), Spec = run.Spec() with { Catalog = empty } };
+        await h.Test.Bus.Publish(nothing);
+        Assert.Equal("catalog: the catalog lists no parent cells: there is nothing to aggregate", (await h.PublishedAsync<RunCompleted>(c => c.RunId == nothing.RunId)).Error);
+        Assert.Equal(1, Faults.Attempts(await h.PublishedAsync<Fault<RunRequested>>(f => f.Message.RunId == nothing.RunId)));
     }
 
     [Fact]

@@ -34,6 +34,10 @@ public sealed class LocalStore : IZarrStore
     public async Task<byte[]?> GetAsync(string key, CancellationToken ct = default)
     {
         string path = PathOf(key);
+        // A missing key is common (the ledger's first look, a chunk not written yet): asked first, it costs no exception
+        // (the process's first one loads the runtime's exception machinery, tens of milliseconds). The catches stay for a
+        // file deleted between the two calls.
+        if (!File.Exists(path)) return null;
         try { return await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false); }
         catch (FileNotFoundException) { return null; }
         catch (DirectoryNotFoundException) { return null; }
