@@ -1,3 +1,5 @@
 using Zagg.Cli.Commands;
 
-return ZaggCli.Run(args, Console.In, Console.Out, Console.Error);
+int code = ZaggCli.Run(args, Console.In, Console.Out, Console.Error);
+Zagg.Cli.Running.PhaseProbe.Mark("exit");
+return code;

@@ -65,8 +65,11 @@ public static class LocalOrchestrator
         // Asked before the bus starts: a bus that cannot reach its broker keeps trying, and its threads keep the process up.
         await using var broker = await EnsureBrokerAsync(options, log, ct).ConfigureAwait(false);
 
+        PhaseProbe.Mark("main-to-orchestrator");
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = ServiceName, ContentRootPath = AppContext.BaseDirectory });
+        PhaseProbe.Mark("host-builder");
         builder.AddZaggServiceDefaults(ServiceName, options.Traces);
+        PhaseProbe.Mark("service-defaults");
         // The services log warnings and errors only: the run's progress is the command's own output.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // MassTransit logs a faulted message with its stack trace; the run reports the failure itself, by name.
@@ -110,10 +113,13 @@ public static class LocalOrchestrator
             });
         });
         WorkerProcesses? workers = null;
+        PhaseProbe.Mark("add-bus");
         using var app = builder.Build();
+        PhaseProbe.Mark("host-build");
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
+            PhaseProbe.Mark("host-start");
         }
         catch (SqsUnavailableException e)
         {
@@ -146,7 +152,9 @@ public static class LocalOrchestrator
                 }
             }
             else await app.Services.GetRequiredService<IBus>().Publish(started, ct).ConfigureAwait(false);
+            PhaseProbe.Mark("first-publish");
             var completed = await monitor.Completion.WaitAsync(ct).ConfigureAwait(false);
+            PhaseProbe.Mark("run");
             run?.SetTag("zagg.cells", completed.Cells).SetTag("zagg.errors", completed.Errors);
             return completed;
         }
@@ -154,6 +162,7 @@ public static class LocalOrchestrator
         {
             if (workers is not null) await workers.DisposeAsync().ConfigureAwait(false);
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            PhaseProbe.Mark("host-stop");
             await DeleteFollowQueueAsync(messaging, follow).ConfigureAwait(false);
         }
     }

@@ -1,0 +1,27 @@
+using System.Diagnostics;
+
+namespace Zagg.Cli.Running;
+
+/// <summary>
+/// The fixed cost of a run, phase by phase (<c>ZAGG_TRACE_PHASES=1</c>, the switch that also prints each cell's phases):
+/// at each boundary of <see cref="LocalOrchestrator.RunAsync"/> (host built, bus started, first publish, run, stop) one
+/// line on standard error with the process's CPU time (user + system, <see cref="Process.TotalProcessorTime"/>) and wall
+/// time since the previous boundary, in milliseconds. Off, a mark costs one static boolean test.
+/// </summary>
+internal static class PhaseProbe
+{
+    private static readonly bool On = Environment.GetEnvironmentVariable("ZAGG_TRACE_PHASES") == "1";
+    private static double _lastCpu, _lastWall;
+
+    /// <summary>Writes the phase that ends here, named <paramref name="name"/>.</summary>
+    public static void Mark(string name)
+    {
+        if (!On) return;
+        using var p = Process.GetCurrentProcess();
+        double cpu = p.TotalProcessorTime.TotalMilliseconds;
+        double wall = (DateTime.Now - p.StartTime).TotalMilliseconds;
+        Console.Error.WriteLine($"zagg-trace: phase {name} cpu {cpu - _lastCpu:F0} ms wall {wall - _lastWall:F0} ms (since start: cpu {cpu:F0} ms, wall {wall:F0} ms)");
+        _lastCpu = cpu;
+        _lastWall = wall;
+    }
+}
