@@ -34,10 +34,13 @@ internal static class CatalogCommand
             {
                 int order = q.ParentOrderOf(parse, cfg);
                 if (QueryOptions.FirstGiven(parse, q.SearchOnly) is { } o) throw new CliException($"{o.Name} is for a search; --files catalogues local granules by their points");
-                return await FromFilesAsync(console, glob, order, cfg, parse.GetValue(output) ?? "catalog.json", ct);
+                string catalog = parse.GetValue(output) ?? "catalog.json";
+                RequireFolder(catalog);
+                return await FromFilesAsync(console, glob, order, cfg, catalog, ct);
             }
             var search = q.Parse(parse, cfg, "--files for local granules");
             string path = parse.GetValue(output) ?? GranuleCatalog.DefaultFileName(search.Query, search.ParentOrder);
+            RequireFolder(path);
             var cat = await SearchAsync(console, search, cfg.Grid.Latitude, "no catalog written", ct);
             Save(cat, path);
             console.Out.WriteLine($"catalog written to {path}");
@@ -70,7 +73,7 @@ internal static class CatalogCommand
     {
         var (query, aoi, search, order) = (parsed.Query, parsed.Area, parsed.Search, parsed.ParentOrder);
         var o = console.Out;
-        o.WriteLine($"searching {search.Describe()}: {search.Product(query)}, {GranuleQuery.Iso(query.StartDate)} to {GranuleQuery.Iso(query.EndDate)}{(query.Cycle is int c ? $" (cycle {c})" : "")}, area {aoi.Source} (box {aoi.BoundingBox})");
+        o.WriteLine($"searching {search.Describe()}: {search.Product(query)}, {GranuleQuery.Iso(query.StartDate)} to {GranuleQuery.Iso(query.EndDate)}{(query.Cycle is int c ? $" (cycle {c})" : "")}, area {aoi.Source} (box {query.BoundingBox ?? aoi.BoundingBox})");
         bool terminal = ReferenceEquals(o, Console.Out) && !Console.IsOutputRedirected;
         var progress = new ProgressBar(terminal);
         CatalogSearchResult result;
@@ -85,6 +88,13 @@ internal static class CatalogCommand
         if (result.WithoutDataLink > 0) console.Error.WriteLine($"zagg: warning: {result.WithoutDataLink} granule(s) have no s3:// or https:// link to a data file; the catalog lists them by name");
         if (cat.Cells.Count == 0) throw new CliException($"none of the {result.Granules.Count} granules found meets the area {aoi.Source} at order {order}; {nothing}");
         return cat;
+    }
+
+    /// <summary>Refuses an --output whose folder does not exist before any search or reading, rather than after it.</summary>
+    private static void RequireFolder(string path)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null && !Directory.Exists(folder)) throw new CliException($"--output {path}: cannot be written: folder {folder} does not exist");
     }
 
     private static void Save(GranuleCatalog cat, string path)

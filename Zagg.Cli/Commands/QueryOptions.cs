@@ -26,7 +26,7 @@ internal sealed class QueryOptions
     public Option<string?> Polygon { get; } = new("--polygon") { Description = "Area of interest: a GeoJSON file (Polygon, MultiPolygon, Feature, FeatureCollection; holes). Default: antarctica (south of 60°S).", HelpName = "FILE" };
     public Option<string?> BasinsFile { get; } = new("--basins-file") { Description = "Area of interest: a drainage-basin file (columns lat lon basin_id).", HelpName = "FILE" };
     public Option<string?> Basins { get; } = new("--basins") { Description = "With --basins-file: the basin ids to take, e.g. 1,2,17 (default: all).", HelpName = "LIST" };
-    public Option<string?> Bbox { get; } = new("--bbox") { Description = "Area of interest: a box lon_min,lat_min,lon_max,lat_max (lon_min > lon_max crosses the antimeridian).", HelpName = "BOX" };
+    public Option<string?> Bbox { get; } = new("--bbox") { Description = "Area of interest: a box lon_min,lat_min,lon_max,lat_max (lon_min > lon_max crosses the antimeridian); beside --polygon or --basins-file, the box the search asks for instead of the area's extent.", HelpName = "BOX" };
     public Option<int> ParentOrder { get; } = new("--parent-order") { Description = "Order of the parent cells (the shards).", DefaultValueFactory = _ => 6, HelpName = "K" };
     public Option<string?> CmrUrl { get; } = new("--cmr-url") { Description = $"The CMR to search (default {CmrGranuleSearch.DefaultUrl}).", HelpName = "URL" };
     public Option<string?> StacUrl { get; } = new("--stac-url") { Description = "Search this STAC API instead of CMR (with --collection).", HelpName = "URL" };
@@ -66,7 +66,8 @@ internal sealed class QueryOptions
         var filter = Filter(name, rgt, region);
         var query = Query(parse.GetValue(Cycle), parse.GetValue(StartDate), parse.GetValue(EndDate), parse.GetValue(ShortName)!, parse.GetValue(Version)!, parse.GetValue(Provider)!, filter, alternative);
         string? polygon = parse.GetValue(Polygon), basinsFile = parse.GetValue(BasinsFile), basins = parse.GetValue(Basins), bbox = parse.GetValue(Bbox);
-        var aoi = Area(polygon, basinsFile, basins, bbox, out int[]? basinIds);
+        var aoi = Area(polygon, basinsFile, basins, bbox, out int[]? basinIds, out var searchBox);
+        if (searchBox is not null) query = query with { BoundingBox = searchBox };
         int retries = parse.GetValue(Retries);
         if (retries < 0) throw new CliException("--retries must be 0 or more");
         string? cmr = parse.GetValue(CmrUrl), stac = parse.GetValue(StacUrl), collection = parse.GetValue(Collection);
@@ -145,14 +146,19 @@ internal sealed class QueryOptions
         return result;
     }
 
-    private static AreaOfInterest Area(string? polygon, string? basinsFile, string? basins, string? bbox, out int[]? basinIds)
+    /// <summary>
+    /// The area of interest: --polygon, --basins-file or --bbox, else Antarctica. --bbox beside a polygon or basins file is
+    /// the search's box instead of the area's extent (<paramref name="searchBox"/>), as CMR's bounding_box.
+    /// </summary>
+    private static AreaOfInterest Area(string? polygon, string? basinsFile, string? basins, string? bbox, out int[]? basinIds, out GeoBox? searchBox)
     {
         basinIds = null;
-        int given = (polygon is null ? 0 : 1) + (basinsFile is null ? 0 : 1) + (bbox is null ? 0 : 1);
-        if (given > 1) throw new CliException("give one area of interest: --polygon, --basins-file or --bbox");
+        searchBox = null;
+        if (polygon is not null && basinsFile is not null) throw new CliException("give one area of interest: --polygon or --basins-file (--bbox beside either is the search's box)");
         if (basins is not null && basinsFile is null) throw new CliException("--basins picks basins of --basins-file: give the file too");
         try
         {
+            if (bbox is not null && (polygon ?? basinsFile) is not null) searchBox = AreaOfInterest.FromBbox(bbox).BoundingBox;
             if (polygon is not null) return AreaOfInterest.FromGeoJsonFile(polygon);
             if (basinsFile is not null)
             {

@@ -32,6 +32,8 @@ public static class QueryCatalogs
             config.RequireParentOrder(q.ParentOrder);
             var query = ToQuery(q);
             var aoi = Area(q);
+            // A bbox beside a polygon or basins file is the search's box, not the area.
+            if (q.Bbox is not null && (q.Polygon ?? q.BasinsFile) is not null) query = query with { BoundingBox = AreaOfInterest.FromBbox(q.Bbox).BoundingBox };
             var options = new SearchOptions { MaxRetries = q.Retries is int r ? (r >= 0 ? r : throw new ArgumentException($"retries {r} must be 0 or more")) : 5 };
             IGranuleSearch search = q.StacUrl is not null
                 ? new StacItemSearch(q.StacUrl, q.Collection ?? throw new ArgumentException("a STAC search needs a collection"), options)
@@ -50,8 +52,7 @@ public static class QueryCatalogs
 
     private static AreaOfInterest Area(CatalogQuery q)
     {
-        int given = (q.Polygon is null ? 0 : 1) + (q.BasinsFile is null ? 0 : 1) + (q.Bbox is null ? 0 : 1);
-        if (given > 1) throw new ArgumentException("give one area of interest: a polygon, a basins file or a bbox");
+        if (q.Polygon is not null && q.BasinsFile is not null) throw new ArgumentException("give one area of interest: a polygon or a basins file (a bbox beside either is the search's box)");
         if (q.Basins is { Count: > 0 } && q.BasinsFile is null) throw new ArgumentException("basins pick basins of a basins file: give the file too");
         return q.Polygon is not null ? AreaOfInterest.FromGeoJsonFile(q.Polygon)
             : q.BasinsFile is not null ? AreaOfInterest.FromBasinsFile(q.BasinsFile, q.Basins is { Count: > 0 } b ? [.. b] : null)

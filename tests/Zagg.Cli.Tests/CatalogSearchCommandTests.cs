@@ -145,6 +145,33 @@ public class CatalogSearchCommandTests : IDisposable
         AssertNothingWritten();
     }
 
+    /// <summary>--bbox beside --polygon is the box CMR is asked for; the area stays the polygon (issue 12: "The AOI's extent becomes CMR's bounding box unless --bbox is given").</summary>
+    [Fact]
+    public async Task A_bbox_beside_a_polygon_is_the_searchs_box()
+    {
+        await using var cmr = await FakeCmr.StartAsync([.. FakeCmr.DemoRecords(), .. UmmRecords.Filler(30)]);
+        string geojson = Path.Combine(_dir, "aoi.geojson"), path = Path.Combine(_dir, "c.json");
+        File.WriteAllText(geojson, """{"type": "Polygon", "coordinates": [[[-180, -60], [-180, -89], [0, -89], [180, -89], [180, -60], [0, -60], [-180, -60]]]}""");
+        var r = CliRunner.Run("catalog", "--cmr-url", cmr.Url, "--start-date", "2024-01-01", "--end-date", "2024-01-31", "--polygon", geojson, "--bbox", "-170,-85,170,-61", "--output", path);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("bounding_box=-170%2C-85%2C170%2C-61", cmr.Requests[0]);
+        Assert.Contains($"area geojson:{geojson} (box -170,-85,170,-61)", r.Out);
+        var meta = JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("metadata");
+        Assert.Equal($"geojson:{geojson}", meta.GetProperty("aoi").GetProperty("source").GetString());
+        var both = CliRunner.Run("catalog", "--cycle", "3", "--polygon", geojson, "--basins-file", geojson, "--output", Path.Combine(_dir, "d.json"));
+        Assert.Contains("give one area of interest: --polygon or --basins-file", both.Error);
+    }
+
+    [Fact]
+    public void An_output_folder_that_does_not_exist_is_refused_before_the_search()
+    {
+        string missing = Path.Combine(_dir, "nope", "c.json");
+        var r = CliRunner.Run("catalog", "--cmr-url", "http://127.0.0.1:9", "--cycle", "3", "--retries", "0", "--output", missing);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains($"--output {missing}: cannot be written: folder {Path.GetDirectoryName(missing)} does not exist", r.Error);
+        Assert.DoesNotContain("searching", r.Out);
+    }
+
     [Fact]
     public void Malformed_GeoJSON_is_named_by_file_and_place()
     {
