@@ -37,8 +37,12 @@ public static class CatalogMapping
         var perGranule = new CellRanges?[footprints.Count];
         bool wholeSphere = aoiCells.Count == HealpixNested.CellCount(parentOrder); // nothing to cut away
         var errors = new Exception?[footprints.Count];
-        Parallel.For(0, footprints.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i =>
+        // Covered in a spatial order (by the cell of a first position), so consecutive footprints read the same cells'
+        // outlines and caps while the processor's caches still hold them; the result does not depend on the order.
+        int[] order = SpatialOrder(footprints, convention);
+        Parallel.For(0, footprints.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, position =>
         {
+            int i = order[position];
             try
             {
                 var cells = FootprintCoverage.Cover(footprints[i], parentOrder, convention);
@@ -50,6 +54,37 @@ public static class CatalogMapping
             if (errors[i] is { } e) throw new ArgumentException($"footprint {i}: {e.Message}", nameof(footprints), e);
 
         return HealpixNested.CellCount(parentOrder) <= DenseCellLimit ? InvertDense(perGranule, parentOrder) : InvertSparse(perGranule, parentOrder);
+    }
+
+    /// <summary>The HEALPix order of <see cref="SpatialOrder"/>'s key: 3,072 cells, a few hundred kilometres across.</summary>
+    private const int SortOrder = 4;
+
+    /// <summary>
+    /// The footprints' indices sorted by the NESTED cell (at <see cref="SortOrder"/>) of each one's first position
+    /// (its first polygon's, else its first line's, box's south-west corner, or point); empty footprints first.
+    /// </summary>
+    internal static int[] SpatialOrder(IReadOnlyList<GeoFootprint> footprints, LatitudeConvention convention)
+    {
+        var keys = new long[footprints.Count];
+        var indices = new int[footprints.Count];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            indices[i] = i;
+            keys[i] = FirstPosition(footprints[i]) is { } p ? GeoGrid.Locate(p.Latitude, p.Longitude, SortOrder, convention) : -1;
+        }
+        Array.Sort(keys, indices);
+        return indices;
+    }
+
+    private static GeoPoint? FirstPosition(GeoFootprint footprint)
+    {
+        foreach (var polygon in footprint.Polygons)
+            foreach (var part in polygon.Parts)
+                if (part.Count > 0 && part[0].Count > 0) return part[0][0];
+        if (footprint.Lines.Count > 0) return footprint.Lines[0][0];
+        if (footprint.Boxes.Count > 0) return new GeoPoint(footprint.Boxes[0].South, footprint.Boxes[0].West);
+        if (footprint.Points.Count > 0) return footprint.Points[0];
+        return null;
     }
 
     /// <summary>Orders with at most this many cells (order 9: 3.1 M) are inverted through arrays indexed by NESTED cell.</summary>
