@@ -18,6 +18,9 @@ public sealed class CellRanges
 
     public IReadOnlyList<(long Start, long Count)> Runs => _runs;
 
+    /// <summary><see cref="Runs"/> as a span, for loops that must not enumerate through an interface; valid until the set changes.</summary>
+    public ReadOnlySpan<(long Start, long Count)> RunSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_runs);
+
     /// <summary>Number of cells.</summary>
     public long Count { get; private set; }
 

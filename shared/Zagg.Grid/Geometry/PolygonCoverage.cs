@@ -26,13 +26,17 @@ public static class PolygonCoverage
     {
         HealpixNested.CheckOrder(order);
         var vertices = region.Vertices;
-        var vertexCells = new long[vertices.Length];
+        // The vertex cells in a buffer kept per thread; the descent (rare for footprints) takes a copy it may sort.
+        if (t_vertexCells is not { } buffer || buffer.Length < vertices.Length) t_vertexCells = buffer = new long[Math.Max(vertices.Length, 64)];
+        var vertexCells = buffer.AsSpan(0, vertices.Length);
         for (int i = 0; i < vertices.Length; i++)
             vertexCells[i] = LineCoverage.CellOf(vertices[i], order);
         var result = new CellRanges(order);
         if (BoundaryTrace.ForThread.TryCover(region, order, vertexCells, result)) return result;
-        return Descend(region, order, vertexCells);
+        return Descend(region, order, vertexCells.ToArray());
     }
+
+    [ThreadStatic] private static long[]? t_vertexCells;
 
     /// <summary>The descent from the base cells alone (the trace's oracle in the tests).</summary>
     internal static CellRanges CoverByWalk(SphericalRegion region, int order)

@@ -99,7 +99,7 @@ public static class CatalogMapping
         var counts = new int[HealpixNested.CellCount(parentOrder)];
         int cells = 0;
         foreach (var granuleCells in perGranule)
-            foreach (var (start, count) in granuleCells!.Runs)
+            foreach (var (start, count) in granuleCells!.RunSpan)
                 for (long c = start; c < start + count; c++)
                     if (counts[c]++ == 0) cells++;
         var lists = new int[counts.Length][];
@@ -114,7 +114,7 @@ public static class CatalogMapping
             counts[c] = 0; // from here on: how many of the list are filled
         }
         for (int g = 0; g < perGranule.Length; g++)
-            foreach (var (start, count) in perGranule[g]!.Runs)
+            foreach (var (start, count) in perGranule[g]!.RunSpan)
                 for (long c = start; c < start + count; c++)
                     lists[c][counts[c]++] = g;
         return result;
@@ -126,7 +126,7 @@ public static class CatalogMapping
         // Count the granules of each cell, then fill the lists in granule order (so each list is ascending).
         var counts = new Dictionary<long, int>();
         foreach (var cells in perGranule)
-            foreach (var (start, count) in cells!.Runs)
+            foreach (var (start, count) in cells!.RunSpan)
                 for (long c = start; c < start + count; c++)
                     CollectionsMarshal.GetValueRefOrAddDefault(counts, c, out _)++;
         var keys = new long[counts.Count];
@@ -135,7 +135,7 @@ public static class CatalogMapping
         var lists = new Dictionary<long, (int[] Granules, int Filled)>(keys.Length);
         foreach (long k in keys) lists[k] = (new int[counts[k]], 0);
         for (int g = 0; g < perGranule.Length; g++)
-            foreach (var (start, count) in perGranule[g]!.Runs)
+            foreach (var (start, count) in perGranule[g]!.RunSpan)
                 for (long c = start; c < start + count; c++)
                 {
                     ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(lists, c);
