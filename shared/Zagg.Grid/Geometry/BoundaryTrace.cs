@@ -127,6 +127,10 @@ internal sealed class BoundaryTrace
 
         var cells = _cells.AsSpan(0, _cellCount);
         cells.Sort();
+        int runs = 1;
+        for (int i = 1; i < cells.Length; i++)
+            if (cells[i] != cells[i - 1] + 1) runs++;
+        result.Reserve(runs);
         long runStart = cells[0], runEnd = cells[0] + 1;
         for (int i = 1; i < cells.Length; i++)
         {

@@ -24,6 +24,9 @@ public sealed class CellRanges
     /// <summary>Number of cells.</summary>
     public long Count { get; private set; }
 
+    /// <summary>Makes room for <paramref name="runs"/> runs in all, so the appends that follow do not regrow the list.</summary>
+    internal void Reserve(int runs) => _runs.EnsureCapacity(runs);
+
     /// <summary>Appends a run; runs must arrive in increasing order.</summary>
     internal void Append(long start, long count)
     {

@@ -34,7 +34,8 @@ public static class CatalogMapping
         if (aoiCells.Order != parentOrder)
             throw new ArgumentException($"the area's cells are of order {aoiCells.Order}, the parent order is {parentOrder}", nameof(aoiCells));
 
-        var perGranule = new CellRanges?[footprints.Count];
+        // Each granule's cells kept as a bare run array (one object per granule while the rest are covered).
+        var perGranule = new (long Start, long Count)[]?[footprints.Count];
         bool wholeSphere = aoiCells.Count == HealpixNested.CellCount(parentOrder); // nothing to cut away
         var errors = new Exception?[footprints.Count];
         // Covered in a spatial order (by the cell of a first position), so consecutive footprints read the same cells'
@@ -46,7 +47,7 @@ public static class CatalogMapping
             try
             {
                 var cells = FootprintCoverage.Cover(footprints[i], parentOrder, convention);
-                perGranule[i] = wholeSphere ? cells : cells.Intersect(aoiCells);
+                perGranule[i] = (wholeSphere ? cells : cells.Intersect(aoiCells)).RunSpan.ToArray();
             }
             catch (ArgumentException e) { errors[i] = e; }
         });
@@ -94,12 +95,12 @@ public static class CatalogMapping
     /// Cell → granules through one count per cell of the order: counts, then offsets (a prefix sum), then the
     /// granule indices filled in granule order, so each cell's list is ascending without sorting.
     /// </summary>
-    internal static (long, int[])[] InvertDense(CellRanges?[] perGranule, int parentOrder)
+    internal static (long, int[])[] InvertDense((long Start, long Count)[]?[] perGranule, int parentOrder)
     {
         var counts = new int[HealpixNested.CellCount(parentOrder)];
         int cells = 0;
         foreach (var granuleCells in perGranule)
-            foreach (var (start, count) in granuleCells!.RunSpan)
+            foreach (var (start, count) in granuleCells!)
                 for (long c = start; c < start + count; c++)
                     if (counts[c]++ == 0) cells++;
         var lists = new int[counts.Length][];
@@ -114,19 +115,19 @@ public static class CatalogMapping
             counts[c] = 0; // from here on: how many of the list are filled
         }
         for (int g = 0; g < perGranule.Length; g++)
-            foreach (var (start, count) in perGranule[g]!.RunSpan)
+            foreach (var (start, count) in perGranule[g]!)
                 for (long c = start; c < start + count; c++)
                     lists[c][counts[c]++] = g;
         return result;
     }
 
     /// <summary>Cell → granules through dictionaries keyed by NESTED cell, for the orders too fine for <see cref="InvertDense"/>.</summary>
-    internal static (long, int[])[] InvertSparse(CellRanges?[] perGranule, int parentOrder)
+    internal static (long, int[])[] InvertSparse((long Start, long Count)[]?[] perGranule, int parentOrder)
     {
         // Count the granules of each cell, then fill the lists in granule order (so each list is ascending).
         var counts = new Dictionary<long, int>();
         foreach (var cells in perGranule)
-            foreach (var (start, count) in cells!.RunSpan)
+            foreach (var (start, count) in cells!)
                 for (long c = start; c < start + count; c++)
                     CollectionsMarshal.GetValueRefOrAddDefault(counts, c, out _)++;
         var keys = new long[counts.Count];
@@ -135,7 +136,7 @@ public static class CatalogMapping
         var lists = new Dictionary<long, (int[] Granules, int Filled)>(keys.Length);
         foreach (long k in keys) lists[k] = (new int[counts[k]], 0);
         for (int g = 0; g < perGranule.Length; g++)
-            foreach (var (start, count) in perGranule[g]!.RunSpan)
+            foreach (var (start, count) in perGranule[g]!)
                 for (long c = start; c < start + count; c++)
                 {
                     ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(lists, c);
