@@ -34,27 +34,59 @@ public static class CatalogMapping
         if (aoiCells.Order != parentOrder)
             throw new ArgumentException($"the area's cells are of order {aoiCells.Order}, the parent order is {parentOrder}", nameof(aoiCells));
 
-        // Each granule's cells kept as a bare run array (one object per granule while the rest are covered).
-        var perGranule = new (long Start, long Count)[]?[footprints.Count];
+        // Each granule's cells kept as a slice of a thread's run chunks: no object per granule for the collector to
+        // promote and mark while the rest are covered.
+        var perGranule = new RunSlice[footprints.Count];
         bool wholeSphere = aoiCells.Count == HealpixNested.CellCount(parentOrder); // nothing to cut away
         var errors = new Exception?[footprints.Count];
         // Covered in a spatial order (by the cell of a first position), so consecutive footprints read the same cells'
         // outlines and caps while the processor's caches still hold them; the result does not depend on the order.
         int[] order = SpatialOrder(footprints, convention);
-        Parallel.For(0, footprints.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, position =>
-        {
-            int i = order[position];
-            try
+        Parallel.For(0, footprints.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, () => new RunChunks(),
+            (position, _, chunks) =>
             {
-                var cells = FootprintCoverage.Cover(footprints[i], parentOrder, convention);
-                perGranule[i] = (wholeSphere ? cells : cells.Intersect(aoiCells)).RunSpan.ToArray();
-            }
-            catch (ArgumentException e) { errors[i] = e; }
-        });
+                int i = order[position];
+                try
+                {
+                    var cells = FootprintCoverage.Cover(footprints[i], parentOrder, convention);
+                    perGranule[i] = chunks.Add((wholeSphere ? cells : cells.Intersect(aoiCells)).RunSpan);
+                }
+                catch (ArgumentException e) { errors[i] = e; }
+                return chunks;
+            },
+            _ => { });
         for (int i = 0; i < errors.Length; i++)
             if (errors[i] is { } e) throw new ArgumentException($"footprint {i}: {e.Message}", nameof(footprints), e);
 
         return HealpixNested.CellCount(parentOrder) <= DenseCellLimit ? InvertDense(perGranule, parentOrder) : InvertSparse(perGranule, parentOrder);
+    }
+
+    /// <summary>A granule's cells: <see cref="Length"/> runs of a shared chunk from <see cref="Offset"/>.</summary>
+    internal readonly record struct RunSlice((long Start, long Count)[] Chunk, int Offset, int Length)
+    {
+        public RunSlice((long Start, long Count)[] runs) : this(runs, 0, runs.Length) { }
+
+        public ReadOnlySpan<(long Start, long Count)> Runs => new(Chunk, Offset, Length);
+    }
+
+    /// <summary>One thread's run storage: chunks growing from 1,024 to 65,536 runs, filled one after the other.</summary>
+    private sealed class RunChunks
+    {
+        private (long Start, long Count)[] _chunk = [];
+        private int _used;
+
+        public RunSlice Add(ReadOnlySpan<(long Start, long Count)> runs)
+        {
+            if (_used + runs.Length > _chunk.Length)
+            {
+                _chunk = new (long, long)[Math.Max(runs.Length, Math.Clamp(2 * _chunk.Length, 1 << 10, 1 << 16))];
+                _used = 0;
+            }
+            runs.CopyTo(_chunk.AsSpan(_used));
+            var slice = new RunSlice(_chunk, _used, runs.Length);
+            _used += runs.Length;
+            return slice;
+        }
     }
 
     /// <summary>The HEALPix order of <see cref="SpatialOrder"/>'s key: 3,072 cells, a few hundred kilometres across.</summary>
@@ -79,9 +111,13 @@ public static class CatalogMapping
 
     private static GeoPoint? FirstPosition(GeoFootprint footprint)
     {
-        foreach (var polygon in footprint.Polygons)
-            foreach (var part in polygon.Parts)
-                if (part.Count > 0 && part[0].Count > 0) return part[0][0];
+        var polygons = footprint.Polygons;
+        for (int i = 0; i < polygons.Count; i++)
+        {
+            var parts = polygons[i].Parts;
+            for (int p = 0; p < parts.Count; p++)
+                if (parts[p].Count > 0 && parts[p][0].Count > 0) return parts[p][0][0];
+        }
         if (footprint.Lines.Count > 0) return footprint.Lines[0][0];
         if (footprint.Boxes.Count > 0) return new GeoPoint(footprint.Boxes[0].South, footprint.Boxes[0].West);
         if (footprint.Points.Count > 0) return footprint.Points[0];
@@ -95,12 +131,12 @@ public static class CatalogMapping
     /// Cell → granules through one count per cell of the order: counts, then offsets (a prefix sum), then the
     /// granule indices filled in granule order, so each cell's list is ascending without sorting.
     /// </summary>
-    internal static (long, int[])[] InvertDense((long Start, long Count)[]?[] perGranule, int parentOrder)
+    internal static (long, int[])[] InvertDense(RunSlice[] perGranule, int parentOrder)
     {
         var counts = new int[HealpixNested.CellCount(parentOrder)];
         int cells = 0;
         foreach (var granuleCells in perGranule)
-            foreach (var (start, count) in granuleCells!)
+            foreach (var (start, count) in granuleCells.Runs)
                 for (long c = start; c < start + count; c++)
                     if (counts[c]++ == 0) cells++;
         var lists = new int[counts.Length][];
@@ -115,19 +151,19 @@ public static class CatalogMapping
             counts[c] = 0; // from here on: how many of the list are filled
         }
         for (int g = 0; g < perGranule.Length; g++)
-            foreach (var (start, count) in perGranule[g]!)
+            foreach (var (start, count) in perGranule[g].Runs)
                 for (long c = start; c < start + count; c++)
                     lists[c][counts[c]++] = g;
         return result;
     }
 
     /// <summary>Cell → granules through dictionaries keyed by NESTED cell, for the orders too fine for <see cref="InvertDense"/>.</summary>
-    internal static (long, int[])[] InvertSparse((long Start, long Count)[]?[] perGranule, int parentOrder)
+    internal static (long, int[])[] InvertSparse(RunSlice[] perGranule, int parentOrder)
     {
         // Count the granules of each cell, then fill the lists in granule order (so each list is ascending).
         var counts = new Dictionary<long, int>();
         foreach (var cells in perGranule)
-            foreach (var (start, count) in cells!)
+            foreach (var (start, count) in cells.Runs)
                 for (long c = start; c < start + count; c++)
                     CollectionsMarshal.GetValueRefOrAddDefault(counts, c, out _)++;
         var keys = new long[counts.Count];
@@ -136,7 +172,7 @@ public static class CatalogMapping
         var lists = new Dictionary<long, (int[] Granules, int Filled)>(keys.Length);
         foreach (long k in keys) lists[k] = (new int[counts[k]], 0);
         for (int g = 0; g < perGranule.Length; g++)
-            foreach (var (start, count) in perGranule[g]!)
+            foreach (var (start, count) in perGranule[g].Runs)
                 for (long c = start; c < start + count; c++)
                 {
                     ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(lists, c);
