@@ -190,9 +190,10 @@ internal sealed class BoundaryTrace
 
     private static bool ClearlyInside(Vec3 p, ReadOnlySpan<Vec3> sideNormals)
     {
-        double least = double.MaxValue;
-        foreach (var n in sideNormals) least = Math.Min(least, p.Dot(n));
-        return least > Margin;
+        // Every side's dot clearly positive; independent tests, so no chain of minimums to wait on.
+        foreach (var n in sideNormals)
+            if (!(p.Dot(n) > Margin)) return false;
+        return true;
     }
 
     /// <summary>

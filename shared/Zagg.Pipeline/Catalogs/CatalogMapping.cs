@@ -94,7 +94,8 @@ public static class CatalogMapping
 
     /// <summary>
     /// The footprints' indices sorted by the NESTED cell (at <see cref="SortOrder"/>) of each one's first position
-    /// (its first polygon's, else its first line's, box's south-west corner, or point); empty footprints first.
+    /// (its first polygon's, else its first line's, box's south-west corner, or point), then by the cell of its first
+    /// ring's middle position; empty footprints first.
     /// </summary>
     internal static int[] SpatialOrder(IReadOnlyList<GeoFootprint> footprints, LatitudeConvention convention)
     {
@@ -103,10 +104,24 @@ public static class CatalogMapping
         for (int i = 0; i < keys.Length; i++)
         {
             indices[i] = i;
-            keys[i] = FirstPosition(footprints[i]) is { } p ? GeoGrid.Locate(p.Latitude, p.Longitude, SortOrder, convention) : -1;
+            keys[i] = Key(footprints[i], convention);
         }
         Array.Sort(keys, indices);
         return indices;
+    }
+
+    /// <summary>
+    /// The cell of the footprint's first position, then (low bits) the cell of its first ring's middle position, so
+    /// that footprints leaving one cell are grouped by where they go (a granule's band leaves it one of two ways).
+    /// </summary>
+    private static long Key(GeoFootprint footprint, LatitudeConvention convention)
+    {
+        if (FirstPosition(footprint) is not { } first) return -1;
+        long start = GeoGrid.Locate(first.Latitude, first.Longitude, SortOrder, convention);
+        GeoPoint middle = first;
+        if (footprint.Polygons.Count > 0 && footprint.Polygons[0].Parts[0] is { Count: > 0 } rings && rings[0].Count > 0)
+            middle = rings[0][rings[0].Count / 2];
+        return (start << 12) | GeoGrid.Locate(middle.Latitude, middle.Longitude, SortOrder, convention);
     }
 
     private static GeoPoint? FirstPosition(GeoFootprint footprint)
