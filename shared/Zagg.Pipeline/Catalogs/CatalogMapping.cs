@@ -39,8 +39,8 @@ public static class CatalogMapping
         var perGranule = new RunSlice[footprints.Count];
         bool wholeSphere = aoiCells.Count == HealpixNested.CellCount(parentOrder); // nothing to cut away
         var errors = new Exception?[footprints.Count];
-        // Covered in a spatial order (by the cell of a first position), so consecutive footprints read the same cells'
-        // outlines and caps while the processor's caches still hold them; the result does not depend on the order.
+        // Covered in a spatial order (by the cells of a first and a middle position), so consecutive footprints read the
+        // same cells' outlines and caps while the processor's caches still hold them; the result does not depend on it.
         int[] order = SpatialOrder(footprints, convention);
         Parallel.For(0, footprints.Count, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, () => new RunChunks(),
             (position, _, chunks) =>
