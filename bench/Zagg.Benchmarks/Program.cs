@@ -34,7 +34,8 @@ if (args is ["--lambda", var bootstrap, ..])
 }
 if (args.Contains("--catalog-profile"))
 {
-    Zagg.Benchmarks.CatalogProfile.Run();
+    int mapping = Array.IndexOf(args, "--mapping");
+    Zagg.Benchmarks.CatalogProfile.Run(mappingOnly: mapping < 0 ? 0 : mapping + 1 < args.Length && int.TryParse(args[mapping + 1], out int n) ? n : 50_000);
     return;
 }
 if (args.Contains("--catalog-quick"))

@@ -38,7 +38,11 @@ public readonly record struct Vec3(double X, double Y, double Z)
         if (phi < 0) phi += 2 * Math.PI;
     }
 
-    public double Length => Math.Sqrt(X * X + Y * Y + Z * Z);
+    public double Length
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Math.Sqrt(X * X + Y * Y + Z * Z);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Dot(Vec3 o) => X * o.X + Y * o.Y + Z * o.Z;
@@ -46,6 +50,7 @@ public readonly record struct Vec3(double X, double Y, double Z)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vec3 Cross(Vec3 o) => new(Y * o.Z - Z * o.Y, Z * o.X - X * o.Z, X * o.Y - Y * o.X);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vec3 Normalized()
     {
         double l = Length;

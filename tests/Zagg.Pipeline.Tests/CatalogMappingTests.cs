@@ -68,7 +68,7 @@ public class CatalogMappingTests
         footprints.Add(new(polygons: [new GeoPolygon([[
             [new(40, 10), new(40, 30), new(60, 30), new(60, 10)],
             [new(45, 15), new(55, 15), new(55, 25), new(45, 25)]]])]));
-        var perGranule = footprints.Select(f => (CellRanges?)FootprintCoverage.Cover(f, 6)).ToArray();
+        var perGranule = footprints.Select(f => new CatalogMapping.RunSlice(FootprintCoverage.Cover(f, 6).RunSpan.ToArray())).ToArray();
         var dense = CatalogMapping.InvertDense(perGranule, 6);
         var sparse = CatalogMapping.InvertSparse(perGranule, 6);
         Assert.True(dense.Length > 1000);

@@ -64,6 +64,11 @@ internal sealed class BoundaryTrace
 
     private int _order;
 
+    // The last cell Neighbour decomposed (the trace asks for several neighbours of one cell in a row).
+    private long _decomposed = -1;
+    private long _decomposedX, _decomposedY;
+    private int _decomposedFace;
+
     // The cells met (M), their first crossing, and a stamped open-addressing index: cell → position in _cells.
     private long[] _cells = new long[128];
     private int[] _firstCrossing = new int[128];
@@ -108,6 +113,7 @@ internal sealed class BoundaryTrace
         }
 
         _order = order;
+        _decomposed = -1;
         _cellCount = 0;
         _crossingCount = 0;
         if (++_stamp == int.MaxValue)
@@ -121,6 +127,10 @@ internal sealed class BoundaryTrace
 
         var cells = _cells.AsSpan(0, _cellCount);
         cells.Sort();
+        int runs = 1;
+        for (int i = 1; i < cells.Length; i++)
+            if (cells[i] != cells[i - 1] + 1) runs++;
+        result.Reserve(runs);
         long runStart = cells[0], runEnd = cells[0] + 1;
         for (int i = 1; i < cells.Length; i++)
         {
@@ -180,9 +190,10 @@ internal sealed class BoundaryTrace
 
     private static bool ClearlyInside(Vec3 p, ReadOnlySpan<Vec3> sideNormals)
     {
-        double least = double.MaxValue;
-        foreach (var n in sideNormals) least = Math.Min(least, p.Dot(n));
-        return least > Margin;
+        // Every side's dot clearly positive; independent tests, so no chain of minimums to wait on.
+        foreach (var n in sideNormals)
+            if (!(p.Dot(n) > Margin)) return false;
+        return true;
     }
 
     /// <summary>
@@ -291,10 +302,14 @@ internal sealed class BoundaryTrace
     /// <summary>The neighbour in one direction of <see cref="HealpixNested.Neighbours"/>; −1 where there is none.</summary>
     private long Neighbour(long cell, int direction)
     {
-        HealpixNested.Decompose(_order, cell, out long ix, out long iy, out int face);
-        long x = ix + NeighbourDx(direction), y = iy + NeighbourDy(direction);
+        if (cell != _decomposed)
+        {
+            HealpixNested.Decompose(_order, cell, out _decomposedX, out _decomposedY, out _decomposedFace);
+            _decomposed = cell;
+        }
+        long x = _decomposedX + NeighbourDx(direction), y = _decomposedY + NeighbourDy(direction);
         long nside = 1L << _order;
-        if ((ulong)x < (ulong)nside && (ulong)y < (ulong)nside) return HealpixNested.Compose(_order, x, y, face);
+        if ((ulong)x < (ulong)nside && (ulong)y < (ulong)nside) return HealpixNested.Compose(_order, x, y, _decomposedFace);
         Span<long> around = stackalloc long[8];
         HealpixNested.Neighbours(_order, cell, around);
         return around[direction];

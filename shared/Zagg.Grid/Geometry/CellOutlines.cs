@@ -34,6 +34,7 @@ internal static class CellOutlines
     public static bool Cached(int level) => level <= CachedLevels;
 
     /// <summary>A cell's outline points and the normals of its sides (side k joins point k to point k + 1, cyclic).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Get(int level, long cell, out ReadOnlySpan<Vec3> outline, out ReadOnlySpan<Vec3> sideNormals)
     {
         long pageIndex = cell >> PageShift;
@@ -76,6 +77,7 @@ internal static class CellOutlines
     /// A cell's outline points rounded to float, as 16 x then 16 y then 16 z: for prefilters whose margin covers the
     /// rounding (each coordinate within 6e-8 of <see cref="Get"/>'s), read from a table a third the size of the doubles.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static ReadOnlySpan<float> GetCoarse(int level, long cell)
     {
         long pageIndex = cell >> PageShift;

@@ -18,8 +18,14 @@ public sealed class CellRanges
 
     public IReadOnlyList<(long Start, long Count)> Runs => _runs;
 
+    /// <summary><see cref="Runs"/> as a span, for loops that must not enumerate through an interface; valid until the set changes.</summary>
+    public ReadOnlySpan<(long Start, long Count)> RunSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_runs);
+
     /// <summary>Number of cells.</summary>
     public long Count { get; private set; }
+
+    /// <summary>Makes room for <paramref name="runs"/> runs in all, so the appends that follow do not regrow the list.</summary>
+    internal void Reserve(int runs) => _runs.EnsureCapacity(runs);
 
     /// <summary>Appends a run; runs must arrive in increasing order.</summary>
     internal void Append(long start, long count)

@@ -25,10 +25,13 @@ public static class FootprintCoverage
         ArgumentNullException.ThrowIfNull(footprint);
         HealpixNested.CheckOrder(order);
         CellRanges? result = null;
-        foreach (var polygon in footprint.Polygons)
-            result = Join(result, PolygonCoverage.Cover(SphericalRegion.FromGeo(polygon, convention), order));
-        foreach (var box in footprint.Boxes)
-            result = Join(result, BoxCoverage.Cover(box, order, convention));
+        // Indexed loops: no enumerator boxed per footprint through the interfaces.
+        var polygons = footprint.Polygons;
+        for (int i = 0; i < polygons.Count; i++)
+            result = Join(result, PolygonCoverage.Cover(SphericalRegion.FromGeo(polygons[i], convention), order));
+        var boxes = footprint.Boxes;
+        for (int i = 0; i < boxes.Count; i++)
+            result = Join(result, BoxCoverage.Cover(boxes[i], order, convention));
         if (footprint.Lines.Count > 0)
             result = Join(result, LineCoverage.Cover(Arcs(footprint.Lines, convention), order));
         if (footprint.Points.Count > 0)

@@ -26,13 +26,24 @@ public static class PolygonCoverage
     {
         HealpixNested.CheckOrder(order);
         var vertices = region.Vertices;
-        var vertexCells = new long[vertices.Length];
+        // A footprint's vertex cells go in a buffer kept per thread (an area's millions get their own array); the
+        // descent (rare for footprints) takes a copy it may sort.
+        Span<long> vertexCells;
+        long[]? own = null;
+        if (vertices.Length > BoundaryTrace.MaxEdges) vertexCells = own = new long[vertices.Length];
+        else
+        {
+            t_vertexCells ??= new long[BoundaryTrace.MaxEdges];
+            vertexCells = t_vertexCells.AsSpan(0, vertices.Length);
+        }
         for (int i = 0; i < vertices.Length; i++)
             vertexCells[i] = LineCoverage.CellOf(vertices[i], order);
         var result = new CellRanges(order);
         if (BoundaryTrace.ForThread.TryCover(region, order, vertexCells, result)) return result;
-        return Descend(region, order, vertexCells);
+        return Descend(region, order, own ?? vertexCells.ToArray());
     }
+
+    [ThreadStatic] private static long[]? t_vertexCells;
 
     /// <summary>The descent from the base cells alone (the trace's oracle in the tests).</summary>
     internal static CellRanges CoverByWalk(SphericalRegion region, int order)

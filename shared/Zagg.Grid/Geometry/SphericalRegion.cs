@@ -23,14 +23,23 @@ public sealed class SphericalRegion
     {
         _rings = rings;
         _parts = parts;
-        int n = 0;
-        foreach (var r in rings) n += r.Points.Length;
-        Vertices = new Vec3[n];
-        n = 0;
-        foreach (var r in rings)
+        if (rings.Length == 1)
         {
-            r.Points.CopyTo(Vertices, n);
-            n += r.Points.Length;
+            // One ring (a granule's footprint): its points are the vertices, in the ring's order (reversed with it
+            // when the ring is rewound below, which only the descent sees, and it takes them as a set).
+            Vertices = rings[0].Points;
+        }
+        else
+        {
+            int n = 0;
+            foreach (var r in rings) n += r.Points.Length;
+            Vertices = new Vec3[n];
+            n = 0;
+            foreach (var r in rings)
+            {
+                r.Points.CopyTo(Vertices, n);
+                n += r.Points.Length;
+            }
         }
         Edges = BuildEdges(rings);
         (_capCentre, _capCos, _capSin, _hasCap) = BoundingCap(Edges, Vertices);
