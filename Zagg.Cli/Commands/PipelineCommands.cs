@@ -353,8 +353,12 @@ internal static class PipelineCommands
         }
         catch (OrchestrationException e) { throw new CliException(e.Message); }
         if (completed.Error is not null) throw new CliException(completed.Error);
-        foreach (var f in monitor.Failures)
-            console.Error.WriteLine($"zagg: cell {f.ParentMorton}: {f.Reason}");
+        // The first failures by name; a run whose every cell failed the same way (no credentials) says it once, not per cell.
+        var failures = monitor.Failures;
+        for (int i = 0; i < Math.Min(failures.Count, FailuresShown); i++)
+            console.Error.WriteLine($"zagg: cell {failures[i].ParentMorton}: {failures[i].Reason}");
+        if (failures.Count > FailuresShown)
+            console.Error.WriteLine($"zagg: … and {failures.Count - FailuresShown} more failed cells (every one in the report)");
         o.WriteLine($"report: {completed.Report}");
         o.WriteLine(completed.Summary);
         if (run.Lambda is { } costed)
@@ -371,6 +375,9 @@ internal static class PipelineCommands
         }
         return completed.Succeeded ? 0 : ZaggCli.Failure;
     }
+
+    /// <summary>Failed cells a run names on the terminal before it counts the rest (the report lists every one).</summary>
+    internal const int FailuresShown = 10;
 
     internal static PipelineConfig LoadConfig(string nameOrPath)
     {

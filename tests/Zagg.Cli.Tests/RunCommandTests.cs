@@ -166,6 +166,30 @@ public class RunCommandTests
         finally { Directory.Delete(dir, true); }
     }
 
+    /// <summary>Twelve cells failing alike (one truncated granule): the first ten by name, then a count; the report lists every one.</summary>
+    [Fact]
+    public void A_run_names_its_first_ten_failed_cells_and_counts_the_rest()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
+        try
+        {
+            string bad = Path.Combine(dir, "bad.h5");
+            File.WriteAllBytes(bad, File.ReadAllBytes(Directory.GetFiles(Demo, "*.h5").Order().First())[..4096]);
+            var cells = string.Join(", ", Enumerable.Range(0, 12).Select(i => $"\"-31{1 + i / 4}{1 + i % 4}111\": [\"{bad}\"]"));
+            string catalog = Path.Combine(dir, "catalog.json");
+            File.WriteAllText(catalog, "{\"metadata\": {\"parent_order\": 6}, \"catalog\": {" + cells + "}}");
+            var r = CliRunner.Run("run", "--catalog", catalog, "--store", Path.Combine(dir, "out.zarr"));
+            Assert.Equal(1, r.ExitCode);
+            var lines = r.Error.TrimEnd('\n').Split('\n');
+            Assert.Equal(10, lines.Count(l => l.StartsWith("zagg: cell ", StringComparison.Ordinal)));
+            Assert.Contains("zagg: … and 2 more failed cells (every one in the report)", lines);
+            Assert.Contains("12 errors", r.Out);
+            var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "out.zarr.report.json"))).RootElement;
+            Assert.Equal(12, report.GetProperty("cells").EnumerateArray().Count(c => c.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Fact]
     public void Transport_mistakes_are_named_and_a_broker_password_is_never_shown()
     {

@@ -192,7 +192,7 @@ public sealed class S3ByteSource : IByteSource
     }
 
     /// <summary>No credentials for a granule: the AWS ones, or (NASA's bucket) the Earthdata login NSIDC's keys are asked with.</summary>
-    private const string NoCredentials = S3Errors.NoCredentials + "; for NASA's granules, Earthdata credentials (zagg auth login) get NSIDC's temporary keys";
+    private const string NoCredentials = S3Errors.NoCredentials + "; for NASA's granules, Earthdata credentials (zagg auth login) get NSIDC's temporary keys, or read them over https (zagg run --driver https)";
 
     /// <summary>Server errors, throttling and transport failures may pass on retry; 4xx answers (no such key, access denied) do not.</summary>
     private static bool IsTransient(AmazonServiceException e)
