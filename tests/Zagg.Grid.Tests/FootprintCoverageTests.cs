@@ -42,6 +42,9 @@ public class FootprintCoverageTests
         // A bow-tie.
         Assert.StartsWith("part 0 ring 0 edge 0 crosses ring 0 edge 2",
             PolygonValidation.FindSelfIntersection(GeoPolygon.FromRing([new(0, 0), new(10, 10), new(0, 10), new(10, 0)])));
+        // The crossing is named by longitude and latitude, the order GeoJSON gives them in.
+        Assert.Contains("near longitude 5.00000, latitude -71.",
+            PolygonValidation.FindSelfIntersection(GeoPolygon.FromRing([new(-70, 0), new(-72, 10), new(-70, 10), new(-72, 0)])));
         // A side of many collinear points along a meridian: non-adjacent edges on one great circle.
         var ring = new List<GeoPoint>();
         for (int i = 0; i <= 20; i++) ring.Add(new GeoPoint(-66 - 22.0 * i / 20, 20));

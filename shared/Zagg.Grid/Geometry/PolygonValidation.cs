@@ -8,7 +8,7 @@ public static class PolygonValidation
     /// <summary>
     /// The first crossing found between two non-adjacent edges of one part (a ring crossing itself,
     /// or a hole crossing its exterior), described as "part P ring R edge I crosses ring S edge J
-    /// near (lat, lon)"; null when there is none. Parts may overlap each other (adjacent drainage
+    /// near longitude LON, latitude LAT"; null when there is none. Parts may overlap each other (adjacent drainage
     /// basins share their borders).
     /// </summary>
     /// <remarks>
@@ -43,7 +43,7 @@ public static class PolygonValidation
                 if (x.Dot(a.A + a.B) < 0) x = -x;
                 var g = GeoGrid.FromSphere(x.Normalized(), convention);
                 return string.Create(CultureInfo.InvariantCulture,
-                    $"part {p} ring {a.Ring} edge {index[walk.Found]} crosses ring {b.Ring} edge {index[walk.Other]} near ({g.Latitude:F5}, {g.Longitude:F5})");
+                    $"part {p} ring {a.Ring} edge {index[walk.Found]} crosses ring {b.Ring} edge {index[walk.Other]} near longitude {g.Longitude:F5}, latitude {g.Latitude:F5}");
             }
         }
         return null;
