@@ -193,6 +193,21 @@ public class CatalogSearchTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_record_whose_RelatedUrls_is_null_has_no_link_and_is_not_an_error()
+    {
+        var record = FakeCmr.DemoRecords()[0].DeepClone().AsObject();
+        record["RelatedUrls"] = null;
+        using var doc = System.Text.Json.JsonDocument.Parse(record.ToJsonString());
+        var g = UmmGranule.Read(doc.RootElement, "r");
+        Assert.Null(g.S3Url);
+        Assert.Null(g.HttpsUrl);
+        Assert.Single(g.Footprint.Polygons);
+        record["RelatedUrls"] = "nope";
+        using var bad = System.Text.Json.JsonDocument.Parse(record.ToJsonString());
+        Assert.Contains("RelatedUrls is not an array", Assert.Throws<CatalogSearchException>(() => UmmGranule.Read(bad.RootElement, "r")).Message);
+    }
+
+    [Fact]
     public void Cycles_are_91_days_from_2018_10_13()
     {
         Assert.Equal((new DateOnly(2018, 10, 13), new DateOnly(2019, 1, 11)), GranuleQuery.CycleDates(1));

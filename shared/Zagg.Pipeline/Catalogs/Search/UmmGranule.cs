@@ -26,7 +26,8 @@ public static class UmmGranule
         string ur = umm.TryGetProperty("GranuleUR", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString()! : throw Bad(where, "has no GranuleUR");
         where = $"{where} ({ur})";
         string? s3 = null, https = null;
-        if (umm.TryGetProperty("RelatedUrls", out var urls))
+        // RelatedUrls: null is a record without links, as one without the key (a warning, not a failed search).
+        if (umm.TryGetProperty("RelatedUrls", out var urls) && urls.ValueKind != JsonValueKind.Null)
         {
             if (urls.ValueKind != JsonValueKind.Array) throw Bad(where, "RelatedUrls is not an array");
             foreach (var u in urls.EnumerateArray())
