@@ -58,4 +58,25 @@ public class FootprintCoverageTests
         // Two parts may overlap (adjacent basins share borders).
         Assert.Null(PolygonValidation.FindSelfIntersection(new GeoPolygon([[outer], [[new(5, 5), new(5, 15), new(6, 15), new(6, 5)]]])));
     }
+
+    [Fact]
+    public void Footprints_covered_one_after_another_match_their_own_regions()
+    {
+        // FootprintCoverage builds one-ring polygons into a region kept per thread and per vertex count: a band, a ring
+        // wider than a hemisphere (rewound, no cap), the band reversed, then the band again must each cover exactly what
+        // a region of their own covers; a refused ring leaves the next one unaffected.
+        GeoPoint[] band = [new(-70, 0), new(-70, 10), new(-65, 10), new(-65, 0)];
+        GeoPoint[] wide = [new(-10, 0), new(-10, 90), new(-10, 180), new(-10, -90)];
+        GeoPoint[] antipodal = [new(0, 0), new(0, 180), new(10, 90), new(20, 45)];
+        foreach (var ring in new[] { band, wide, band.Reverse().ToArray(), band })
+        {
+            var polygon = GeoPolygon.FromRing(ring);
+            var expected = PolygonCoverage.Cover(SphericalRegion.FromGeo(polygon), 3).ToArray();
+            Assert.Equal(expected, FootprintCoverage.Cover(new GeoFootprint(polygons: [polygon]), 3).ToArray());
+        }
+        var refused = Assert.Throws<ArgumentException>(() => FootprintCoverage.Cover(new GeoFootprint(polygons: [GeoPolygon.FromRing(antipodal)]), 3));
+        Assert.Contains("positions 0 and 1 are antipodal", refused.Message);
+        Assert.Equal(PolygonCoverage.Cover(GeoPolygon.FromRing(band), 3).ToArray(),
+            FootprintCoverage.Cover(new GeoFootprint(polygons: [GeoPolygon.FromRing(band)]), 3).ToArray());
+    }
 }

@@ -28,7 +28,7 @@ public static class FootprintCoverage
         // Indexed loops: no enumerator boxed per footprint through the interfaces.
         var polygons = footprint.Polygons;
         for (int i = 0; i < polygons.Count; i++)
-            result = Join(result, PolygonCoverage.Cover(SphericalRegion.FromGeo(polygons[i], convention), order));
+            result = Join(result, PolygonCoverage.Cover(SphericalRegion.FromGeoReused(polygons[i], convention), order));
         var boxes = footprint.Boxes;
         for (int i = 0; i < boxes.Count; i++)
             result = Join(result, BoxCoverage.Cover(boxes[i], order, convention));

@@ -14,10 +14,10 @@ public sealed class SphericalRegion
     private readonly int[][] _parts; // ring indices, exterior first
 
     /// <summary>Every edge of every ring, for the coverage walk.</summary>
-    internal Edge[] Edges { get; }
+    internal Edge[] Edges { get; private set; }
 
     /// <summary>The polygon's vertices, for the coverage walk.</summary>
-    internal readonly Vec3[] Vertices;
+    internal Vec3[] Vertices { get; private set; }
 
     private SphericalRegion(Ring[] rings, int[][] parts)
     {
@@ -41,26 +41,33 @@ public sealed class SphericalRegion
                 n += r.Points.Length;
             }
         }
-        Edges = BuildEdges(rings);
+        Edges = new Edge[Vertices.Length];
+        Orient();
+    }
+
+    /// <summary>
+    /// Fills <see cref="Edges"/> (sized to the vertices) from the rings' points, finds the bounding cap and each ring's
+    /// reference point (winding the rings without a cap so their smaller side is on the left).
+    /// </summary>
+    private void Orient()
+    {
+        FillEdges(_rings, Edges);
         (_capCentre, _capCos, _capSin, _hasCap) = BoundingCap(Edges, Vertices);
         if (_hasCap)
         {
             // A point farther than π/2 from every edge is outside every ring: the reference for crossings.
-            foreach (var r in rings) r.SetReference(-_capCentre, inside: false);
+            foreach (var r in _rings) r.SetReference(-_capCentre, inside: false);
         }
         else
         {
-            foreach (var r in rings) r.WindAndFindInside(Edges);
-            Edges = BuildEdges(rings);
+            foreach (var r in _rings) r.WindAndFindInside(Edges);
+            FillEdges(_rings, Edges);
         }
     }
 
-    /// <summary>Every ring's edges, ring after ring; each ring keeps where its own start in it (<see cref="Ring.First"/>).</summary>
-    private static Edge[] BuildEdges(Ring[] rings)
+    /// <summary>Every ring's edges, ring after ring, into <paramref name="edges"/> (as many as the points); each ring keeps where its own start in it (<see cref="Ring.First"/>).</summary>
+    private static void FillEdges(Ring[] rings, Edge[] edges)
     {
-        int n = 0;
-        foreach (var r in rings) n += r.Points.Length;
-        var edges = new Edge[n];
         int k = 0;
         for (int r = 0; r < rings.Length; r++)
         {
@@ -70,13 +77,12 @@ public sealed class SphericalRegion
             for (int i = 0; i < v.Length; i++)
                 edges[k++] = new Edge(v[i], v[i + 1 == v.Length ? 0 : i + 1], r);
         }
-        return edges;
     }
 
     // A cap holding every edge (so the whole region, when its radius is under π/2).
-    private readonly Vec3 _capCentre;
-    private readonly double _capCos, _capSin;
-    private readonly bool _hasCap;
+    private Vec3 _capCentre;
+    private double _capCos, _capSin;
+    private bool _hasCap;
 
     /// <summary>
     /// False when a cell's circumscribed cap lies wholly outside the region's bounding cap, so
@@ -138,22 +144,60 @@ public sealed class SphericalRegion
             {
                 var ring = part[r];
                 var pts = new Vec3[ring.Count];
-                int count = 0;
-                for (int i = 0; i < ring.Count; i++)
-                {
-                    var v = GeoGrid.ToSphere(ring[i], convention);
-                    if (count == 0 || Distinct(v, pts[count - 1])) pts[count++] = v;
-                }
-                if (count > 1 && !Distinct(pts[0], pts[count - 1])) count--;
-                if (count < 3)
-                    throw new ArgumentException($"part {p} ring {r} has {count} distinct positions; a ring needs at least 3");
+                int count = ToSphere(ring, convention, pts, p, r);
                 if (count < pts.Length) Array.Resize(ref pts, count);
+                Ring.CheckEdges(pts, p, r);
                 indices[r] = next;
-                rings[next++] = Ring.Create(pts, p, r);
+                rings[next++] = new Ring { Points = pts };
             }
             parts[p] = indices;
         }
         return new SphericalRegion(rings, parts);
+    }
+
+    /// <summary>
+    /// <see cref="FromGeo"/> for a one-ring polygon of at most <see cref="ReusedVertices"/> positions (a granule's
+    /// footprint), built into a region kept per thread and per vertex count, so covering footprint after footprint
+    /// allocates no region: the region returned is valid until the thread's next call. Other polygons get
+    /// <see cref="FromGeo"/>'s own region. Same points, edges, cap and references as <see cref="FromGeo"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="FromGeo"/>.</exception>
+    internal static SphericalRegion FromGeoReused(GeoPolygon polygon, LatitudeConvention convention)
+    {
+        if (polygon.Parts.Count != 1 || polygon.Parts[0].Count != 1 || polygon.Parts[0][0].Count > ReusedVertices)
+            return FromGeo(polygon, convention);
+        var ring = polygon.Parts[0][0];
+        var scratch = t_points ??= new Vec3[ReusedVertices];
+        int count = ToSphere(ring, convention, scratch, 0, 0);
+        var points = scratch.AsSpan(0, count);
+        Ring.CheckEdges(points, 0, 0);
+        var kept = t_regions ??= new SphericalRegion?[ReusedVertices + 1];
+        if (kept[count] is not { } region)
+            return kept[count] = new SphericalRegion([new Ring { Points = points.ToArray() }], [[0]]);
+        points.CopyTo(region._rings[0].Points);
+        region.Orient();
+        return region;
+    }
+
+    /// <summary>The most positions of a ring that <see cref="FromGeoReused"/> builds into a kept region.</summary>
+    internal const int ReusedVertices = 256;
+
+    [ThreadStatic] private static Vec3[]? t_points;
+    [ThreadStatic] private static SphericalRegion?[]? t_regions;
+
+    /// <summary>A ring's positions on the sphere, repeated ones and the closing one dropped; how many were written.</summary>
+    private static int ToSphere(IReadOnlyList<GeoPoint> ring, LatitudeConvention convention, Span<Vec3> pts, int p, int r)
+    {
+        int count = 0;
+        for (int i = 0; i < ring.Count; i++)
+        {
+            var v = GeoGrid.ToSphere(ring[i], convention);
+            if (count == 0 || Distinct(v, pts[count - 1])) pts[count++] = v;
+        }
+        if (count > 1 && !Distinct(pts[0], pts[count - 1])) count--;
+        if (count < 3)
+            throw new ArgumentException($"part {p} ring {r} has {count} distinct positions; a ring needs at least 3");
+        return count;
     }
 
     private static bool Distinct(Vec3 a, Vec3 b)
@@ -308,7 +352,8 @@ public sealed class SphericalRegion
             _referenceInside = inside;
         }
 
-        public static Ring Create(Vec3[] pts, int part, int ring)
+        /// <summary>Throws when two consecutive positions are antipodal (the edge between them is undefined).</summary>
+        public static void CheckEdges(ReadOnlySpan<Vec3> pts, int part, int ring)
         {
             for (int i = 0; i < pts.Length; i++)
             {
@@ -316,7 +361,6 @@ public sealed class SphericalRegion
                 if (sum.Dot(sum) <= 1e-24)
                     throw new ArgumentException($"part {part} ring {ring}: positions {i} and {(i + 1) % pts.Length} are antipodal, so the edge between them is undefined");
             }
-            return new Ring { Points = pts };
         }
 
         /// <summary>For rings not within a hemisphere's cap: wind so the smaller side is on the left, and take a point just inside.</summary>
