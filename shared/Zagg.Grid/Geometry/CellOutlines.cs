@@ -20,13 +20,14 @@ internal static class CellOutlines
     private const int PageCells = 1 << PageShift;
 
     // [level][page] → PageCells × Points outline points followed by as many side normals.
-    private static readonly Vec3[]?[][] Pages = BuildDirectory();
+    private static readonly Vec3[]?[][] Pages = NewDirectory<Vec3>();
 
-    private static Vec3[]?[][] BuildDirectory()
+    /// <summary>An empty [level][page] directory for the levels 0–<see cref="CachedLevels"/>; pages are filled on first use.</summary>
+    private static T[]?[][] NewDirectory<T>()
     {
-        var pages = new Vec3[]?[CachedLevels + 1][];
+        var pages = new T[]?[CachedLevels + 1][];
         for (int level = 0; level <= CachedLevels; level++)
-            pages[level] = new Vec3[]?[(HealpixNested.CellCount(level) + PageCells - 1) >> PageShift];
+            pages[level] = new T[]?[(HealpixNested.CellCount(level) + PageCells - 1) >> PageShift];
         return pages;
     }
 
@@ -60,15 +61,7 @@ internal static class CellOutlines
     }
 
     // [level][page] → per cell, the outline points rounded to float as 16 x, 16 y, 16 z (a third of the bytes).
-    private static readonly float[]?[][] Coarse = BuildCoarseDirectory();
-
-    private static float[]?[][] BuildCoarseDirectory()
-    {
-        var pages = new float[]?[CachedLevels + 1][];
-        for (int level = 0; level <= CachedLevels; level++)
-            pages[level] = new float[]?[(HealpixNested.CellCount(level) + PageCells - 1) >> PageShift];
-        return pages;
-    }
+    private static readonly float[]?[][] Coarse = NewDirectory<float>();
 
     /// <summary>Floats per cell in <see cref="GetCoarse"/>.</summary>
     public const int CoarseFloats = 3 * Points;
