@@ -102,33 +102,22 @@ internal sealed class LocatedGroup
     public long[]? Wide => _wide;
 
     /// <summary>The first and last index of a point in <paramref name="parent"/>, or (−1, −1).</summary>
-    public (int First, int Last) RangeIn(long parent, int shift) => _narrow is not null ? RangeIn<int>(_narrow, parent, shift) : RangeIn<long>(_wide!, parent, shift);
+    public (int First, int Last) RangeIn(long parent, int shift) => Range(parent, shift, inside: true);
 
     /// <summary>The first and last index of a point in a parent cell other than <paramref name="parent"/>, or (−1, −1).</summary>
-    public (int First, int Last) RangeOutside(long parent, int shift) => _narrow is not null ? RangeOutside<int>(_narrow, parent, shift) : RangeOutside<long>(_wide!, parent, shift);
+    public (int First, int Last) RangeOutside(long parent, int shift) => Range(parent, shift, inside: false);
 
-    private static (int, int) RangeOutside<T>(ReadOnlySpan<T> cells, long parent, int shift) where T : struct, IBinaryInteger<T>
+    private (int, int) Range(long parent, int shift, bool inside)
+        => _narrow is not null ? Range<int>(_narrow, parent, shift, inside) : Range<long>(_wide!, parent, shift, inside);
+
+    /// <summary>The first and last index of a located point whose parent cell is (<paramref name="inside"/>) or is not <paramref name="parent"/>.</summary>
+    private static (int, int) Range<T>(ReadOnlySpan<T> cells, long parent, int shift, bool inside) where T : struct, IBinaryInteger<T>
     {
         int first = -1, last = -1;
         for (int i = 0; i < cells.Length; i++)
         {
             long cell = long.CreateTruncating(cells[i]);
-            if (cell >= 0 && cell >> shift != parent)
-            {
-                if (first < 0) first = i;
-                last = i;
-            }
-        }
-        return (first, last);
-    }
-
-    private static (int, int) RangeIn<T>(ReadOnlySpan<T> cells, long parent, int shift) where T : struct, IBinaryInteger<T>
-    {
-        int first = -1, last = -1;
-        for (int i = 0; i < cells.Length; i++)
-        {
-            long cell = long.CreateTruncating(cells[i]);
-            if (cell >= 0 && cell >> shift == parent)
+            if (cell >= 0 && (cell >> shift == parent) == inside)
             {
                 if (first < 0) first = i;
                 last = i;
