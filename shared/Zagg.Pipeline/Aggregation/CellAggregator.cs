@@ -301,12 +301,13 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
 
     /// <summary>
     /// A granule's groups, located, and the values of each group that has points in the parent cell (null for the
-    /// others); the values a cell owns are given back on dispose.
+    /// others) with the index range those points lie in; the values a cell owns are given back on dispose.
     /// </summary>
-    private sealed class FetchedGranule(LocatedGroup?[] located, GroupValues?[] values) : IDisposable
+    private sealed class FetchedGranule(LocatedGroup?[] located, GroupValues?[] values, (int First, int Last)[] ranges) : IDisposable
     {
         public readonly LocatedGroup?[] Located = located;
         public readonly GroupValues?[] Values = values;
+        public readonly (int First, int Last)[] Ranges = ranges;
 
         public void Dispose()
         {
@@ -351,12 +352,13 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
             if (trace is not null) Interlocked.Add(ref trace.Locate, PhaseTrace.Since(t) - (trace.Open - opened));
             t = PhaseTrace.Now();
             opened = trace?.Open ?? 0;
+            var ranges = new (int First, int Last)[_groups.Count];
             for (int g = 0; g < _groups.Count; g++)
             {
                 string group = _groups[g];
                 var cells = located[g];
                 if (cells is null) continue; // a missing group (beam)
-                var (i0, i1) = cells.RangeIn(parent, shift);
+                var (i0, i1) = ranges[g] = cells.RangeIn(parent, shift);
                 if (i0 < 0) continue;
                 values[g] = cells.Parents > 1
                     ? await _shared.TakeAsync((url, group), cells.Parents, async () =>
@@ -373,7 +375,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                     values[g] = await ReadValuesAsync(await FileAsync().ConfigureAwait(false), group, columns, cells.Length, i0, i1 - i0 + 1, pooled: true, ct).ConfigureAwait(false);
             }
             if (trace is not null) Interlocked.Add(ref trace.Read, PhaseTrace.Since(t) - (trace.Open - opened));
-            return new FetchedGranule(located, values);
+            return new FetchedGranule(located, values, ranges);
         }
         catch
         {
@@ -393,7 +395,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         for (int g = 0; g < _groups.Count; g++)
         {
             if (fetched.Located[g] is not { } cells || fetched.Values[g] is not { } values) continue;
-            var (i0, i1) = cells.RangeIn(parent, shift);
+            var (i0, i1) = fetched.Ranges[g]; // found when the values were read
             int n = i1 - i0 + 1, offset = i0 - values.First;
             // Each column in its source dtype: float32 stays float32 (GatheredPoints).
             for (int c = 0; c < columns; c++) gathered.ReadsSingle(c, values.Singles[c] is not null);
