@@ -56,23 +56,16 @@ public sealed class S3ByteSource : IByteSource
     private static async Task<S3ByteSource> OpenAsync(string url, IAmazonS3 client, bool ownsClient, RemoteAccess access, bool ownsAccess, CancellationToken ct)
     {
         var (bucket, key) = ParseUrl(url);
-        bool owns = ownsClient;
+        bool opened = false;
         try
         {
-            var source = new S3ByteSource(client, owns, access, ownsAccess, bucket, key, length: 0);
+            var source = new S3ByteSource(client, ownsClient, access, ownsAccess, bucket, key, length: 0);
             await source.ReadHeadAsync(ct).ConfigureAwait(false);
+            opened = true;
             return source;
-        }
-        catch (Hdf5SourceException)
-        {
-            if (owns) client.Dispose();
-            if (ownsAccess) access.Dispose();
-            throw;
         }
         catch (AmazonS3Exception e)
         {
-            if (owns) client.Dispose();
-            if (ownsAccess) access.Dispose();
             string hint = e.StatusCode switch
             {
                 HttpStatusCode.NotFound => " (no such bucket or key)",
@@ -83,21 +76,24 @@ public sealed class S3ByteSource : IByteSource
         }
         catch (AmazonClientException e) when (S3Errors.IsMissingCredentials(e))
         {
-            if (owns) client.Dispose();
-            if (ownsAccess) access.Dispose();
             throw new Hdf5SourceException($"s3://{bucket}/{key}: {NoCredentials}", transient: false, e);
         }
         catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or System.Net.Sockets.SocketException)
         {
-            if (owns) client.Dispose();
-            if (ownsAccess) access.Dispose();
             throw new Hdf5SourceException($"s3://{bucket}/{key}: cannot be reached: {e.Message}", transient: true, e);
         }
         catch (CredentialsException e)
         {
-            if (owns) client.Dispose();
-            if (ownsAccess) access.Dispose();
             throw new Hdf5SourceException($"s3://{bucket}/{key}: no S3 credentials: {e.Message}", transient: false, e);
+        }
+        finally
+        {
+            // A source that did not open gives back what it was to own (whatever failed: the cases above, Hdf5SourceException).
+            if (!opened)
+            {
+                if (ownsClient) client.Dispose();
+                if (ownsAccess) access.Dispose();
+            }
         }
     }
 
