@@ -106,12 +106,13 @@ public sealed class SphericalRegion
         foreach (ref readonly var e in edges.AsSpan())
         {
             minDot = Math.Min(minDot, Math.Min(c.Dot(e.A), c.Dot(e.B)));
-            // The point of the edge's great circle farthest from c, when the edge holds it.
-            Vec3 far = -(c - c.Dot(e.Normal) * e.Normal);
-            if (far.Length > 1e-12)
+            // The point of the edge's great circle farthest from c, f = −(c − (c·n)n)/|…|, when the arc holds it: the
+            // foot of −c within the arc. Its dot with c is −√(1 − (c·n)²), so neither f nor a root is needed otherwise.
+            if (e.FootWithin(-c))
             {
-                far = far.Normalized();
-                if (e.A.Cross(far).Dot(e.Normal) >= 0 && far.Cross(e.B).Dot(e.Normal) >= 0) minDot = Math.Min(minDot, c.Dot(far));
+                double cn = c.Dot(e.Normal);
+                double planar = 1 - cn * cn;
+                if (planar > 1e-24) minDot = Math.Min(minDot, -Math.Sqrt(planar));
             }
         }
         double r = Math.Acos(Math.Clamp(minDot, -1, 1)) * (1 + 1e-9) + 1e-12;
@@ -285,8 +286,9 @@ public sealed class SphericalRegion
             return FootWithin(p) && p.Dot(A + B) > 0;
         }
 
+        /// <summary>Whether the foot of p on the arc's great circle lies within the arc (between the planes through the arc's pole and each end).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private bool FootWithin(Vec3 p) => p.Dot(_afterA) >= 0 && p.Dot(_beforeB) >= 0;
+        public bool FootWithin(Vec3 p) => p.Dot(_afterA) >= 0 && p.Dot(_beforeB) >= 0;
     }
 
     /// <summary>
