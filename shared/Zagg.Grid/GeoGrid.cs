@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Zagg.Grid;
@@ -115,13 +116,58 @@ public static class GeoGrid
     }
 
     /// <summary>The unit vector on the HEALPix sphere of a geographic position.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A latitude outside [−90, 90] or a non-finite value.</exception>
     public static Vec3 ToSphere(GeoPoint p, LatitudeConvention convention = LatitudeConvention.Authalic)
     {
-        CheckPosition(p.Latitude, p.Longitude);
-        double lat = p.Latitude * DegreesToRadians;
-        double lon = p.Longitude * DegreesToRadians;
-        if (convention == LatitudeConvention.Authalic) lat = AuthalicLatitude.FromGeodetic(lat);
-        return Vec3.FromLatLonRadians(lat, lon);
+        Span<Vec3> one = stackalloc Vec3[1];
+        ToSphere(new ReadOnlySpan<GeoPoint>(in p), one, convention);
+        return one[0];
+    }
+
+    /// <summary>
+    /// The unit vectors on the HEALPix sphere of many positions (decimal degrees), <see cref="Vector{T}.Count"/> at a
+    /// time: the same bits as <see cref="ToSphere(GeoPoint, LatitudeConvention)"/>, which is this for one position.
+    /// Under the authalic convention, sin β and cos β come straight from sin φ and cos φ (the kernel's z and its
+    /// pole-safe cos β), not β itself.
+    /// </summary>
+    /// <param name="positions">The positions.</param>
+    /// <param name="output">At least as long as <paramref name="positions"/>.</param>
+    /// <param name="convention">How geodetic latitudes are put on the sphere.</param>
+    /// <exception cref="ArgumentException"><paramref name="output"/> is shorter than <paramref name="positions"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A latitude outside [−90, 90] or a non-finite value.</exception>
+    public static void ToSphere(ReadOnlySpan<GeoPoint> positions, Span<Vec3> output, LatitudeConvention convention = LatitudeConvention.Authalic)
+    {
+        if (output.Length < positions.Length)
+            throw new ArgumentException($"output has room for {output.Length} positions, {positions.Length} needed", nameof(output));
+        foreach (var p in positions) CheckPosition(p.Latitude, p.Longitude);
+        bool authalic = convention == LatitudeConvention.Authalic;
+        int width = Vector<double>.Count;
+        Span<double> lanes = stackalloc double[4 * width];
+        Span<double> lat = lanes[..width], lon = lanes.Slice(width, width), sinLat = lanes.Slice(2 * width, width), cosLat = lanes[(3 * width)..];
+        for (int i = 0; i < positions.Length; i += width)
+        {
+            int n = Math.Min(width, positions.Length - i);
+            for (int k = 0; k < width; k++)
+            {
+                var p = k < n ? positions[i + k] : default;
+                lat[k] = p.Latitude * DegreesToRadians;
+                lon[k] = p.Longitude * DegreesToRadians;
+            }
+            var (sinLon, cosLon) = Vector.SinCos(new Vector<double>(lon));
+            var (s, c) = Vector.SinCos(new Vector<double>(lat));
+            s.CopyTo(sinLat);
+            c.CopyTo(cosLat);
+            for (int k = 0; k < n; k++)
+            {
+                double z = sinLat[k], r = cosLat[k];
+                if (authalic)
+                {
+                    z = AuthalicLatitude.SinFromSinGeodetic(sinLat[k]);
+                    r = AuthalicLatitude.CosFromSinCosGeodetic(sinLat[k], cosLat[k]);
+                }
+                output[i + k] = new Vec3(r * cosLon[k], r * sinLon[k], z);
+            }
+        }
     }
 
     /// <summary>The geographic position of a direction on the HEALPix sphere (longitude in (−180, 180]).</summary>

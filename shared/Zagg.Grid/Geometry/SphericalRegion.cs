@@ -189,16 +189,31 @@ public sealed class SphericalRegion
     /// <summary>A ring's positions on the sphere, repeated ones and the closing one dropped; how many were written.</summary>
     private static int ToSphere(IReadOnlyList<GeoPoint> ring, LatitudeConvention convention, Span<Vec3> pts, int p, int r)
     {
-        int count = 0;
-        for (int i = 0; i < ring.Count; i++)
+        ReadOnlySpan<GeoPoint> positions = ring switch
         {
-            var v = GeoGrid.ToSphere(ring[i], convention);
+            GeoPoint[] array => array,
+            List<GeoPoint> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
+            _ => Copy(ring),
+        };
+        var all = pts[..positions.Length];
+        GeoGrid.ToSphere(positions, all, convention);
+        int count = 0;
+        for (int i = 0; i < all.Length; i++)
+        {
+            var v = all[i];
             if (count == 0 || Distinct(v, pts[count - 1])) pts[count++] = v;
         }
         if (count > 1 && !Distinct(pts[0], pts[count - 1])) count--;
         if (count < 3)
             throw new ArgumentException($"part {p} ring {r} has {count} distinct positions; a ring needs at least 3");
         return count;
+    }
+
+    private static GeoPoint[] Copy(IReadOnlyList<GeoPoint> ring)
+    {
+        var copy = new GeoPoint[ring.Count];
+        for (int i = 0; i < copy.Length; i++) copy[i] = ring[i];
+        return copy;
     }
 
     private static bool Distinct(Vec3 a, Vec3 b)
