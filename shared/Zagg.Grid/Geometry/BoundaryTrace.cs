@@ -430,12 +430,15 @@ internal sealed class BoundaryTrace
         int j1 = (int)from, j2 = (int)to;
         int span = j2 - j1;
         if (span < 0 || (span == 0 && to < from)) span += Points;
-        int bits = 0;
-        for (int s = 0; s <= span; s++)
+        // The pieces j1 … j1 + span pass a corner at each piece that starts a side, after the first piece.
+        int corners = (j1 % Step + span) / Step;
+        if (corners >= 4) return 0xFF;
+        int side = j1 / Step;
+        int bits = 1 << side;
+        for (int c = 1; c <= corners; c++)
         {
-            int piece = (j1 + s) % Points;
-            bits |= 1 << (piece / Step);
-            if (s > 0 && piece % Step == 0) bits |= 1 << (4 + piece / Step);
+            side = (side + 1) & 3;
+            bits |= (1 << side) | (1 << (4 + side));
         }
         return bits;
     }
