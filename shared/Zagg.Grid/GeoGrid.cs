@@ -125,10 +125,10 @@ public static class GeoGrid
     }
 
     /// <summary>
-    /// The unit vectors on the HEALPix sphere of many positions (decimal degrees), <see cref="Vector{T}.Count"/> at a
-    /// time: the same bits as <see cref="ToSphere(GeoPoint, LatitudeConvention)"/>, which is this for one position.
-    /// Under the authalic convention, sin β and cos β come straight from sin φ and cos φ (the kernel's z and its
-    /// pole-safe cos β), not β itself.
+    /// The unit vectors on the HEALPix sphere of many positions (decimal degrees), the authalic latitude
+    /// <see cref="Vector{T}.Count"/> at a time: each position gets the same bits as <see cref="ToSphere(GeoPoint, LatitudeConvention)"/>, which is this for one position.
+    /// Under the authalic convention, sin β and cos β come straight from sin φ and cos φ
+    /// (<see cref="AuthalicLatitude.SinCosFromGeodetic"/>: the kernel's z, and its pole-safe cos β), not β itself.
     /// </summary>
     /// <param name="positions">The positions.</param>
     /// <param name="output">At least as long as <paramref name="positions"/>.</param>
@@ -142,31 +142,26 @@ public static class GeoGrid
         foreach (var p in positions) CheckPosition(p.Latitude, p.Longitude);
         bool authalic = convention == LatitudeConvention.Authalic;
         int width = Vector<double>.Count;
-        Span<double> lanes = stackalloc double[4 * width];
-        Span<double> lat = lanes[..width], lon = lanes.Slice(width, width), sinLat = lanes.Slice(2 * width, width), cosLat = lanes[(3 * width)..];
+        Span<double> lanes = stackalloc double[6 * width];
+        Span<double> sinLat = lanes[..width], cosLat = lanes.Slice(width, width), sinLon = lanes.Slice(2 * width, width);
+        Span<double> cosLon = lanes.Slice(3 * width, width), xs = lanes.Slice(4 * width, width), ys = lanes[(5 * width)..];
         for (int i = 0; i < positions.Length; i += width)
         {
             int n = Math.Min(width, positions.Length - i);
             for (int k = 0; k < width; k++)
             {
+                // Scalar sines and cosines: Vector.SinCos picks its method by the values of all lanes, so a position
+                // would get other bits beside other positions.
                 var p = k < n ? positions[i + k] : default;
-                lat[k] = p.Latitude * DegreesToRadians;
-                lon[k] = p.Longitude * DegreesToRadians;
+                (sinLat[k], cosLat[k]) = Math.SinCos(p.Latitude * DegreesToRadians);
+                (sinLon[k], cosLon[k]) = Math.SinCos(p.Longitude * DegreesToRadians);
             }
-            var (sinLon, cosLon) = Vector.SinCos(new Vector<double>(lon));
-            var (s, c) = Vector.SinCos(new Vector<double>(lat));
-            s.CopyTo(sinLat);
-            c.CopyTo(cosLat);
-            for (int k = 0; k < n; k++)
-            {
-                double z = sinLat[k], r = cosLat[k];
-                if (authalic)
-                {
-                    z = AuthalicLatitude.SinFromSinGeodetic(sinLat[k]);
-                    r = AuthalicLatitude.CosFromSinCosGeodetic(sinLat[k], cosLat[k]);
-                }
-                output[i + k] = new Vec3(r * cosLon[k], r * sinLon[k], z);
-            }
+            var z = new Vector<double>(sinLat);
+            var r = new Vector<double>(cosLat); // the cosine of the latitude on the sphere
+            if (authalic) AuthalicLatitude.SinCosFromGeodetic(z, r, out z, out r);
+            (r * new Vector<double>(cosLon)).CopyTo(xs);
+            (r * new Vector<double>(sinLon)).CopyTo(ys);
+            for (int k = 0; k < n; k++) output[i + k] = new Vec3(xs[k], ys[k], z[k]);
         }
     }
 

@@ -137,4 +137,36 @@ public class GoldenVectorTests
         Assert.True(worstForward <= 1e-15, $"geodetic → authalic worst error {worstForward:E3} rad");
         Assert.True(worstInverse <= 1e-15, $"authalic → geodetic worst error {worstInverse:E3} rad");
     }
+    [Fact]
+    public void ToSphere_puts_many_positions_at_their_50_digit_authalic_latitude_and_one_position_the_same_way()
+    {
+        var rows = Rows("authalic.csv.gz").ToArray();
+        var positions = new GeoPoint[rows.Length];
+        for (int i = 0; i < rows.Length; i++)
+            positions[i] = new GeoPoint(D(rows[i][0]) * (180 / Math.PI), (i * 37.3) % 360 - 180);
+        var authalic = new Vec3[rows.Length];
+        var spherical = new Vec3[rows.Length];
+        GeoGrid.ToSphere(positions, authalic, LatitudeConvention.Authalic);
+        GeoGrid.ToSphere(positions, spherical, LatitudeConvention.GeodeticSpherical);
+        double worstLat = 0, worstCos = 0, worstLon = 0, worstLength = 0;
+        for (int i = 0; i < rows.Length; i++)
+        {
+            // The degrees round trip moves φ by a few ulps, and dβ/dφ ≤ 1.0068.
+            double phi = positions[i].Latitude * (Math.PI / 180), beta = D(rows[i][1]);
+            var v = authalic[i];
+            double horizontal = Math.Sqrt(v.X * v.X + v.Y * v.Y);
+            worstLat = Math.Max(worstLat, Math.Abs(Math.Atan2(v.Z, horizontal) - beta));
+            worstCos = Math.Max(worstCos, Math.Abs(horizontal - Math.Cos(beta)));
+            if (horizontal > 1e-6)
+                worstLon = Math.Max(worstLon, Math.Abs(Math.IEEERemainder(Math.Atan2(v.Y, v.X) - positions[i].Longitude * (Math.PI / 180), 2 * Math.PI)));
+            worstLength = Math.Max(worstLength, Math.Abs(v.Length - 1));
+            Assert.Equal(v, GeoGrid.ToSphere(positions[i], LatitudeConvention.Authalic));
+            Assert.Equal(spherical[i], GeoGrid.ToSphere(positions[i], LatitudeConvention.GeodeticSpherical));
+            Assert.True(Math.Abs(spherical[i].Z - Math.Sin(phi)) <= 4e-16, $"geodetic-spherical z of {positions[i]}");
+        }
+        Assert.True(worstLat <= 2e-15, $"authalic latitude worst error {worstLat:E3} rad");
+        Assert.True(worstCos <= 2e-15, $"cos β worst error {worstCos:E3}");
+        Assert.True(worstLon <= 1e-15, $"longitude worst error {worstLon:E3} rad");
+        Assert.True(worstLength <= 1e-15, $"|v| − 1 worst {worstLength:E3}");
+    }
 }
