@@ -380,11 +380,29 @@ internal sealed class BoundaryTrace
     /// </summary>
     private bool NothingInside(SphericalRegion region, bool leftInside)
     {
-        Span<Crossing> sorted = stackalloc Crossing[16];
+        Span<Crossing> buffer = stackalloc Crossing[16];
         for (int m = 0; m < _cellCount; m++)
         {
+            // The cell's crossings in outline order (insertion: a cell has a few), in one pass over its list.
+            var list = buffer;
             int count = 0;
-            for (int k = _firstCrossing[m]; k >= 0; k = _crossings[k].Next) count++;
+            for (int k = _firstCrossing[m]; k >= 0; k = _crossings[k].Next)
+            {
+                if (count == list.Length)
+                {
+                    var larger = new Crossing[2 * count];
+                    list.CopyTo(larger);
+                    list = larger;
+                }
+                var c = _crossings[k];
+                int at = count++;
+                while (at > 0 && list[at - 1].Position > c.Position)
+                {
+                    list[at] = list[at - 1];
+                    at--;
+                }
+                list[at] = c;
+            }
             int touched; // bits 0–3: sides, bits 4–7: corners whose cells must be met
             if (count == 0)
             {
@@ -396,19 +414,6 @@ internal sealed class BoundaryTrace
             else
             {
                 if ((count & 1) != 0) return false;
-                var list = count <= sorted.Length ? sorted[..count] : new Crossing[count];
-                int n = 0;
-                for (int k = _firstCrossing[m]; k >= 0; k = _crossings[k].Next)
-                {
-                    var c = _crossings[k];
-                    int at = n++;
-                    while (at > 0 && list[at - 1].Position > c.Position)
-                    {
-                        list[at] = list[at - 1];
-                        at--;
-                    }
-                    list[at] = c;
-                }
                 touched = 0;
                 for (int t = 0; t < count; t++)
                 {
