@@ -147,26 +147,16 @@ internal sealed class QueryOptions
     }
 
     /// <summary>
-    /// The area of interest: --polygon, --basins-file or --bbox, else Antarctica. --bbox beside a polygon or basins file is
-    /// the search's box instead of the area's extent (<paramref name="searchBox"/>), as CMR's bounding_box.
+    /// The area of interest (<see cref="AreaOfInterest.Choose"/>, named by the options): --polygon, --basins-file or --bbox,
+    /// else Antarctica; --bbox beside a polygon or basins file is the search's box (<paramref name="searchBox"/>).
     /// </summary>
     private static AreaOfInterest Area(string? polygon, string? basinsFile, string? basins, string? bbox, out int[]? basinIds, out GeoBox? searchBox)
     {
-        basinIds = null;
-        searchBox = null;
-        if (polygon is not null && basinsFile is not null) throw new CliException("give one area of interest: --polygon or --basins-file (--bbox beside either is the search's box)");
-        if (basins is not null && basinsFile is null) throw new CliException("--basins picks basins of --basins-file: give the file too");
         try
         {
-            if (bbox is not null && (polygon ?? basinsFile) is not null) searchBox = AreaOfInterest.FromBbox(bbox).BoundingBox;
-            if (polygon is not null) return AreaOfInterest.FromGeoJsonFile(polygon);
-            if (basinsFile is not null)
-            {
-                basinIds = basins is null ? null : Ints("--basins", basins, 0, int.MaxValue);
-                return AreaOfInterest.FromBasinsFile(basinsFile, basinIds);
-            }
-            if (bbox is not null) return AreaOfInterest.FromBbox(bbox);
-            return AreaOfInterest.Antarctica;
+            // Basins without the file are refused by Choose, before their numbers are read.
+            basinIds = basins is null ? null : basinsFile is null ? [] : Ints("--basins", basins, 0, int.MaxValue);
+            return AreaOfInterest.Choose(polygon, basinsFile, basinIds, bbox, AreaInputNames.Options, out searchBox);
         }
         catch (GeoJsonException e) { throw new CliException($"--polygon {e.Message}"); }
         catch (AreaOfInterestException e) { throw new CliException(e.Message); }

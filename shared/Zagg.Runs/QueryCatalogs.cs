@@ -31,9 +31,8 @@ public static class QueryCatalogs
         {
             config.RequireParentOrder(q.ParentOrder);
             var query = ToQuery(q);
-            var aoi = Area(q);
-            // A bbox beside a polygon or basins file is the search's box, not the area.
-            if (q.Bbox is not null && (q.Polygon ?? q.BasinsFile) is not null) query = query with { BoundingBox = AreaOfInterest.FromBbox(q.Bbox).BoundingBox };
+            var aoi = AreaOfInterest.Choose(q.Polygon, q.BasinsFile, q.Basins is { Count: > 0 } b ? [.. b] : null, q.Bbox, AreaInputNames.Fields, out var searchBox);
+            if (searchBox is { } box) query = query with { BoundingBox = box };
             var options = new SearchOptions { MaxRetries = q.Retries is int r ? (r >= 0 ? r : throw new ArgumentException($"retries {r} must be 0 or more")) : 5 };
             IGranuleSearch search = q.StacUrl is not null
                 ? new StacItemSearch(q.StacUrl, q.Collection ?? throw new ArgumentException("a STAC search needs a collection"), options)
@@ -48,15 +47,6 @@ public static class QueryCatalogs
         catch (ConfigException e) { throw new CatalogException($"query: parent order {q.ParentOrder}: {e.Message}"); }
         await result.Catalog.SaveAsync(location, ct).ConfigureAwait(false);
         return result;
-    }
-
-    private static AreaOfInterest Area(CatalogQuery q)
-    {
-        if (q.Polygon is not null && q.BasinsFile is not null) throw new ArgumentException("give one area of interest: a polygon or a basins file (a bbox beside either is the search's box)");
-        if (q.Basins is { Count: > 0 } && q.BasinsFile is null) throw new ArgumentException("basins pick basins of a basins file: give the file too");
-        return q.Polygon is not null ? AreaOfInterest.FromGeoJsonFile(q.Polygon)
-            : q.BasinsFile is not null ? AreaOfInterest.FromBasinsFile(q.BasinsFile, q.Basins is { Count: > 0 } b ? [.. b] : null)
-            : q.Bbox is not null ? AreaOfInterest.FromBbox(q.Bbox) : AreaOfInterest.Antarctica;
     }
 
     private static GranuleQuery ToQuery(CatalogQuery q)

@@ -193,4 +193,27 @@ public sealed class AreaOfInterestTests : IDisposable
         var e = Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.FromBasinsFile(Path.Combine(_dir, "none.txt"), null));
         Assert.Contains("none.txt: cannot be read", e.Message);
     }
+    [Fact]
+    public void Choose_takes_one_area_and_a_bbox_beside_a_file_is_the_search_box()
+    {
+        string basins = Write("basins.txt", BasinsText);
+        var names = AreaInputNames.Options;
+
+        Assert.Same(AreaOfInterest.Antarctica, AreaOfInterest.Choose(null, null, null, null, names, out var box));
+        Assert.Null(box);
+
+        var alone = AreaOfInterest.Choose(null, null, null, "170,-70,-170,-60", names, out box);
+        Assert.Equal("bbox:170,-70,-170,-60", alone.Source);
+        Assert.Null(box);
+
+        var picked = AreaOfInterest.Choose(null, basins, [17], "-10,-80,10,-50", names, out box);
+        Assert.Equal($"basins:{basins}:17", picked.Source);
+        Assert.Equal(new GeoBox(-10, -80, 10, -50), box);
+
+        var both = Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose("a.geojson", basins, null, null, names, out _));
+        Assert.Equal("give one area of interest: --polygon or --basins-file (--bbox beside either is the search's box)", both.Message);
+        var orphan = Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose(null, null, [1], null, AreaInputNames.Fields, out _));
+        Assert.Equal("basins picks basins of basinsFile: give the file too", orphan.Message);
+        Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose(null, basins, null, "1,2,3", names, out _));
+    }
 }

@@ -96,6 +96,33 @@ public sealed class AreaOfInterest
         return FromPolygon(source, new GeoPolygon(parts), path, partNames: rings.ConvertAll(r => $"basin {r.Basin}"));
     }
 
+    /// <summary>
+    /// The area of a catalog search from its inputs, as a front door takes them: a GeoJSON polygon file, a basins file
+    /// (with some of its basins), a box, else <see cref="Antarctica"/>. A box beside a polygon or basins file is not the
+    /// area but the search's own box (CMR's bounding_box, STAC's bbox), given back in <paramref name="searchBox"/>.
+    /// </summary>
+    /// <param name="polygon">A GeoJSON file, or null.</param>
+    /// <param name="basinsFile">A drainage-basin file, or null.</param>
+    /// <param name="basins">The basins of <paramref name="basinsFile"/> to take (null: all).</param>
+    /// <param name="bbox">"lon_min,lat_min,lon_max,lat_max", or null.</param>
+    /// <param name="names">What the front door calls these inputs, for the messages.</param>
+    /// <param name="searchBox">The search's box when a box comes beside a polygon or basins file; else null.</param>
+    /// <exception cref="AreaOfInterestException">Both a polygon and a basins file; basins without the file; or as <see cref="FromBbox"/>, <see cref="FromGeoJsonFile"/>, <see cref="FromBasinsFile"/>.</exception>
+    /// <exception cref="GeoJsonException">As <see cref="FromGeoJsonFile"/>.</exception>
+    public static AreaOfInterest Choose(string? polygon, string? basinsFile, IReadOnlyCollection<int>? basins, string? bbox, AreaInputNames names, out GeoBox? searchBox)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        searchBox = null;
+        if (polygon is not null && basinsFile is not null)
+            throw new AreaOfInterestException($"give one area of interest: {names.Polygon} or {names.BasinsFile} ({names.Bbox} beside either is the search's box)");
+        if (basins is not null && basinsFile is null)
+            throw new AreaOfInterestException($"{names.Basins} picks basins of {names.BasinsFile}: give the file too");
+        if (bbox is not null && (polygon ?? basinsFile) is not null) searchBox = FromBbox(bbox).BoundingBox;
+        if (polygon is not null) return FromGeoJsonFile(polygon);
+        if (basinsFile is not null) return FromBasinsFile(basinsFile, basins);
+        return bbox is not null ? FromBbox(bbox) : Antarctica;
+    }
+
     private static AreaOfInterest FromBox(string source, GeoBox box)
         => new(source, new GeoFootprint(boxes: [box]), box);
 
