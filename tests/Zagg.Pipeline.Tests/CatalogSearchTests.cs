@@ -169,6 +169,17 @@ public class CatalogSearchTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Pages_that_end_before_CMR_Hits_are_an_error_not_a_short_catalog()
+    {
+        // A page announcing 3 granules that gives one and no CMR-Search-After to go on with.
+        await using var cmr = await FakeCmr.StartAsync();
+        var item = new JsonObject { ["umm"] = FakeCmr.DemoRecords()[0].DeepClone() };
+        cmr.RawPage = new JsonObject { ["hits"] = 3, ["items"] = new JsonArray(item) }.ToJsonString();
+        var e = await Assert.ThrowsAsync<CatalogSearchException>(() => new CmrGranuleSearch(cmr.Url, Fast).SearchAsync(January));
+        Assert.Equal($"CMR at {cmr.Url}: announced 3 granules (CMR-Hits) but its pages ended after 1: the catalog would miss granules; search again", e.Message);
+    }
+
+    [Fact]
     public async Task An_empty_result_is_an_error_not_an_empty_catalog()
     {
         await using var cmr = await FakeCmr.StartAsync(FakeCmr.DemoRecords());

@@ -76,6 +76,9 @@ public sealed class CmrGranuleSearch : IGranuleSearch
             after = headers.TryGetValues("CMR-Search-After", out var a) ? a.FirstOrDefault() : null;
             if (items == 0 || after is null || received >= hits) break;
         }
+        // Pages that end before the total CMR announced would make a catalog that silently misses granules.
+        if (hits is long total && received < total)
+            throw new CatalogSearchException($"{Describe()}: announced {total} granules (CMR-Hits) but its pages ended after {received}: the catalog would miss granules; search again");
         return found;
     }
 
