@@ -115,7 +115,7 @@ internal static class QueryRuns
         private void Summary(CatalogProgress p)
         {
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"catalog built: {p.GranulesFound} granules, {p.Cells} cells of order {p.ParentOrder} (query {p.QuerySeconds:F2} s, {p.Pages} page(s); mapping {p.MappingSeconds:F2} s) -> {p.Catalog}"));
+                $"catalog built: {p.GranulesListed} of the {p.GranulesFound} granules found meet the area, {p.Cells} cells of order {p.ParentOrder} (query {p.QuerySeconds:F2} s, {p.Pages} page(s); mapping {p.MappingSeconds:F2} s) -> {p.Catalog}"));
             if (p.WithoutFootprint > 0) console.Error.WriteLine($"zagg: warning: {p.WithoutFootprint} granule(s) have no footprint in their record and are in no cell");
             if (p.WithoutDataLink > 0) console.Error.WriteLine($"zagg: warning: {p.WithoutDataLink} granule(s) have no s3:// or https:// link to a data file; the catalog lists them by name");
         }

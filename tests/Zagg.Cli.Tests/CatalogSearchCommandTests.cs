@@ -28,7 +28,7 @@ public class CatalogSearchCommandTests : IDisposable
         var r = CliRunner.Run("catalog", "--cmr-url", cmr.Url, "--start-date", "2024-01-01", "--end-date", "2024-01-31", "--output", searched);
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.Contains("query: 34 granules in", r.Out);
-        Assert.Matches(@"mapping: \d+ cells of order 6 in \d+\.\d\d s; granules per cell min \d+, max \d+, mean \d+\.\d", r.Out);
+        Assert.Matches(@"mapping: \d+ cells of order 6 in \d+\.\d\d s, \d+ of the \d+ granules meet the area; granules per cell min \d+, max \d+, mean \d+\.\d", r.Out);
         Assert.Contains($"catalog written to {searched}", r.Out);
         var cells = Cells(searched);
         foreach (var (morton, granules) in Cells(exact))

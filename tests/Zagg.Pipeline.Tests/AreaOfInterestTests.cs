@@ -206,8 +206,8 @@ public sealed class AreaOfInterestTests : IDisposable
         Assert.Equal("bbox:170,-70,-170,-60", alone.Source);
         Assert.Null(box);
 
-        var picked = AreaOfInterest.Choose(null, basins, [17], "-10,-80,10,-50", names, out box);
-        Assert.Equal($"basins:{basins}:17", picked.Source);
+        var picked = AreaOfInterest.Choose(null, basins, [1], "-10,-80,10,-50", names, out box);
+        Assert.Equal($"basins:{basins}:1", picked.Source);
         Assert.Equal(new GeoBox(-10, -80, 10, -50), box);
 
         var both = Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose("a.geojson", basins, null, null, names, out _));
@@ -215,5 +215,16 @@ public sealed class AreaOfInterestTests : IDisposable
         var orphan = Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose(null, null, [1], null, AreaInputNames.Fields, out _));
         Assert.Equal("basins picks basins of basinsFile: give the file too", orphan.Message);
         Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose(null, basins, null, "1,2,3", names, out _));
+
+        // Basin 17 lies across the antimeridian between 60°S and 65°S: a box across it there is a search box, one in
+        // the Arctic or on the other side of the Earth cannot find anything in the area.
+        AreaOfInterest.Choose(null, basins, [17], "175,-70,-175,-50", names, out box);
+        Assert.Equal(new GeoBox(175, -70, -175, -50), box);
+        AreaOfInterest.Choose(null, basins, [17], "-180,-62,180,-61", names, out box);
+        Assert.Equal(new GeoBox(-180, -62, 180, -61), box);
+        Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose(null, basins, [17], "-180,-90,180,-80", names, out _));
+        var far = Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose(null, basins, [17], "0,70,10,80", names, out _));
+        Assert.StartsWith("--bbox 0,70,10,80 does not overlap the area's extent ", far.Message);
+        Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose(null, basins, [17], "10,-64,20,-61", names, out _));
     }
 }

@@ -28,5 +28,30 @@ public readonly record struct GeoBox
     /// <summary>Whether the box crosses the antimeridian (West &gt; East after normalising to [-180, 180]).</summary>
     public bool CrossesAntimeridian => GeoGrid.NormalizeLongitude(West) > GeoGrid.NormalizeLongitude(East);
 
+    /// <summary>
+    /// Whether the two boxes share a position (touching counts): their latitude ranges overlap, and their longitude
+    /// ranges do on the circle (across the antimeridian too), or both reach the same pole.
+    /// </summary>
+    public bool Intersects(GeoBox other)
+    {
+        double south = Math.Max(South, other.South), north = Math.Min(North, other.North);
+        if (south > north) return false;
+        if (north == 90 || south == -90) return true; // every meridian meets at the pole both hold
+        double a = Start, b = other.Start;
+        return Modulo360(b - a) <= Span || Modulo360(a - b) <= other.Span;
+    }
+
+    /// <summary>The box's western longitude in [0, 360).</summary>
+    private double Start => Modulo360(West);
+
+    /// <summary>How many degrees of longitude the box spans going east from West, at most 360.</summary>
+    private double Span => West <= East ? Math.Min(East - West, 360) : Math.Min(East - West + 360, 360);
+
+    private static double Modulo360(double degrees)
+    {
+        double r = degrees % 360;
+        return r < 0 ? r + 360 : r;
+    }
+
     public override string ToString() => FormattableString.Invariant($"{West},{South},{East},{North}");
 }

@@ -107,7 +107,7 @@ public sealed class AreaOfInterest
     /// <param name="bbox">"lon_min,lat_min,lon_max,lat_max", or null.</param>
     /// <param name="names">What the front door calls these inputs, for the messages.</param>
     /// <param name="searchBox">The search's box when a box comes beside a polygon or basins file; else null.</param>
-    /// <exception cref="AreaOfInterestException">Both a polygon and a basins file; basins without the file; or as <see cref="FromBbox"/>, <see cref="FromGeoJsonFile"/>, <see cref="FromBasinsFile"/>.</exception>
+    /// <exception cref="AreaOfInterestException">Both a polygon and a basins file; basins without the file; a search box that does not overlap the area's extent; or as <see cref="FromBbox"/>, <see cref="FromGeoJsonFile"/>, <see cref="FromBasinsFile"/>.</exception>
     /// <exception cref="GeoJsonException">As <see cref="FromGeoJsonFile"/>.</exception>
     public static AreaOfInterest Choose(string? polygon, string? basinsFile, IReadOnlyCollection<int>? basins, string? bbox, AreaInputNames names, out GeoBox? searchBox)
     {
@@ -117,10 +117,13 @@ public sealed class AreaOfInterest
             throw new AreaOfInterestException($"give one area of interest: {names.Polygon} or {names.BasinsFile} ({names.Bbox} beside either is the search's box)");
         if (basins is not null && basinsFile is null)
             throw new AreaOfInterestException($"{names.Basins} picks basins of {names.BasinsFile}: give the file too");
-        if (bbox is not null && (polygon ?? basinsFile) is not null) searchBox = FromBbox(bbox).BoundingBox;
-        if (polygon is not null) return FromGeoJsonFile(polygon);
-        if (basinsFile is not null) return FromBasinsFile(basinsFile, basins);
-        return bbox is not null ? FromBbox(bbox) : Antarctica;
+        if (polygon is null && basinsFile is null) return bbox is not null ? FromBbox(bbox) : Antarctica;
+        var box = bbox is null ? (GeoBox?)null : FromBbox(bbox).BoundingBox;
+        var area = polygon is not null ? FromGeoJsonFile(polygon) : FromBasinsFile(basinsFile!, basins);
+        if (box is { } b && !b.Intersects(area.BoundingBox))
+            throw new AreaOfInterestException($"{names.Bbox} {bbox} does not overlap the area's extent {area.BoundingBox}: a search there finds nothing in the area");
+        searchBox = box;
+        return area;
     }
 
     private static AreaOfInterest FromBox(string source, GeoBox box)

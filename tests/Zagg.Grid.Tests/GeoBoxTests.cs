@@ -1,0 +1,61 @@
+using Xunit;
+using Zagg.Grid.Geometry;
+
+namespace Zagg.Grid.Tests;
+
+public class GeoBoxTests
+{
+    /// <summary>Whether a position lies in a box, by the box's definition (longitudes east from West, the pole one point).</summary>
+    private static bool Holds(GeoBox b, int lat, int lon)
+    {
+        if (lat < b.South || lat > b.North) return false;
+        if (Math.Abs(lat) == 90) return true;
+        double span = b.West <= b.East ? b.East - b.West : b.East - b.West + 360;
+        double east = ((lon - b.West) % 360 + 360) % 360;
+        return span >= 360 || east <= span;
+    }
+
+    private static GeoBox Random(Random rng)
+    {
+        int s = rng.Next(-90, 91), n = rng.Next(s, 91);
+        int w = rng.Next(-180, 360), width = rng.Next(0, 40) == 0 ? 360 : rng.Next(0, 120);
+        int e = w + width;
+        if (e > 360) e -= 360;
+        return new GeoBox(w, s, e, n);
+    }
+
+    [Fact]
+    public void Intersects_is_what_one_degree_sampling_of_both_boxes_finds()
+    {
+        var rng = new Random(12);
+        int meeting = 0;
+        for (int t = 0; t < 3000; t++)
+        {
+            var a = Random(rng);
+            var b = Random(rng);
+            bool shared = false;
+            for (int lat = -90; lat <= 90 && !shared; lat++)
+                for (int lon = -180; lon < 180 && !shared; lon++)
+                    shared = Holds(a, lat, lon) && Holds(b, lat, lon);
+            Assert.True(shared == a.Intersects(b), $"{a} and {b}: sampling says {shared}");
+            Assert.Equal(a.Intersects(b), b.Intersects(a));
+            if (shared) meeting++;
+        }
+        Assert.InRange(meeting, 300, 2700); // both outcomes well represented
+    }
+
+    [Theory]
+    [InlineData("170,-70,-170,-60", "-175,-65,-174,-64", true)]   // across the antimeridian
+    [InlineData("170,-70,-170,-60", "-169,-65,-160,-64", false)]
+    [InlineData("-180,-62,180,-61", "10,-64,20,-61.5", true)]      // every longitude
+    [InlineData("0,89,10,90", "100,80,110,90", true)]             // both reach the north pole
+    [InlineData("0,-70,10,-60", "10,-60,20,-50", true)]           // a shared corner
+    [InlineData("0,-70,10,-60", "0,70,10,80", false)]
+    [InlineData("350,0,360,10", "-10,5,-9,6", true)]              // longitudes past 180
+    public void Cases(string a, string b, bool expected)
+    {
+        static GeoBox Box(string s) { var v = s.Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); return new GeoBox(v[0], v[1], v[2], v[3]); }
+        Assert.Equal(expected, Box(a).Intersects(Box(b)));
+        Assert.Equal(expected, Box(b).Intersects(Box(a)));
+    }
+}
