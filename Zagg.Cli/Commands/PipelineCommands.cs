@@ -53,6 +53,12 @@ internal static class PipelineCommands
         foreach (var o in query.All) cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
+            PhaseProbe.Mark("command-line");
+            // An in-memory run starts its services (a third of its fixed cost) on another core while it reads its config and
+            // catalog; a run refused before it starts stops them again.
+            await using var services = StartsInMemory(parse, transport, backend, dryRun, submit, startBroker, maxWorkers)
+                ? LocalOrchestrator.StartInMemory(new OrchestrationOptions { Messaging = new MessagingOptions { WorkerConcurrency = parse.GetValue(maxWorkers) } }, new RunMonitor(Guid.NewGuid()))
+                : null;
             var cfg = LoadConfig(parse.GetValue(config)!);
             var (catalogPath, search) = QueryRuns.CatalogOrQuery(parse, catalog, query, cfg);
             string storeUrl = parse.GetValue(store) ?? cfg.Store ?? throw new CliException("no store: give --store or set output.store in the config");
@@ -100,6 +106,7 @@ internal static class PipelineCommands
                     SubmitOnly = submitOnly,
                 },
             };
+            PhaseProbe.Mark("config-and-catalog");
             if (search is not null && parse.GetValue(dryRun)) run = run with { Catalog = await QueryRuns.BuildHereAsync(console, search, cfg, ct) };
             if (onLambdas)
             {
@@ -107,10 +114,19 @@ internal static class PipelineCommands
                 if (!parse.GetValue(dryRun)) RequireReachableByLambdas(run, messaging);
                 else if (UnreachableByLambdas(run, messaging) is { } why) console.Error.WriteLine($"zagg: warning: {why}; the run itself would stop here");
             }
-            return await RunAsync(console, run, parse.GetValue(dryRun), ct);
+            return await RunAsync(console, run, parse.GetValue(dryRun), ct, services);
         });
         return cmd;
     }
+
+    /// <summary>
+    /// Whether zagg run's command line asks for the in-memory transport's local run (not a dry run, nothing submitted, no
+    /// broker): its services can start before the config and catalog are read. The options are checked later, as for any run.
+    /// </summary>
+    private static bool StartsInMemory(ParseResult parse, Option<string> transport, Option<string> backend, Option<bool> dryRun, Option<bool> submit,
+        Option<bool> startBroker, Option<int> maxWorkers)
+        => parse.GetValue(transport) == "memory" && parse.GetValue(backend) == "local" && !parse.GetValue(dryRun) && !parse.GetValue(submit)
+            && !parse.GetValue(startBroker) && parse.GetValue(maxWorkers) >= 1;
 
     public static Command Demo(CliConsole console)
     {
@@ -269,7 +285,8 @@ internal static class PipelineCommands
     private static bool IsRemote(string granule)
         => granule.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) || granule.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || granule.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task<int> RunAsync(CliConsole console, UserRun run, bool dryRun, CancellationToken ct)
+    /// <param name="services">The in-memory services started ahead of this run (<see cref="LocalOrchestrator.StartInMemory"/>), or null.</param>
+    private static async Task<int> RunAsync(CliConsole console, UserRun run, bool dryRun, CancellationToken ct, LocalServices? services = null)
     {
         IReadOnlyList<PlannedCell> cells = [];
         try { if (run.Catalog is not null) cells = RunPlanner.Select(run.Catalog, run.Selection, run.Config); }
@@ -291,7 +308,7 @@ internal static class PipelineCommands
             _ = AuthCommands.RemoteAccess; // this process's workers read through the Earthdata session
             await AuthCommands.CheckBeforeRunAsync(ct);
         }
-        var runId = Guid.NewGuid();
+        var runId = services?.Monitor.RunId ?? Guid.NewGuid();
         string storeLocation = run.Store.Contains("://", StringComparison.Ordinal) ? run.Store : Path.GetFullPath(run.Store);
         var request = new RunRequested
         {
@@ -306,7 +323,7 @@ internal static class PipelineCommands
                 RequestedAt = DateTimeOffset.UtcNow,
             },
         };
-        var monitor = new RunMonitor(request.RunId);
+        var monitor = services?.Monitor ?? new RunMonitor(request.RunId);
         bool terminal = ReferenceEquals(console.Out, Console.Out) && !Console.IsOutputRedirected;
         var lastPrint = TimeSpan.Zero;
         var gate = new object();
@@ -349,7 +366,7 @@ internal static class PipelineCommands
         try
         {
             using var following = catalogStep?.Start(ct);
-            completed = await LocalOrchestrator.RunAsync(request, run.Orchestration, monitor, console.Error, ct);
+            completed = await LocalOrchestrator.RunAsync(request, run.Orchestration, monitor, console.Error, ct, services);
         }
         catch (OrchestrationException e) { throw new CliException(e.Message); }
         if (completed.Error is not null) throw new CliException(completed.Error);
@@ -379,15 +396,19 @@ internal static class PipelineCommands
     /// <summary>Failed cells a run names on the terminal before it counts the rest (the report lists every one).</summary>
     internal const int FailuresShown = 10;
 
+    /// <summary>
+    /// The config a user named, parsed once per process (<see cref="ConfigReferences"/>): the run's catalog step, in this
+    /// process with the in-memory transport, finds it parsed.
+    /// </summary>
     internal static PipelineConfig LoadConfig(string nameOrPath)
     {
-        try { return ConfigLoader.Load(nameOrPath); }
+        try { return ConfigReferences.Load(ConfigReferences.FromUser(nameOrPath)); }
         catch (ConfigException e) { throw new CliException(e.Message); }
     }
 
     private static GranuleCatalog LoadCatalog(string path)
     {
-        try { return GranuleCatalog.Load(path); }
+        try { return CatalogFiles.Load(path); }
         catch (CatalogException e) { throw new CliException(e.Message); }
     }
 

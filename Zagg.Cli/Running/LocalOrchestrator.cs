@@ -57,8 +57,13 @@ public static class LocalOrchestrator
     /// service) and waits.
     /// </summary>
     /// <exception cref="OrchestrationException">No broker answers, --submit without RabbitMQ, or every worker process exited.</exception>
-    public static async Task<RunCompleted> RunAsync(RunRequested request, OrchestrationOptions options, RunMonitor monitor, TextWriter log, CancellationToken ct = default)
+    /// <param name="prepared">The services <see cref="StartInMemory"/> started for this run (in-memory transport), or null to start them here.</param>
+    public static async Task<RunCompleted> RunAsync(RunRequested request, OrchestrationOptions options, RunMonitor monitor, TextWriter log, CancellationToken ct = default,
+        LocalServices? prepared = null)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        if (prepared is not null && (!ReferenceEquals(prepared.Monitor, monitor) || monitor.RunId != request.RunId || options.Messaging.IsDistributed || options.SubmitOnly))
+            throw new ArgumentException("the services were started for another run or transport", nameof(prepared));
         var messaging = options.Messaging;
         bool submit = options.SubmitOnly;
         if (submit && !messaging.IsDistributed) throw new OrchestrationException("--submit hands the run to services that listen on a broker: it needs --transport rabbitmq or sqs");
@@ -66,6 +71,100 @@ public static class LocalOrchestrator
         await using var broker = await EnsureBrokerAsync(options, log, ct).ConfigureAwait(false);
 
         PhaseProbe.Mark("main-to-orchestrator");
+        // SQS: the run's events come to a queue of this run's own (created now, deleted at the end), named in every message of the run.
+        string? follow = messaging.IsSqs ? await CreateFollowQueueAsync(messaging, request.RunId, ct).ConfigureAwait(false) : null;
+        WorkerProcesses? workers = null;
+        using var app = prepared is not null ? await prepared.TakeAsync().ConfigureAwait(false) : Build(request.RunId, options, monitor, follow);
+        if (prepared is null)
+        {
+            try
+            {
+                await app.StartAsync(ct).ConfigureAwait(false);
+                PhaseProbe.Mark("host-start");
+            }
+            catch (SqsUnavailableException e)
+            {
+                await DeleteFollowQueueAsync(messaging, follow).ConfigureAwait(false);
+                throw new OrchestrationException(AsTyped(messaging, e.Message));
+            }
+            catch (Exception e) when (e is not OperationCanceledException && messaging.IsRabbitMq)
+            {
+                throw new OrchestrationException($"cannot reach the broker at {messaging.BrokerForDisplay}: {e.Message}{(submit ? "" : " (start one, or pass --start-broker)")}");
+            }
+        }
+        try
+        {
+            if (messaging.IsDistributed && !submit && options.WorkerProcesses > 0)
+            {
+                workers = WorkerProcesses.Start(options.WorkerProcesses, messaging, log);
+                _ = workers.AllExited.ContinueWith(_ => monitor.Abort(new OrchestrationException(
+                    "every worker process exited before the run completed (their output is above)")), TaskScheduler.Default);
+            }
+            using var run = RunSource.StartActivity("zagg run", ActivityKind.Producer);
+            run?.SetTag("zagg.run_id", request.RunId.ToString()).SetTag("zagg.store", request.Spec.Store).SetTag("zagg.transport", messaging.Transport);
+            // The run starts now: its duration leaves out starting a broker, the host and the workers.
+            monitor.Started();
+            var started = request with { Spec = request.Spec with { RequestedAt = DateTimeOffset.UtcNow } };
+            if (follow is not null)
+            {
+                try { await app.Services.GetRequiredService<SqsSender>().PublishAsync(started, follow, ct).ConfigureAwait(false); }
+                catch (SqsSendException e)
+                {
+                    throw new OrchestrationException(AsTyped(messaging, $"{messaging.BrokerForDisplay}: {e.Message}{(submit ? " (--submit hands the run to services already started)" : "")}"));
+                }
+            }
+            else await app.Services.GetRequiredService<IBus>().Publish(started, ct).ConfigureAwait(false);
+            PhaseProbe.Mark("first-publish");
+            var completed = await monitor.Completion.WaitAsync(ct).ConfigureAwait(false);
+            RunTimeline.Mark("RunCompleted seen by zagg run");
+            PhaseProbe.Mark("run");
+            run?.SetTag("zagg.cells", completed.Cells).SetTag("zagg.errors", completed.Errors);
+            return completed;
+        }
+        finally
+        {
+            if (workers is not null) await workers.DisposeAsync().ConfigureAwait(false);
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            PhaseProbe.Mark("host-stop");
+            await DeleteFollowQueueAsync(messaging, follow).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Starts, on a thread-pool thread, the services of an in-memory run (every one in this process) for the run that
+    /// <paramref name="monitor"/> follows, while the caller reads its config and catalog: pass
+    /// the result to <see cref="RunAsync"/>, or dispose it when the run is refused before it starts.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="options"/> name a broker (RabbitMQ or SQS): their hosts start in <see cref="RunAsync"/>.</exception>
+    public static LocalServices StartInMemory(OrchestrationOptions options, RunMonitor monitor)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Messaging.IsDistributed || options.SubmitOnly) throw new ArgumentException("only the in-memory transport's services start ahead of the run", nameof(options));
+        ArgumentNullException.ThrowIfNull(monitor);
+        var host = Task.Run(async () =>
+        {
+            var app = Build(monitor.RunId, options, monitor, follow: null);
+            try { await app.StartAsync().ConfigureAwait(false); }
+            catch
+            {
+                app.Dispose();
+                throw;
+            }
+            PhaseProbe.Mark("host-start");
+            return app;
+        });
+        // MassTransit's id generator finds its worker id from the network interfaces (and resolv.conf) the first time the
+        // bus names its temporary endpoints, late in the bus's start: found here, on the caller's thread, while the other
+        // builds the host, it is off the run's critical path.
+        _ = NewId.Next();
+        return new LocalServices(monitor, host);
+    }
+
+    /// <summary>The host of the services this process runs (none with <see cref="OrchestrationOptions.SubmitOnly"/>) and the run's observer.</summary>
+    private static IHost Build(Guid runId, OrchestrationOptions options, RunMonitor monitor, string? follow)
+    {
+        var messaging = options.Messaging;
+        bool submit = options.SubmitOnly;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = ServiceName, ContentRootPath = AppContext.BaseDirectory });
         PhaseProbe.Mark("host-builder");
         builder.AddZaggServiceDefaults(ServiceName, options.Traces);
@@ -80,8 +179,6 @@ public static class LocalOrchestrator
         // cells by name at the end, a stopped run as its one error line), so here they would be said twice.
         builder.Logging.AddFilter(typeof(Zagg.Consolidation.RunTracker).FullName, LogLevel.None);
         builder.Services.AddSingleton(monitor);
-        // SQS: the run's events come to a queue of this run's own (created now, deleted at the end), named in every message of the run.
-        string? follow = messaging.IsSqs ? await CreateFollowQueueAsync(messaging, request.RunId, ct).ConfigureAwait(false) : null;
         if (follow is not null)
             builder.Services.AddZaggSqs(messaging, x =>
             {
@@ -109,62 +206,13 @@ public static class LocalOrchestrator
             x.AddConsumer<RunObserver>().Endpoint(e =>
             {
                 e.Temporary = true;
-                e.InstanceId = request.RunId.ToString("N");
+                e.InstanceId = runId.ToString("N");
             });
         });
-        WorkerProcesses? workers = null;
         PhaseProbe.Mark("add-bus");
-        using var app = builder.Build();
+        var app = builder.Build();
         PhaseProbe.Mark("host-build");
-        try
-        {
-            await app.StartAsync(ct).ConfigureAwait(false);
-            PhaseProbe.Mark("host-start");
-        }
-        catch (SqsUnavailableException e)
-        {
-            await DeleteFollowQueueAsync(messaging, follow).ConfigureAwait(false);
-            throw new OrchestrationException(AsTyped(messaging, e.Message));
-        }
-        catch (Exception e) when (e is not OperationCanceledException && messaging.IsRabbitMq)
-        {
-            throw new OrchestrationException($"cannot reach the broker at {messaging.BrokerForDisplay}: {e.Message}{(submit ? "" : " (start one, or pass --start-broker)")}");
-        }
-        try
-        {
-            if (messaging.IsDistributed && !submit && options.WorkerProcesses > 0)
-            {
-                workers = WorkerProcesses.Start(options.WorkerProcesses, messaging, log);
-                _ = workers.AllExited.ContinueWith(_ => monitor.Abort(new OrchestrationException(
-                    "every worker process exited before the run completed (their output is above)")), TaskScheduler.Default);
-            }
-            using var run = RunSource.StartActivity("zagg run", ActivityKind.Producer);
-            run?.SetTag("zagg.run_id", request.RunId.ToString()).SetTag("zagg.store", request.Spec.Store).SetTag("zagg.transport", messaging.Transport);
-            // The run starts now: its duration leaves out starting a broker, the host and the workers.
-            monitor.Started();
-            var started = request with { Spec = request.Spec with { RequestedAt = DateTimeOffset.UtcNow } };
-            if (follow is not null)
-            {
-                try { await app.Services.GetRequiredService<SqsSender>().PublishAsync(started, follow, ct).ConfigureAwait(false); }
-                catch (SqsSendException e)
-                {
-                    throw new OrchestrationException(AsTyped(messaging, $"{messaging.BrokerForDisplay}: {e.Message}{(submit ? " (--submit hands the run to services already started)" : "")}"));
-                }
-            }
-            else await app.Services.GetRequiredService<IBus>().Publish(started, ct).ConfigureAwait(false);
-            PhaseProbe.Mark("first-publish");
-            var completed = await monitor.Completion.WaitAsync(ct).ConfigureAwait(false);
-            PhaseProbe.Mark("run");
-            run?.SetTag("zagg.cells", completed.Cells).SetTag("zagg.errors", completed.Errors);
-            return completed;
-        }
-        finally
-        {
-            if (workers is not null) await workers.DisposeAsync().ConfigureAwait(false);
-            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            PhaseProbe.Mark("host-stop");
-            await DeleteFollowQueueAsync(messaging, follow).ConfigureAwait(false);
-        }
+        return app;
     }
 
     /// <summary>Creates the run's follow queue (<see cref="SqsQueueNames.Follow"/>); SQS that does not answer is one line.</summary>
@@ -209,6 +257,42 @@ public static class LocalOrchestrator
             throw new OrchestrationException($"--start-broker starts a broker on this machine's loopback only, not at {host}");
         try { return await LocalBroker.StartAsync(port, log, ct).ConfigureAwait(false); }
         catch (InvalidOperationException e) { throw new OrchestrationException(e.Message); }
+    }
+}
+
+/// <summary>
+/// The in-memory services <see cref="LocalOrchestrator.StartInMemory"/> starts ahead of a run: handed to
+/// <see cref="LocalOrchestrator.RunAsync"/>, which stops them at the end; disposed (stopped) when the run never starts.
+/// </summary>
+public sealed class LocalServices : IAsyncDisposable
+{
+    private readonly Task<IHost> _host;
+    private int _taken;
+
+    internal LocalServices(RunMonitor monitor, Task<IHost> host)
+    {
+        Monitor = monitor;
+        _host = host;
+    }
+
+    /// <summary>The monitor of the run whose observer the services carry (its <see cref="RunMonitor.RunId"/>).</summary>
+    public RunMonitor Monitor { get; }
+
+    /// <summary>The started host, for the run that now owns it (and stops it).</summary>
+    internal Task<IHost> TakeAsync()
+    {
+        if (Interlocked.Exchange(ref _taken, 1) != 0) throw new InvalidOperationException("these services were handed to a run already");
+        return _host;
+    }
+
+    /// <summary>Stops and disposes the services unless a run took them (a run refused before it started).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _taken, 1) != 0) return;
+        IHost host;
+        try { host = await _host.ConfigureAwait(false); }
+        catch (Exception) { return; } // never started: nothing to stop (the run was refused anyway)
+        using (host) await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
     }
 }
 

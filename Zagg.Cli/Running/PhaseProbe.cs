@@ -4,9 +4,11 @@ namespace Zagg.Cli.Running;
 
 /// <summary>
 /// The fixed cost of a run, phase by phase (<c>ZAGG_TRACE_PHASES=1</c>, the switch that also prints each cell's phases):
-/// at each boundary of <see cref="LocalOrchestrator.RunAsync"/> (host built, bus started, first publish, run, stop) one
-/// line on standard error with the process's CPU time (user + system, <see cref="Process.TotalProcessorTime"/>) and wall
-/// time since the previous boundary, in milliseconds. Off, a mark costs one static boolean test.
+/// at each boundary (runtime to Main, command line parsed, config and catalog read; host built, bus started — on a
+/// thread-pool thread, beside the config and catalog, for an in-memory run —, first publish, run, stop, exit) one line on
+/// standard error with the process's CPU time (user + system, <see cref="Process.TotalProcessorTime"/>) and wall time
+/// since the previous mark (whichever thread wrote it) and since the process started, in milliseconds. Off, a mark costs
+/// one static boolean test. Each message's start and end are <see cref="Zagg.Messaging.RunTimeline"/>'s.
 /// </summary>
 internal static class PhaseProbe
 {

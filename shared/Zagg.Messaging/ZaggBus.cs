@@ -32,6 +32,7 @@ public static class ZaggBus
             // it over HTTP to its makers a while after the bus starts: Zagg talks only to what it is told to (a broker, the
             // stores, the granules' servers), and a short run saves the observers' work.
             x.DisableUsageTelemetry();
+            RunTimeline.Observe(x);
             consumers(x);
             if (options.IsRabbitMq)
             {

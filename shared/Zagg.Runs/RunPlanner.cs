@@ -24,9 +24,15 @@ public static class RunPlanner
     /// <summary>The step names in a stopped run's error ("catalog: …").</summary>
     public const string CatalogStep = "catalog", TemplateStep = "template", DispatchStep = "dispatch";
 
-    /// <summary>Reads a run's catalog: a local path or file:// URL, or s3://bucket/key (see <see cref="GranuleCatalog.LoadAsync"/>).</summary>
+    /// <summary>
+    /// Reads a run's catalog: a local path or file:// URL (through <see cref="CatalogFiles"/>: parsed once while unchanged),
+    /// or s3://bucket/key (see <see cref="GranuleCatalog.LoadAsync"/>).
+    /// </summary>
     /// <exception cref="CatalogException">The catalog is missing, unreadable or not a catalog.</exception>
-    public static Task<GranuleCatalog> LoadCatalogAsync(string location, CancellationToken ct = default) => GranuleCatalog.LoadAsync(location, ct);
+    public static Task<GranuleCatalog> LoadCatalogAsync(string location, CancellationToken ct = default) =>
+        Zagg.Cloud.StorageLocation.TryParse(location, out var where, out _) && where.Kind == Zagg.Cloud.StorageKind.File
+            ? Task.FromResult(CatalogFiles.Load(where.Path))
+            : GranuleCatalog.LoadAsync(location, ct);
 
     /// <summary>
     /// The catalog step: reads the run's config and catalog (or, when the run carries a query, builds the catalog with
