@@ -6,7 +6,7 @@ using Zagg.Pipeline.Aggregation;
 namespace Zagg.Pipeline.Tests;
 
 /// <summary>
-/// The pyramid's sort by value (<see cref="ValueOrder{TKey}"/>) and the sketch made from it
+/// The pyramid's sort by value (<see cref="ValueOrder{TItem}"/>) and the sketch made from it
 /// (<see cref="QuantileSketch.OfSorted"/>): the same order statistics as a sort, the same sketch bytes as
 /// <see cref="QuantileSketch.Of"/> (FsCheck).
 /// </summary>
@@ -54,9 +54,10 @@ public class ValueOrderTests
             var cursor = start[..children].ToArray();
             var byChild = new float[x.Length];
             for (int i = 0; i < x.Length; i++) byChild[cursor[child[i]]++] = x[i];
-            var keys = CellBuffers.Rent<uint>(x.Length);
-            for (int i = 0; i < x.Length; i++) keys[i] = ValueOrder<uint>.Key(byChild[i]);
-            using var order = new ValueOrder<uint>(keys, x.Length, start);
+            var items = CellBuffers.Rent<ulong>(x.Length);
+            for (int c = 0; c < children; c++)
+                for (int i = start[c]; i < start[c + 1]; i++) items[i] = ValueOrder<ulong>.Item(byChild[i], c);
+            using var order = new ValueOrder<ulong>(items, x.Length);
             foreach (var (cells, shift) in new[] { (1, 4), (4, 2), (16, 0) })
             {
                 var coarse = new int[cells + 1];
@@ -76,13 +77,31 @@ public class ValueOrderTests
         }).Check(Checks);
 
     [Fact]
-    public void Keys_order_values_as_numbers_and_give_them_back()
+    public void Items_order_values_as_numbers_whatever_the_child_and_give_them_back()
     {
         double[] d = [double.NegativeInfinity, -1e300, -1, -double.Epsilon, 0, double.Epsilon, 2.5, 1e300, double.PositiveInfinity];
-        for (int i = 0; i + 1 < d.Length; i++) Assert.True(ValueOrder<ulong>.Key(d[i]) < ValueOrder<ulong>.Key(d[i + 1]));
-        foreach (double v in d) Assert.Equal(v, ValueOrder<ulong>.Value(ValueOrder<ulong>.Key(v)));
+        for (int i = 0; i + 1 < d.Length; i++) Assert.True(ValueOrder<UInt128>.Item(d[i], 1 << 26) < ValueOrder<UInt128>.Item(d[i + 1], 0));
+        foreach (double v in d) Assert.Equal(v, ValueOrder<UInt128>.Value(ValueOrder<UInt128>.Item(v, 12345)));
         float[] f = [float.NegativeInfinity, -3e38f, -1, -float.Epsilon, 0, float.Epsilon, 2.5f, 3e38f, float.PositiveInfinity];
-        for (int i = 0; i + 1 < f.Length; i++) Assert.True(ValueOrder<uint>.Key(f[i]) < ValueOrder<uint>.Key(f[i + 1]));
-        foreach (float v in f) Assert.Equal(v, ValueOrder<uint>.Value(ValueOrder<uint>.Key(v)));
+        for (int i = 0; i + 1 < f.Length; i++) Assert.True(ValueOrder<ulong>.Item(f[i], 1 << 26) < ValueOrder<ulong>.Item(f[i + 1], 0));
+        foreach (float v in f) Assert.Equal(v, ValueOrder<ulong>.Value(ValueOrder<ulong>.Item(v, 12345)));
+    }
+
+    [Fact]
+    public void A_float64_column_sorts_as_a_float32_one()
+    {
+        var random = new Random(7);
+        var x = Enumerable.Range(0, 3000).Select(_ => Math.Round(random.NextDouble() * 2000 - 500, 2)).ToArray();
+        var child = x.Select(_ => random.Next(4)).Order().ToArray();
+        var start = new int[5];
+        foreach (int c in child) start[c + 1]++;
+        for (int c = 0; c < 4; c++) start[c + 1] += start[c];
+        var items = CellBuffers.Rent<UInt128>(x.Length);
+        for (int i = 0; i < x.Length; i++) items[i] = ValueOrder<UInt128>.Item(x[i], child[i]);
+        using var order = new ValueOrder<UInt128>(items, x.Length);
+        var results = new[] { new double[4] };
+        order.Quantiles(start, 0, [(0, 0.75)], results);
+        for (int c = 0; c < 4; c++) Assert.Equal(Statistics.Quantile(x[start[c]..start[c + 1]], 0.75), results[0][c]);
+        Assert.Equal(QuantileSketch.Of(x).ToBytes(), order.Sketch().ToBytes());
     }
 }
