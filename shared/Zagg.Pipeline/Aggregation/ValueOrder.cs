@@ -6,7 +6,7 @@ namespace Zagg.Pipeline.Aggregation;
 
 /// <summary>
 /// One source column of a parent cell's points sorted by value once, for every coarser order of the pyramid: an LSD
-/// radix sort (8-bit digits, a pass skipped where every key shares its digit) of items that pack the value's
+/// radix sort (11-bit digits, a pass skipped where every key shares its digit) of items that pack the value's
 /// order-preserving unsigned key (IEEE 754 bits, the sign bit flipped for positives and every bit for negatives; NaN
 /// keys land at the two ends) in their upper half and the point's child index in their lower half: a float32 column's
 /// items are 8 bytes (<see cref="ulong"/>), a float64 column's 16 (<see cref="UInt128"/>), and a pass moves one item. A
@@ -131,27 +131,31 @@ internal sealed class ValueOrder<TItem> : IValueOrder where TItem : unmanaged, I
         _spare = [];
     }
 
+    /// <summary>Bits per radix digit: 11 (a 2,048-entry histogram, 8 KiB, stays in the L1 cache): three passes for a float32 key, six for a float64 one.</summary>
+    private const int DigitBits = 11;
+
     private void Sort()
     {
-        int n = _count, half = HalfBits / 8;
+        int n = _count, digits = (HalfBits + DigitBits - 1) / DigitBits;
+        const int buckets = 1 << DigitBits, mask = buckets - 1;
         if (n < 2) return;
         // Every digit of the keys (the items' upper half) counted in one pass.
-        var counts = new int[half * 256];
+        var counts = new int[digits * buckets];
         foreach (var item in Items)
         {
             var key = item >> HalfBits;
-            for (int d = 0; d < half; d++) counts[(d << 8) + (int)(uint.CreateTruncating(key >> (8 * d)) & 0xFF)]++;
+            for (int d = 0; d < digits; d++) counts[d * buckets + (int)(uint.CreateTruncating(key >> (DigitBits * d)) & mask)]++;
         }
-        for (int d = 0; d < half; d++)
+        for (int d = 0; d < digits; d++)
         {
-            var count = counts.AsSpan(d << 8, 256);
+            var count = counts.AsSpan(d * buckets, buckets);
             if (count.Contains(n)) continue; // every key has this digit: the pass would not move anything
             int sum = 0;
-            for (int b = 0; b < 256; b++) (count[b], sum) = (sum, sum + count[b]);
+            for (int b = 0; b < buckets; b++) (count[b], sum) = (sum, sum + count[b]);
             var from = _items.AsSpan(0, n);
             var to = _spare.AsSpan(0, n);
-            int shift = HalfBits + 8 * d;
-            foreach (var item in from) to[count[(int)(uint.CreateTruncating(item >> shift) & 0xFF)]++] = item;
+            int shift = HalfBits + DigitBits * d;
+            foreach (var item in from) to[count[(int)(uint.CreateTruncating(item >> shift) & mask)]++] = item;
             (_items, _spare) = (_spare, _items);
         }
     }
