@@ -55,9 +55,10 @@ public class ValueOrderTests
             var byChild = new float[x.Length];
             for (int i = 0; i < x.Length; i++) byChild[cursor[child[i]]++] = x[i];
             var items = CellBuffers.Rent<ulong>(x.Length);
+            var counts = new int[ValueOrder<ulong>.HistogramLength];
             for (int c = 0; c < children; c++)
-                for (int i = start[c]; i < start[c + 1]; i++) items[i] = ValueOrder<ulong>.Item(byChild[i], c);
-            using var order = new ValueOrder<ulong>(items, x.Length);
+                for (int i = start[c]; i < start[c + 1]; i++) ValueOrder<ulong>.Count(items[i] = ValueOrder<ulong>.Item(byChild[i], c), counts);
+            using var order = new ValueOrder<ulong>(items, x.Length, counts);
             foreach (var (cells, shift) in new[] { (1, 4), (4, 2), (16, 0) })
             {
                 var coarse = new int[cells + 1];
@@ -97,8 +98,9 @@ public class ValueOrderTests
         foreach (int c in child) start[c + 1]++;
         for (int c = 0; c < 4; c++) start[c + 1] += start[c];
         var items = CellBuffers.Rent<UInt128>(x.Length);
-        for (int i = 0; i < x.Length; i++) items[i] = ValueOrder<UInt128>.Item(x[i], child[i]);
-        using var order = new ValueOrder<UInt128>(items, x.Length);
+        var counts = new int[ValueOrder<UInt128>.HistogramLength];
+        for (int i = 0; i < x.Length; i++) ValueOrder<UInt128>.Count(items[i] = ValueOrder<UInt128>.Item(x[i], child[i]), counts);
+        using var order = new ValueOrder<UInt128>(items, x.Length, counts);
         var results = new[] { new double[4] };
         order.Quantiles(start, 0, [(0, 0.75)], results);
         for (int c = 0; c < 4; c++) Assert.Equal(Statistics.Quantile(x[start[c]..start[c + 1]], 0.75), results[0][c]);

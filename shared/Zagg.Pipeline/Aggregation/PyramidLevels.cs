@@ -189,13 +189,14 @@ internal sealed class ChildStates
         for (int w = 0; w < _weighted.Length; w++) state.Weighted[w] = _weighted[w][j];
     }
 
-    /// <summary>The moments of one child's values as NumPy computes them: the pairwise sum, the mean, the two-pass M2.</summary>
+    /// <summary>The moments of one child's values: count, sum, extrema in one pass, then the two-pass M2 about the mean.</summary>
     private static MomentState Of(ReadOnlySpan<double> x)
     {
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        double min = double.PositiveInfinity, max = double.NegativeInfinity, sum = 0;
         bool nan = false;
         foreach (double v in x)
         {
+            sum += v;
             if (double.IsNaN(v)) nan = true;
             else
             {
@@ -204,7 +205,7 @@ internal sealed class ChildStates
             }
         }
         if (nan) return new(x.Length, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
-        double sum = Statistics.Sum(x), mean = sum / x.Length, m2 = 0;
+        double mean = sum / x.Length, m2 = 0;
         foreach (double v in x)
         {
             double d = v - mean;

@@ -26,12 +26,26 @@ internal sealed class ValueOrder<TItem> : IValueOrder where TItem : unmanaged, I
     /// <summary>Sorts <paramref name="items"/> (<see cref="Item(float, int)"/> or <see cref="Item(double, int)"/> of every point) by value.</summary>
     /// <param name="items">The points' items, taken over (from <see cref="CellBuffers"/>).</param>
     /// <param name="count">Points: the items' length in use.</param>
-    public ValueOrder(TItem[] items, int count)
+    /// <param name="counts">Every digit's histogram of the items' keys (<see cref="Count"/>, <see cref="Digits"/> × 2,048), counted while they were made.</param>
+    public ValueOrder(TItem[] items, int count, int[] counts)
     {
         _count = count;
         _items = items;
         _spare = CellBuffers.Rent<TItem>(count);
-        Sort();
+        Sort(counts);
+    }
+
+    /// <summary>Radix digits of a key: three for float32, six for float64.</summary>
+    public static int Digits => (HalfBits + DigitBits - 1) / DigitBits;
+
+    /// <summary>Entries of the digits' histogram <see cref="Count"/> fills: <see cref="Digits"/> × 2,048.</summary>
+    public static int HistogramLength => Digits << DigitBits;
+
+    /// <summary>Counts every digit of an item's key into <paramref name="counts"/> (<see cref="Digits"/> × 2,048 entries).</summary>
+    public static void Count(TItem item, int[] counts)
+    {
+        var key = item >> HalfBits;
+        for (int d = 0, digits = Digits; d < digits; d++) counts[(d << DigitBits) + (int)(uint.CreateTruncating(key >> (DigitBits * d)) & ((1 << DigitBits) - 1))]++;
     }
 
     /// <summary>The item of a float32 value of child <paramref name="child"/>.</summary>
@@ -134,18 +148,11 @@ internal sealed class ValueOrder<TItem> : IValueOrder where TItem : unmanaged, I
     /// <summary>Bits per radix digit: 11 (a 2,048-entry histogram, 8 KiB, stays in the L1 cache): three passes for a float32 key, six for a float64 one.</summary>
     private const int DigitBits = 11;
 
-    private void Sort()
+    private void Sort(int[] counts)
     {
-        int n = _count, digits = (HalfBits + DigitBits - 1) / DigitBits;
+        int n = _count, digits = Digits;
         const int buckets = 1 << DigitBits, mask = buckets - 1;
         if (n < 2) return;
-        // Every digit of the keys (the items' upper half) counted in one pass.
-        var counts = new int[digits * buckets];
-        foreach (var item in Items)
-        {
-            var key = item >> HalfBits;
-            for (int d = 0; d < digits; d++) counts[d * buckets + (int)(uint.CreateTruncating(key >> (DigitBits * d)) & mask)]++;
-        }
         for (int d = 0; d < digits; d++)
         {
             var count = counts.AsSpan(d * buckets, buckets);
@@ -181,14 +188,17 @@ internal static class ValueOrder
         if (sorted.Singles(k) is { } singles)
         {
             var items = CellBuffers.Rent<ulong>(n);
+            // The keys' digits counted as the items are made (one pass less over them).
+            var counts = new int[ValueOrder<ulong>.HistogramLength];
             for (int c = 0; c + 1 < start.Length; c++)
-                for (int i = start[c]; i < start[c + 1]; i++) items[i] = ValueOrder<ulong>.Item(singles[i], c);
-            return new ValueOrder<ulong>(items, n);
+                for (int i = start[c]; i < start[c + 1]; i++) ValueOrder<ulong>.Count(items[i] = ValueOrder<ulong>.Item(singles[i], c), counts);
+            return new ValueOrder<ulong>(items, n, counts);
         }
         var doubles = sorted.Doubles(k)!;
         var wide = CellBuffers.Rent<UInt128>(n);
+        var wideCounts = new int[ValueOrder<UInt128>.HistogramLength];
         for (int c = 0; c + 1 < start.Length; c++)
-            for (int i = start[c]; i < start[c + 1]; i++) wide[i] = ValueOrder<UInt128>.Item(doubles[i], c);
-        return new ValueOrder<UInt128>(wide, n);
+            for (int i = start[c]; i < start[c + 1]; i++) ValueOrder<UInt128>.Count(wide[i] = ValueOrder<UInt128>.Item(doubles[i], c), wideCounts);
+        return new ValueOrder<UInt128>(wide, n, wideCounts);
     }
 }
