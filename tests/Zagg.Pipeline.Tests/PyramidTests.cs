@@ -116,6 +116,36 @@ public class PyramidTests
     }
 
     [Fact]
+    public async Task Orders_between_parent_and_child_give_the_chunks_of_a_run_at_that_order_alone()
+    {
+        // Beside the built-in statistics, two the states cannot merge: weights that read a reduction, and an expression
+        // whose reduction reads another. Counts, extrema, quantiles and these are computed over the same points either
+        // way, so their chunks must be the same bytes as a one-order run's at 8 and at 10.
+        static PipelineConfig With(string grid)
+        {
+            using var s = typeof(ConfigLoader).Assembly.GetManifestResourceStream("Zagg.Configs.atl06.yaml")!;
+            string yaml = new StreamReader(s).ReadToEnd()
+                .Replace("    h_q75:", "    h_wred: {function: average, source: h_li, params: {weights: \"s_li / np.sum(s_li)\"}, dtype: float32}\n    h_dev: {expression: \"np.max(h_li - np.mean(h_li))\", dtype: float32}\n    h_q75:")
+                .Replace("child_order: 12}", grid);
+            return ConfigLoader.Parse(yaml, "atl06.yaml");
+        }
+        var pyramid = With("child_order: 12, orders: [8, 10, 12]}");
+        var merge = MergePlan.Compile(pyramid);
+        Assert.Equal(LevelExactness.None, merge.Exactness[merge.Variables.ToList().IndexOf("h_dev")]);
+        long parent = Expected.GetProperty("conventions").GetProperty("authalic")[0].GetProperty("parent").GetInt64();
+        await using var aggregator = new CellAggregator(pyramid, parentOrder: 6);
+        var cell = await aggregator.AggregateAsync(parent, Granules);
+        Assert.True(cell.Result.TotalObs > 0);
+        foreach (int order in new[] { 8, 10 })
+        {
+            await using var alone = new CellAggregator(With($"child_order: {order}}}"), parentOrder: 6);
+            var one = await alone.AggregateAsync(parent, Granules);
+            foreach (string name in new[] { "count", "h_min", "h_max", "h_q25", "h_q50", "h_q75", "h_wred", "h_dev" })
+                Assert.True(one.Chunks[name].AsSpan().SequenceEqual(cell.Levels[order][name]), $"order {order} {name}");
+        }
+    }
+
+    [Fact]
     public async Task The_root_describes_the_pyramid_by_the_multiscales_convention()
     {
         var config = Config("authalic", "[6, 8, 10]");

@@ -20,9 +20,12 @@ public sealed class AggregationPlan
     private readonly Reducer[] _reducers;
     private readonly OutputCast[] _casts;
     private readonly Dictionary<string, int> _index;
+    private readonly Lazy<PyramidLevels> _pyramid;
 
-    private AggregationPlan(string[] columns, int depth, Reducer[] reducers, OutputCast[] casts)
+    private AggregationPlan(PipelineConfig config, string[] columns, int depth, Reducer[] reducers, OutputCast[] casts)
     {
+        // Compiled on the first cell with coarser orders: a one-order run never compiles the mergeable forms.
+        _pyramid = new Lazy<PyramidLevels>(() => new PyramidLevels(config, MergePlan.Compile(config)));
         Columns = columns;
         Depth = depth;
         _reducers = reducers;
@@ -82,7 +85,7 @@ public sealed class AggregationPlan
         }
         var casts = new OutputCast[variables.Count];
         for (int v = 0; v < casts.Length; v++) casts[v] = new OutputCast(variables[v]);
-        return new AggregationPlan(columns, depth, reducers.ToArray(), casts);
+        return new AggregationPlan(config, columns, depth, reducers.ToArray(), casts);
     }
 
     /// <summary>
@@ -101,7 +104,7 @@ public sealed class AggregationPlan
             if (c.Length < points) throw new ArgumentException("a column is shorter than the points", nameof(sortedColumns));
         var results = new double[_casts.Length][];
         for (int v = 0; v < results.Length; v++) Array.Fill(results[v] = new double[children], double.NaN);
-        Run(sortedColumns as double[][] ?? sortedColumns.ToArray(), start.ToArray(), points, results);
+        Run(sortedColumns as double[][] ?? sortedColumns.ToArray(), start.ToArray(), points, results, _reducers, null, 0);
         return results;
     }
 
@@ -120,44 +123,63 @@ public sealed class AggregationPlan
     /// <summary>
     /// Sorts a cell's gathered points by child and computes every variable's chunk; and for each of
     /// <paramref name="levelDepths"/> (orders between the parent's and the child's, as depths below the parent) the
-    /// chunk of 4^d coarser cells, from the same sorted points (NESTED children of a cell are consecutive, so a coarser
-    /// cell is a run of children: the same reducers over coarser segments, exact); and the parent cell's mergeable
-    /// state when <paramref name="merge"/> is given (for the orders coarser than the parent's).
+    /// chunk of 4^d coarser cells; and the parent cell's mergeable state when <paramref name="merge"/> is given (for the
+    /// orders coarser than the parent's). NESTED children of a cell are consecutive, so a coarser cell is a run of
+    /// children: its mergeable variables come from the children's states merged up four cells at a time, its quantiles
+    /// from the column sorted by value once (<see cref="PyramidLevels"/>); both exact, at O(cells) and one O(points) pass
+    /// per order instead of every reducer again over the points.
     /// </summary>
     /// <exception cref="ZarrException">A result does not fit its variable's integer dtype.</exception>
-    internal PyramidCell Compute(GatheredPoints g, ReadOnlySpan<int> levelDepths, MergePlan? merge)
+    internal PyramidCell Compute(GatheredPoints g, ReadOnlySpan<int> levelDepths, MergePlan? merge, PhaseTrace? trace = null)
     {
         int children = Children, points = g.Count;
         var start = SortedColumns.Starts(g, children);
         using var sorted = new SortedColumns(g, start);
         var results = new double[_casts.Length][];
+        bool pyramid = levelDepths.Length > 0 || merge is not null;
+        var levels = pyramid ? _pyramid.Value : null;
+        var orders = levels is null ? [] : new IValueOrder[levels.QuantileColumns.Length];
         try
         {
+            long t = PhaseTrace.Now();
             for (int v = 0; v < results.Length; v++) results[v] = CellBuffers.Rent<double>(children);
-            RunInBlocks(sorted, start, results);
+            var states = levels is null ? null : new ChildStates(levels.Merge, children);
+            RunInBlocks(sorted, start, results, _reducers, states);
             int cellsWithData = 0;
             for (int c = 0; c < children; c++)
                 if (start[c + 1] > start[c]) cellsWithData++;
             var chunks = new Dictionary<string, byte[]>(_casts.Length);
             for (int v = 0; v < _casts.Length; v++) chunks[_casts[v].Name] = _casts[v].Write(results[v], start);
-            var levels = new Dictionary<int, Dictionary<string, byte[]>>();
-            foreach (int d in levelDepths)
+            if (trace is not null) trace.ComputeChild = PhaseTrace.Since(t);
+            var pyramidLevels = new Dictionary<int, Dictionary<string, byte[]>>();
+            if (levels is null) return new PyramidCell(chunks, cellsWithData, pyramidLevels, null);
+            t = PhaseTrace.Now();
+            for (int i = 0; i < orders.Length; i++) orders[i] = ValueOrder.Of(sorted, levels.QuantileColumns[i], start);
+            if (trace is not null) trace.ComputeSort = PhaseTrace.Since(t);
+            t = PhaseTrace.Now();
+            for (int d = Depth - 1; d >= 0; d--)
             {
+                int cells = 1 << (2 * d);
+                states!.Coarsen(cells);
+                if (!levelDepths.Contains(d)) continue;
                 // The coarser cell j is children [j·4^(Depth−d), (j+1)·4^(Depth−d)).
-                int cells = 1 << (2 * d), step = 1 << (2 * (Depth - d));
+                int step = 1 << (2 * (Depth - d));
                 var coarse = new int[cells + 1];
                 for (int j = 0; j <= cells; j++) coarse[j] = start[j * step];
-                RunInBlocks(sorted, coarse, results);
+                levels.Finish(states, orders, coarse, 2 * (Depth - d), results);
+                if (levels.PointReducers.Length > 0) RunInBlocks(sorted, coarse, results, levels.PointReducers, null);
                 var level = new Dictionary<string, byte[]>(_casts.Length);
                 for (int v = 0; v < _casts.Length; v++) level[_casts[v].Name] = _casts[v].Write(results[v].AsSpan(0, cells), coarse);
-                levels[d] = level;
+                pyramidLevels[d] = level;
             }
-            var state = merge is null ? null : StateOf(merge, sorted, points);
-            return new PyramidCell(chunks, cellsWithData, levels, state);
+            var state = merge is null ? null : levels.ParentState(states!, orders, points);
+            if (trace is not null) trace.ComputeLevels = PhaseTrace.Since(t);
+            return new PyramidCell(chunks, cellsWithData, pyramidLevels, state);
         }
         finally
         {
             foreach (var a in results) if (a is not null) CellBuffers.Return(a);
+            foreach (var o in orders) o?.Dispose();
         }
     }
 
@@ -173,7 +195,7 @@ public sealed class AggregationPlan
     /// Runs every reducer over the cells [<paramref name="start"/>[c], <paramref name="start"/>[c + 1]) of
     /// <paramref name="sorted"/>, block of cells after block (<see cref="BlockPoints"/>), writing results[v][c].
     /// </summary>
-    private void RunInBlocks(SortedColumns sorted, int[] start, double[][] results)
+    private void RunInBlocks(SortedColumns sorted, int[] start, double[][] results, Reducer[] reducers, ChildStates? states)
     {
         int cells = start.Length - 1, longest = 0;
         for (int c = 0; c < cells; c++) longest = Math.Max(longest, start[c + 1] - start[c]);
@@ -193,12 +215,12 @@ public sealed class AggregationPlan
                 for (int k = 0; k < block.Length; k++) sorted.CopyTo(k, from, block[k].AsSpan(0, n));
                 if (c0 == 0 && c1 == cells)
                 {
-                    Run(block, start, n, results);
+                    Run(block, start, n, results, reducers, states, 0);
                     break;
                 }
                 var blockStart = new int[c1 - c0 + 1];
                 for (int c = c0; c <= c1; c++) blockStart[c - c0] = start[c] - from;
-                Run(block, blockStart, n, blockResults);
+                Run(block, blockStart, n, blockResults, reducers, states, c0);
                 for (int v = 0; v < results.Length; v++) blockResults[v].AsSpan(0, c1 - c0).CopyTo(results[v].AsSpan(c0));
                 c0 = c1;
             }
@@ -210,26 +232,8 @@ public sealed class AggregationPlan
         }
     }
 
-    /// <summary>The cell's mergeable state, over all its points at once (the sketches see every point in order).</summary>
-    private static CellState StateOf(MergePlan merge, SortedColumns sorted, int points)
-    {
-        var columns = new double[sorted.Count][];
-        try
-        {
-            for (int k = 0; k < columns.Length; k++)
-            {
-                columns[k] = CellBuffers.Rent<double>(Math.Max(1, points));
-                sorted.CopyTo(k, 0, columns[k].AsSpan(0, points));
-            }
-            return merge.StateOf(columns, points);
-        }
-        finally
-        {
-            foreach (var a in columns) if (a is not null) CellBuffers.Return(a);
-        }
-    }
-
-    private void Run(double[][] sorted, int[] start, int points, double[][] results)
+    /// <summary>Runs <paramref name="reducers"/> over one block, and fills its children's states (global children from <paramref name="firstChild"/>) when given.</summary>
+    private void Run(double[][] sorted, int[] start, int points, double[][] results, Reducer[] reducers, ChildStates? states, int firstChild)
     {
         int longest = 0;
         for (int c = 0; c + 1 < start.Length; c++) longest = Math.Max(longest, start[c + 1] - start[c]);
@@ -238,7 +242,8 @@ public sealed class AggregationPlan
         try
         {
             var cell = new SortedCell(sorted, start, expressions, scratch);
-            foreach (var r in _reducers) r.Reduce(cell, results);
+            foreach (var r in reducers) r.Reduce(cell, results);
+            states?.Add(expressions, start, firstChild);
         }
         finally { CellBuffers.Return(scratch); }
     }

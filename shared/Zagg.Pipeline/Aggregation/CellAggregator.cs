@@ -106,7 +106,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         long computeStart = PhaseTrace.Now();
         try
         {
-            var computed = _plan.Compute(gathered, _levelDepths, _merge);
+            var computed = _plan.Compute(gathered, _levelDepths, _merge, trace);
             chunks = computed.Chunks;
             cellsWithData = computed.CellsWithData;
             foreach (var (depth, level) in computed.Levels) levels[parentOrder + depth] = level;

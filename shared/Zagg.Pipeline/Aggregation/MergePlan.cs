@@ -59,6 +59,18 @@ public sealed class MergePlan
     /// <summary>Per variable (config order), how exactly a merged cell gives it.</summary>
     public IReadOnlyList<LevelExactness> Exactness { get; }
 
+    /// <summary>The per-point expressions whose moments a state keeps (<see cref="CellState"/>'s moments, in order).</summary>
+    internal ReadOnlySpan<Expr> MomentExpressions => _moments;
+
+    /// <summary>The (values, weights) of each weighted sum a state keeps, in order.</summary>
+    internal ReadOnlySpan<(Expr Values, Expr Weights)> WeightedExpressions => _weighted;
+
+    /// <summary>The source columns (indices into <see cref="Columns"/>) whose sketch a state keeps, in order.</summary>
+    internal ReadOnlySpan<int> SketchColumns => _sketchColumns;
+
+    /// <summary>Variable <paramref name="variable"/>'s float64 value for a state of at least one point.</summary>
+    internal double Finish(int variable, CellState state) => _finish[variable](state);
+
     /// <summary>Compiles a validated configuration's mergeable forms.</summary>
     public static MergePlan Compile(PipelineConfig config)
     {

@@ -54,6 +54,12 @@ internal sealed class SortedColumns : IDisposable
         else _doubles[k].AsSpan(from, destination.Length).CopyTo(destination);
     }
 
+    /// <summary>Column <paramref name="k"/>'s float32 values (at least the points long), or null when it is float64.</summary>
+    public float[]? Singles(int k) => _singles[k];
+
+    /// <summary>Column <paramref name="k"/>'s float64 values (at least the points long; empty without points), or null when it is float32.</summary>
+    public double[]? Doubles(int k) => _doubles[k];
+
     /// <summary>Counts each child's points: children + 1 ascending offsets, start[0] = 0.</summary>
     public static int[] Starts(GatheredPoints g, int children)
     {
