@@ -132,6 +132,9 @@ public class PyramidTests
         var pyramid = With("child_order: 12, orders: [8, 10, 12]}");
         var merge = MergePlan.Compile(pyramid);
         Assert.Equal(LevelExactness.None, merge.Exactness[merge.Variables.ToList().IndexOf("h_dev")]);
+        // Orders coarser than the parent merge states: weights that read a reduction cannot be merged, weights per point can.
+        Assert.Equal(LevelExactness.None, merge.Exactness[merge.Variables.ToList().IndexOf("h_wred")]);
+        Assert.Equal(LevelExactness.Exact, merge.Exactness[merge.Variables.ToList().IndexOf("h_mean")]);
         long parent = Expected.GetProperty("conventions").GetProperty("authalic")[0].GetProperty("parent").GetInt64();
         await using var aggregator = new CellAggregator(pyramid, parentOrder: 6);
         var cell = await aggregator.AggregateAsync(parent, Granules);

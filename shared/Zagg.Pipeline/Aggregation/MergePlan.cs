@@ -118,14 +118,24 @@ public sealed class MergePlan
                 case "var": { int m = Moment(column); finish[v] = s => s.Moments[m].Variance; break; }
                 case "std": { int m = Moment(column); finish[v] = s => s.Moments[m].StandardDeviation; break; }
                 case "average":
-                    if (variable.Parameters.GetValueOrDefault("weights") is { } w)
                     {
-                        weighted.Add((column, w));
-                        int i = weighted.Count - 1;
-                        finish[v] = s => s.Weighted[i].WeightedMean;
+                        var w = variable.Parameters.GetValueOrDefault("weights");
+                        if (w is not null && ReadsReduction(w))
+                        {
+                            // Weights that read a reduction (s_li / np.sum(s_li)) are the cell's own: a merged cell's
+                            // differ from its parts', so no state gives its weighted mean.
+                            finish[v] = static _ => double.NaN;
+                            exactness[v] = LevelExactness.None;
+                        }
+                        else if (w is not null)
+                        {
+                            weighted.Add((column, w));
+                            int i = weighted.Count - 1;
+                            finish[v] = s => s.Weighted[i].WeightedMean;
+                        }
+                        else { int m = Moment(column); finish[v] = s => s.Moments[m].Sum / s.Moments[m].Count; }
+                        break;
                     }
-                    else { int m = Moment(column); finish[v] = s => s.Moments[m].Sum / s.Moments[m].Count; }
-                    break;
                 case "median" or "quantile":
                     {
                         int k = Sketch(Array.IndexOf(columns, variable.SourceColumn));
@@ -141,6 +151,15 @@ public sealed class MergePlan
     }
 
     /// <summary>An expression merges when every reduction reads per-point values that involve no other reduction.</summary>
+    /// <summary>Whether an expression reads a reduction anywhere (its value then depends on the cell it is reduced over).</summary>
+    internal static bool ReadsReduction(Expr e) => e switch
+    {
+        CallExpr c => CallExpr.Reductions.Contains(c.Function) || ReadsReduction(c.Argument),
+        UnaryExpr u => ReadsReduction(u.Operand),
+        BinaryExpr b => ReadsReduction(b.Left) || ReadsReduction(b.Right),
+        _ => false,
+    };
+
     private static bool Mergeable(Expr e, bool inReduction) => e switch
     {
         NumberExpr or ColumnExpr => true,

@@ -34,7 +34,7 @@ internal sealed class PyramidLevels
         {
             switch (merge.Exactness[v])
             {
-                case LevelExactness.Exact when variables[v].Function == "average" && variables[v].Parameters.GetValueOrDefault("weights") is { } w && Reduces(w):
+                case LevelExactness.None when variables[v].Function == "average" && variables[v].Parameters.GetValueOrDefault("weights") is { } w:
                     // Weights that read a reduction (np.sum(s_li), s_li / np.max(s_li)) are the cell's own: a coarser
                     // cell's differ from its children's, so the weighted mean is reduced again over its points.
                     pointReducers.Add(new WeightedMeanReducer(v, merge.Columns.ToList().IndexOf(variables[v].SourceColumn!), w));
@@ -59,15 +59,6 @@ internal sealed class PyramidLevels
         _quantiles = quantiles.Select(q => q.ToArray()).ToArray();
         PointReducers = [.. pointReducers];
     }
-
-    /// <summary>Whether an expression reads a reduction anywhere (its value then depends on the cell it is reduced over).</summary>
-    private static bool Reduces(Expr e) => e switch
-    {
-        CallExpr c => CallExpr.Reductions.Contains(c.Function) || Reduces(c.Argument),
-        UnaryExpr u => Reduces(u.Operand),
-        BinaryExpr b => Reduces(b.Left) || Reduces(b.Right),
-        _ => false,
-    };
 
     /// <summary>The mergeable forms the states follow.</summary>
     public MergePlan Merge { get; }
