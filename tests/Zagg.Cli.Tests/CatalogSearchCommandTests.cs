@@ -129,7 +129,7 @@ public class CatalogSearchCommandTests : IDisposable
     [InlineData("--start-date 2024-13-01 --end-date 2024-01-01", "--start-date '2024-13-01' is not a date YYYY-MM-DD")]
     [InlineData("--cycle 3 --start-date 2024-01-01", "give --cycle or --start-date/--end-date, not both")]
     [InlineData("--parent-order 6", "give --cycle N, or both --start-date and --end-date")]
-    [InlineData("--cycle 3 --bbox 1,2,3", "bbox '1,2,3': expected 4 numbers")]
+    [InlineData("--cycle 3 --bbox 1,2,3", "--bbox '1,2,3': expected 4 numbers")]
     [InlineData("--cycle 3 --bbox -10,-60,10,-80", "lat_min -60 is north of lat_max -80")]
     [InlineData("--cycle 3 --stac-url http://127.0.0.1:9", "--stac-url needs --collection")]
     [InlineData("--cycle 3 --cmr-url ftp://x", "the CMR URL 'ftp://x' is not an http:// or https:// URL")]

@@ -97,7 +97,7 @@ public sealed class QueryRunTests(S3rverServer s3) : IClassFixture<S3rverServer>
     }
 
     [Theory]
-    [InlineData(new[] { "--start-date", "2024-01-01", "--end-date", "2024-01-31", "--bbox", "1,2,3" }, "zagg: error: bbox '1,2,3'")]
+    [InlineData(new[] { "--start-date", "2024-01-01", "--end-date", "2024-01-31", "--bbox", "1,2,3" }, "zagg: error: --bbox '1,2,3'")]
     [InlineData(new[] { "--start-date", "2024-02-01", "--end-date", "2024-01-01" }, "zagg: error: --end-date 2024-01-01 is before --start-date 2024-02-01")]
     [InlineData(new[] { "--bbox", "-180,-90,180,-60" }, "zagg: error: give --cycle N, or both --start-date and --end-date (or --catalog FILE)")]
     [InlineData(new[] { "--cycle", "22", "--start-date", "2024-01-01" }, "zagg: error: give --cycle or --start-date/--end-date, not both")]

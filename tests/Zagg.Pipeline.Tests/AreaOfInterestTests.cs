@@ -214,7 +214,12 @@ public sealed class AreaOfInterestTests : IDisposable
         Assert.Equal("give one area of interest: --polygon or --basins-file (--bbox beside either is the search's box)", both.Message);
         var orphan = Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose(null, null, [1], null, AreaInputNames.Fields, out _));
         Assert.Equal("basins picks basins of basinsFile: give the file too", orphan.Message);
-        Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose(null, basins, null, "1,2,3", names, out _));
+        var badBox = Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose(null, basins, null, "1,2,3", names, out _));
+        Assert.StartsWith("--bbox '1,2,3': expected 4 numbers", badBox.Message);
+        var missing = Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose(null, basins, [99], null, names, out _));
+        Assert.Equal($"--basins-file {basins}: no basin 99 in the file (it has 1, 2, 17)", missing.Message);
+        var fieldBox = Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.Choose(null, null, null, "1,2,3", AreaInputNames.Fields, out _));
+        Assert.StartsWith("bbox '1,2,3'", fieldBox.Message);
 
         // Basin 17 lies across the antimeridian between 60°S and 65°S: a box across it there is a search box, one in
         // the Arctic or on the other side of the Earth cannot find anything in the area.

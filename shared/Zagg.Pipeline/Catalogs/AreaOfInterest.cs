@@ -47,22 +47,25 @@ public sealed class AreaOfInterest
     /// lon_min &gt; lon_max crosses the antimeridian.
     /// </summary>
     /// <exception cref="AreaOfInterestException">Not four numbers, a latitude outside [−90, 90], lat_min &gt; lat_max, or a longitude outside [−180, 360].</exception>
-    public static AreaOfInterest FromBbox(string bbox)
+    /// <param name="bbox">The box's text.</param>
+    /// <param name="name">What the messages call it (the command line's "--bbox").</param>
+    public static AreaOfInterest FromBbox(string bbox, string name = "bbox")
     {
         ArgumentNullException.ThrowIfNull(bbox);
+        ArgumentNullException.ThrowIfNull(name);
         string[] parts = bbox.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Length != 4)
-            throw new AreaOfInterestException($"bbox '{bbox}': expected 4 numbers lon_min,lat_min,lon_max,lat_max, got {parts.Length}");
+            throw new AreaOfInterestException($"{name} '{bbox}': expected 4 numbers lon_min,lat_min,lon_max,lat_max, got {parts.Length}");
         var v = new double[4];
         string[] names = ["lon_min", "lat_min", "lon_max", "lat_max"];
         for (int i = 0; i < 4; i++)
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]) || !double.IsFinite(v[i]))
-                throw new AreaOfInterestException($"bbox '{bbox}': {names[i]} '{parts[i]}' is not a number");
+                throw new AreaOfInterestException($"{name} '{bbox}': {names[i]} '{parts[i]}' is not a number");
         for (int i = 1; i < 4; i += 2)
-            if (Math.Abs(v[i]) > 90) throw new AreaOfInterestException($"bbox '{bbox}': {names[i]} {Fmt(v[i])} is outside [-90, 90]");
+            if (Math.Abs(v[i]) > 90) throw new AreaOfInterestException($"{name} '{bbox}': {names[i]} {Fmt(v[i])} is outside [-90, 90]");
         for (int i = 0; i < 4; i += 2)
-            if (v[i] < -180 || v[i] > 360) throw new AreaOfInterestException($"bbox '{bbox}': {names[i]} {Fmt(v[i])} is outside [-180, 360]");
-        if (v[1] > v[3]) throw new AreaOfInterestException($"bbox '{bbox}': lat_min {Fmt(v[1])} is north of lat_max {Fmt(v[3])}");
+            if (v[i] < -180 || v[i] > 360) throw new AreaOfInterestException($"{name} '{bbox}': {names[i]} {Fmt(v[i])} is outside [-180, 360]");
+        if (v[1] > v[3]) throw new AreaOfInterestException($"{name} '{bbox}': lat_min {Fmt(v[1])} is north of lat_max {Fmt(v[3])}");
         var box = new GeoBox(v[0], v[1], v[2], v[3]);
         return FromBox($"bbox:{box}", box);
     }
@@ -117,9 +120,15 @@ public sealed class AreaOfInterest
             throw new AreaOfInterestException($"give one area of interest: {names.Polygon} or {names.BasinsFile} ({names.Bbox} beside either is the search's box)");
         if (basins is not null && basinsFile is null)
             throw new AreaOfInterestException($"{names.Basins} picks basins of {names.BasinsFile}: give the file too");
-        if (polygon is null && basinsFile is null) return bbox is not null ? FromBbox(bbox) : Antarctica;
-        var box = bbox is null ? (GeoBox?)null : FromBbox(bbox).BoundingBox;
-        var area = polygon is not null ? FromGeoJsonFile(polygon) : FromBasinsFile(basinsFile!, basins);
+        if (polygon is null && basinsFile is null) return bbox is not null ? FromBbox(bbox, names.Bbox) : Antarctica;
+        var box = bbox is null ? (GeoBox?)null : FromBbox(bbox, names.Bbox).BoundingBox;
+        AreaOfInterest area;
+        try { area = polygon is not null ? FromGeoJsonFile(polygon) : FromBasinsFile(basinsFile!, basins); }
+        catch (AreaOfInterestException e)
+        {
+            // The file's own messages start with its path: put the input's name before it.
+            throw new AreaOfInterestException($"{(polygon is not null ? names.Polygon : names.BasinsFile)} {e.Message}", e);
+        }
         if (box is { } b && !b.Intersects(area.BoundingBox))
             throw new AreaOfInterestException($"{names.Bbox} {bbox} does not overlap the area's extent {area.BoundingBox}: a search there finds nothing in the area");
         searchBox = box;
