@@ -82,9 +82,12 @@ internal static class CatalogCommand
         progress.End();
         var cat = result.Catalog;
         o.WriteLine($"query: {result.Granules.Count} granules in {result.QueryTime.TotalSeconds:F2} s ({progress.Pages} page(s))");
-        var (min, max, mean) = PerCell(cat);
-        int listed = cat.Metadata["total_granules"]?.GetValue<int>() ?? 0;
-        o.WriteLine($"mapping: {cat.Cells.Count} cells of order {order} in {result.MappingTime.TotalSeconds:F2} s, {listed} of the {result.Granules.Count} granules meet the area; granules per cell min {min}, max {max}, mean {mean:F1}");
+        if (cat.Cells.Count > 0)
+        {
+            var (min, max, mean) = PerCell(cat);
+            int listed = cat.Metadata["total_granules"]?.GetValue<int>() ?? 0;
+            o.WriteLine($"mapping: {cat.Cells.Count} cells of order {order} in {result.MappingTime.TotalSeconds:F2} s, {listed} of the {result.Granules.Count} granules meet the area; granules per cell min {min}, max {max}, mean {mean:F1}");
+        }
         if (result.WithoutFootprint > 0) console.Error.WriteLine($"zagg: warning: {result.WithoutFootprint} granule(s) have no footprint in their record and are in no cell");
         if (result.WithoutDataLink > 0) console.Error.WriteLine($"zagg: warning: {result.WithoutDataLink} granule(s) have no s3:// or https:// link to a data file; the catalog lists them by name");
         if (cat.Cells.Count == 0) throw new CliException($"none of the {result.Granules.Count} granules found meets the area {aoi.Source} at order {order}; {nothing}");
