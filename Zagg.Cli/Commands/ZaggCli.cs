@@ -12,6 +12,9 @@ public static class ZaggCli
     /// <summary>Exit code for a command line that does not parse.</summary>
     public const int Usage = 2;
 
+    /// <summary>Exit code of a command stopped by Ctrl-C, as a shell reports SIGINT (128 + 2).</summary>
+    public const int Cancelled = 130;
+
     public static RootCommand Build(CliConsole console)
     {
         var root = new RootCommand(
@@ -57,6 +60,13 @@ public static class ZaggCli
         {
             stderr.WriteLine($"zagg: error: {e.Message}");
             return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C (SIGINT/SIGTERM cancel the command's token) while a command waits, e.g. on a search's retries: what
+            // it was writing is not written (outputs are written whole, at the end).
+            stderr.WriteLine("zagg: cancelled");
+            return Cancelled;
         }
     }
 }
