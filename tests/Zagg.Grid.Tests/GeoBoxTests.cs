@@ -58,4 +58,22 @@ public class GeoBoxTests
         Assert.Equal(expected, Box(a).Intersects(Box(b)));
         Assert.Equal(expected, Box(b).Intersects(Box(a)));
     }
+    [Theory]
+    [InlineData("0,-80,200,-70", "0,-80,-160,-70")]
+    [InlineData("170,-80,190,-70", "170,-80,-170,-70")]
+    [InlineData("-180,-90,180,-60", "-180,-90,180,-60")]
+    [InlineData("0,-90,360,-60", "-180,-90,180,-60")]
+    [InlineData("190,0,200,10", "-170,0,-160,10")]
+    [InlineData("180,0,190,10", "-180,0,-170,10")]
+    [InlineData("170,-80,-170,-70", "170,-80,-170,-70")]
+    public void Longitudes_in_180_keep_the_box(string box, string expected)
+    {
+        static GeoBox Box(string s) { var v = s.Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); return new GeoBox(v[0], v[1], v[2], v[3]); }
+        var b = Box(box).WithLongitudesIn180();
+        Assert.Equal(Box(expected), b);
+        // The same positions: every sampled point is in both or in neither.
+        for (int lat = -90; lat <= 90; lat += 5)
+            for (int lon = -180; lon < 180; lon += 5)
+                Assert.Equal(Holds(Box(box), lat, lon), Holds(b, lat, lon));
+    }
 }

@@ -1,3 +1,4 @@
+using Zagg.Grid.Geometry;
 using System.Text.Json.Nodes;
 using Xunit;
 using Xunit.Abstractions;
@@ -166,6 +167,16 @@ public class CatalogSearchTests(ITestOutputHelper output)
         var e = await Assert.ThrowsAsync<CatalogSearchException>(() => new CmrGranuleSearch(cmr.Url, Fast).SearchAsync(January));
         Assert.Contains($"CMR at {cmr.Url} page 1", e.Message);
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public async Task A_box_past_180_is_asked_for_with_longitudes_in_180()
+    {
+        // --bbox accepts longitudes up to 360; CMR's bounding_box wants [-180, 180] (West > East across the antimeridian).
+        await using var cmr = await FakeCmr.StartAsync(FakeCmr.DemoRecords());
+        var query = January with { BoundingBox = new GeoBox(0, -80, 200, -70) };
+        await new CmrGranuleSearch(cmr.Url, Fast).SearchAsync(query);
+        Assert.Contains("bounding_box=0%2C-80%2C-160%2C-70", cmr.Requests[0]);
     }
 
     [Fact]

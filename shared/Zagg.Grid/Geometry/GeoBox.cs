@@ -41,6 +41,18 @@ public readonly record struct GeoBox
         return Modulo360(b - a) <= Span || Modulo360(a - b) <= other.Span;
     }
 
+    /// <summary>
+    /// The same box with both longitudes in [−180, 180] (West &gt; East when it crosses the antimeridian; −180 to 180 when it
+    /// spans every longitude), as CMR's bounding_box and a STAC bbox (RFC 7946 §5.2) want them.
+    /// </summary>
+    public GeoBox WithLongitudesIn180()
+    {
+        if (Span >= 360) return new GeoBox(-180, South, 180, North);
+        double west = GeoGrid.NormalizeLongitude(West), east = GeoGrid.NormalizeLongitude(East);
+        if (west == 180 && Span > 0) west = -180; // a box going east from the antimeridian
+        return new GeoBox(west, South, east, North);
+    }
+
     /// <summary>The box's western longitude in [0, 360).</summary>
     private double Start => Modulo360(West);
 

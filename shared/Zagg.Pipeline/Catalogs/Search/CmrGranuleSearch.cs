@@ -40,7 +40,7 @@ public sealed class CmrGranuleSearch : IGranuleSearch
         if (!string.IsNullOrEmpty(query.Version)) Add(q, "version", query.Version);
         if (!string.IsNullOrEmpty(query.Provider)) Add(q, "provider", query.Provider);
         Add(q, "temporal[]", $"{GranuleQuery.IsoTime(query.Begin)},{GranuleQuery.IsoTime(query.Finish)}");
-        if (query.BoundingBox is { } b)
+        if (query.BoundingBox?.WithLongitudesIn180() is { } b)
             Add(q, "bounding_box", FormattableString.Invariant($"{b.West:R},{b.South:R},{b.East:R},{b.North:R}"));
         Add(q, "page_size", Math.Clamp(_options.PageSize, 1, 2000).ToString(CultureInfo.InvariantCulture));
         Add(q, "sort_key[]", "start_date");

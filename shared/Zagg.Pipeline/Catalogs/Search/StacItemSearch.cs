@@ -51,7 +51,7 @@ public sealed class StacItemSearch : IGranuleSearch
             ["datetime"] = $"{GranuleQuery.IsoTime(query.Begin)}/{GranuleQuery.IsoTime(query.Finish)}",
             ["limit"] = Math.Max(1, _options.PageSize),
         };
-        if (query.BoundingBox is { } b) body["bbox"] = new JsonArray(b.West, b.South, b.East, b.North);
+        if (query.BoundingBox?.WithLongitudesIn180() is { } b) body["bbox"] = new JsonArray(b.West, b.South, b.East, b.North);
         return body;
     }
 
