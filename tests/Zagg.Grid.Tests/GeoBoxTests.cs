@@ -15,6 +15,13 @@ public class GeoBoxTests
         return span >= 360 || east <= span;
     }
 
+    /// <summary>A box from "west,south,east,north".</summary>
+    private static GeoBox Box(string s)
+    {
+        var v = s.Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return new GeoBox(v[0], v[1], v[2], v[3]);
+    }
+
     private static GeoBox Random(Random rng)
     {
         int s = rng.Next(-90, 91), n = rng.Next(s, 91);
@@ -54,7 +61,6 @@ public class GeoBoxTests
     [InlineData("350,0,360,10", "-10,5,-9,6", true)]              // longitudes past 180
     public void Cases(string a, string b, bool expected)
     {
-        static GeoBox Box(string s) { var v = s.Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); return new GeoBox(v[0], v[1], v[2], v[3]); }
         Assert.Equal(expected, Box(a).Intersects(Box(b)));
         Assert.Equal(expected, Box(b).Intersects(Box(a)));
     }
@@ -68,7 +74,6 @@ public class GeoBoxTests
     [InlineData("170,-80,-170,-70", "170,-80,-170,-70")]
     public void Longitudes_in_180_keep_the_box(string box, string expected)
     {
-        static GeoBox Box(string s) { var v = s.Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray(); return new GeoBox(v[0], v[1], v[2], v[3]); }
         var b = Box(box).WithLongitudesIn180();
         Assert.Equal(Box(expected), b);
         // The same positions: every sampled point is in both or in neither.
