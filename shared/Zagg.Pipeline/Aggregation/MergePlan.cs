@@ -249,12 +249,7 @@ public sealed class MergePlan
             var x = evaluator.Evaluate(values).PerPoint.AsSpan(0, points);
             var wv = evaluator.Evaluate(weights);
             if (wv.PerPoint is { } perPoint) s.Weighted[w] = WeightedSumState.Of(x, perPoint.AsSpan(0, points));
-            else
-            {
-                // One weight for all the cell's points: Σw = n·w, Σw·x = w·Σx.
-                double weight = wv.PerChild is { } pc ? pc[0] : wv.Scalar;
-                s.Weighted[w] = new WeightedSumState(weight * points, weight * MomentState.Of(x).Sum);
-            }
+            else s.Weighted[w] = WeightedSumState.OfOneWeight(x, wv.PerChild is { } pc ? pc[0] : wv.Scalar);
         }
         for (int k = 0; k < _sketchColumns.Length; k++) s.Sketches[k] = QuantileSketch.Of(columns[_sketchColumns[k]].AsSpan(0, points));
         return s;

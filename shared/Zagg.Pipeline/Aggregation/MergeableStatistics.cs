@@ -14,15 +14,14 @@ public readonly record struct MomentState(long Count, double Sum, double Min, do
     /// <summary>The state of no values (the identity of <see cref="Merge"/>).</summary>
     public static readonly MomentState Empty = new(0, 0, double.PositiveInfinity, double.NegativeInfinity, 0, 0);
 
-    /// <summary>The state of <paramref name="values"/> (Welford's update per value).</summary>
+    /// <summary>The state of <paramref name="values"/>: count, sum and extrema in one pass, then M2 about the mean in a second.</summary>
     public static MomentState Of(ReadOnlySpan<double> values)
     {
-        long n = 0;
-        double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity, mean = 0, m2 = 0;
+        if (values.IsEmpty) return Empty;
+        double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
         bool nan = false;
         foreach (double x in values)
         {
-            n++;
             sum += x;
             if (double.IsNaN(x)) nan = true;
             else
@@ -30,11 +29,15 @@ public readonly record struct MomentState(long Count, double Sum, double Min, do
                 if (x < min) min = x;
                 if (x > max) max = x;
             }
-            double d = x - mean;
-            mean += d / n;
-            m2 += d * (x - mean);
         }
-        return nan ? new(n, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN) : new(n, sum, min, max, mean, m2);
+        if (nan) return new(values.Length, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        double mean = sum / values.Length, m2 = 0;
+        foreach (double x in values)
+        {
+            double d = x - mean;
+            m2 += d * d;
+        }
+        return new(values.Length, sum, min, max, mean, m2);
     }
 
     /// <summary>The state of both sets of values (Chan's formula for the mean and M2).</summary>
@@ -80,6 +83,10 @@ public readonly record struct WeightedSumState(double SumWeights, double SumWeig
         }
         return new(sw, swx);
     }
+
+    /// <summary>The state of values that share one weight: Σw = n·w, Σw·x = w·Σx.</summary>
+    public static WeightedSumState OfOneWeight(ReadOnlySpan<double> values, double weight)
+        => new(weight * values.Length, weight * Statistics.Sum(values));
 
     /// <summary>The state of both sets.</summary>
     public static WeightedSumState Merge(in WeightedSumState a, in WeightedSumState b) => new(a.SumWeights + b.SumWeights, a.SumWeightedValues + b.SumWeightedValues);

@@ -137,7 +137,7 @@ internal sealed class ChildStates
             var x = evaluator.Evaluate(moments[m]).PerPoint ?? throw new InvalidOperationException($"{moments[m]} is not per point");
             var into = _moments[m];
             for (int c = 0; c < children; c++)
-                if (start[c + 1] > start[c]) into[firstChild + c] = Of(x.AsSpan(start[c], start[c + 1] - start[c]));
+                if (start[c + 1] > start[c]) into[firstChild + c] = MomentState.Of(x.AsSpan(start[c], start[c + 1] - start[c]));
         }
         var weighted = _merge.WeightedExpressions;
         for (int w = 0; w < weighted.Length; w++)
@@ -151,12 +151,7 @@ internal sealed class ChildStates
                 if (n == 0) continue;
                 var values = x.AsSpan(from, n);
                 if (weights.PerPoint is { } perPoint) into[firstChild + c] = WeightedSumState.Of(values, perPoint.AsSpan(from, n));
-                else
-                {
-                    // One weight for all the child's points: Σw = n·w, Σw·x = w·Σx (as MergePlan.StateOf).
-                    double weight = weights.PerChild is { } pc ? pc[c] : weights.Scalar;
-                    into[firstChild + c] = new WeightedSumState(weight * n, weight * Statistics.Sum(values));
-                }
+                else into[firstChild + c] = WeightedSumState.OfOneWeight(values, weights.PerChild is { } pc ? pc[c] : weights.Scalar);
             }
         }
     }
@@ -178,30 +173,5 @@ internal sealed class ChildStates
         state.Count = count;
         for (int m = 0; m < _moments.Length; m++) state.Moments[m] = _moments[m][j];
         for (int w = 0; w < _weighted.Length; w++) state.Weighted[w] = _weighted[w][j];
-    }
-
-    /// <summary>The moments of one child's values: count, sum, extrema in one pass, then the two-pass M2 about the mean.</summary>
-    private static MomentState Of(ReadOnlySpan<double> x)
-    {
-        double min = double.PositiveInfinity, max = double.NegativeInfinity, sum = 0;
-        bool nan = false;
-        foreach (double v in x)
-        {
-            sum += v;
-            if (double.IsNaN(v)) nan = true;
-            else
-            {
-                if (v < min) min = v;
-                if (v > max) max = v;
-            }
-        }
-        if (nan) return new(x.Length, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
-        double mean = sum / x.Length, m2 = 0;
-        foreach (double v in x)
-        {
-            double d = v - mean;
-            m2 += d * d;
-        }
-        return new(x.Length, sum, min, max, mean, m2);
     }
 }
