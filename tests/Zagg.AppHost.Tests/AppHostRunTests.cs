@@ -108,7 +108,7 @@ public sealed class AppHostRunTests
                     for (int i = 1; i < seen.Count; i++) Assert.True(seen[i] > seen[i - 1], "parent cells the viewer drew: " + string.Join(" → ", seen));
                 }
             }
-            Assert.Equal(Zagg.Chunks(reference), Zagg.Chunks(store));
+            Zagg.AssertSameChunks(reference, store);
         }
         finally { Directory.Delete(dir, true); }
     }
@@ -142,7 +142,7 @@ public sealed class AppHostRunTests
                 Assert.Contains($"cells, for the services at SQS at {sqs.Endpoint}", started.RunLog);
                 Assert.Contains("Done: 7 cells with data, 58789 obs, 0 errors", started.RunLog);
             }
-            Assert.Equal(Zagg.Chunks(reference), Zagg.Chunks(store));
+            Zagg.AssertSameChunks(reference, store);
             Assert.Equal(7, Zagg.CellWorkers(store).Count);
         }
         finally
@@ -174,7 +174,7 @@ public sealed class AppHostRunTests
                 Assert.DoesNotContain("guest:guest", started.RunLog);
                 Assert.Contains("Done: 7 cells with data, 58789 obs, 0 errors", started.RunLog);
             }
-            Assert.Equal(Zagg.Chunks(reference), Zagg.Chunks(store));
+            Zagg.AssertSameChunks(reference, store);
             var workers = Zagg.CellWorkers(store);
             Assert.Equal(7, workers.Count);
             Assert.True(workers.Values.Distinct().Count() == 2, "cells by worker: " + string.Join(", ", workers.Select(w => $"{w.Key}={w.Value}")));
@@ -192,7 +192,7 @@ public sealed class AppHostRunTests
             string reference = Path.Combine(dir, "reference.zarr"), store = Path.Combine(dir, "apphost.zarr");
             var expected = Zagg.Run("run", "--catalog", catalog, "--store", reference);
             Assert.True(expected.ExitCode == 0, expected.Out);
-            string? victim = null;
+            string? victim = null, runLog = "";
             await using (var started = await StartAsync("--transport", "rabbitmq", "--workers", "2", "--catalog", catalog, "--store", store))
             {
                 // The first cell recorded names its worker (host:pid): kill that replica's process.
@@ -210,11 +210,12 @@ public sealed class AppHostRunTests
                 // The same cells and observations as in process (the duration differs).
                 string done = expected.Out.Split('\n').First(l => l.StartsWith("Done:", StringComparison.Ordinal));
                 Assert.Contains(done[..done.IndexOf(", 0 errors", StringComparison.Ordinal)] + ", 0 errors", started.RunLog);
+                runLog = started.RunLog;
             }
             var workers = Zagg.CellWorkers(store);
             Assert.Equal(7, workers.Count);
             Assert.Contains(workers.Values, w => w != victim); // the other replica took over
-            Assert.Equal(Zagg.Chunks(reference), Zagg.Chunks(store));
+            Zagg.AssertSameChunks(reference, store, $"killed {victim}; cells' workers: {string.Join(", ", workers.OrderBy(w => w.Key).Select(w => $"{w.Key}={w.Value}"))}\n{runLog}");
         }
         finally { Directory.Delete(dir, true); }
     }

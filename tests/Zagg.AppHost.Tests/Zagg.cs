@@ -65,6 +65,16 @@ internal static class Zagg
         return files;
     }
 
+    /// <summary>Fails, naming each chunk that differs (key, both lengths and hashes), unless <paramref name="store"/>'s chunks are <paramref name="reference"/>'s.</summary>
+    /// <param name="reference">The in-process run's store.</param>
+    /// <param name="store">The store under test.</param>
+    /// <param name="context">What else the failure message should tell (the run's log, which worker wrote which cell).</param>
+    public static void AssertSameChunks(string reference, string store, string? context = null)
+    {
+        string differences = global::Zagg.TestSupport.StoreChunks.Differences(Chunks(reference), Chunks(store));
+        Xunit.Assert.True(differences.Length == 0, $"the chunks of {store} differ from {reference}'s:\n{differences}{context}");
+    }
+
     /// <summary>The worker (host:pid) of each cell the run ledger recorded as aggregated, by chunk index.</summary>
     public static Dictionary<int, string> CellWorkers(string store)
     {
