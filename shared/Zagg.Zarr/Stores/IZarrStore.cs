@@ -62,6 +62,7 @@ public static class ZarrStores
         if (!StorageLocation.TryParse(location, out var where, out string? error)) throw new ZarrException($"location {error}");
         var (folder, name) = where.Split();
         if (name.Length == 0) throw new ZarrException($"'{where.Display}' names a folder or bucket, not an object");
-        return (Open(folder.Kind == StorageKind.File ? folder.Path : folder.Display), name);
+        // A folder's temporaries beside their object: writing a report or a catalog makes no .zagg/ folder beside the store.
+        return (folder.Kind == StorageKind.File ? new LocalStore(folder.Path, temporariesBesideKeys: true) : Open(folder.Display), name);
     }
 }

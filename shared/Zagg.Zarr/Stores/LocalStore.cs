@@ -3,26 +3,49 @@ using System.Runtime.CompilerServices;
 namespace Zagg.Zarr.Stores;
 
 /// <summary>
-/// A folder: keys are relative paths. Writes go to a temporary file renamed into place. File-system
-/// errors surface as <see cref="StoreException"/> naming the key.
+/// A folder: keys are relative paths. A write is atomic against a reader and against its own process being killed: the
+/// bytes go to a temporary file in the store's <c>.zagg/tmp/</c> folder (no key Zarr readers look at; never listed), which is
+/// then renamed over the key's file (rename(2) replaces it in one step). So the folder holds, at every instant and after a
+/// kill at any step, each key's old bytes or its new ones, and nothing else beside the keys; what a killed writer leaves is
+/// a temporary under <c>.zagg/tmp/</c>. Not durable against a power loss (no fsync). The store is one folder tree on one file
+/// system. File-system errors surface as <see cref="StoreException"/> naming the key.
 /// </summary>
 public sealed class LocalStore : IZarrStore
 {
     private const string TempSuffix = ".zagg-tmp";
+
+    /// <summary>Where a store's temporaries are written, relative to its root: inside Zagg's own folder <c>.zagg/</c>.</summary>
+    internal const string TemporaryFolder = ".zagg/tmp";
+
     private readonly string _root;
+
+    // The folder temporaries are written in: the store's .zagg/tmp, or for a folder of single objects (a report or a
+    // catalog beside a store, ZarrStores.ForObject) the folder itself, where no Zarr reader lists.
+    private readonly string _temporaries;
 
     // Folders this store has made or found, so a chunk write does not ask again for each file.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _folders = new(StringComparer.Ordinal);
 
     /// <summary>A store in the folder <paramref name="root"/> (made on the first write; relative to the working directory if relative).</summary>
-    public LocalStore(string root)
+    public LocalStore(string root) : this(root, temporariesBesideKeys: false) { }
+
+    /// <param name="root">The folder.</param>
+    /// <param name="temporariesBesideKeys">
+    /// True for a folder holding single objects beside a store (a report, a catalog): each temporary is written beside its key,
+    /// and the folder gets no <c>.zagg/</c>.
+    /// </param>
+    internal LocalStore(string root, bool temporariesBesideKeys)
     {
         _root = Path.GetFullPath(root);
+        _temporaries = temporariesBesideKeys ? "" : Path.Combine(_root, TemporaryFolder.Replace('/', Path.DirectorySeparatorChar));
         Name = root;
     }
 
     /// <summary>The root as given.</summary>
     public string Name { get; }
+
+    /// <summary>Tests only: called at each step of a write with the temporary's path ("created", "written"), where a kill would stop it.</summary>
+    internal Action<string, string>? WriteStep { get; init; }
 
     private string PathOf(string key)
     {
@@ -52,26 +75,26 @@ public sealed class LocalStore : IZarrStore
     {
         ct.ThrowIfCancellationRequested();
         string path = PathOf(key);
-        string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}";
+        string folder = Path.GetDirectoryName(path)!;
+        string temporaries = _temporaries.Length > 0 ? _temporaries : folder;
+        string temp = Path.Combine(temporaries, $"{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
-            string folder = Path.GetDirectoryName(path)!;
-            if (!_folders.ContainsKey(folder))
+            using (var f = Create(temp, temporaries))
             {
-                Directory.CreateDirectory(folder);
-                _folders.TryAdd(folder, 0);
+                WriteStep?.Invoke("created", temp);
+                f.Write(value.Span);
             }
-            FileStream Create() => new(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
-            FileStream f;
-            try { f = Create(); }
-            catch (DirectoryNotFoundException)
+            WriteStep?.Invoke("written", temp);
+            Ensure(folder);
+            try { File.Move(temp, path, overwrite: true); }
+            catch (DirectoryNotFoundException) when (Directory.Exists(temporaries))
             {
-                // Removed since it was made (the store deleted under a long run): make it again.
-                Directory.CreateDirectory(folder);
-                f = Create();
+                // The key's folder removed since it was made (the store deleted under a long run): make it again.
+                _folders.TryRemove(folder, out _);
+                Ensure(folder);
+                File.Move(temp, path, overwrite: true);
             }
-            using (f) f.Write(value.Span);
-            File.Move(temp, path, overwrite: true);
             return Task.CompletedTask;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -79,6 +102,28 @@ public sealed class LocalStore : IZarrStore
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             throw new StoreException(Name, "write", key, e.Message, e);
         }
+    }
+
+    /// <summary>Creates the temporary <paramref name="temp"/>, making its folder when it is missing (first write, or removed since).</summary>
+    private FileStream Create(string temp, string temporaries)
+    {
+        Ensure(temporaries);
+        try { return New(temp); }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(temporaries);
+            return New(temp);
+        }
+
+        static FileStream New(string path) => new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+    }
+
+    /// <summary>Makes <paramref name="folder"/> unless this store made or found it before.</summary>
+    private void Ensure(string folder)
+    {
+        if (_folders.ContainsKey(folder)) return;
+        Directory.CreateDirectory(folder);
+        _folders.TryAdd(folder, 0);
     }
 
     public Task DeleteAsync(string key, CancellationToken ct = default)
