@@ -10,7 +10,8 @@ using Zagg.Runs;
 namespace Zagg.Worker;
 
 /// <summary>
-/// AggregateCell → the run library's <see cref="CellWorker"/> aggregates the cell and writes its chunk → CellAggregated.
+/// AggregateCell → the run library's <see cref="CellWorker"/> aggregates the cell and writes its chunk → CellAggregated;
+/// a redelivered cell the run ledger records as aggregated is acknowledged without being done again (<see cref="CellWorker.IsRecordedAsync"/>).
 /// A failure is retried with backoff (not when <see cref="FailurePolicy"/> calls it permanent); after the last attempt
 /// MassTransit publishes <c>Fault&lt;AggregateCell&gt;</c> (consolidation reports the cell failed) and moves the message to
 /// zagg-worker_error.
@@ -26,6 +27,8 @@ public sealed class AggregateCellConsumer(CellWorker worker) : IConsumer<Aggrega
         if (context.SentTime is DateTime sent && attempt == 0)
             PipelineTelemetry.QueueLatency.Record(Math.Max(0, (DateTime.UtcNow - sent).TotalSeconds));
         bool again = context.ReceiveContext.Redelivered || attempt > 0;
+        // A cell the ledger records as aggregated (its worker killed before acknowledging): acknowledged, not done again.
+        if (again && await CellWorker.IsRecordedAsync(context.Message, context.CancellationToken).ConfigureAwait(false)) return;
         var result = await worker.ProcessAsync(context.Message, again, context.CancellationToken).ConfigureAwait(false);
         await context.Publish(result, context.CancellationToken).ConfigureAwait(false);
     }
@@ -33,7 +36,8 @@ public sealed class AggregateCellConsumer(CellWorker worker) : IConsumer<Aggrega
 
 /// <summary>
 /// The same step on SQS (and the Lambda's): AggregateCell → <see cref="CellWorker.ProcessAsync"/> → CellAggregated; a
-/// redelivered message (a worker died holding it, or an attempt failed) is processed as MassTransit's retry is.
+/// redelivered message (a worker died holding it, or an attempt failed) is processed as MassTransit's retry is, unless the
+/// run ledger records its cell as aggregated (<see cref="CellWorker.IsRecordedAsync"/>).
 /// </summary>
 public sealed class AggregateCellHandler(CellWorker worker) : ISqsHandler<AggregateCell>
 {
@@ -41,6 +45,7 @@ public sealed class AggregateCellHandler(CellWorker worker) : ISqsHandler<Aggreg
     {
         if (!context.Redelivered && context.SentTime != default)
             PipelineTelemetry.QueueLatency.Record(Math.Max(0, (DateTime.UtcNow - context.SentTime).TotalSeconds));
+        if (context.Redelivered && await CellWorker.IsRecordedAsync(message, context.CancellationToken).ConfigureAwait(false)) return;
         var result = await worker.ProcessAsync(message, context.Redelivered, context.CancellationToken).ConfigureAwait(false);
         context.Publish(result);
     }

@@ -54,6 +54,25 @@ public sealed class CellWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the run's ledger already records the cell <paramref name="m"/> names as aggregated. A host asks it of a
+    /// redelivered message only (a worker killed after its result was sent, before the message was acknowledged; an SQS
+    /// visibility timeout) and then acknowledges the message without aggregating or writing the cell again: every chunk of
+    /// the cell was written before the result that made the record. One ledger read. A record that cannot be read says no
+    /// (the cell is done again, and writes the same bytes).
+    /// </summary>
+    /// <param name="m">The cell.</param>
+    /// <param name="ct">Cancels the read.</param>
+    public static async Task<bool> IsRecordedAsync(AggregateCell m, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        try
+        {
+            return await new RunLedger(ZarrStores.Open(m.Store), m.RunId).ReadCellAsync(m.CatalogIndex, ct).ConfigureAwait(false) is { Succeeded: true };
+        }
+        catch (Exception e) when (e is Zagg.Zarr.ZarrException or System.Text.Json.JsonException) { return false; }
+    }
+
     /// <summary>Aggregates the cell <paramref name="m"/> names and writes its chunk (when it has data).</summary>
     /// <param name="m">The cell.</param>
     /// <param name="redelivered">The message was delivered before (carried into the result).</param>

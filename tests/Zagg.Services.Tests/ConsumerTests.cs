@@ -154,6 +154,29 @@ public class ConsumerTests
     }
 
     [Fact]
+    public async Task A_redelivered_cell_is_skipped_only_when_the_ledger_records_it_aggregated()
+    {
+        using var run = await TestRun.CreateAsync();
+        var (morton, granules) = run.Catalog.Cells[2];
+        var m = new AggregateCell
+        {
+            RunId = run.RunId, CatalogIndex = 2, ParentMorton = morton, ParentOrder = 6, Granules = granules,
+            Store = run.Store, Config = ConfigReference.BuiltIn("atl06"),
+        };
+        Assert.False(await CellWorker.IsRecordedAsync(m)); // no ledger yet
+        var ledger = new RunLedger(ZarrStores.Open(run.Store), run.RunId);
+        await ledger.RecordAsync(CellRecord.Failed(m, "unreadable", 3, "host:1"));
+        Assert.False(await CellWorker.IsRecordedAsync(m)); // a failure is done again
+        await ledger.RecordAsync(new CellRecord { CatalogIndex = 2, ParentMorton = morton, Succeeded = true, ChildCellsWithData = 5 });
+        Assert.True(await CellWorker.IsRecordedAsync(m));
+        Assert.False(await CellWorker.IsRecordedAsync(m with { CatalogIndex = 3 }));
+        Assert.False(await CellWorker.IsRecordedAsync(m with { RunId = Guid.NewGuid() })); // another run's ledger
+        // A record that cannot be read says no: the cell is done again.
+        File.WriteAllText(Path.Combine(run.Store, ".zagg", "runs", run.RunId.ToString("N"), "cells", "2.json"), "{");
+        Assert.False(await CellWorker.IsRecordedAsync(m));
+    }
+
+    [Fact]
     public async Task A_cell_with_a_damaged_granule_faults_at_once_unretried_and_consolidation_reports_it_failed_with_its_attempt()
     {
         using var run = await TestRun.CreateAsync(spoil: f =>

@@ -4,7 +4,6 @@ using Zagg.Lambda.Runtime;
 using Zagg.Lambda.Sqs;
 using Zagg.Messaging.Sqs;
 using Zagg.Runs;
-using Zagg.Zarr.Stores;
 
 namespace Zagg.Lambda.Handlers;
 
@@ -36,7 +35,7 @@ public sealed class AggregateCellHandler(CellWorker worker, ICellResultSender re
         activity?.SetTag("zagg.catalog_index", cell.CatalogIndex).SetTag("messaging.message.id", message.MessageId).SetTag("zagg.receive", receive);
         try
         {
-            if (receive > 1 && await new RunLedger(ZarrStores.Open(cell.Store), cell.RunId).ReadCellAsync(cell.CatalogIndex, ct).ConfigureAwait(false) is { Succeeded: true })
+            if (receive > 1 && await CellWorker.IsRecordedAsync(cell, ct).ConfigureAwait(false))
             {
                 log.WriteLine($"zagg-lambda: cell {cell.CatalogIndex} of run {cell.RunId:N} is already done (receive {receive}): acknowledged");
                 return;
