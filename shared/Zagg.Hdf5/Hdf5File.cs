@@ -71,7 +71,7 @@ public sealed class Hdf5File : IAsyncDisposable
     /// <exception cref="Hdf5SourceException">The source could not deliver the superblock.</exception>
     public static async Task<Hdf5File> OpenAsync(IByteSource source, bool ownsSource = false, CancellationToken ct = default)
     {
-        var cache = new MetadataCache(source);
+        var cache = new MetadataCache(source, MetadataCache.BlockSizeFor(source));
         try
         {
             var sb = await Superblock.ReadAsync(cache, ct).ConfigureAwait(false);
