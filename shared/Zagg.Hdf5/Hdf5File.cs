@@ -33,6 +33,28 @@ public sealed class Hdf5File : IAsyncDisposable
     /// <summary>Stored chunks fetched ahead by a <see cref="ChunkPrefetch"/>, by file address; reads take them from here.</summary>
     internal ConcurrentDictionary<ulong, ReadOnlyMemory<byte>> Prefetched { get; } = new();
 
+    private int _prefetchedCount;
+
+    /// <summary>
+    /// Whether <see cref="Prefetched"/> holds any chunk: a counter kept beside it, as ConcurrentDictionary's own IsEmpty
+    /// takes every one of its locks when it is empty (a local file's every chunked read, from every thread).
+    /// </summary>
+    internal bool HasPrefetched => Volatile.Read(ref _prefetchedCount) > 0;
+
+    /// <summary>Holds a chunk fetched ahead; false when one is held at that address already.</summary>
+    internal bool TryAddPrefetched(ulong address, ReadOnlyMemory<byte> bytes)
+    {
+        if (!Prefetched.TryAdd(address, bytes)) return false;
+        Interlocked.Increment(ref _prefetchedCount);
+        return true;
+    }
+
+    /// <summary>Forgets a chunk fetched ahead (only those bytes, not another prefetch's at the same address).</summary>
+    internal void RemovePrefetched(ulong address, ReadOnlyMemory<byte> bytes)
+    {
+        if (Prefetched.TryRemove(new KeyValuePair<ulong, ReadOnlyMemory<byte>>(address, bytes))) Interlocked.Decrement(ref _prefetchedCount);
+    }
+
     /// <summary>How many coalesced ranges one read fetches at once (default 8).</summary>
     public int MaxConcurrentReads { get; set; } = 8;
 
