@@ -122,9 +122,16 @@ public sealed class Hdf5File : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Task<Hdf5Object?>> _paths = new(StringComparer.Ordinal);
 
     /// <summary>The object at a path ("/gt1l/land_ice_segments/h_li"), or null when there is none. Resolved once per path.</summary>
-    public async Task<Hdf5Object?> TryGetAsync(string path, CancellationToken ct = default)
+    public Task<Hdf5Object?> TryGetAsync(string path, CancellationToken ct = default)
     {
-        var lookup = _paths.GetOrAdd(path, p => ResolveAsync(p, ct));
+        // A path resolved already: its completed task itself (no closure, no state machine; a dense run asks ~10^5 times).
+        if (_paths.TryGetValue(path, out var known) && known.IsCompletedSuccessfully) return known;
+        return LookUpAsync(path, ct);
+    }
+
+    private async Task<Hdf5Object?> LookUpAsync(string path, CancellationToken ct)
+    {
+        var lookup = _paths.GetOrAdd(path, static (p, state) => state.File.ResolveAsync(p, state.Ct), (File: this, Ct: ct));
         try { return await lookup.ConfigureAwait(false); }
         catch
         {
@@ -171,9 +178,15 @@ public sealed class Hdf5File : IAsyncDisposable
     }
 
     /// <summary>The object header at an address, parsed once; a failed read is not remembered.</summary>
-    internal async Task<ObjectHeader> HeaderAsync(ulong address, string path, CancellationToken ct)
+    internal Task<ObjectHeader> HeaderAsync(ulong address, string path, CancellationToken ct)
     {
-        var read = _headers.GetOrAdd(address, a => ObjectHeader.ReadAsync(Context, a, path, ct).AsTask());
+        if (_headers.TryGetValue(address, out var known) && known.IsCompletedSuccessfully) return known;
+        return ReadHeaderAsync(address, path, ct);
+    }
+
+    private async Task<ObjectHeader> ReadHeaderAsync(ulong address, string path, CancellationToken ct)
+    {
+        var read = _headers.GetOrAdd(address, static (a, state) => ObjectHeader.ReadAsync(state.Context, a, state.Path, state.Ct).AsTask(), (Context, Path: path, Ct: ct));
         try { return await read.ConfigureAwait(false); }
         catch
         {

@@ -52,7 +52,8 @@ internal sealed class MetadataCache(IByteSource source, int blockSize)
         long first = address / blockSize, last = (address + length - 1) / blockSize;
         if (first == last)
         {
-            byte[] block = await Block(first, ct).ConfigureAwait(false);
+            // A block read already: its bytes without a state machine's task or a closure (every structure read asks).
+            byte[] block = _blocks.TryGetValue(first, out var known) && known.IsCompletedSuccessfully ? known.Result : await Block(first, ct).ConfigureAwait(false);
             return block.AsMemory((int)(address - first * blockSize), length);
         }
         var result = new byte[length];
@@ -68,7 +69,7 @@ internal sealed class MetadataCache(IByteSource source, int blockSize)
 
     private async Task<byte[]> Block(long index, CancellationToken ct)
     {
-        var fetch = _blocks.GetOrAdd(index, i => Fetch(i, ct));
+        var fetch = _blocks.GetOrAdd(index, static (i, state) => state.Cache.Fetch(i, state.Ct), (Cache: this, Ct: ct));
         try { return await fetch.ConfigureAwait(false); }
         catch
         {
