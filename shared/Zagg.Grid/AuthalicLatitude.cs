@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Zagg.Grid;
 
@@ -76,8 +77,19 @@ public static class AuthalicLatitude
     }
 
     /// <summary>
+    /// <see cref="SinFromSinGeodetic(double)"/> lane by lane, with the same operations in the same order (IEEE
+    /// additions, multiplications and divisions round each lane alone): every lane gets the scalar form's bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> SinFromSinGeodetic(Vector256<double> s)
+    {
+        var x = Vector256.Create(EccentricitySquared) * s * s;
+        return Vector256.Create(OneMinusE2OverQp) * s * (Vector256<double>.One / (Vector256<double>.One - x) + AtanhSeries(x));
+    }
+
+    /// <summary>
     /// sin β and cos β of <see cref="Vector{T}.Count"/> geodetic latitudes from sin φ and cos φ ≥ 0, lane by lane:
-    /// sin β with <see cref="SinFromSinGeodetic"/>'s operations (the same bits), cos β as
+    /// sin β with <see cref="SinFromSinGeodetic(double)"/>'s operations (the same bits), cos β as
     /// <see cref="CosFromSinCosGeodetic"/> but with atanh(t) = t·<see cref="AtanhSeries(double)"/>(t²) (t ≤ e there, so
     /// the series is exact to rounding): within an ulp or two of it, and no scalar logarithm per lane.
     /// </summary>
@@ -122,6 +134,21 @@ public static class AuthalicLatitude
         a = a * x + new Vector<double>(1.0 / 5);
         a = a * x + new Vector<double>(1.0 / 3);
         return a * x + Vector<double>.One;
+    }
+
+    /// <summary><see cref="AtanhSeries(double)"/> lane by lane, with the same operations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> AtanhSeries(Vector256<double> x)
+    {
+        var a = Vector256.Create(1.0 / 17);
+        a = a * x + Vector256.Create(1.0 / 15);
+        a = a * x + Vector256.Create(1.0 / 13);
+        a = a * x + Vector256.Create(1.0 / 11);
+        a = a * x + Vector256.Create(1.0 / 9);
+        a = a * x + Vector256.Create(1.0 / 7);
+        a = a * x + Vector256.Create(1.0 / 5);
+        a = a * x + Vector256.Create(1.0 / 3);
+        return a * x + Vector256<double>.One;
     }
 
     /// <summary>cos β from sin φ ≥ 0 and cos φ, with full relative precision near the pole.</summary>

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Zagg.Grid;
 
@@ -74,6 +76,24 @@ public static class GeoGrid
         CheckLengths(latitude, longitude, output);
         int invalid = 0;
         bool authalic = convention == LatitudeConvention.Authalic;
+        int i = 0;
+        if (authalic && Avx.IsSupported && order <= MaxVectorOrder)
+        {
+            // Four positions at a time; a block the vector form does not cover (a position that is not one, near a
+            // pole, a longitude beyond ±360°) goes through the scalar kernel below, position by position.
+            int end = latitude.Length - Vector256<double>.Count;
+            for (; i <= end; i += Vector256<double>.Count)
+                if (!TryLocateAuthalicBlock<TEncoding>(latitude.Slice(i, Vector256<double>.Count), longitude.Slice(i, Vector256<double>.Count), order, output.Slice(i, Vector256<double>.Count)))
+                    invalid += LocateScalar<TEncoding>(latitude.Slice(i, Vector256<double>.Count), longitude.Slice(i, Vector256<double>.Count), order, authalic, output.Slice(i, Vector256<double>.Count));
+        }
+        return invalid + LocateScalar<TEncoding>(latitude[i..], longitude[i..], order, authalic, output[i..]);
+    }
+
+    /// <summary>The scalar kernel over a batch; returns the count of positions that are not one.</summary>
+    private static int LocateScalar<TEncoding>(ReadOnlySpan<double> latitude, ReadOnlySpan<double> longitude, int order, bool authalic, Span<long> output)
+        where TEncoding : struct, ICellEncoding
+    {
+        int invalid = 0;
         for (int i = 0; i < latitude.Length; i++)
         {
             double lat = latitude[i], lon = longitude[i];
@@ -86,6 +106,89 @@ public static class GeoGrid
             }
         }
         return invalid;
+    }
+
+    /// <summary>
+    /// The finest order the vector kernel takes: its edge-line indices, up to 5.25·nside, fit an int32 lane.
+    /// </summary>
+    private const int MaxVectorOrder = 28;
+
+    /// <summary>
+    /// <see cref="Kernel"/> under the authalic convention for four positions, lane by lane with the scalar kernel's
+    /// operations in its order — sin φ from <see cref="Math.Sin"/> per position (the vector forms of sin pick their
+    /// method by all lanes' values), then additions, multiplications, divisions, square roots, truncations and integer
+    /// operations that round each lane alone — so every cell gets the scalar kernel's bits whatever its neighbours.
+    /// Both of the HEALPix zones' formulas are evaluated and each lane takes its own. False, and nothing written, when a
+    /// position is not one, lies within 0.01 rad of a pole (where the kernel takes sin θ too) or has a longitude beyond
+    /// ±360° (where the reference's modulo differs from the one here).
+    /// </summary>
+    private static bool TryLocateAuthalicBlock<TEncoding>(ReadOnlySpan<double> latitude, ReadOnlySpan<double> longitude, int order, Span<long> output)
+        where TEncoding : struct, ICellEncoding
+    {
+        var lat = Vector256.Create(latitude);
+        var lon = Vector256.Create(longitude);
+        var four = Vector256.Create(4.0);
+        var v = lon * Vector256.Create(DegreesToRadians) * Vector256.Create(HealpixNested.InverseHalfPi);
+        // Positions (|lat| ≤ 90 is false for NaN) and longitudes the modulo below covers (|v| < 4 is false for ±∞, NaN).
+        var fine = Vector256.LessThanOrEqual(Vector256.Abs(lat), Vector256.Create(90.0))
+            & Vector256.GreaterThanOrEqual(v, -four) & Vector256.LessThan(v, four);
+        if (!Vector256.EqualsAll(fine.AsInt64(), Vector256<long>.AllBitsSet)) return false;
+
+        var latRad = lat * Vector256.Create(DegreesToRadians);
+        var s = Vector256.Create(Math.Sin(latRad.GetElement(0)), Math.Sin(latRad.GetElement(1)), Math.Sin(latRad.GetElement(2)), Math.Sin(latRad.GetElement(3)));
+        var z = AuthalicLatitude.SinFromSinGeodetic(s);
+        var za = Vector256.Abs(z);
+        if (!Vector256.LessThanAll(za, Vector256.Create(0.99995))) return false;
+
+        // HealpixNested.PositiveModulo(φ·2/π, 4) for |v| < 4: v, plus 4 where v's sign bit is set, 0 for a sum of 4.
+        var tt = v + (Vector256.LessThan(v.AsInt64(), Vector256<long>.Zero).AsDouble() & four);
+        tt = Vector256.ConditionalSelect(Vector256.Equals(tt, four), Vector256<double>.Zero, tt);
+        long nsideLong = 1L << order;
+        var nside = Vector256.Create((double)nsideLong);
+
+        // Equatorial zone: the two families of edge lines.
+        var temp1 = nside * (Vector256.Create(0.5) + tt);
+        var temp2 = nside * (z * Vector256.Create(0.75));
+        var jpEquator = Avx.ConvertToVector128Int32WithTruncation(temp1 - temp2);
+        var jmEquator = Avx.ConvertToVector128Int32WithTruncation(temp1 + temp2);
+
+        // Polar caps (sin θ unused: |z| < 0.99995 here).
+        var nttDouble = Vector256.Min(Vector256.Create(3.0), Vector256.Floor(tt)); // tt ≥ 0: floor is the truncation
+        var tp = tt - nttDouble;
+        var tmp = nside * Vector256.Sqrt(Vector256.Create(3.0) * (Vector256<double>.One - za));
+        var nsideMinusOne = Vector128.Create((int)(nsideLong - 1));
+        var jpPole = Vector128.Min(Avx.ConvertToVector128Int32WithTruncation(tp * tmp), nsideMinusOne);
+        var jmPole = Vector128.Min(Avx.ConvertToVector128Int32WithTruncation((Vector256<double>.One - tp) * tmp), nsideMinusOne);
+
+        Span<int> lanes = stackalloc int[5 * Vector128<int>.Count];
+        jpEquator.CopyTo(lanes);
+        jmEquator.CopyTo(lanes[4..]);
+        jpPole.CopyTo(lanes[8..]);
+        jmPole.CopyTo(lanes[12..]);
+        Avx.ConvertToVector128Int32WithTruncation(nttDouble).CopyTo(lanes[16..]);
+        int nsideInt = (int)nsideLong;
+        for (int k = 0; k < Vector256<double>.Count; k++)
+        {
+            int face, ix, iy;
+            if (za.GetElement(k) <= HealpixNested.TwoThirds)
+            {
+                int jp = lanes[k], jm = lanes[4 + k];
+                int ifp = jp >> order, ifm = jm >> order;
+                face = ifp == ifm ? ifp | 4 : (ifp < ifm ? ifp : ifm + 8);
+                ix = jm & (nsideInt - 1);
+                iy = nsideInt - (jp & (nsideInt - 1)) - 1;
+            }
+            else
+            {
+                int jp = lanes[8 + k], jm = lanes[12 + k], ntt = lanes[16 + k];
+                bool north = z.GetElement(k) >= 0;
+                ix = north ? nsideInt - jm - 1 : jp;
+                iy = north ? nsideInt - jp - 1 : jm;
+                face = north ? ntt : ntt + 8;
+            }
+            output[k] = TEncoding.Encode(HealpixNested.Compose(order, ix, iy, face), order);
+        }
+        return true;
     }
 
     /// <summary>The centre of a cell as a geographic position (longitude in (−180, 180]).</summary>

@@ -33,6 +33,28 @@ public sealed class Hdf5File : IAsyncDisposable
     /// <summary>Stored chunks fetched ahead by a <see cref="ChunkPrefetch"/>, by file address; reads take them from here.</summary>
     internal ConcurrentDictionary<ulong, ReadOnlyMemory<byte>> Prefetched { get; } = new();
 
+    private int _prefetchedCount;
+
+    /// <summary>
+    /// Whether <see cref="Prefetched"/> holds any chunk: a counter kept beside it, as ConcurrentDictionary's own IsEmpty
+    /// takes every one of its locks when it is empty (a local file's every chunked read, from every thread).
+    /// </summary>
+    internal bool HasPrefetched => Volatile.Read(ref _prefetchedCount) > 0;
+
+    /// <summary>Holds a chunk fetched ahead; false when one is held at that address already.</summary>
+    internal bool TryAddPrefetched(ulong address, ReadOnlyMemory<byte> bytes)
+    {
+        if (!Prefetched.TryAdd(address, bytes)) return false;
+        Interlocked.Increment(ref _prefetchedCount);
+        return true;
+    }
+
+    /// <summary>Forgets a chunk fetched ahead (only those bytes, not another prefetch's at the same address).</summary>
+    internal void RemovePrefetched(ulong address, ReadOnlyMemory<byte> bytes)
+    {
+        if (Prefetched.TryRemove(new KeyValuePair<ulong, ReadOnlyMemory<byte>>(address, bytes))) Interlocked.Decrement(ref _prefetchedCount);
+    }
+
     /// <summary>How many coalesced ranges one read fetches at once (default 8).</summary>
     public int MaxConcurrentReads { get; set; } = 8;
 
@@ -71,7 +93,7 @@ public sealed class Hdf5File : IAsyncDisposable
     /// <exception cref="Hdf5SourceException">The source could not deliver the superblock.</exception>
     public static async Task<Hdf5File> OpenAsync(IByteSource source, bool ownsSource = false, CancellationToken ct = default)
     {
-        var cache = new MetadataCache(source);
+        var cache = new MetadataCache(source, MetadataCache.BlockSizeFor(source));
         try
         {
             var sb = await Superblock.ReadAsync(cache, ct).ConfigureAwait(false);
@@ -100,9 +122,16 @@ public sealed class Hdf5File : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Task<Hdf5Object?>> _paths = new(StringComparer.Ordinal);
 
     /// <summary>The object at a path ("/gt1l/land_ice_segments/h_li"), or null when there is none. Resolved once per path.</summary>
-    public async Task<Hdf5Object?> TryGetAsync(string path, CancellationToken ct = default)
+    public Task<Hdf5Object?> TryGetAsync(string path, CancellationToken ct = default)
     {
-        var lookup = _paths.GetOrAdd(path, p => ResolveAsync(p, ct));
+        // A path resolved already: its completed task itself (no closure, no state machine; a dense run asks ~10^5 times).
+        if (_paths.TryGetValue(path, out var known) && known.IsCompletedSuccessfully) return known;
+        return LookUpAsync(path, ct);
+    }
+
+    private async Task<Hdf5Object?> LookUpAsync(string path, CancellationToken ct)
+    {
+        var lookup = _paths.GetOrAdd(path, static (p, state) => state.File.ResolveAsync(p, state.Ct), (File: this, Ct: ct));
         try { return await lookup.ConfigureAwait(false); }
         catch
         {
@@ -149,9 +178,15 @@ public sealed class Hdf5File : IAsyncDisposable
     }
 
     /// <summary>The object header at an address, parsed once; a failed read is not remembered.</summary>
-    internal async Task<ObjectHeader> HeaderAsync(ulong address, string path, CancellationToken ct)
+    internal Task<ObjectHeader> HeaderAsync(ulong address, string path, CancellationToken ct)
     {
-        var read = _headers.GetOrAdd(address, a => ObjectHeader.ReadAsync(Context, a, path, ct).AsTask());
+        if (_headers.TryGetValue(address, out var known) && known.IsCompletedSuccessfully) return known;
+        return ReadHeaderAsync(address, path, ct);
+    }
+
+    private async Task<ObjectHeader> ReadHeaderAsync(ulong address, string path, CancellationToken ct)
+    {
+        var read = _headers.GetOrAdd(address, static (a, state) => ObjectHeader.ReadAsync(state.Context, a, state.Path, state.Ct).AsTask(), (Context, Path: path, Ct: ct));
         try { return await read.ConfigureAwait(false); }
         catch
         {

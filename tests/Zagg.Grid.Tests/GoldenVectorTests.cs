@@ -53,6 +53,20 @@ public class GoldenVectorTests
             lat.Add(D(r[0]));
             lon.Add(D(r[1]));
         }
+        // The batch form takes four positions at a time where it can (GeoGrid.TryLocateAuthalicBlock): positions where
+        // it hands a block to the scalar kernel (near a pole, longitudes beyond ±360°) and where the zones and the
+        // modulo turn (|z| = 2/3, longitudes ±0, ±180, ±360), each beside ordinary ones.
+        var rng = new Random(16);
+        double[] edgeLatitudes = [41.810314895778596, -41.810314895778596, 41.8103, -41.8104, 89.4270, -89.4271, 89.99, -90, 90, 0, -0.0, 1e-300];
+        double[] edgeLongitudes = [180, -180, 0, -0.0, 360, -360, 359.99999999999994, -359.99999999999994, 720, -1e300, 1e-300, 90, 270];
+        foreach (double a in edgeLatitudes)
+            foreach (double b in edgeLongitudes)
+                for (int k = 0; k < 4; k++)
+                {
+                    bool edge = rng.Next(4) == k;
+                    lat.Add(edge ? a : -60 - 20 * rng.NextDouble());
+                    lon.Add(edge ? b : 360 * rng.NextDouble() - 180);
+                }
         lat.Add(double.NaN); lon.Add(0);
         lat.Add(91); lon.Add(0);
         lat.Add(0); lon.Add(double.PositiveInfinity);
@@ -60,7 +74,7 @@ public class GoldenVectorTests
         var morton = new long[lat.Count];
         foreach (var convention in new[] { LatitudeConvention.Authalic, LatitudeConvention.GeodeticSpherical })
         {
-            foreach (int order in new[] { 0, 6, 18, 29 })
+            foreach (int order in new[] { 0, 6, 18, 28, 29 })
             {
                 Assert.Equal(3, GeoGrid.Locate(lat.ToArray(), lon.ToArray(), order, convention, nested));
                 for (int i = 0; i < lat.Count - 3; i++)

@@ -1,4 +1,5 @@
 using Xunit;
+using Zagg.Hdf5.IO;
 
 namespace Zagg.Hdf5.Tests;
 
@@ -22,8 +23,39 @@ public class ByteCountTests
         Assert.True(dataBytes * 20 < all, $"{dataBytes} of {all} stored bytes fetched for 1% of the rows");
         var (_, _, truth) = Truth.Values("/layouts/ea_gzip");
         Assert.Equal(BitConverter.ToDouble(truth, 8 * 1210), part[0]);
-        // Metadata comes in cached 64 KiB blocks: a handful of requests, not one per structure.
+        // Metadata comes in cached blocks (a local file's are 4 KiB pages): a handful of requests, not one per structure.
         Assert.InRange(h5.MetadataStatistics.Requests, 1, 16);
+    }
+
+    [Fact]
+    public async Task Metadata_is_read_in_pages_from_a_local_file_and_in_64_KiB_blocks_from_a_remote_one()
+    {
+        string path = Truth.Fixture("latest.h5");
+        await using var local = await Hdf5File.OpenAsync(path);
+        await using var remote = await Hdf5File.OpenAsync(new Remote(new FileByteSource(path)), ownsSource: true);
+        foreach (var h5 in new[] { local, remote })
+        {
+            var d = await h5.GetDatasetAsync("/layouts/ea_gzip");
+            await d.ChunksAsync();
+        }
+        // Every block but the file's last is whole: a local file's metadata is pages, a remote one's 64 KiB blocks.
+        long fileLength = new FileInfo(path).Length;
+        Assert.InRange(local.MetadataStatistics.Bytes, 1, local.MetadataStatistics.Requests * 4096L);
+        Assert.True(local.MetadataStatistics.Bytes > (local.MetadataStatistics.Requests - 1) * 4096L || fileLength < 4096);
+        Assert.InRange(remote.MetadataStatistics.Bytes, 1, remote.MetadataStatistics.Requests * 65536L);
+        Assert.True(remote.MetadataStatistics.Bytes > (remote.MetadataStatistics.Requests - 1) * 65536L || fileLength < 65536);
+        Assert.True(local.MetadataStatistics.Bytes < remote.MetadataStatistics.Bytes,
+            $"local {local.MetadataStatistics.Bytes} bytes, remote {remote.MetadataStatistics.Bytes}");
+    }
+
+    /// <summary>A local file as a remote source would be seen (<see cref="IByteSource.IsLocal"/> false).</summary>
+    private sealed class Remote(IByteSource inner) : IByteSource
+    {
+        public string Name => inner.Name;
+        public long Length => inner.Length;
+        public ByteSourceStatistics Statistics => inner.Statistics;
+        public ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default) => inner.ReadAsync(offset, destination, cancellationToken);
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
     [Fact]

@@ -101,7 +101,7 @@ public sealed class ChunkPrefetch : IDisposable
             foreach (var chunk in range.Chunks)
             {
                 var bytes = buffer.AsMemory((int)(chunk.Address - range.Start), (int)chunk.Size);
-                if (!range.File.Prefetched.TryAdd(chunk.Address, bytes)) continue;
+                if (!range.File.TryAddPrefetched(chunk.Address, bytes)) continue;
                 lock (prefetch._held) prefetch._held.Add((range.File, chunk.Address, bytes));
             }
         }).ConfigureAwait(false);
@@ -197,7 +197,7 @@ public sealed class ChunkPrefetch : IDisposable
     {
         lock (_held)
         {
-            foreach (var (file, address, bytes) in _held) file.Prefetched.TryRemove(new KeyValuePair<ulong, ReadOnlyMemory<byte>>(address, bytes));
+            foreach (var (file, address, bytes) in _held) file.RemovePrefetched(address, bytes);
             _held.Clear();
         }
     }

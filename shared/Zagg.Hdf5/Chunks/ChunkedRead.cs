@@ -43,7 +43,7 @@ internal sealed class ChunkedRead(Hdf5File file, Dataspace space, DataLayout lay
             if (wanted.Count == 0) return;
         }
         // Chunks a ChunkPrefetch fetched ahead are decoded from its bytes; only the rest are asked of the source.
-        if (!file.Prefetched.IsEmpty)
+        if (file.HasPrefetched)
         {
             byte[]? scratch = null;
             try

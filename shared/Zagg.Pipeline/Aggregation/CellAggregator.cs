@@ -39,8 +39,9 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
 
     // ... and the values of a granule group whose points lie in several parent cells are read and decoded once for all
     // of them, each entry dropped when its last cell has taken it (bench/e2e's dense catalog, 60 granules crossing the
-    // same cells, held at most 40 MB; 48 MiB leaves room, and a group evicted early is read again, not lost).
-    private readonly SharedGroups _shared = new(maxBytes: 48 << 20);
+    // same cells, held at most 50 MB of whole groups' arrays, which the cells share rather than copy; 64 MiB leaves
+    // room, and a group evicted early is read again, not lost).
+    private readonly SharedGroups _shared = new(maxBytes: 64 << 20);
 
     // The groups (beams) read from each granule: the config's, or the file's root when it names none.
     private readonly IReadOnlyList<string> _groups = config.DataSource.Groups.Count > 0 ? config.DataSource.Groups : [""];
@@ -366,7 +367,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                         // Read whole (each chunk decoded once); the others' rows kept for them.
                         var whole = await ReadValuesAsync(await FileAsync().ConfigureAwait(false), group, columns, cells.Length, 0, cells.Length, pooled: true, ct).ConfigureAwait(false);
                         var (o0, o1) = cells.RangeOutside(parent, shift);
-                        return (whole, o0 < 0 ? whole.Slice(0, 0) : whole.Slice(o0, o1 - o0 + 1));
+                        return (whole, o0 < 0 ? new GroupValues(0, 0, columns.Count, pooled: false) : whole.View(o0, o1 - o0 + 1));
                     }).ConfigureAwait(false)
                     : null;
                 // A group of this cell alone, or a cell taking a shared group a second time (a retry, a cell processed
@@ -396,7 +397,7 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         {
             if (fetched.Located[g] is not { } cells || fetched.Values[g] is not { } values) continue;
             var (i0, i1) = fetched.Ranges[g]; // found when the values were read
-            int n = i1 - i0 + 1, offset = i0 - values.First;
+            int n = i1 - i0 + 1, offset = i0 - values.Base;
             // Each column in its source dtype: float32 stays float32 (GatheredPoints).
             for (int c = 0; c < columns; c++) gathered.ReadsSingle(c, values.Singles[c] is not null);
             if (cells.Narrow is { } narrow) gathered.Add<int>(narrow.AsSpan(i0, n), parent, shift, firstChild, values.Singles, values.Doubles, offset, values.Pass);

@@ -5,31 +5,93 @@ namespace Zagg.Pipeline.Aggregation;
 /// <summary>
 /// A granule group's source columns over rows [<see cref="First"/>, <see cref="First"/> + <see cref="Length"/>), as
 /// read for a cell: each variable in its source dtype (float32 as float, anything else as double) and the quality
-/// filter's verdict per row (null: no filter). Values of a group whose points lie in more than one parent cell are
-/// read whole and shared by those cells (<see cref="SharedGroups"/>): their arrays are never pooled or changed. A
-/// group of one cell is read over that cell's rows into pooled arrays, given back by <see cref="Dispose"/>.
+/// filter's verdict per row (null: no filter); row r is at index r − <see cref="Base"/> of the arrays. Values of a
+/// group whose points lie in more than one parent cell are read whole once, and the other cells get views of the same
+/// arrays (<see cref="View"/>, <see cref="TryShare"/>: <see cref="SharedGroups"/>) rather than copies; the arrays are
+/// never changed once read, and pooled ones go back to <see cref="CellBuffers"/> when the last view of them is disposed.
 /// </summary>
-internal sealed class GroupValues(int first, int length, int columns, bool pooled) : IDisposable
+internal sealed class GroupValues : IDisposable
 {
+    /// <summary>The arrays, shared by a group's views, and how many views hold them.</summary>
+    private sealed class Arrays(int origin, int columns, bool pooled)
+    {
+        public readonly int Origin = origin;
+        public readonly bool Pooled = pooled;
+        public readonly float[]?[] Singles = new float[]?[columns];
+        public readonly double[]?[] Doubles = new double[]?[columns];
+        public bool[]? Pass;
+        public int References = 1;
+
+        public bool TryAddReference()
+        {
+            for (int r; (r = Volatile.Read(ref References)) > 0;)
+                if (Interlocked.CompareExchange(ref References, r + 1, r) == r) return true;
+            return false;
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref References) != 0 || !Pooled) return;
+            for (int k = 0; k < Singles.Length; k++)
+            {
+                if (Singles[k] is { } s) CellBuffers.Return(s);
+                if (Doubles[k] is { } d) CellBuffers.Return(d);
+                Singles[k] = null;
+                Doubles[k] = null;
+            }
+            if (Pass is { } p) CellBuffers.Return(p);
+            Pass = null;
+        }
+    }
+
+    private readonly Arrays _arrays;
+    private int _disposed;
+
+    /// <summary>Values of rows [<paramref name="first"/>, first + <paramref name="length"/>), to be read into arrays from <see cref="Allocate{T}"/>.</summary>
+    /// <param name="first">The first row held, at index 0 of the arrays.</param>
+    /// <param name="length">The rows held.</param>
+    /// <param name="columns">The source columns.</param>
+    /// <param name="pooled">Whether the arrays come from <see cref="CellBuffers"/> (given back when the last view is disposed).</param>
+    public GroupValues(int first, int length, int columns, bool pooled)
+    {
+        _arrays = new Arrays(first, columns, pooled);
+        First = first;
+        Length = length;
+    }
+
+    private GroupValues(Arrays arrays, int first, int length)
+    {
+        _arrays = arrays;
+        First = first;
+        Length = length;
+    }
+
     /// <summary>The first row held.</summary>
-    public int First => first;
+    public int First { get; }
 
     /// <summary>The rows held.</summary>
-    public int Length => length;
+    public int Length { get; }
 
-    /// <summary>Whether the arrays came from <see cref="CellBuffers"/> (a cell's own, given back on dispose).</summary>
-    public bool Pooled => pooled;
+    /// <summary>The row at index 0 of the arrays (≤ <see cref="First"/>).</summary>
+    public int Base => _arrays.Origin;
+
+    /// <summary>Whether the arrays came from <see cref="CellBuffers"/>.</summary>
+    public bool Pooled => _arrays.Pooled;
 
     /// <summary>Per column: its float32 values, or null when the source is not float32.</summary>
-    public readonly float[]?[] Singles = new float[]?[columns];
+    public float[]?[] Singles => _arrays.Singles;
 
     /// <summary>Per column: its values as float64, or null when the source is float32.</summary>
-    public readonly double[]?[] Doubles = new double[]?[columns];
+    public double[]?[] Doubles => _arrays.Doubles;
 
     /// <summary>Per row: whether it passes the quality filter; null when there is none.</summary>
-    public bool[]? Pass;
+    public bool[]? Pass
+    {
+        get => _arrays.Pass;
+        set => _arrays.Pass = value;
+    }
 
-    /// <summary>The bytes held.</summary>
+    /// <summary>The bytes of the arrays this view keeps alive (the whole group's when it is a view of a whole read).</summary>
     public long Bytes
     {
         get
@@ -40,42 +102,34 @@ internal sealed class GroupValues(int first, int length, int columns, bool poole
         }
     }
 
-    /// <summary>A copy of rows [<paramref name="from"/>, from + <paramref name="n"/>) (absolute rows) in arrays of its own, never pooled.</summary>
-    public GroupValues Slice(int from, int n)
+    /// <summary>
+    /// Rows [<paramref name="from"/>, from + <paramref name="n"/>) (absolute rows, within these) as a view of the same
+    /// arrays, without copying; its own to dispose.
+    /// </summary>
+    public GroupValues View(int from, int n)
     {
-        var slice = new GroupValues(from, n, Singles.Length, pooled: false);
-        int at = from - first;
-        for (int k = 0; k < Singles.Length; k++)
-        {
-            if (Singles[k] is { } s) slice.Singles[k] = s.AsSpan(at, n).ToArray();
-            if (Doubles[k] is { } d) slice.Doubles[k] = d.AsSpan(at, n).ToArray();
-        }
-        if (Pass is { } p) slice.Pass = p.AsSpan(at, n).ToArray();
-        return slice;
+        if (from < First || n < 0 || from + n > First + Length) throw new ArgumentOutOfRangeException(nameof(from), $"rows [{from}, {from + n}) are not within [{First}, {First + Length})");
+        if (!_arrays.TryAddReference()) throw new ObjectDisposedException(nameof(GroupValues));
+        return new GroupValues(_arrays, from, n);
     }
 
-    /// <summary>An array of <paramref name="n"/> values: pooled for a cell's own values, else its own.</summary>
-    public T[] Allocate<T>(int n) => pooled ? CellBuffers.Rent<T>(n) : GC.AllocateUninitializedArray<T>(n);
+    /// <summary>Another view of the same rows, or null when the arrays were already given back (every view disposed).</summary>
+    public GroupValues? TryShare() => _arrays.TryAddReference() ? new GroupValues(_arrays, First, Length) : null;
 
+    /// <summary>An array of <paramref name="n"/> values: pooled for a cell's own values, else its own.</summary>
+    public T[] Allocate<T>(int n) => _arrays.Pooled ? CellBuffers.Rent<T>(n) : GC.AllocateUninitializedArray<T>(n);
+
+    /// <summary>Releases this view; the arrays go back to the pool with the last view of them.</summary>
     public void Dispose()
     {
-        if (!pooled) return;
-        for (int k = 0; k < Singles.Length; k++)
-        {
-            if (Singles[k] is { } s) CellBuffers.Return(s);
-            if (Doubles[k] is { } d) CellBuffers.Return(d);
-            Singles[k] = null;
-            Doubles[k] = null;
-        }
-        if (Pass is { } p) CellBuffers.Return(p);
-        Pass = null;
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _arrays.Release();
     }
 }
 
 /// <summary>
 /// The values of granule groups whose points lie in several parent cells, read and decoded once for all of them: the
-/// first cell to take a group reads it whole for itself and leaves here only the rows the other cells' points lie
-/// between (<see cref="GroupValues.Slice"/>); each entry is dropped once as many cells as its group's points lie in
+/// first cell to take a group reads it whole for itself and leaves here a view of the rows the other cells' points lie
+/// between (<see cref="GroupValues.View"/>: the same arrays, not a copy); each entry is dropped once as many cells as its group's points lie in
 /// have taken it, and, should some of those cells never come here (another worker's, a selection's), the oldest
 /// entries go past <paramref name="maxBytes"/>. Without it, each cell decoded again the chunks it shares with its
 /// neighbours (a dense catalog's cells share most of their granules), and reopened the granule to do so.
@@ -99,11 +153,12 @@ internal sealed class SharedGroups(long maxBytes)
     public long PeakBytes => Interlocked.Read(ref _peak);
 
     /// <summary>
-    /// The group's values for one of the <paramref name="uses"/> parent cells its points lie in. The first cell to ask
-    /// runs <paramref name="read"/>: its own values (the caller's to dispose) and the part to keep for the others;
-    /// the others get that part (never pooled: dispose does nothing), the entry dropped at the last of them.
+    /// The group's values for one of the <paramref name="uses"/> parent cells its points lie in, the caller's to
+    /// dispose. The first cell to ask runs <paramref name="read"/>: its own values and the part to keep for the others
+    /// (a view, held here until the entry is dropped); the others get a view of that part, the entry dropped at the
+    /// last of them; null when the entry was dropped (evicted) before this cell could take its view.
     /// </summary>
-    public async Task<GroupValues> TakeAsync((string Url, string Group) key, int uses, Func<Task<(GroupValues Own, GroupValues Others)>> read)
+    public async Task<GroupValues?> TakeAsync((string Url, string Group) key, int uses, Func<Task<(GroupValues Own, GroupValues Others)>> read)
     {
         var mine = new Entry(uses);
         var entry = _entries.GetOrAdd(key, mine);
@@ -128,7 +183,7 @@ internal sealed class SharedGroups(long maxBytes)
             Release(key, entry);
             return own;
         }
-        var values = await entry.Values.Task.ConfigureAwait(false);
+        var values = (await entry.Values.Task.ConfigureAwait(false)).TryShare();
         Release(key, entry);
         return values;
     }
@@ -150,6 +205,10 @@ internal sealed class SharedGroups(long maxBytes)
     private void Drop((string, string) key, Entry entry)
     {
         if (entry.Values.Task.IsCompletedSuccessfully && _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry)))
-            Interlocked.Add(ref _bytes, -entry.Values.Task.Result.Bytes);
+        {
+            var values = entry.Values.Task.Result;
+            Interlocked.Add(ref _bytes, -values.Bytes);
+            values.Dispose();
+        }
     }
 }

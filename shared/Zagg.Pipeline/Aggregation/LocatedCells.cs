@@ -58,7 +58,9 @@ internal sealed class LocatedGroup
     /// </summary>
     public LocatedGroup(ReadOnlySpan<long> cells, int order, int parentShift)
     {
-        Parents = CountParents(cells, parentShift);
+        _parentShift = parentShift;
+        _parents = ParentRanges(cells, parentShift);
+        Parents = _parents.Length;
         if (order <= MaxNarrowOrder)
         {
             _narrow = GC.AllocateUninitializedArray<int>(cells.Length);
@@ -70,23 +72,42 @@ internal sealed class LocatedGroup
     /// <summary>The number of parent cells the points lie in (the cells that read this group).</summary>
     public int Parents { get; }
 
-    private static int CountParents(ReadOnlySpan<long> cells, int shift)
+    private readonly int _parentShift;
+
+    // Each parent cell the points lie in, with the first and last index of a point in it, in order of first index.
+    private readonly (long Parent, int First, int Last)[] _parents;
+
+    /// <summary>The parent cells the points lie in, each with the first and last index of a point in it: one pass.</summary>
+    private static (long, int, int)[] ParentRanges(ReadOnlySpan<long> cells, int shift)
     {
-        // A track crosses few parent cells, in runs: a short list of those seen.
-        Span<long> seen = stackalloc long[16];
-        List<long>? more = null;
-        int count = 0;
-        long last = -1;
-        foreach (long cell in cells)
+        // A track crosses few parent cells, in runs: a short list of those seen, updated at the end of each run.
+        var seen = new List<(long Parent, int First, int Last)>(4);
+        int at = -1, runLast = -1;
+        long current = -1;
+        for (int i = 0; i < cells.Length; i++)
         {
-            if (cell < 0 || cell >> shift == last) continue;
-            last = cell >> shift;
-            if (seen[..Math.Min(count, seen.Length)].Contains(last) || more is not null && more.Contains(last)) continue;
-            if (count < seen.Length) seen[count] = last;
-            else (more ??= []).Add(last);
-            count++;
+            long cell = cells[i];
+            if (cell < 0) continue;
+            long parent = cell >> shift;
+            if (parent == current)
+            {
+                runLast = i;
+                continue;
+            }
+            if (at >= 0) seen[at] = (current, seen[at].First, runLast);
+            at = -1;
+            for (int k = 0; k < seen.Count; k++)
+                if (seen[k].Parent == parent) { at = k; break; }
+            if (at < 0)
+            {
+                at = seen.Count;
+                seen.Add((parent, i, i));
+            }
+            current = parent;
+            runLast = i;
         }
-        return count;
+        if (at >= 0) seen[at] = (current, seen[at].First, runLast);
+        return [.. seen];
     }
 
     /// <summary>The number of points.</summary>
@@ -108,9 +129,21 @@ internal sealed class LocatedGroup
     public (int First, int Last) RangeOutside(long parent, int shift) => Range(parent, shift, inside: false);
 
     private (int, int) Range(long parent, int shift, bool inside)
-        => _narrow is not null ? Range<int>(_narrow, parent, shift, inside) : Range<long>(_wide!, parent, shift, inside);
+    {
+        if (shift != _parentShift)
+            return _narrow is not null ? Range<int>(_narrow, parent, shift, inside) : Range<long>(_wide!, parent, shift, inside);
+        // From the parents' ranges found once: what a scan of every point finds.
+        int first = -1, last = -1;
+        foreach (var (p, f, l) in _parents)
+        {
+            if ((p == parent) != inside) continue;
+            if (first < 0 || f < first) first = f;
+            last = Math.Max(last, l);
+        }
+        return (first, last);
+    }
 
-    /// <summary>The first and last index of a located point whose parent cell is (<paramref name="inside"/>) or is not <paramref name="parent"/>.</summary>
+    /// <summary>The first and last index of a located point whose parent cell is (<paramref name="inside"/>) or is not <paramref name="parent"/>, by a scan (a shift other than the one given at construction).</summary>
     private static (int, int) Range<T>(ReadOnlySpan<T> cells, long parent, int shift, bool inside) where T : struct, IBinaryInteger<T>
     {
         int first = -1, last = -1;
