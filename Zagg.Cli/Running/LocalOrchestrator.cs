@@ -167,9 +167,10 @@ public static class LocalOrchestrator
             PhaseProbe.Mark("host-start");
             return app;
         });
-        // MassTransit's id generator finds its worker id from the network interfaces (and resolv.conf) the first time the
-        // bus names its temporary endpoints, late in the bus's start: found here, on the caller's thread, while the other
-        // builds the host, it is off the run's critical path.
+        // MassTransit's id generator is made the first time the bus names its temporary endpoints, late in the bus's start:
+        // made here, on the caller's thread, while the other builds the host, it is off the run's critical path (and its
+        // worker id is a random one, ProcessWorkerId, not a network interface's).
+        ProcessWorkerId.Use();
         _ = NewId.Next();
         return new LocalServices(monitor, host, built.Task);
     }
