@@ -10,6 +10,7 @@ using Zagg.Contracts;
 using Zagg.Dispatcher;
 using Zagg.Messaging;
 using Zagg.Messaging.Sqs;
+using Zagg.Runs;
 using Zagg.ServiceDefaults.Hosting;
 using Zagg.Template;
 using Zagg.Worker;
@@ -74,6 +75,9 @@ public static class LocalOrchestrator
         // SQS: the run's events come to a queue of this run's own (created now, deleted at the end), named in every message of the run.
         string? follow = messaging.IsSqs ? await CreateFollowQueueAsync(messaging, request.RunId, ct).ConfigureAwait(false) : null;
         WorkerProcesses? workers = null;
+        // The worker of an in-memory run lives in this process: it starts locating the first cells' granules now, on the
+        // thread pool, while the bus starts and the first messages travel (a hint: the cells still come through the bus).
+        await using var ahead = prepared?.LocateAhead(request, messaging.WorkerConcurrency, ct);
         using var app = prepared is not null ? await prepared.TakeAsync().ConfigureAwait(false) : Build(request.RunId, options, monitor, follow);
         if (prepared is null)
         {
@@ -124,6 +128,8 @@ public static class LocalOrchestrator
         finally
         {
             if (workers is not null) await workers.DisposeAsync().ConfigureAwait(false);
+            // The hint ends (at most the granule it is locating) before the worker's caches close with the host.
+            if (ahead is not null) await ahead.DisposeAsync().ConfigureAwait(false);
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
             PhaseProbe.Mark("host-stop");
             await DeleteFollowQueueAsync(messaging, follow).ConfigureAwait(false);
@@ -141,9 +147,17 @@ public static class LocalOrchestrator
         ArgumentNullException.ThrowIfNull(options);
         if (options.Messaging.IsDistributed || options.SubmitOnly) throw new ArgumentException("only the in-memory transport's services start ahead of the run", nameof(options));
         ArgumentNullException.ThrowIfNull(monitor);
+        var built = new TaskCompletionSource<IServiceProvider>(TaskCreationOptions.RunContinuationsAsynchronously);
         var host = Task.Run(async () =>
         {
-            var app = Build(monitor.RunId, options, monitor, follow: null);
+            IHost app;
+            try { app = Build(monitor.RunId, options, monitor, follow: null); }
+            catch (Exception e)
+            {
+                built.TrySetException(e);
+                throw;
+            }
+            built.TrySetResult(app.Services);
             try { await app.StartAsync().ConfigureAwait(false); }
             catch
             {
@@ -153,11 +167,12 @@ public static class LocalOrchestrator
             PhaseProbe.Mark("host-start");
             return app;
         });
-        // MassTransit's id generator finds its worker id from the network interfaces (and resolv.conf) the first time the
-        // bus names its temporary endpoints, late in the bus's start: found here, on the caller's thread, while the other
-        // builds the host, it is off the run's critical path.
+        // MassTransit's id generator is made the first time the bus names its temporary endpoints, late in the bus's start:
+        // made here, on the caller's thread, while the other builds the host, it is off the run's critical path (and its
+        // worker id is a random one, ProcessWorkerId, not a network interface's).
+        ProcessWorkerId.Use();
         _ = NewId.Next();
-        return new LocalServices(monitor, host);
+        return new LocalServices(monitor, host, built.Task);
     }
 
     /// <summary>The host of the services this process runs (none with <see cref="OrchestrationOptions.SubmitOnly"/>) and the run's observer.</summary>
@@ -267,12 +282,14 @@ public static class LocalOrchestrator
 public sealed class LocalServices : IAsyncDisposable
 {
     private readonly Task<IHost> _host;
+    private readonly Task<IServiceProvider> _built;
     private int _taken;
 
-    internal LocalServices(RunMonitor monitor, Task<IHost> host)
+    internal LocalServices(RunMonitor monitor, Task<IHost> host, Task<IServiceProvider> built)
     {
         Monitor = monitor;
         _host = host;
+        _built = built;
     }
 
     /// <summary>The monitor of the run whose observer the services carry (its <see cref="RunMonitor.RunId"/>).</summary>
@@ -285,6 +302,45 @@ public sealed class LocalServices : IAsyncDisposable
         return _host;
     }
 
+    /// <summary>
+    /// Starts, on the thread pool, the in-process worker's hint for <paramref name="request"/>
+    /// (<see cref="WorkerService.LocateAheadAsync"/>): as soon as the services are built (not started), the run's plan —
+    /// its catalog read as the dispatcher reads it (parsed once per process), its cells selected by the same
+    /// <see cref="RunPlanner.Select"/>, largest first — and the first <paramref name="cellsAtOnce"/> cells' local granules
+    /// opened and located. Nothing is awaited here; nothing the hint meets reaches the run (a run whose catalog is built by
+    /// its query, or whose plan cannot be made, gets no hint; the cells report every error themselves).
+    /// </summary>
+    /// <returns>The hint: disposing it stops it before its next granule and waits for the granule it is locating.</returns>
+    internal LocatingAhead LocateAhead(RunRequested request, int cellsAtOnce, CancellationToken ct)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var token = stop.Token;
+        var work = Task.Run(async () =>
+        {
+            try
+            {
+                if (request.Spec.Query is not null) return -1;
+                var services = await _built.ConfigureAwait(false);
+                var config = ConfigReferences.Load(request.Spec.Config);
+                var catalog = await RunPlanner.LoadCatalogAsync(request.Spec.Catalog, token).ConfigureAwait(false);
+                var plan = RunPlanner.Select(catalog, request.Spec.Selection, config);
+                var cells = new IReadOnlyList<string>[plan.Count];
+                for (int i = 0; i < cells.Length; i++) cells[i] = plan[i].Granules;
+                RunTimeline.Mark("locating ahead");
+                int located = await WorkerService.LocateAheadAsync(services, request.RunId, request.Spec.Config, catalog.ParentOrder, cells, cellsAtOnce, token).ConfigureAwait(false);
+                RunTimeline.Mark($"located ahead: {located} granules");
+                return located;
+            }
+            catch (Exception e)
+            {
+                // A hint: whatever it met, the run's own steps meet and report.
+                RunTimeline.Mark($"locating ahead stopped: {e.GetType().Name}");
+                return -1;
+            }
+        }, CancellationToken.None);
+        return new LocatingAhead(stop, work);
+    }
+
     /// <summary>Stops and disposes the services unless a run took them (a run refused before it started).</summary>
     public async ValueTask DisposeAsync()
     {
@@ -293,6 +349,28 @@ public sealed class LocalServices : IAsyncDisposable
         try { host = await _host.ConfigureAwait(false); }
         catch (Exception) { return; } // never started: nothing to stop (the run was refused anyway)
         using (host) await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+}
+
+/// <summary>The in-process worker's hint of a run (<see cref="LocalServices.LocateAhead"/>), stopped when disposed.</summary>
+internal sealed class LocatingAhead(CancellationTokenSource stop, Task<int> work) : IAsyncDisposable
+{
+    /// <summary>The hint's work: the granules it located, or −1 when it made no plan (a query run) or stopped on an error; it never faults.</summary>
+    public Task<int> Work => work;
+
+    private int _stopped;
+
+    /// <summary>Stops the hint before its next granule and waits for the granule it is locating (once; again, it waits only).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            await work.ConfigureAwait(false);
+            return;
+        }
+        await stop.CancelAsync().ConfigureAwait(false);
+        await work.ConfigureAwait(false);
+        stop.Dispose();
     }
 }
 

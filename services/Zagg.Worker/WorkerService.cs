@@ -78,6 +78,39 @@ public static class WorkerService
         x.AddConsumer<AggregateCellConsumer, AggregateCellConsumerDefinition>();
     }
 
+    /// <summary>
+    /// For a host that runs this worker in its own process and knows a run's plan before the run's first AggregateCell
+    /// arrives (zagg run's in-memory transport): opens and locates, one granule after the other on the caller's task, the
+    /// local granules of the cells the worker will be sent first — the first <paramref name="cellsAtOnce"/> of
+    /// <paramref name="cells"/>, which are in dispatch order (largest first): the first granule of each, then the second
+    /// of each, … — into the <see cref="CellWorker"/>'s caches for that run (<see cref="CellWorker.LocateAheadAsync"/>).
+    /// A hint: the cells still come through the bus and report what they meet, a failed granule included.
+    /// </summary>
+    /// <param name="services">The host's services (after <see cref="AddWorkerService"/>).</param>
+    /// <param name="runId">The run.</param>
+    /// <param name="config">The run's config reference, as its messages carry it.</param>
+    /// <param name="parentOrder">The catalog's parent order, as its messages carry it.</param>
+    /// <param name="cells">Each cell's resolved granule locations, in the order the dispatcher sends the cells.</param>
+    /// <param name="cellsAtOnce">The cells the worker takes at once (<see cref="MessagingOptions.WorkerConcurrency"/>).</param>
+    /// <param name="ct">Stops the hint before its next granule.</param>
+    /// <returns>The granules located.</returns>
+    /// <exception cref="InvalidOperationException">The services hold no worker.</exception>
+    public static Task<int> LocateAheadAsync(IServiceProvider services, Guid runId, ConfigReference config, int parentOrder,
+        IReadOnlyList<IReadOnlyList<string>> cells, int cellsAtOnce, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentOutOfRangeException.ThrowIfLessThan(cellsAtOnce, 1);
+        int first = Math.Min(cellsAtOnce, cells.Count), longest = 0;
+        for (int c = 0; c < first; c++) longest = Math.Max(longest, cells[c].Count);
+        var granules = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < longest; i++)
+            for (int c = 0; c < first; c++)
+                if (i < cells[c].Count && seen.Add(cells[c][i])) granules.Add(cells[c][i]);
+        return services.GetRequiredService<CellWorker>().LocateAheadAsync(runId, config, parentOrder, granules, ct);
+    }
+
     /// <summary>The service on SQS: AggregateCell from queue zagg-worker, <see cref="MessagingOptions.WorkerConcurrency"/> cells at once.</summary>
     public static void AddWorkerHandlers(this SqsHandlerRegistry x)
     {

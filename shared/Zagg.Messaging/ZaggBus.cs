@@ -9,7 +9,8 @@ public static class ZaggBus
     /// <summary>
     /// Adds MassTransit with <paramref name="options"/>' transport (in-memory, or RabbitMQ at <see cref="MessagingOptions.RabbitMq"/>;
     /// guest/guest when the URL names no user), the consumers <paramref name="consumers"/> registers, and an endpoint per consumer
-    /// definition. The bus starts with the host (which waits until it is started) and is given 10 s to stop. The bus's health
+    /// definition. The bus starts with the host (which waits until it is started) and is given 10 s to stop. Its ids take
+    /// this process's random worker id (<see cref="ProcessWorkerId"/>), not a network interface's address. The bus's health
     /// check joins the host's <c>/health</c>. MassTransit's usage telemetry (reported to its makers) is off.
     /// </summary>
     /// <param name="services">The host's services.</param>
@@ -20,6 +21,8 @@ public static class ZaggBus
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(consumers);
+        // Before the bus makes its first id: no network probe for NewId's worker id.
+        ProcessWorkerId.Use();
         services.AddSingleton(options);
         services.AddOptions<MassTransitHostOptions>().Configure(o =>
         {

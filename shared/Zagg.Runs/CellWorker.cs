@@ -136,20 +136,42 @@ public sealed class CellWorker : IAsyncDisposable
         finally { await ReleaseAsync(run).ConfigureAwait(false); }
     }
 
-    private RunResources Acquire(AggregateCell m)
+    private RunResources Acquire(AggregateCell m) => Acquire(m.RunId, m.Config, m.ParentOrder);
+
+    private RunResources Acquire(Guid runId, ConfigReference configReference, int parentOrder)
     {
         lock (_gate)
         {
-            if (!_runs.TryGetValue(m.RunId, out var run))
+            if (!_runs.TryGetValue(runId, out var run))
             {
-                var config = ConfigReferences.Load(m.Config);
+                var config = ConfigReferences.Load(configReference);
                 foreach (var other in _runs.Values) other.Retired = true;
-                run = new RunResources(new CellAggregator(config, m.ParentOrder));
-                _runs[m.RunId] = run;
+                run = new RunResources(new CellAggregator(config, parentOrder));
+                _runs[runId] = run;
             }
             run.Users++;
             return run;
         }
+    }
+
+    /// <summary>
+    /// A hint from a host that knows a run's plan before its first AggregateCell arrives (zagg run's in-memory transport,
+    /// whose worker lives in the same process): opens and locates <paramref name="granules"/> into the run's caches,
+    /// which the run's cells then find (<see cref="CellAggregator.LocateAheadAsync"/>). Nothing a cell reports depends on
+    /// it: a granule that fails is left for its cell to meet.
+    /// </summary>
+    /// <param name="runId">The run whose AggregateCell messages will follow.</param>
+    /// <param name="config">The run's config reference, as its messages carry it.</param>
+    /// <param name="parentOrder">The catalog's parent order, as its messages carry it.</param>
+    /// <param name="granules">Resolved granule locations, most urgent first.</param>
+    /// <param name="ct">Stops the hint before its next granule.</param>
+    /// <returns>The granules it located.</returns>
+    /// <exception cref="Zagg.Pipeline.Config.ConfigException">The config is wrong (the cells say so too).</exception>
+    public async Task<int> LocateAheadAsync(Guid runId, ConfigReference config, int parentOrder, IReadOnlyList<string> granules, CancellationToken ct = default)
+    {
+        var run = Acquire(runId, config, parentOrder);
+        try { return await run.Aggregator.LocateAheadAsync(granules, ct).ConfigureAwait(false); }
+        finally { await ReleaseAsync(run).ConfigureAwait(false); }
     }
 
     private ValueTask ReleaseAsync(RunResources run)

@@ -143,6 +143,59 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
         return new CellAggregation(result, chunks) { Levels = levels, State = state };
     }
 
+    /// <summary>
+    /// A hint that <paramref name="granules"/> will be aggregated soon: opens each local granule and locates its groups
+    /// (<see cref="LocatedCells"/>, the cache the cells read) one granule after the other, in the given order, so that
+    /// the cells that follow find them located. Nothing else is kept: no value is read. Remote granules (http, https,
+    /// s3) are left to the cells (their requests are the cells' own, in each cell's prefetch window), and locating stops
+    /// once the located points fill half of the cache's budget (so it never evicts what it located) or
+    /// <paramref name="ct"/> is cancelled. A granule that cannot be opened or located is skipped: the cell that reads it
+    /// meets the error itself and reports it as it would without this hint.
+    /// </summary>
+    /// <param name="granules">Granule locations, most urgent first (repeats are located once).</param>
+    /// <param name="ct">Stops before the next granule; a granule being located finishes (a cell may be waiting on it).</param>
+    /// <remarks>Each granule is a work item of its own on the thread pool: the hint holds a thread for one granule at a time.</remarks>
+    /// <returns>The granules this call located, every group (those located already, skipped or failed are not counted).</returns>
+    public async Task<int> LocateAheadAsync(IReadOnlyList<string> granules, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(granules);
+        var ds = config.DataSource;
+        int located = 0;
+        foreach (string url in granules)
+        {
+            if (IsRemote(url)) continue;
+            // A local granule is opened and located without a real wait (its reads are synchronous): give the thread back
+            // between granules, so that the work queued beside the hint (a host starting, the cells) never waits for the
+            // whole list, only for one granule.
+            await Task.Yield();
+            if (ct.IsCancellationRequested || _cells.Bytes >= _cells.MaxBytes / 2) break;
+            OpenGranules.Lease? lease = null;
+            bool any = false, failed = false;
+            try
+            {
+                foreach (string group in _groups)
+                {
+                    // Located, or being located by a cell: nothing to wait for here.
+                    if (_cells.Contains((url, group))) continue;
+                    lease ??= await AcquireAsync(url, CancellationToken.None).ConfigureAwait(false);
+                    var h5 = lease.File;
+                    // Not cancelled half-way: a cell may be awaiting this very entry, and must not see the hint's cancellation.
+                    await _cells.GetAsync((url, group), () => LocateAsync(h5, ds.Latitude.Replace("{group}", group),
+                        ds.Longitude.Replace("{group}", group), CancellationToken.None)).ConfigureAwait(false);
+                    any = true;
+                }
+            }
+            catch (Exception e) when (Classify(e) is not null)
+            {
+                // Left for the cell: the failed open or read is not remembered (OpenGranules, LocatedCells).
+                failed = true;
+            }
+            finally { lease?.Dispose(); }
+            if (any && !failed) located++;
+        }
+        return located;
+    }
+
     private static GranuleFailure Failure(string url, GranuleFailureKind kind, Exception e)
         => new(url, kind, e.Message.StartsWith(url, StringComparison.Ordinal) ? e.Message : $"{url}: {e.Message}");
 

@@ -17,6 +17,12 @@ internal sealed class LocatedCells(long maxBytes)
     /// <summary>The budget: past it, the oldest entries go.</summary>
     public long MaxBytes => maxBytes;
 
+    /// <summary>The bytes the located groups hold now.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Whether the group is located, or being located (a failed read is forgotten when it fails).</summary>
+    public bool Contains((string Url, string Group) key) => _entries.ContainsKey(key);
+
     public async Task<LocatedGroup?> GetAsync((string Url, string Group) key, Func<Task<LocatedGroup?>> locate)
     {
         var lazy = _entries.GetOrAdd(key, _ => new Lazy<Task<LocatedGroup?>>(locate));
