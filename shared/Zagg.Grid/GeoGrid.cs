@@ -166,27 +166,12 @@ public static class GeoGrid
         jpPole.CopyTo(lanes[8..]);
         jmPole.CopyTo(lanes[12..]);
         Avx.ConvertToVector128Int32WithTruncation(nttDouble).CopyTo(lanes[16..]);
-        int nsideInt = (int)nsideLong;
         for (int k = 0; k < Vector256<double>.Count; k++)
         {
-            int face, ix, iy;
-            if (za.GetElement(k) <= HealpixNested.TwoThirds)
-            {
-                int jp = lanes[k], jm = lanes[4 + k];
-                int ifp = jp >> order, ifm = jm >> order;
-                face = ifp == ifm ? ifp | 4 : (ifp < ifm ? ifp : ifm + 8);
-                ix = jm & (nsideInt - 1);
-                iy = nsideInt - (jp & (nsideInt - 1)) - 1;
-            }
-            else
-            {
-                int jp = lanes[8 + k], jm = lanes[12 + k], ntt = lanes[16 + k];
-                bool north = z.GetElement(k) >= 0;
-                ix = north ? nsideInt - jm - 1 : jp;
-                iy = north ? nsideInt - jp - 1 : jm;
-                face = north ? ntt : ntt + 8;
-            }
-            output[k] = TEncoding.Encode(HealpixNested.Compose(order, ix, iy, face), order);
+            long nested = za.GetElement(k) <= HealpixNested.TwoThirds
+                ? HealpixNested.FromEquatorialLines(order, lanes[k], lanes[4 + k])
+                : HealpixNested.FromPolarLines(order, lanes[8 + k], lanes[12 + k], lanes[16 + k], north: z.GetElement(k) >= 0);
+            output[k] = TEncoding.Encode(nested, order);
         }
         return true;
     }

@@ -63,12 +63,7 @@ public static class HealpixNested
             double temp2 = nside * (z * 0.75);
             long jp = (long)(temp1 - temp2); // ascending edge line
             long jm = (long)(temp1 + temp2); // descending edge line
-            long ifp = jp >> order; // in {0,4}
-            long ifm = jm >> order;
-            int face = ifp == ifm ? (int)(ifp | 4) : (ifp < ifm ? (int)ifp : (int)(ifm + 8));
-            long ix = jm & (nside - 1);
-            long iy = nside - (jp & (nside - 1)) - 1;
-            return Compose(order, ix, iy, face);
+            return FromEquatorialLines(order, jp, jm);
         }
         else
         {
@@ -82,13 +77,40 @@ public static class HealpixNested
             long jm = (long)((1.0 - tp) * tmp);
             jp = Math.Min(jp, nside - 1); // points on the boundary
             jm = Math.Min(jm, nside - 1);
-            // Selects rather than branches: the hemisphere is as random as the data.
-            bool north = z >= 0;
-            long ix = north ? nside - jm - 1 : jp;
-            long iy = north ? nside - jp - 1 : jm;
-            int face = north ? ntt : ntt + 8;
-            return Compose(order, ix, iy, face);
+            return FromPolarLines(order, jp, jm, ntt, north: z >= 0);
         }
+    }
+
+    /// <summary>
+    /// The equatorial zone's cell (|z| ≤ 2/3) from its ascending and descending edge-line indices
+    /// (<paramref name="jp"/> = ⌊nside·(1/2 + t − 3z/4)⌋, <paramref name="jm"/> = ⌊nside·(1/2 + t + 3z/4)⌋, t = φ·2/π mod 4):
+    /// the face where the two lines meet, and the position within it (Górski et al. 2005, §4; healpix_base's loc2pix).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static long FromEquatorialLines(int order, long jp, long jm)
+    {
+        long nside = 1L << order;
+        long ifp = jp >> order; // in {0,4}
+        long ifm = jm >> order;
+        int face = ifp == ifm ? (int)(ifp | 4) : (ifp < ifm ? (int)ifp : (int)(ifm + 8));
+        long ix = jm & (nside - 1);
+        long iy = nside - (jp & (nside - 1)) - 1;
+        return Compose(order, ix, iy, face);
+    }
+
+    /// <summary>
+    /// A polar cap's cell (|z| &gt; 2/3) from its edge-line indices within the quadrant <paramref name="ntt"/> (0–3), each
+    /// already at most nside − 1, in the northern cap when <paramref name="north"/> (Górski et al. 2005, §4; healpix_base's loc2pix).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static long FromPolarLines(int order, long jp, long jm, int ntt, bool north)
+    {
+        long nside = 1L << order;
+        // Selects rather than branches: the hemisphere is as random as the data.
+        long ix = north ? nside - jm - 1 : jp;
+        long iy = north ? nside - jp - 1 : jm;
+        int face = north ? ntt : ntt + 8;
+        return Compose(order, ix, iy, face);
     }
 
     /// <summary>The cell containing the point at colatitude θ and longitude φ (radians).</summary>
