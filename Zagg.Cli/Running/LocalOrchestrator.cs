@@ -307,7 +307,7 @@ public sealed class LocalServices : IAsyncDisposable
     /// (<see cref="WorkerService.LocateAheadAsync"/>): as soon as the services are built (not started), the run's plan —
     /// its catalog read as the dispatcher reads it (parsed once per process), its cells selected by the same
     /// <see cref="RunPlanner.Select"/>, largest first — and the first <paramref name="cellsAtOnce"/> cells' local granules
-    /// opened and located. Nothing is awaited here; nothing the hint meets reaches the run (a run whose catalog is built by
+    /// opened and located. Nothing is awaited here; no wrong input the hint meets reaches the run (a run whose catalog is built by
     /// its query, or whose plan cannot be made, gets no hint; the cells report every error themselves).
     /// </summary>
     /// <returns>The hint: disposing it stops it before its next granule and waits for the granule it is locating.</returns>
@@ -320,7 +320,10 @@ public sealed class LocalServices : IAsyncDisposable
             try
             {
                 if (request.Spec.Query is not null) return -1;
-                var services = await _built.ConfigureAwait(false);
+                // Services that could not be built: the run's own step (TakeAsync) reports that, not the hint.
+                await ((Task)_built).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (!_built.IsCompletedSuccessfully) return -1;
+                var services = _built.Result;
                 var config = ConfigReferences.Load(request.Spec.Config);
                 var catalog = await RunPlanner.LoadCatalogAsync(request.Spec.Catalog, token).ConfigureAwait(false);
                 var plan = RunPlanner.Select(catalog, request.Spec.Selection, config);
@@ -331,9 +334,10 @@ public sealed class LocalServices : IAsyncDisposable
                 RunTimeline.Mark($"located ahead: {located} granules");
                 return located;
             }
-            catch (Exception e)
+            catch (Exception e) when (e is Zagg.Pipeline.Config.ConfigException or Zagg.Pipeline.Catalogs.CatalogException or OperationCanceledException)
             {
-                // A hint: whatever it met, the run's own steps meet and report.
+                // A wrong config or catalog, or Ctrl-C: the run's own steps meet and report it (a granule's error the
+                // aggregator leaves to its cell); anything else is a fault of the hint's and surfaces when it is disposed.
                 RunTimeline.Mark($"locating ahead stopped: {e.GetType().Name}");
                 return -1;
             }
@@ -355,7 +359,7 @@ public sealed class LocalServices : IAsyncDisposable
 /// <summary>The in-process worker's hint of a run (<see cref="LocalServices.LocateAhead"/>), stopped when disposed.</summary>
 internal sealed class LocatingAhead(CancellationTokenSource stop, Task<int> work) : IAsyncDisposable
 {
-    /// <summary>The hint's work: the granules it located, or −1 when it made no plan (a query run) or stopped on an error; it never faults.</summary>
+    /// <summary>The hint's work: the granules it located, or −1 when it made no plan (a query run, services not built) or met a wrong config or catalog.</summary>
     public Task<int> Work => work;
 
     private int _stopped;
