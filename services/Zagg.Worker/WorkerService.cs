@@ -80,11 +80,9 @@ public static class WorkerService
 
     /// <summary>
     /// For a host that runs this worker in its own process and knows a run's plan before the run's first AggregateCell
-    /// arrives (zagg run's in-memory transport): opens and locates, one granule after the other on the caller's task, the
-    /// local granules of the cells the worker will be sent first — the first <paramref name="cellsAtOnce"/> of
-    /// <paramref name="cells"/>, which are in dispatch order (largest first): the first granule of each, then the second
-    /// of each, … — into the <see cref="CellWorker"/>'s caches for that run (<see cref="CellWorker.LocateAheadAsync"/>).
-    /// A hint: the cells still come through the bus and report what they meet, a failed granule included.
+    /// arrives (zagg run's in-memory transport): the worker's <see cref="CellWorker.LocateAheadAsync"/>, which opens and
+    /// locates the local granules of the cells it will be sent first. A hint: the cells still come through the bus and
+    /// report what they meet, a failed granule included.
     /// </summary>
     /// <param name="services">The host's services (after <see cref="AddWorkerService"/>).</param>
     /// <param name="runId">The run.</param>
@@ -99,16 +97,7 @@ public static class WorkerService
         IReadOnlyList<IReadOnlyList<string>> cells, int cellsAtOnce, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(cells);
-        ArgumentOutOfRangeException.ThrowIfLessThan(cellsAtOnce, 1);
-        int first = Math.Min(cellsAtOnce, cells.Count), longest = 0;
-        for (int c = 0; c < first; c++) longest = Math.Max(longest, cells[c].Count);
-        var granules = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < longest; i++)
-            for (int c = 0; c < first; c++)
-                if (i < cells[c].Count && seen.Add(cells[c][i])) granules.Add(cells[c][i]);
-        return services.GetRequiredService<CellWorker>().LocateAheadAsync(runId, config, parentOrder, granules, ct);
+        return services.GetRequiredService<CellWorker>().LocateAheadAsync(runId, config, parentOrder, cells, cellsAtOnce, ct);
     }
 
     /// <summary>The service on SQS: AggregateCell from queue zagg-worker, <see cref="MessagingOptions.WorkerConcurrency"/> cells at once.</summary>

@@ -156,19 +156,32 @@ public sealed class CellWorker : IAsyncDisposable
 
     /// <summary>
     /// A hint from a host that knows a run's plan before its first AggregateCell arrives (zagg run's in-memory transport,
-    /// whose worker lives in the same process): opens and locates <paramref name="granules"/> into the run's caches,
-    /// which the run's cells then find (<see cref="CellAggregator.LocateAheadAsync"/>). Nothing a cell reports depends on
-    /// it: a granule that fails is left for its cell to meet.
+    /// whose worker lives in the same process): opens and locates, into the run's caches, the granules of the cells this
+    /// worker will be sent first — the first <paramref name="cellsAtOnce"/> of <paramref name="cells"/> (dispatch order,
+    /// largest first): the first granule of each, then the second of each, … — which those cells then find
+    /// (<see cref="CellAggregator.LocateAheadAsync"/>). Nothing a cell reports depends on it: a granule that fails is
+    /// left for its cell to meet.
     /// </summary>
     /// <param name="runId">The run whose AggregateCell messages will follow.</param>
     /// <param name="config">The run's config reference, as its messages carry it.</param>
     /// <param name="parentOrder">The catalog's parent order, as its messages carry it.</param>
-    /// <param name="granules">Resolved granule locations, most urgent first.</param>
+    /// <param name="cells">Each cell's resolved granule locations, in the order the dispatcher sends the cells.</param>
+    /// <param name="cellsAtOnce">The cells the worker takes at once.</param>
     /// <param name="ct">Stops the hint before its next granule.</param>
     /// <returns>The granules it located.</returns>
     /// <exception cref="Zagg.Pipeline.Config.ConfigException">The config is wrong (the cells say so too).</exception>
-    public async Task<int> LocateAheadAsync(Guid runId, ConfigReference config, int parentOrder, IReadOnlyList<string> granules, CancellationToken ct = default)
+    public async Task<int> LocateAheadAsync(Guid runId, ConfigReference config, int parentOrder, IReadOnlyList<IReadOnlyList<string>> cells,
+        int cellsAtOnce, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentOutOfRangeException.ThrowIfLessThan(cellsAtOnce, 1);
+        int first = Math.Min(cellsAtOnce, cells.Count), longest = 0;
+        for (int c = 0; c < first; c++) longest = Math.Max(longest, cells[c].Count);
+        var granules = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < longest; i++)
+            for (int c = 0; c < first; c++)
+                if (i < cells[c].Count && seen.Add(cells[c][i])) granules.Add(cells[c][i]);
         var run = Acquire(runId, config, parentOrder);
         try { return await run.Aggregator.LocateAheadAsync(granules, ct).ConfigureAwait(false); }
         finally { await ReleaseAsync(run).ConfigureAwait(false); }
