@@ -297,7 +297,10 @@ public sealed class DggsStore
         if (_arrays.TryGetValue(MortonName, out var morton))
         {
             var bytes = new byte[t.ChunkLength * 8];
-            for (int i = 0; i < t.ChunkLength; i++) BitConverter.TryWriteBytes(bytes.AsSpan(i * 8), Morton.FromNested(first + i, t.ChildOrder));
+            // The chunk's cells are consecutive: checked at both ends, each word is computed without the per-cell checks.
+            Morton.FromNested(first, t.ChildOrder);
+            Morton.FromNested(first + t.ChunkLength - 1, t.ChildOrder);
+            for (int i = 0; i < t.ChunkLength; i++) BitConverter.TryWriteBytes(bytes.AsSpan(i * 8), Morton.FromNestedUnchecked(first + i, t.ChildOrder));
             writes.Add(morton.WriteChunkAsync([chunk], bytes, ct));
         }
         foreach (var v in t.Variables)
