@@ -158,7 +158,8 @@ public sealed class CellWorker : IAsyncDisposable
     /// A hint from a host that knows a run's plan before its first AggregateCell arrives (zagg run's in-memory transport,
     /// whose worker lives in the same process): opens and locates, into the run's caches, the granules of the cells this
     /// worker will be sent first — the first <paramref name="cellsAtOnce"/> of <paramref name="cells"/> (dispatch order,
-    /// largest first): the first granule of each, then the second of each, … — which those cells then find
+    /// largest first): the first granule of each, then the second of each, …; then the other cells' granules in dispatch
+    /// order, until the hint is stopped or half the run's cache of located points is full — which the cells then find
     /// (<see cref="CellAggregator.LocateAheadAsync"/>). Nothing a cell reports depends on it: a granule that fails is
     /// left for its cell to meet.
     /// </summary>
@@ -182,6 +183,12 @@ public sealed class CellWorker : IAsyncDisposable
         for (int i = 0; i < longest; i++)
             for (int c = 0; c < first; c++)
                 if (i < cells[c].Count && seen.Add(cells[c][i])) granules.Add(cells[c][i]);
+        // Then the later cells' granules, in the order the cells come: the bus starts and the first cells read their values
+        // meanwhile, and a sparse catalog's first cells have one or two granules each, which leaves a core idle until the
+        // cells arrive. What is located is kept for the cells (within half the cache's budget, where the hint stops).
+        for (int c = first; c < cells.Count; c++)
+            foreach (string g in cells[c])
+                if (seen.Add(g)) granules.Add(g);
         var run = Acquire(runId, config, parentOrder);
         try { return await run.Aggregator.LocateAheadAsync(granules, ct).ConfigureAwait(false); }
         finally { await ReleaseAsync(run).ConfigureAwait(false); }
