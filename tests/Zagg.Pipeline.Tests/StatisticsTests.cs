@@ -206,6 +206,13 @@ public class ExpressionTests
             var again = (double[])values.Clone();
             Statistics.SelectRanks(again, ranks.Concat(ranks).Order().ToArray()); // repeats too
             Assert.All(ranks, r => Assert.Equal(sorted[r], again[r]));
+            Assert.Equal(sorted, again.Order().ToArray());
+            // A quantile's two order statistics, next to each other, for the quartiles (first, last and middle ranks too).
+            var pairs = new[] { 0.0, 0.25, 0.5, 0.75, 1.0 }.SelectMany(q => { var (b, a, _) = Statistics.QuantileRanks(n, q); return new[] { b, a }; }).Order().ToArray();
+            var third = (double[])values.Clone();
+            Statistics.SelectRanks(third, pairs);
+            Assert.All(pairs, r => Assert.Equal(sorted[r], third[r]));
+            Assert.Equal(sorted, third.Order().ToArray());
         }
     }
 }

@@ -113,19 +113,37 @@ public static class Statistics
     public static double MedianOf(int n, double lower, double upper) => n % 2 == 1 ? upper : (lower + upper) / 2;
 
     /// <summary>
-    /// Selects every rank of <paramref name="ascendingRanks"/> (repeats allowed), each within what the previous one
-    /// left above it: afterwards <paramref name="values"/>[r] holds what a sort would put there, for each r. Values must
-    /// be free of NaN.
+    /// Selects every rank of <paramref name="ascendingRanks"/> (repeats allowed): afterwards <paramref name="values"/>[r]
+    /// holds what a sort would put there, for each r. Values must be free of NaN. Divide and conquer: the middle rank is
+    /// selected over the whole span, the lower ranks then within what lies below it and the upper ones within what lies
+    /// above; a rank at either end of its range (a quantile's second order statistic, next to its first) is the least or
+    /// greatest value there, one scan. About 6 n comparisons for the three quartiles' six ranks, where selecting each in
+    /// turn above the previous one takes about 9 n.
     /// </summary>
-    public static void SelectRanks(Span<double> values, ReadOnlySpan<int> ascendingRanks)
+    public static void SelectRanks(Span<double> values, ReadOnlySpan<int> ascendingRanks) => SelectRanks(values, 0, values.Length, ascendingRanks);
+
+    private static void SelectRanks(Span<double> v, int lo, int hi, ReadOnlySpan<int> ranks)
     {
-        int from = 0;
-        foreach (int r in ascendingRanks)
-        {
-            if (r < from) continue; // a repeat: already in place
-            Select(values, from, values.Length, r);
-            from = r + 1;
-        }
+        // Only the ranks inside [lo, hi) (the others, repeats of a rank selected around this range, are in place).
+        while (ranks.Length > 0 && ranks[0] < lo) ranks = ranks[1..];
+        while (ranks.Length > 0 && ranks[^1] >= hi) ranks = ranks[..^1];
+        if (ranks.Length == 0) return;
+        int m = ranks.Length / 2, k = ranks[m];
+        if (k == lo) MoveExtreme(v, lo, hi, least: true);
+        else if (k == hi - 1) MoveExtreme(v, lo, hi, least: false);
+        else Select(v, lo, hi, k);
+        SelectRanks(v, lo, k, ranks[..m]);
+        SelectRanks(v, k + 1, hi, ranks[(m + 1)..]);
+    }
+
+    /// <summary>Swaps the least (or greatest) of <paramref name="v"/>[lo..hi) to lo (or hi − 1).</summary>
+    private static void MoveExtreme(Span<double> v, int lo, int hi, bool least)
+    {
+        int at = least ? lo : hi - 1;
+        int best = at;
+        for (int i = lo; i < hi; i++)
+            if (least ? v[i] < v[best] : v[i] > v[best]) best = i;
+        (v[at], v[best]) = (v[best], v[at]);
     }
 
     /// <summary>
