@@ -63,6 +63,25 @@ public class KilledWriteTests
     }
 
     [Fact]
+    public async Task A_killed_writers_temporary_an_hour_old_goes_with_the_next_stores_first_write_a_fresh_one_stays()
+    {
+        using var tmp = new TempStore();
+        var dying = new LocalStore(tmp.Dir) { WriteStep = (at, _) => { if (at == "written") throw new Killed(); } };
+        await Assert.ThrowsAsync<Killed>(() => dying.SetAsync("h/c/0", Bytes(5, 100)));
+        await Assert.ThrowsAsync<Killed>(() => dying.SetAsync("h/c/1", Bytes(6, 100)));
+        string[] left = Directory.GetFiles(Path.Combine(tmp.Dir, ".zagg", "tmp"));
+        Assert.Equal(2, left.Length);
+        // One was left long ago, the other a moment ago (a writer that may still be renaming it).
+        string old = left.Order(StringComparer.Ordinal).First(), fresh = left.Order(StringComparer.Ordinal).Last();
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow - LocalStore.AbandonedAfter - TimeSpan.FromMinutes(1));
+        File.SetLastWriteTimeUtc(fresh, DateTime.UtcNow - LocalStore.AbandonedAfter + TimeSpan.FromMinutes(5));
+        var next = new LocalStore(tmp.Dir);
+        await next.SetAsync("h/c/2", Bytes(7, 100));
+        Assert.Equal([fresh], Directory.GetFiles(Path.Combine(tmp.Dir, ".zagg", "tmp")));
+        Assert.Equal(["h/c/2"], await KeysAsync(next));
+    }
+
+    [Fact]
     public async Task While_a_write_is_under_way_its_folder_holds_only_whole_keys()
     {
         using var tmp = new TempStore();

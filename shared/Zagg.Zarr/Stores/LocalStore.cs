@@ -7,7 +7,7 @@ namespace Zagg.Zarr.Stores;
 /// bytes go to a temporary file in the store's <c>.zagg/tmp/</c> folder (no key Zarr readers look at; never listed), which is
 /// then renamed over the key's file (rename(2) replaces it in one step). So the folder holds, at every instant and after a
 /// kill at any step, each key's old bytes or its new ones, and nothing else beside the keys; what a killed writer leaves is
-/// a temporary under <c>.zagg/tmp/</c>. Not durable against a power loss (no fsync). The store is one folder tree on one file
+/// a temporary under <c>.zagg/tmp/</c>, which the next store to write there removes once it is an hour old. Not durable against a power loss (no fsync). The store is one folder tree on one file
 /// system. File-system errors surface as <see cref="StoreException"/> naming the key.
 /// </summary>
 public sealed class LocalStore : IZarrStore
@@ -23,6 +23,14 @@ public sealed class LocalStore : IZarrStore
     // clash all the same.
     private static readonly string ProcessNonce = $"{Environment.ProcessId}.{Guid.NewGuid():N}";
     private static long _temporaryCount;
+
+    /// <summary>
+    /// How old a temporary in <c>.zagg/tmp/</c> must be to count as abandoned: a write lasts milliseconds, so one an hour old
+    /// was left by a killed process. Each store removes those once, before its first write.
+    /// </summary>
+    internal static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
+
+    private int _swept;
 
     private readonly string _root;
 
@@ -126,6 +134,7 @@ public sealed class LocalStore : IZarrStore
     private FileStream Create(string temp, string temporaries)
     {
         Ensure(temporaries);
+        if (_temporaries.Length > 0 && Interlocked.Exchange(ref _swept, 1) == 0) RemoveAbandoned(_temporaries, DateTime.UtcNow - AbandonedAfter);
         try { return New(temp); }
         catch (DirectoryNotFoundException)
         {
@@ -134,6 +143,26 @@ public sealed class LocalStore : IZarrStore
         }
 
         static FileStream New(string path) => new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+    }
+
+    /// <summary>
+    /// Deletes the temporaries in <paramref name="temporaries"/> last written before <paramref name="before"/> (what killed
+    /// writers left). Housekeeping: a file it cannot delete, or one gone meanwhile, is left to the next store.
+    /// </summary>
+    private static void RemoveAbandoned(string temporaries, DateTime before)
+    {
+        try
+        {
+            foreach (string f in Directory.EnumerateFiles(temporaries, "*" + TempSuffix))
+            {
+                try
+                {
+                    if (File.GetLastWriteTimeUtc(f) < before) File.Delete(f);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     /// <summary>Makes <paramref name="folder"/> unless this store made or found it before.</summary>
