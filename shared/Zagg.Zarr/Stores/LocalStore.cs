@@ -7,8 +7,9 @@ namespace Zagg.Zarr.Stores;
 /// bytes go to a temporary file in the store's <c>.zagg/tmp/</c> folder (no key Zarr readers look at; never listed), which is
 /// then renamed over the key's file (rename(2) replaces it in one step). So the folder holds, at every instant and after a
 /// kill at any step, each key's old bytes or its new ones, and nothing else beside the keys; what a killed writer leaves is
-/// a temporary under <c>.zagg/tmp/</c>, which the next store to write there removes once it is an hour old. Not durable against a power loss (no fsync). The store is one folder tree on one file
-/// system. File-system errors surface as <see cref="StoreException"/> naming the key.
+/// a temporary under <c>.zagg/tmp/</c>, which the next store to write there removes once it is an hour old. Not durable
+/// against a power loss (no fsync). The store is one folder tree on one file system. File-system errors surface as
+/// <see cref="StoreException"/> naming the key.
 /// </summary>
 public sealed class LocalStore : IZarrStore
 {
