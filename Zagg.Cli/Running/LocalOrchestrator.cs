@@ -75,8 +75,9 @@ public static class LocalOrchestrator
         // SQS: the run's events come to a queue of this run's own (created now, deleted at the end), named in every message of the run.
         string? follow = messaging.IsSqs ? await CreateFollowQueueAsync(messaging, request.RunId, ct).ConfigureAwait(false) : null;
         WorkerProcesses? workers = null;
-        // The worker of an in-memory run lives in this process: it starts locating the run's granules (the first cells' first) now, on the
-        // thread pool, while the bus starts and the first messages travel (a hint: the cells still come through the bus).
+        // The worker of an in-memory run lives in this process: it starts locating the run's granules (the first cells'
+        // first) now, on the thread pool, while the bus starts and the first messages travel (a hint: the cells still come
+        // through the bus).
         await using var ahead = prepared?.LocateAhead(request, messaging.WorkerConcurrency, ct);
         using var app = prepared is not null ? await prepared.TakeAsync().ConfigureAwait(false) : Build(request.RunId, options, monitor, follow);
         if (prepared is null)
@@ -306,8 +307,8 @@ public sealed class LocalServices : IAsyncDisposable
     /// Starts, on the thread pool, the in-process worker's hint for <paramref name="request"/>
     /// (<see cref="WorkerService.LocateAheadAsync"/>): as soon as the services are built (not started), the run's plan —
     /// its catalog read as the dispatcher reads it (parsed once per process), its cells selected by the same
-    /// <see cref="RunPlanner.Select"/>, largest first — and its local granules opened and located, the first <paramref name="cellsAtOnce"/> cells'
-    /// first, then the others' in dispatch order. Nothing is awaited here; no wrong input the hint meets reaches the run (a run whose catalog is built by
+    /// <see cref="RunPlanner.Select"/>, largest first — and its local granules opened and located, the first
+    /// <paramref name="cellsAtOnce"/> cells' first, then the others' in dispatch order. Nothing is awaited here; no wrong input the hint meets reaches the run (a run whose catalog is built by
     /// its query, or whose plan cannot be made, gets no hint; the cells report every error themselves).
     /// </summary>
     /// <returns>The hint: disposing it stops it before its next granule and waits for the granule it is locating.</returns>

@@ -8,8 +8,8 @@ namespace Zagg.Cli.Running;
 /// thread-pool thread, beside the config and catalog, for an in-memory run —, first publish, run, stop, exit) one line on
 /// standard error with the process's CPU time (user + system, <see cref="Process.TotalProcessorTime"/>) and wall time
 /// since the previous mark (whichever thread wrote it) and since the process started, in milliseconds, and the
-/// methods JIT-compiled so far with their compilation time (<see cref="System.Runtime.JitInfo"/>) and the GCs of each generation with their total pause. Off, a mark costs
-/// one static boolean test. Each message's start and end are <see cref="Zagg.Messaging.RunTimeline"/>'s.
+/// methods JIT-compiled so far with their compilation time (<see cref="System.Runtime.JitInfo"/>) and the GCs of each
+/// generation with their total pause. Off, a mark costs one static boolean test. Each message's start and end are <see cref="Zagg.Messaging.RunTimeline"/>'s.
 /// </summary>
 internal static class PhaseProbe
 {

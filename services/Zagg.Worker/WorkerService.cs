@@ -81,7 +81,7 @@ public static class WorkerService
     /// <summary>
     /// For a host that runs this worker in its own process and knows a run's plan before the run's first AggregateCell
     /// arrives (zagg run's in-memory transport): the worker's <see cref="CellWorker.LocateAheadAsync"/>, which opens and
-    /// locates the local granules of the run's cells, those it will be sent first first. A hint: the cells still come through the bus and
+    /// locates the local granules of the run's cells, beginning with those it will be sent first. A hint: the cells still come through the bus and
     /// report what they meet, a failed granule included.
     /// </summary>
     /// <param name="services">The host's services (after <see cref="AddWorkerService"/>).</param>
