@@ -9,6 +9,7 @@ using Zagg.Consolidation;
 using Zagg.Contracts;
 using Zagg.Dispatcher;
 using Zagg.Messaging;
+using Zagg.Messaging.InProcess;
 using Zagg.Messaging.Sqs;
 using Zagg.Runs;
 using Zagg.ServiceDefaults.Hosting;
@@ -52,9 +53,9 @@ public static class LocalOrchestrator
 
     /// <summary>
     /// Runs <paramref name="request"/> to its RunCompleted: starts a broker if asked, the bus with the services this
-    /// process hosts (every one on the in-memory transport; the coordinating ones plus worker processes on RabbitMQ; none
+    /// process hosts (every one on the in-process transport; the coordinating ones plus worker processes on RabbitMQ; none
     /// with <see cref="OrchestrationOptions.SubmitOnly"/>, where the services run elsewhere, under the Aspire AppHost for
-    /// one), publishes RunRequested under the run's root span ("zagg run", whose context MassTransit carries to every
+    /// one), publishes RunRequested under the run's root span ("zagg run", whose context the transport carries to every
     /// service) and waits.
     /// </summary>
     /// <exception cref="OrchestrationException">No broker answers, --submit without RabbitMQ, or every worker process exited.</exception>
@@ -118,6 +119,7 @@ public static class LocalOrchestrator
                     throw new OrchestrationException(AsTyped(messaging, $"{messaging.BrokerForDisplay}: {e.Message}{(submit ? " (--submit hands the run to services already started)" : "")}"));
                 }
             }
+            else if (!messaging.IsDistributed) app.Services.GetRequiredService<InProcessQueues>().Publish(started, InProcessQueues.FollowQueue(request.RunId));
             else await app.Services.GetRequiredService<IBus>().Publish(started, ct).ConfigureAwait(false);
             PhaseProbe.Mark("first-publish");
             var completed = await monitor.Completion.WaitAsync(ct).ConfigureAwait(false);
@@ -168,11 +170,6 @@ public static class LocalOrchestrator
             PhaseProbe.Mark("host-start");
             return app;
         });
-        // MassTransit's id generator is made the first time the bus names its temporary endpoints, late in the bus's start:
-        // made here, on the caller's thread, while the other builds the host, it is off the run's critical path (and its
-        // worker id is a random one, ProcessWorkerId, not a network interface's).
-        ProcessWorkerId.Use();
-        _ = NewId.Next();
         return new LocalServices(monitor, host, built.Task);
     }
 
@@ -187,8 +184,10 @@ public static class LocalOrchestrator
         PhaseProbe.Mark("service-defaults");
         // The services log warnings and errors only: the run's progress is the command's own output.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // MassTransit logs a faulted message with its stack trace; the run reports the failure itself, by name.
+        // MassTransit logs a faulted message with its stack trace, the in-process transport each failed delivery; the run
+        // reports the failures itself, by name.
         builder.Logging.AddFilter("MassTransit", LogLevel.Critical);
+        builder.Logging.AddFilter(typeof(InProcessReceiver).FullName, LogLevel.Error);
         // A host that cannot start (no broker) is reported once, as one line, below: not also as the host's stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         // The consolidation service logs each failed cell and a stopped run; this command prints both itself (the failed
@@ -209,6 +208,16 @@ public static class LocalOrchestrator
                 }
                 RunFollower.Register(x, follow);
             });
+        else if (!messaging.IsDistributed)
+            builder.Services.AddZaggInProcess(messaging, x =>
+            {
+                x.AddCatalogHandlers();
+                x.AddTemplateHandlers();
+                x.AddDispatcherHandlers();
+                x.AddConsolidationHandlers();
+                x.AddWorkerHandlers();
+                RunFollower.Register(x, InProcessQueues.FollowQueue(runId));
+            });
         else builder.Services.AddZaggBus(messaging, x =>
         {
             if (!submit)
@@ -217,7 +226,6 @@ public static class LocalOrchestrator
                 x.AddTemplateService();
                 x.AddDispatcherService();
                 x.AddConsolidationService();
-                if (!messaging.IsRabbitMq) x.AddWorkerService();
             }
             x.AddConsumer<RunObserver>().Endpoint(e =>
             {

@@ -33,11 +33,11 @@ public static class RunTimeline
     }
 
     /// <summary>A message's name in the trace: its type, and the cell for the messages of one cell.</summary>
-    private static string Describe<T>(T message) where T : class => message switch
+    internal static string Describe(object message) => message switch
     {
         AggregateCell a => $"AggregateCell {a.ParentMorton}",
         CellAggregated c => $"CellAggregated {c.ParentMorton}",
-        _ => typeof(T).Name,
+        _ => message.GetType().Name,
     };
 
     private sealed class ConsumeMarks : IConsumeObserver
