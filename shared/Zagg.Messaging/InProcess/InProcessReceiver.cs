@@ -9,10 +9,9 @@ namespace Zagg.Messaging.InProcess;
 /// <summary>
 /// Runs a host's handlers (<see cref="SqsHandlerRegistry"/>) over the in-process queues (<see cref="InProcessQueues"/>),
 /// with the rules of <see cref="SqsReceiver"/>: per queue, as many messages at once as the endpoint's concurrency, in the
-/// order they were published; a handler's publishes sent after it returns. A failure is tried again after the backoff
-/// of <see cref="MessagingOptions"/> (<see cref="MessagingOptions.RetryMin"/> doubling up to
-/// <see cref="MessagingOptions.RetryMax"/>); on the last attempt (<see cref="MessagingOptions.SqsMaxReceiveCount"/>), or
-/// at once for a permanent failure, the fault is published and the message kept among the dead letters. A follower's
+/// order they were published; a handler's publishes sent after it returns. A failure is tried again after the backoff,
+/// and on the last delivery, or at once for a permanent failure, the fault is published and the message kept among the
+/// dead letters (<see cref="FailedDelivery"/>, the SQS transport's rule). A follower's
 /// failure is only logged, and the run's events it does not handle pass it by. When the host stops, the handlers at work are cancelled (the process is ending: a cell left
 /// unfinished is the next run's, through the run ledger) and given 10 s to return.
 /// </summary>
@@ -131,15 +130,13 @@ public sealed partial class InProcessReceiver(
         LogFailed(endpoint.Queue, binding.Type.Name, envelope.MessageId, delivery.ReceiveCount, error.Message);
         // A follower's failure is its own (logged above); the message is not kept.
         if (endpoint.IsFollow) return;
-        bool permanent = error is ContractVersionException || binding.IsPermanent(error);
-        bool last = delivery.ReceiveCount >= Options.SqsMaxReceiveCount;
-        if (permanent || last)
+        if (FailedDelivery.IsPermanent(binding, error) || FailedDelivery.IsLast(Options, delivery.ReceiveCount))
         {
             if (binding.Fault is not null) queues.Publish([binding.Fault(message, envelope.MessageId, error, delivery.ReceiveCount)], envelope);
             queues.DeadLetter(envelope);
             return;
         }
-        _ = RedeliverAsync(endpoint.Queue, delivery with { ReceiveCount = delivery.ReceiveCount + 1 }, Backoff(delivery.ReceiveCount), stopping);
+        _ = RedeliverAsync(endpoint.Queue, delivery with { ReceiveCount = delivery.ReceiveCount + 1 }, FailedDelivery.Backoff(Options, delivery.ReceiveCount), stopping);
     }
 
     /// <summary>Puts the message back on its queue after <paramref name="delay"/> (dropped when the host stops first).</summary>
@@ -148,13 +145,6 @@ public sealed partial class InProcessReceiver(
         try { await Task.Delay(delay, stopping).ConfigureAwait(false); }
         catch (OperationCanceledException) { return; }
         queues.Enqueue(queue, delivery, create: true);
-    }
-
-    /// <summary>The delay before delivery <paramref name="receiveCount"/> + 1: <see cref="MessagingOptions"/>' exponential backoff, as on SQS.</summary>
-    private TimeSpan Backoff(int receiveCount)
-    {
-        double ms = Options.RetryMin.TotalMilliseconds * Math.Pow(2, receiveCount - 1);
-        return TimeSpan.FromMilliseconds(Math.Min(ms, Options.RetryMax.TotalMilliseconds));
     }
 
     [LoggerMessage(LogLevel.Error, "{Queue}: an unreadable message: {Reason}")]

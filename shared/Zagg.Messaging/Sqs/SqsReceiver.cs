@@ -196,8 +196,8 @@ public sealed partial class SqsReceiver(
             await queues.Client.DeleteMessageAsync(url, received.ReceiptHandle, ct).ConfigureAwait(false);
             return;
         }
-        bool permanent = error is ContractVersionException || binding.IsPermanent(error);
-        bool last = receiveCount >= queues.MaxReceiveCount;
+        bool permanent = FailedDelivery.IsPermanent(binding, error);
+        bool last = FailedDelivery.IsLast(Options, receiveCount);
         LogFailed(endpoint.Queue, binding.Type.Name, envelope.MessageId, receiveCount, error.Message);
         if ((permanent || last) && binding.Fault is not null)
             await sender.PublishAsync([binding.Fault(message, envelope.MessageId, error, receiveCount)], envelope, ct).ConfigureAwait(false);
@@ -206,16 +206,9 @@ public sealed partial class SqsReceiver(
         else
         {
             // Back to the queue after the backoff; after the last receive, SQS's redrive moves it to the DLQ on the next one.
-            int delay = last ? 0 : Seconds(Backoff(receiveCount));
+            int delay = last ? 0 : Seconds(FailedDelivery.Backoff(Options, receiveCount));
             await queues.Client.ChangeMessageVisibilityAsync(url, received.ReceiptHandle, delay, ct).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>The delay before attempt <paramref name="receiveCount"/> + 1: <see cref="MessagingOptions"/>' exponential backoff.</summary>
-    private TimeSpan Backoff(int receiveCount)
-    {
-        double ms = Options.RetryMin.TotalMilliseconds * Math.Pow(2, receiveCount - 1);
-        return TimeSpan.FromMilliseconds(Math.Min(ms, Options.RetryMax.TotalMilliseconds));
     }
 
     private async Task DeadLetterAsync(SqsEndpoint endpoint, string url, Message received, CancellationToken ct)
