@@ -94,7 +94,7 @@ internal static class InspectCommand
             if (completed.Errors == 0) continue;
             var failed = (await ledger.ReadCellsAsync(ct)).Values.Where(c => !c.Succeeded).OrderBy(c => c.CatalogIndex).ToList();
             foreach (var c in failed.Take(FailuresShown))
-                o.WriteLine($"  failed    parent {c.ParentMorton.ToString(CultureInfo.InvariantCulture)}: {c.Reason}");
+                o.WriteLine($"  failed    parent {c.ParentMorton.ToString(CultureInfo.InvariantCulture)}: {TerminalText.OneLine(c.Reason)}");
             if (failed.Count > FailuresShown)
                 o.WriteLine($"  failed    … and {(failed.Count - FailuresShown).ToString(CultureInfo.InvariantCulture)} more (every one in {completed.Report ?? RunReport.LocationOf(store.Name)})");
         }

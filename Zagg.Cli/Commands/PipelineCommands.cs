@@ -373,7 +373,7 @@ internal static class PipelineCommands
         // The first failures by name; a run whose every cell failed the same way (no credentials) says it once, not per cell.
         var failures = monitor.Failures;
         for (int i = 0; i < Math.Min(failures.Count, FailuresShown); i++)
-            console.Error.WriteLine($"zagg: cell {failures[i].ParentMorton}: {failures[i].Reason}");
+            console.Error.WriteLine($"zagg: cell {failures[i].ParentMorton}: {TerminalText.OneLine(failures[i].Reason)}");
         if (failures.Count > FailuresShown)
             console.Error.WriteLine($"zagg: … and {failures.Count - FailuresShown} more failed cells (every one in the report)");
         o.WriteLine($"report: {completed.Report}");

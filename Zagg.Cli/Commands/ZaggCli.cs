@@ -45,10 +45,10 @@ public static class ZaggCli
             foreach (var e in parse.Errors)
                 if (OptionValues.IsValueError(e))
                 {
-                    stderr.WriteLine($"zagg: error: {e.Message}");
+                    stderr.WriteLine($"zagg: error: {TerminalText.OneLine(e.Message)}");
                     return Failure;
                 }
-            foreach (var e in parse.Errors) stderr.WriteLine($"zagg: {e.Message}");
+            foreach (var e in parse.Errors) stderr.WriteLine($"zagg: {TerminalText.OneLine(e.Message)}");
             stderr.WriteLine("Try 'zagg --help' or 'zagg <verb> --help'.");
             return Usage;
         }
@@ -58,7 +58,7 @@ public static class ZaggCli
         }
         catch (CliException e)
         {
-            stderr.WriteLine($"zagg: error: {e.Message}");
+            stderr.WriteLine($"zagg: error: {TerminalText.OneLine(e.Message)}");
             return e.ExitCode;
         }
         catch (OperationCanceledException)

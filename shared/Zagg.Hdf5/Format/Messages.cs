@@ -263,7 +263,14 @@ internal sealed record Link(string Name, ulong Address, string? SoftPath, bool E
     /// </summary>
     public static bool IsValidName(string name) => name.Length > 0 && !name.Contains('/');
 
-    public static string BadName(string name) => $"link name '{name}' is empty or holds '/'; the file is damaged";
+    /// <summary>The message for a name <see cref="IsValidName"/> refuses: the name's first 40 characters, control characters and undecodable bytes as '?'.</summary>
+    public static string BadName(string name)
+    {
+        var shown = new System.Text.StringBuilder(Math.Min(name.Length, 41));
+        foreach (char c in name.Length > 40 ? name[..40] : name) shown.Append(char.IsControl(c) || c == '\uFFFD' ? '?' : c);
+        if (name.Length > 40) shown.Append('…');
+        return $"link name '{shown}' ({name.Length} characters) is empty or holds '/'; the file is damaged";
+    }
 
     public static Link Parse(ref H5Reader r)
     {
