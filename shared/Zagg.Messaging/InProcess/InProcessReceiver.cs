@@ -11,9 +11,9 @@ namespace Zagg.Messaging.InProcess;
 /// with the rules of <see cref="SqsReceiver"/>: per queue, as many messages at once as the endpoint's concurrency, in the
 /// order they were published; a handler's publishes sent after it returns. A failure is tried again after the backoff,
 /// and on the last delivery, or at once for a permanent failure, the fault is published and the message kept among the
-/// dead letters (<see cref="FailedDelivery"/>, the SQS transport's rule). A follower's
-/// failure is only logged, and the run's events it does not handle pass it by. When the host stops, the handlers at work are cancelled (the process is ending: a cell left
-/// unfinished is the next run's, through the run ledger) and given 10 s to return.
+/// dead letters (<see cref="FailedDelivery"/>, the SQS transport's rule). A follower's failure is only logged, and the
+/// run's events it does not handle pass it by. When the host stops, the handlers at work are cancelled (the process is
+/// ending: a cell left unfinished is the next run's, through the run ledger) and given 10 s to return.
 /// </summary>
 public sealed partial class InProcessReceiver(
     SqsHandlerRegistry registry, InProcessQueues queues, IServiceProvider services, ILogger<InProcessReceiver> log) : IHostedService
@@ -71,7 +71,6 @@ public sealed partial class InProcessReceiver(
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
-        catch (System.Threading.Channels.ChannelClosedException) { }
         // Let the handlers in flight return before their semaphore goes.
         Task[] running;
         lock (_gate) running = [.. _inFlight];
