@@ -81,7 +81,7 @@ public sealed class InProcessQueues
     /// <param name="message">A contract.</param>
     /// <param name="followQueue">The follow queue (<see cref="FollowQueue"/>), or null.</param>
     public void Publish(object message, string? followQueue) =>
-        Publish([message], followQueue is null ? null : new SqsEnvelope { MessageId = Guid.Empty, MessageType = "", Message = "{}", FollowQueue = followQueue });
+        Publish([message], SqsEnvelope.Following(followQueue));
 
     /// <summary>The queue <paramref name="name"/>, made when missing (a receiver opens its queues before any message).</summary>
     internal ChannelReader<InProcessDelivery> Open(string name)

@@ -54,13 +54,8 @@ public sealed partial class InProcessReceiver(
             while (true)
             {
                 await slots.WaitAsync(stopping).ConfigureAwait(false);
-                InProcessDelivery delivery;
-                try { delivery = await queue.ReadAsync(stopping).ConfigureAwait(false); }
-                catch
-                {
-                    slots.Release();
-                    throw;
-                }
+                // Cancelled here, the loop ends: the slot taken is not needed back.
+                var delivery = await queue.ReadAsync(stopping).ConfigureAwait(false);
                 var task = Task.Run(async () =>
                 {
                     try { await ProcessAsync(endpoint, delivery, stopping).ConfigureAwait(false); }
@@ -81,14 +76,16 @@ public sealed partial class InProcessReceiver(
     {
         var envelope = delivery.Envelope;
         var binding = endpoint.Bindings.GetValueOrDefault(envelope.MessageType);
-        // A follower takes the run's events it handles; the others pass it by.
-        if (binding is null && endpoint.IsFollow) return;
-        object message;
-        try
+        if (binding is null)
         {
-            if (binding is null) throw new SqsEnvelopeException($"message {envelope.MessageId}: queue {endpoint.Queue} does not handle {envelope.MessageType}");
-            message = envelope.Read();
+            // A follower takes the run's events it handles; the others pass it by. A service queue handles every type routed to it.
+            if (endpoint.IsFollow) return;
+            LogUnreadable(endpoint.Queue, $"message {envelope.MessageId}: queue {endpoint.Queue} does not handle {envelope.MessageType}");
+            queues.DeadLetter(envelope);
+            return;
         }
+        object message;
+        try { message = envelope.Read(); }
         catch (SqsEnvelopeException e)
         {
             LogUnreadable(endpoint.Queue, e.Message);

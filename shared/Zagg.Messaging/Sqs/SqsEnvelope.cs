@@ -88,6 +88,13 @@ public sealed record SqsEnvelope
         };
     }
 
+    /// <summary>
+    /// The cause to publish with from outside a handler (a client starting a run): no message of its own, only the follow
+    /// queue its events are to reach; null when <paramref name="followQueue"/> is null.
+    /// </summary>
+    public static SqsEnvelope? Following(string? followQueue) =>
+        followQueue is null ? null : new SqsEnvelope { MessageId = Guid.Empty, MessageType = "", Message = "{}", FollowQueue = followQueue };
+
     /// <summary>Reads the message as the type its <see cref="MessageType"/> names, refusing a newer contract version.</summary>
     /// <exception cref="SqsEnvelopeException">The type is not one the transport carries, or the JSON is not that type.</exception>
     /// <exception cref="ContractVersionException">The message was written by a newer contract version.</exception>

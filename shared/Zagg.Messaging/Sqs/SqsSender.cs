@@ -52,7 +52,7 @@ public sealed class SqsSender(SqsQueueDirectory queues)
     /// <param name="ct">Cancels the send.</param>
     /// <exception cref="SqsSendException">SQS did not accept it.</exception>
     public Task PublishAsync(object message, string? followQueue, CancellationToken ct) =>
-        PublishAsync([message], followQueue is null ? null : new SqsEnvelope { MessageId = Guid.Empty, MessageType = "", Message = "{}", FollowQueue = followQueue }, ct);
+        PublishAsync([message], SqsEnvelope.Following(followQueue), ct);
 
     /// <summary>Sends envelopes to one queue, in batches of <see cref="BatchSize"/>.</summary>
     /// <exception cref="SqsSendException">Entries still failed after the resends (the message names the first reason).</exception>
