@@ -128,8 +128,9 @@ public sealed partial class InProcessReceiver(
         if (endpoint.IsFollow) return;
         if (FailedDelivery.IsPermanent(binding, error) || FailedDelivery.IsLast(Options, delivery.ReceiveCount))
         {
-            if (binding.Fault is not null) queues.Publish([binding.Fault(message, envelope.MessageId, error, delivery.ReceiveCount)], envelope);
+            // Kept before the fault goes out: whoever handles the fault finds the message among the dead letters.
             queues.DeadLetter(envelope);
+            if (binding.Fault is not null) queues.Publish([binding.Fault(message, envelope.MessageId, error, delivery.ReceiveCount)], envelope);
             return;
         }
         _ = RedeliverAsync(endpoint.Queue, delivery with { ReceiveCount = delivery.ReceiveCount + 1 }, FailedDelivery.Backoff(Options, delivery.ReceiveCount), stopping);
