@@ -33,19 +33,8 @@ internal static class GridCommands
         },
     };
 
-    private static Option<int> OrderOption(int min, int max, string description) => new("--order", "-k")
-    {
-        Description = description,
-        Required = true,
-        Validators =
-        {
-            r =>
-            {
-                int v = r.GetValueOrDefault<int>();
-                if (v < min || v > max) r.AddError($"--order must be in {min}–{max}, not {v}");
-            },
-        },
-    };
+    private static Option<int> OrderOption(int min, int max, string description)
+        => new Option<int>("--order", "-k") { Description = description, Required = true }.InRange(min, max);
 
     private static Option<string?> OutputOption() => new("--output", "-o")
     {
@@ -175,15 +164,14 @@ internal static class GridCommands
         };
         var wordOption = new Option<string?>("--word") { Description = "The morton word, as an option (handy for negative words).", HelpName = "WORD" };
         var nested = new Option<long?>("--nested") { Description = "Describe a NESTED id instead of a morton word (needs --order).", HelpName = "ID" };
-        var order = new Option<int?>("--order", "-k") { Description = "Order of the --nested id, 0–29." };
+        var order = new Option<int?>("--order", "-k") { Description = "Order of the --nested id, 0–29." }.InRange(0, HealpixNested.MaxOrder);
         var latitude = LatitudeOption();
         var geojson = new Option<bool>("--geojson") { Description = "Write a GeoJSON Feature (the cell's polygon, with its ids as properties)." };
         var step = new Option<int>("--step")
         {
             Description = "Boundary points per edge (1 gives the 4 corners).",
             DefaultValueFactory = _ => 1,
-            Validators = { r => { int v = r.GetValueOrDefault<int>(); if (v < 1 || v > 1000) r.AddError($"--step must be in 1–1000, not {v}"); } },
-        };
+        }.InRange(1, 1000);
         var cmd = new Command("cell", "Order, NESTED id, centre and boundary of a cell given by its morton word (or --nested ID --order K).")
         {
             word, wordOption, nested, order, latitude, geojson, step,
@@ -206,7 +194,6 @@ internal static class GridCommands
             else if (id is not null)
             {
                 k = parse.GetValue(order) ?? throw new CliException("--nested needs --order");
-                if (k < 0 || k > HealpixNested.MaxOrder) throw new CliException($"--order must be in 0–{HealpixNested.MaxOrder}, not {k}");
                 if (id < 0 || id >= HealpixNested.CellCount(k))
                     throw new CliException($"--nested {id} is not a cell of order {k}: ids run 0–{HealpixNested.CellCount(k) - 1}");
                 cellId = id.Value;
@@ -307,8 +294,7 @@ internal static class GridCommands
         {
             Description = "morton (default for orders 1–18), nested, or ranges (first,count runs of NESTED ids).",
             HelpName = "morton|nested|ranges",
-            Validators = { r => { string? v = r.GetValueOrDefault<string?>(); if (v is not null and not ("morton" or "nested" or "ranges")) r.AddError($"--format must be morton, nested or ranges, not '{v}'"); } },
-        };
+        }.OneOf(["morton", "nested", "ranges"]);
         var output = OutputOption();
         var cmd = new Command("cover", "The cells of an order that cover a polygon: every cell its interior or boundary touches, one per line.")
         {

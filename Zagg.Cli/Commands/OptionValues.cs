@@ -43,6 +43,38 @@ internal static class OptionValues
     }
 
     /// <summary>
+    /// Checks the option's value at parse time: a message from <paramref name="problem"/> is a usage error (one line
+    /// and the help hint, exit 2, as every value out of range). Text that is not a value of the type has its own error
+    /// already (<see cref="Install"/>), and is not checked.
+    /// </summary>
+    /// <param name="problem">The message for a value that is wrong, else null.</param>
+    public static Option<T> Check<T>(this Option<T> option, Func<T, string?> problem)
+    {
+        option.Validators.Add(r =>
+        {
+            T value;
+            // The value's conversion failed (e.g. --order x): reported by the parser; reading it would throw.
+            try { value = r.GetValueOrDefault<T>()!; }
+            catch (InvalidOperationException) { return; }
+            if (problem(value) is { } message) r.AddError(message);
+        });
+        return option;
+    }
+
+    /// <summary>Refuses a value below <paramref name="min"/>: "--workers must be at least 1, not 0".</summary>
+    public static Option<int> AtLeast(this Option<int> option, int min)
+        => option.Check(v => v < min ? $"{option.Name} must be at least {min}, not {v}" : null);
+
+    /// <summary>Refuses a value outside [<paramref name="min"/>, <paramref name="max"/>]: "--order must be in 0–29, not 30".</summary>
+    public static Option<T> InRange<T>(this Option<T> option, int min, int max)
+        => option.Check(v => v is int x && (x < min || x > max) ? $"{option.Name} must be in {min}–{max}, not {x}" : null);
+
+    /// <summary>Refuses a value not among <paramref name="values"/>: "--driver must be s3 or https, not 'ftp'".</summary>
+    public static Option<T> OneOf<T>(this Option<T> option, IReadOnlyList<string> values)
+        => option.Check(v => v is string s && !values.Contains(s)
+            ? $"{option.Name} must be {string.Join(", ", values.Take(values.Count - 1))} or {values[^1]}, not '{s}'" : null);
+
+    /// <summary>
     /// True when <paramref name="error"/> is one of ours: a value an option could not read. Its message is the line to
     /// print after <c>zagg: error: </c>.
     /// </summary>

@@ -33,18 +33,19 @@ internal static class PipelineCommands
         var store = new Option<string?>("--store") { Description = "Output store: a path, file://… or s3://bucket/prefix (default: the config's output.store).", HelpName = "STORE" };
         var maxCells = new Option<int?>("--max-cells") { Description = "Process only the first N cells of the catalog.", HelpName = "N" };
         var mortonCell = new Option<string?>("--morton-cell") { Description = "Process only this parent cell (a morton word of the catalog's parent order).", HelpName = "WORD" };
-        var maxWorkers = new Option<int>("--max-workers") { Description = "Cells processed at once (default: the core count).", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "N" };
+        var maxWorkers = new Option<int>("--max-workers") { Description = "Cells processed at once (default: the core count).", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "N" }.AtLeast(1);
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing store." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the cells, granules per cell and the store; write nothing." };
-        var driver = new Option<string?>("--driver") { Description = "How NASA granules are reached: s3 or https (default: the config's data_source.driver).", HelpName = "s3|https" };
-        var transport = new Option<string>("--transport") { Description = "memory: every service in this process, no broker; rabbitmq: the services here and worker processes, through a broker; sqs: the same through Amazon SQS (endpoint from AWS_ENDPOINT_URL_SQS, else the region from AWS_REGION).", DefaultValueFactory = _ => "memory", HelpName = "memory|rabbitmq|sqs" };
+        var driver = new Option<string?>("--driver") { Description = "How NASA granules are reached: s3 or https (default: the config's data_source.driver).", HelpName = "s3|https" }.OneOf(["s3", "https"]);
+        var transport = new Option<string>("--transport") { Description = "memory: every service in this process, no broker; rabbitmq: the services here and worker processes, through a broker; sqs: the same through Amazon SQS (endpoint from AWS_ENDPOINT_URL_SQS, else the region from AWS_REGION).", DefaultValueFactory = _ => "memory", HelpName = "memory|rabbitmq|sqs" }.OneOf(MessagingOptions.Transports);
         var sqsPrefix = new Option<string?>("--sqs-prefix") { Description = "With --transport sqs or --backend aws: the deployment prefix of the queues (P-zagg-catalog … P-zagg-worker; default: ZAGG_SQS_PREFIX).", HelpName = "P" };
         var rabbitmq = new Option<string?>("--rabbitmq") { Description = $"The broker for --transport rabbitmq (default: ZAGG_RABBITMQ, else {MessagingOptions.DefaultRabbitMq}, user guest).", HelpName = "URL" };
-        var workers = new Option<int>("--workers") { Description = "Worker processes to start with --transport rabbitmq or sqs; each aggregates --max-workers cells at once.", DefaultValueFactory = _ => 2, HelpName = "N" };
+        var workers = new Option<int>("--workers") { Description = "Worker processes to start with --transport rabbitmq or sqs; each aggregates --max-workers cells at once.", DefaultValueFactory = _ => 2, HelpName = "N" }.AtLeast(1);
         var startBroker = new Option<bool>("--start-broker") { Description = "With --transport rabbitmq: start Debian's rabbitmq-server on loopback when no broker answers, and stop it at the end." };
         var submit = SubmitOption();
-        var backend = new Option<string>("--backend") { Description = "Where the cells run: local (this process or worker processes), or aws (the Lambdas of a stack deployed by deployment/aws/deploy.sh, over SQS); aws prints the cost estimate before the run and the measured cost after it.", DefaultValueFactory = _ => "local", HelpName = "local|aws" };
-        var lambdaMemory = new Option<int?>("--lambda-memory") { Description = "The worker Lambda's configured memory for the cost lines (the stack's LambdaMemoryMB; default 512 with --backend aws). With --backend local it prints what this run's cells would cost on such Lambdas.", HelpName = "MB" };
+        var backend = new Option<string>("--backend") { Description = "Where the cells run: local (this process or worker processes), or aws (the Lambdas of a stack deployed by deployment/aws/deploy.sh, over SQS); aws prints the cost estimate before the run and the measured cost after it.", DefaultValueFactory = _ => "local", HelpName = "local|aws" }.OneOf(["local", "aws"]);
+        var lambdaMemory = new Option<int?>("--lambda-memory") { Description = "The worker Lambda's configured memory for the cost lines (the stack's LambdaMemoryMB; default 512 with --backend aws). With --backend local it prints what this run's cells would cost on such Lambdas.", HelpName = "MB" }
+            .Check(v => v is int mb && (mb < 128 || mb > 10_240) ? $"--lambda-memory must be a Lambda memory size, 128 to 10240 MB, not {mb}" : null);
         var cmd = new Command("run", "Aggregate the catalog's cells into the output store through the message-driven services, write the run report next to it, and consolidate.")
         {
             config, catalog, store, maxCells, mortonCell, maxWorkers, overwrite, dryRun, driver, transport, rabbitmq, sqsPrefix, workers, startBroker, submit,
@@ -56,22 +57,19 @@ internal static class PipelineCommands
             PhaseProbe.Mark("command-line");
             // An in-memory run starts its services (a third of its fixed cost) on another core while it reads its config and
             // catalog; a run refused before it starts stops them again.
-            await using var services = StartsInMemory(parse, transport, backend, dryRun, submit, startBroker, maxWorkers)
+            await using var services = StartsInMemory(parse, transport, backend, dryRun, submit, startBroker)
                 ? LocalOrchestrator.StartInMemory(new OrchestrationOptions { Messaging = new MessagingOptions { WorkerConcurrency = parse.GetValue(maxWorkers) } }, new RunMonitor(Guid.NewGuid()))
                 : null;
             var cfg = LoadConfig(parse.GetValue(config)!);
             var (catalogPath, search) = QueryRuns.CatalogOrQuery(parse, catalog, query, cfg);
             string storeUrl = parse.GetValue(store) ?? cfg.Store ?? throw new CliException("no store: give --store or set output.store in the config");
             string? d = parse.GetValue(driver);
-            if (d is not (null or "s3" or "https")) throw new CliException($"--driver must be s3 or https, not '{d}'");
             long? morton = null;
             if (parse.GetValue(mortonCell) is { } m)
             {
                 try { morton = Morton.Parse(m); }
                 catch (FormatException e) { throw new CliException($"--morton-cell: {e.Message}"); }
             }
-            if (parse.GetValue(maxWorkers) < 1) throw new CliException("--max-workers must be at least 1");
-            if (parse.GetValue(workers) < 1) throw new CliException("--workers must be at least 1");
             var lambda = ParseBackend(parse.GetValue(backend)!, parse.GetValue(lambdaMemory));
             bool onLambdas = lambda is { OnAws: true };
             if (onLambdas && (parse.GetResult(transport) is { Implicit: false } || parse.GetResult(workers) is { Implicit: false } || parse.GetValue(startBroker) || parse.GetValue(submit)))
@@ -124,9 +122,9 @@ internal static class PipelineCommands
     /// broker): its services can start before the config and catalog are read. The options are checked later, as for any run.
     /// </summary>
     private static bool StartsInMemory(ParseResult parse, Option<string> transport, Option<string> backend, Option<bool> dryRun, Option<bool> submit,
-        Option<bool> startBroker, Option<int> maxWorkers)
+        Option<bool> startBroker)
         => parse.GetValue(transport) == "memory" && parse.GetValue(backend) == "local" && !parse.GetValue(dryRun) && !parse.GetValue(submit)
-            && !parse.GetValue(startBroker) && parse.GetValue(maxWorkers) >= 1;
+            && !parse.GetValue(startBroker);
 
     public static Command Demo(CliConsole console)
     {
@@ -207,13 +205,11 @@ internal static class PipelineCommands
     /// </summary>
     private static LambdaCosting? ParseBackend(string backend, int? memoryMB)
     {
-        if (memoryMB is { } mb && (mb < 128 || mb > 10_240))
-            throw new CliException($"--lambda-memory must be a Lambda memory size, 128 to 10240 MB, not {mb}");
         return backend switch
         {
             "local" => memoryMB is { } m ? new LambdaCosting(false, m) : null,
             "aws" => new LambdaCosting(true, memoryMB ?? 512),
-            _ => throw new CliException($"--backend must be local or aws, not '{backend}'"),
+            _ => throw new System.Diagnostics.UnreachableException($"--backend '{backend}' passed its check when parsed"),
         };
     }
 

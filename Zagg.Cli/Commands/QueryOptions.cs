@@ -27,14 +27,15 @@ internal sealed class QueryOptions
     public Option<string?> BasinsFile { get; } = new("--basins-file") { Description = "Area of interest: a drainage-basin file (columns lat lon basin_id).", HelpName = "FILE" };
     public Option<string?> Basins { get; } = new("--basins") { Description = "With --basins-file: the basin ids to take, e.g. 1,2,17 (default: all).", HelpName = "LIST" };
     public Option<string?> Bbox { get; } = new("--bbox") { Description = "Area of interest: a box lon_min,lat_min,lon_max,lat_max (lon_min > lon_max crosses the antimeridian); beside --polygon or --basins-file, the box the search asks for instead of the area's extent.", HelpName = "BOX" };
-    public Option<int> ParentOrder { get; } = new("--parent-order") { Description = "Order of the parent cells (the shards).", DefaultValueFactory = _ => 6, HelpName = "K" };
+    public Option<int> ParentOrder { get; } = new Option<int>("--parent-order") { Description = "Order of the parent cells (the shards).", DefaultValueFactory = _ => 6, HelpName = "K" }
+        .InRange(Morton.MinOrder, Morton.MaxOrder);
     public Option<string?> CmrUrl { get; } = new("--cmr-url") { Description = $"The CMR to search (default {CmrGranuleSearch.DefaultUrl}).", HelpName = "URL" };
     public Option<string?> StacUrl { get; } = new("--stac-url") { Description = "Search this STAC API instead of CMR (with --collection).", HelpName = "URL" };
     public Option<string?> Collection { get; } = new("--collection") { Description = "With --stac-url: the collection id, e.g. ATL06_007.", HelpName = "ID" };
     public Option<string?> Name { get; } = new("--name") { Description = "Keep granules whose name matches this pattern (* and ?), e.g. 'ATL06_2024*'.", HelpName = "PATTERN" };
     public Option<string?> Rgt { get; } = new("--rgt") { Description = "Keep ICESat-2 granules of these reference ground tracks, e.g. 221,1234.", HelpName = "LIST" };
     public Option<string?> Region { get; } = new("--region") { Description = "Keep ICESat-2 granules of these regions (1-14), e.g. 10,11,12.", HelpName = "LIST" };
-    public Option<int> Retries { get; } = new("--retries") { Description = "Retries of a request that fails (429, 5xx, timeout, dropped connection), with growing jittered delays.", DefaultValueFactory = _ => 5, HelpName = "N" };
+    public Option<int> Retries { get; } = new Option<int>("--retries") { Description = "Retries of a request that fails (429, 5xx, timeout, dropped connection), with growing jittered delays.", DefaultValueFactory = _ => 5, HelpName = "N" }.AtLeast(0);
 
     /// <summary>Every option, in the order help lists them.</summary>
     public IEnumerable<Option> All =>
@@ -69,7 +70,6 @@ internal sealed class QueryOptions
         var aoi = Area(polygon, basinsFile, basins, bbox, out int[]? basinIds, out var searchBox);
         if (searchBox is not null) query = query with { BoundingBox = searchBox };
         int retries = parse.GetValue(Retries);
-        if (retries < 0) throw new CliException("--retries must be 0 or more");
         string? cmr = parse.GetValue(CmrUrl), stac = parse.GetValue(StacUrl), collection = parse.GetValue(Collection);
         var search = Service(cmr, stac, collection, new SearchOptions { MaxRetries = retries });
         var wire = new CatalogQuery
@@ -93,13 +93,11 @@ internal sealed class QueryOptions
         return new ParsedQuery(query, aoi, search, order, wire);
     }
 
-    /// <summary>--parent-order, checked: a morton order the config's grid can have as its parent order.</summary>
-    /// <exception cref="CliException">Out of range, or not coarser than the config's child order.</exception>
+    /// <summary>--parent-order (a morton order, checked when parsed), checked against the config's grid.</summary>
+    /// <exception cref="CliException">Not coarser than the config's child order.</exception>
     public int ParentOrderOf(ParseResult parse, PipelineConfig config)
     {
         int order = parse.GetValue(ParentOrder);
-        if (order < Morton.MinOrder || order > Morton.MaxOrder)
-            throw new CliException($"--parent-order must be in {Morton.MinOrder}–{Morton.MaxOrder}");
         try { config.RequireParentOrder(order); }
         catch (ConfigException e) { throw new CliException($"--parent-order {order}: {e.Message}"); }
         return order;

@@ -63,6 +63,9 @@ public sealed record MessagingOptions
     public string BrokerForDisplay => IsRabbitMq ? new UriBuilder(RabbitMq) { UserName = "", Password = "" }.Uri.ToString().TrimEnd('/')
         : IsSqs ? $"SQS at {SqsEndpoint?.ToString().TrimEnd('/') ?? $"region {SqsRegion}"} (queues {SqsPrefix}-zagg-*)" : "in-memory";
 
+    /// <summary>The transports a user can name: memory, rabbitmq, sqs.</summary>
+    public static IReadOnlyList<string> Transports { get; } = ["memory", "rabbitmq", "sqs"];
+
     /// <summary>Checks a transport name and broker URL a user typed.</summary>
     /// <param name="transport">"memory", "rabbitmq" or "sqs".</param>
     /// <param name="rabbitMq">An amqp://, amqps:// or rabbitmq:// URL; null for <see cref="DefaultRabbitMq"/>.</param>
@@ -71,7 +74,7 @@ public sealed record MessagingOptions
     /// <exception cref="ArgumentException">The transport, the URL, the prefix or the SQS endpoint is wrong; the message names the option and the value (its password hidden).</exception>
     public static MessagingOptions Parse(string transport, string? rabbitMq, string? sqsPrefix = null, string sqsOption = "--transport sqs")
     {
-        if (transport is not ("memory" or "rabbitmq" or "sqs")) throw new ArgumentException($"--transport must be memory, rabbitmq or sqs, not '{transport}'");
+        if (!Transports.Contains(transport)) throw new ArgumentException($"--transport must be memory, rabbitmq or sqs, not '{transport}'");
         string url = rabbitMq ?? DefaultRabbitMq;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps" or "rabbitmq"))
             throw new ArgumentException($"--rabbitmq must be an amqp:// URL such as {DefaultRabbitMq}, not '{Redact(url)}'");

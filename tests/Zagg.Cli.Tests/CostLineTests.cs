@@ -60,11 +60,9 @@ public sealed class CostLineTests
     }
 
     [Theory]
-    [InlineData("--backend gcp", "--backend must be local or aws, not 'gcp'")]
     [InlineData("--backend aws --dry-run", "--backend aws needs --sqs-prefix P")]
     [InlineData("--backend aws --sqs-prefix a.b --dry-run", "--sqs-prefix must be")]
     [InlineData("--sqs-prefix zagg1 --dry-run", "--sqs-prefix names the queues of --transport sqs")]
-    [InlineData("--lambda-memory 64 --dry-run", "--lambda-memory must be a Lambda memory size, 128 to 10240 MB, not 64")]
     [InlineData("--backend aws --sqs-prefix zagg1 --transport rabbitmq --dry-run", "leave out --transport")]
     [InlineData("--backend aws --sqs-prefix zagg1", "needs an endpoint: AWS_ENDPOINT_URL_SQS")]
     public void RefusalsAreOneLine(string options, string message)

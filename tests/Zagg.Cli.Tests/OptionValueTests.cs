@@ -15,12 +15,36 @@ public sealed class OptionValueTests
     [InlineData(new[] { "run", "--config", "c.yaml", "--catalog", "c.json", "--store", "s.zarr", "--max-workers", "many" }, "--max-workers: 'many' is not an integer")]
     [InlineData(new[] { "view", "s.zarr", "--port", "80a" }, "--port: '80a' is not an integer")]
     [InlineData(new[] { "grid", "cell", "--nested", "1e3", "--order", "3" }, "--nested: '1e3' is not an integer")]
+    // Options with a range check as well: the check is not run on text that did not read (it threw, a stack trace).
+    [InlineData(new[] { "grid", "locate", "--order", "x" }, "--order: 'x' is not an integer")]
+    [InlineData(new[] { "grid", "cell", "-6134114", "--step", "x" }, "--step: 'x' is not an integer")]
+    [InlineData(new[] { "run", "--catalog", "c.json", "--store", "s.zarr", "--workers", "x" }, "--workers: 'x' is not an integer")]
+    [InlineData(new[] { "run", "--catalog", "c.json", "--store", "s.zarr", "--lambda-memory", "lots" }, "--lambda-memory: 'lots' is not an integer")]
+    [InlineData(new[] { "catalog", "--files", "g", "--parent-order", "six" }, "--parent-order: 'six' is not an integer")]
     public void A_number_option_given_text_is_one_clear_line(string[] args, string message)
     {
         var r = CliRunner.Run(args);
         Assert.Equal(1, r.ExitCode);
         Assert.Equal($"zagg: error: {message}\n", r.Error.ReplaceLineEndings("\n"));
         Assert.DoesNotContain("System.", r.Error);
+        Assert.Equal("", r.Out);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--max-workers", "0" }, "--max-workers must be at least 1, not 0")]
+    [InlineData(new[] { "--workers", "0" }, "--workers must be at least 1, not 0")]
+    [InlineData(new[] { "--transport", "kafka" }, "--transport must be memory, rabbitmq or sqs, not 'kafka'")]
+    [InlineData(new[] { "--driver", "ftp" }, "--driver must be s3 or https, not 'ftp'")]
+    [InlineData(new[] { "--backend", "gcp" }, "--backend must be local or aws, not 'gcp'")]
+    [InlineData(new[] { "--lambda-memory", "64" }, "--lambda-memory must be a Lambda memory size, 128 to 10240 MB, not 64")]
+    [InlineData(new[] { "--retries", "-1" }, "--retries must be at least 0, not -1")]
+    [InlineData(new[] { "--parent-order", "40" }, "--parent-order must be in 1–18, not 40")]
+    public void A_run_value_out_of_range_is_a_usage_error_before_anything_starts(string[] option, string message)
+    {
+        // The catalog and store need not exist: the command line is refused before they are looked at.
+        var r = CliRunner.Run(["run", "--catalog", "no-such.json", "--store", "no-such.zarr", .. option]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal($"zagg: {message}\nTry 'zagg --help' or 'zagg <verb> --help'.\n", r.Error.ReplaceLineEndings("\n"));
         Assert.Equal("", r.Out);
     }
 
