@@ -365,6 +365,14 @@ internal static class PipelineCommands
             completed = await LocalOrchestrator.RunAsync(request, run.Orchestration, monitor, console.Error, ct, services);
         }
         catch (OrchestrationException e) { throw new CliException(e.Message); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl-C: the cells written stay, the rest are missing; a run over the same store is refused without --overwrite.
+            console.Error.WriteLine(await StoreWrittenAsync(request.Spec.Store)
+                ? $"zagg: cancelled: {request.Spec.Store} holds part of the run (zagg run --overwrite starts it again)"
+                : "zagg: cancelled");
+            return ZaggCli.Cancelled;
+        }
         if (completed.Error is not null) throw new CliException(completed.Error);
         // The first failures by name; a run whose every cell failed the same way (no credentials) says it once, not per cell.
         var failures = monitor.Failures;
@@ -387,6 +395,13 @@ internal static class PipelineCommands
             o.WriteLine(CostReport.Line(cost, !costed.OnAws ? "cost on AWS Lambda at this run's cell times" : "measured cost"));
         }
         return completed.Succeeded ? 0 : ZaggCli.Failure;
+    }
+
+    /// <summary>True when the store's root metadata was written (false too when the store cannot be reached now).</summary>
+    private static async Task<bool> StoreWrittenAsync(string store)
+    {
+        try { return await ZarrStores.Open(store).ExistsAsync("zarr.json", CancellationToken.None); }
+        catch (Exception e) when (e is ZarrException or IOException or UnauthorizedAccessException) { return false; }
     }
 
     /// <summary>Failed cells a run names on the terminal before it counts the rest (the report lists every one).</summary>

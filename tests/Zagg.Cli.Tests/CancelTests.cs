@@ -32,4 +32,55 @@ public class CancelTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public async Task Ctrl_C_during_a_run_says_the_store_holds_part_of_it_and_how_to_start_again()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-cancel").FullName;
+        // A loopback server that takes connections and never answers: the run's granule reads wait.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = new List<System.Net.Sockets.Socket>();
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            try { while (true) accepted.Add(await silent.AcceptSocketAsync(stop.Token)); }
+            catch (OperationCanceledException) { }
+        });
+        try
+        {
+            string catalog = Path.Combine(dir, "catalog.json");
+            Assert.Equal(0, CliRunner.Run("catalog", "--files", Path.Combine(AppContext.BaseDirectory, "demo"), "--output", catalog).ExitCode);
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(catalog))!;
+            int port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+            foreach (var (_, granules) in json["catalog"]!.AsObject())
+                foreach (var g in granules!.AsArray().ToList())
+                    g!.ReplaceWith($"http://127.0.0.1:{port}/{Path.GetFileName(g.GetValue<string>())}");
+            File.WriteAllText(catalog, json.ToJsonString());
+
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "zagg.dll"));
+            foreach (string a in new[] { "run", "--catalog", catalog, "--store", "out.zarr" }) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            // Interrupt once a granule is asked for: the store's template is written by then.
+            for (int i = 0; i < 600 && accepted.Count == 0 && !p.HasExited; i++) await Task.Delay(100);
+            Assert.NotEmpty(accepted);
+            using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!) await kill.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await p.WaitForExitAsync(timeout.Token);
+            string error = (await stderr).Trim();
+            Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}: {error} {await stdout}");
+            Assert.Equal($"zagg: cancelled: {Path.Combine(dir, "out.zarr")} holds part of the run (zagg run --overwrite starts it again)", error);
+            Assert.True(File.Exists(Path.Combine(dir, "out.zarr", "zarr.json")));
+        }
+        finally
+        {
+            stop.Cancel();
+            await accepting;
+            foreach (var s in accepted) s.Dispose();
+            Directory.Delete(dir, true);
+        }
+    }
 }
