@@ -146,6 +146,13 @@ public class PyramidTests
             foreach (string name in new[] { "count", "h_min", "h_max", "h_q25", "h_q50", "h_q75", "h_wred", "h_dev" })
                 Assert.True(one.Chunks[name].AsSpan().SequenceEqual(cell.Levels[order][name]), $"order {order} {name}");
         }
+        // The child order itself: a pyramid takes its quantiles from the sort by value the coarser orders need, a one-order
+        // run from a selection per child; every chunk is the same bytes.
+        await using var childAlone = new CellAggregator(With("child_order: 12}"), parentOrder: 6);
+        var child = await childAlone.AggregateAsync(parent, Granules);
+        Assert.Equal(child.Chunks.Keys.Order(), cell.Chunks.Keys.Order());
+        foreach (var (name, chunk) in child.Chunks)
+            Assert.True(chunk.AsSpan().SequenceEqual(cell.Chunks[name]), $"order 12 {name}");
     }
 
     [Fact]
