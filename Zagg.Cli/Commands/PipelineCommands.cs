@@ -373,7 +373,7 @@ internal static class PipelineCommands
                 : "zagg: cancelled");
             return ZaggCli.Cancelled;
         }
-        if (completed.Error is not null) throw new CliException(completed.Error);
+        if (completed.Error is not null) throw new CliException(completed.Reason ?? completed.Error);
         // The first failures by name; a run whose every cell failed the same way (no credentials) says it once, not per cell.
         var failures = monitor.Failures;
         for (int i = 0; i < Math.Min(failures.Count, FailuresShown); i++)

@@ -305,8 +305,11 @@ public sealed record RunCompleted
     public required Guid RunId { get; init; }
     public required string Store { get; init; }
 
-    /// <summary>Why the run stopped before its cells (unreadable catalog, existing store, …); null when it ran.</summary>
+    /// <summary>Why the run stopped before its cells, after the step that stopped it ("template: STORE: a store already exists here …"); null when it ran.</summary>
     public string? Error { get; init; }
+
+    /// <summary>The same reason without the step, for the user who asked for the run (null in messages of earlier versions).</summary>
+    public string? Reason { get; init; }
 
     /// <summary>Parent cells the run planned.</summary>
     public required int Cells { get; init; }
@@ -343,6 +346,7 @@ public sealed record RunCompleted
         RunId = runId,
         Store = spec.Store,
         Error = $"{step}: {reason}",
+        Reason = reason,
         Cells = 0,
         ParentCellsWithData = 0,
         Observations = 0,

@@ -120,7 +120,8 @@ public class RunCommandTests
             Assert.Contains("Done: 1 cells with data", one.Out);
             var again = CliRunner.Run("run", "--catalog", catalog, "--store", store);
             Assert.Equal(1, again.ExitCode);
-            Assert.Contains("already exists", again.Error);
+            // The reason as the user needs it, not prefixed by the service step that refused ("template: ").
+            Assert.Equal($"zagg: error: {store}: a store already exists here (zagg run --overwrite replaces it)", again.Error.Trim());
             Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", store, "--overwrite").ExitCode);
             Assert.Contains("is not a cell of the catalog", CliRunner.Run("run", "--catalog", catalog, "--store", store, "--overwrite", "--morton-cell", "-6134114").Error);
             var https = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--overwrite", "--driver", "https");
