@@ -28,7 +28,10 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
     public Guid RunId { get; } = runId;
 
     /// <summary>The keys of a run's ledger: <c>.zagg/runs/RUN/</c> (RUN without dashes).</summary>
-    public static string PrefixOf(Guid runId) => $".zagg/runs/{runId:N}/";
+    public static string PrefixOf(Guid runId) => $"{PrivateRoot}runs/{runId:N}/";
+
+    /// <summary>The folder of a store that is zagg's own (run ledgers; a local store's temporaries), not the Zarr hierarchy's.</summary>
+    public const string PrivateRoot = ".zagg/";
 
     /// <summary>The key of the catalog a query run builds, in the run's ledger: <c>.zagg/runs/RUN/catalog.json</c>.</summary>
     public static string CatalogKeyOf(Guid runId) => PrefixOf(runId) + "catalog.json";
@@ -53,7 +56,7 @@ public sealed class RunLedger(IZarrStore store, Guid runId)
     public static async Task<IReadOnlyList<Guid>> ListRunsAsync(IZarrStore store, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        const string root = ".zagg/runs/";
+        const string root = PrivateRoot + "runs/";
         var runs = new SortedSet<Guid>();
         await foreach (string key in store.ListAsync(root, ct).ConfigureAwait(false))
         {

@@ -92,6 +92,9 @@ public static class RunPlanner
             bool exists = await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false);
             if (!m.Spec.Selection.Overwrite && exists)
                 throw new StoreExistsException($"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
+            // A new store goes only where nothing else is: a later --overwrite clears everything under it.
+            if (!exists && await ForeignKeyAsync(store, ct).ConfigureAwait(false) is { } foreign)
+                throw new StoreExistsException($"{store.Name}: not empty and not a Zarr store (it holds {foreign}); give a new or empty folder for the store");
             // Overwriting clears the store but this run's ledger: a query run's catalog step wrote its catalog there.
             if (exists) await ClearButLedgerAsync(store, m.RunId, ct).ConfigureAwait(false);
             await DggsStore.CreateAsync(store, config.ToTemplate(m.ParentOrder, m.CatalogCells), m.Spec.Selection.Overwrite, ct).ConfigureAwait(false);
@@ -103,6 +106,14 @@ public static class RunPlanner
             RunId = m.RunId, Spec = m.Spec, ParentOrder = m.ParentOrder, ChildOrder = config.Grid.ChildOrder, CatalogCells = m.CatalogCells,
         };
         return (ready, written);
+    }
+
+    /// <summary>A key at the location that is not zagg's own (<c>.zagg/</c>: ledgers, temporaries), or null.</summary>
+    private static async Task<string?> ForeignKeyAsync(IZarrStore store, CancellationToken ct)
+    {
+        await foreach (string k in store.ListAsync("", ct).ConfigureAwait(false))
+            if (!k.StartsWith(RunLedger.PrivateRoot, StringComparison.Ordinal)) return k;
+        return null;
     }
 
     private static async Task ClearButLedgerAsync(IZarrStore store, Guid runId, CancellationToken ct)

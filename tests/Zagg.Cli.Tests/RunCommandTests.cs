@@ -192,6 +192,56 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void A_folder_that_holds_other_files_is_not_made_a_store_and_overwrite_cannot_clear_it()
+    {
+        // --overwrite clears everything under a store: a store written among a user's files would take them with it.
+        string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
+        try
+        {
+            string catalog = Path.Combine(dir, "catalog.json");
+            Assert.Equal(0, CliRunner.Run("catalog", "--files", Demo, "--output", catalog).ExitCode);
+            string folder = Path.Combine(dir, "mine");
+            Directory.CreateDirectory(Path.Combine(folder, "notes"));
+            File.WriteAllText(Path.Combine(folder, "notes", "a.txt"), "keep me");
+            foreach (var overwrite in new[] { false, true })
+            {
+                var r = CliRunner.Run(["run", "--catalog", catalog, "--store", folder, .. overwrite ? new[] { "--overwrite" } : []]);
+                Assert.Equal(1, r.ExitCode);
+                Assert.Equal($"zagg: error: {folder}: not empty and not a Zarr store (it holds notes/a.txt); give a new or empty folder for the store", r.Error.Trim());
+                Assert.Equal("keep me", File.ReadAllText(Path.Combine(folder, "notes", "a.txt")));
+                Assert.False(File.Exists(Path.Combine(folder, "zarr.json")));
+            }
+            // An empty folder takes the store.
+            string empty = Path.Combine(dir, "empty");
+            Directory.CreateDirectory(empty);
+            Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", empty).ExitCode);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Theory]
+    [InlineData(5, "output.grid.child_order 5 is coarser than the catalog's parent order 6")]
+    [InlineData(20, "output.grid.child_order 20 is 14 orders below the catalog's parent order 6")]
+    public void A_config_whose_child_order_does_not_fit_the_catalog_is_one_line(int childOrder, string message)
+    {
+        // Both crashed with a stack trace before the run's catalog step could refuse them.
+        string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
+        try
+        {
+            string catalog = Path.Combine(dir, "catalog.json");
+            Assert.Equal(0, CliRunner.Run("catalog", "--files", Demo, "--output", catalog).ExitCode);
+            string config = Path.Combine(dir, "c.yaml");
+            File.WriteAllText(config, File.ReadAllText(Path.Combine(LoopbackRoot(), "configs", "atl06.yaml")).Replace("child_order: 12}", $"child_order: {childOrder}}}"));
+            var r = CliRunner.Run("run", "--config", config, "--catalog", catalog, "--store", Path.Combine(dir, "out.zarr"));
+            Assert.Equal(1, r.ExitCode);
+            string line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal($"zagg: error: {config}: {message}", line.Split(';')[0]);
+            Assert.False(Directory.Exists(Path.Combine(dir, "out.zarr")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Transport_mistakes_are_named_and_a_broker_password_is_never_shown()
     {
         string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
