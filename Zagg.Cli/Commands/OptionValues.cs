@@ -12,7 +12,10 @@ namespace Zagg.Cli.Commands;
 /// </summary>
 internal static class OptionValues
 {
-    /// <summary>Gives every int, long and double option (nullable or not) of <paramref name="command"/> and its subcommands our parser.</summary>
+    /// <summary>
+    /// Gives every int, long and double option (nullable or not) of <paramref name="command"/> and its subcommands our
+    /// parser, and every text option the check that it is not empty.
+    /// </summary>
     public static void Install(Command command)
     {
         foreach (var option in command.Options)
@@ -36,6 +39,11 @@ internal static class OptionValues
                     break;
                 case Option<double?> o when o.CustomParser is null:
                     o.CustomParser = r => Parse(r, o, "a number", static (string s, out double? v) => Try(double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double x), x, out v), null);
+                    break;
+                // No text option means anything empty (a path, a URL, a name, a list): --store '' is a usage error, not
+                // the current folder or a crash further on.
+                case Option<string> o:
+                    o.Check(v => v is not null && string.IsNullOrWhiteSpace(v) ? $"{o.Name} is empty" : null);
                     break;
             }
         }

@@ -104,6 +104,12 @@ internal static class PipelineCommands
                     SubmitOnly = submitOnly,
                 },
             };
+            // The catalog's parent order against the config's grid, before anything starts (the catalog step checks it too).
+            if (run.Catalog is { } loaded)
+            {
+                try { cfg.RequireParentOrder(loaded.ParentOrder); }
+                catch (ConfigException e) { throw new CliException(e.Message); }
+            }
             PhaseProbe.Mark("config-and-catalog");
             if (search is not null && parse.GetValue(dryRun)) run = run with { Catalog = await QueryRuns.BuildHereAsync(console, search, cfg, ct) };
             if (onLambdas)

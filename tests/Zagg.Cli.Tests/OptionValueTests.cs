@@ -48,6 +48,22 @@ public sealed class OptionValueTests
         Assert.Equal("", r.Out);
     }
 
+    [Theory]
+    [InlineData(new[] { "run", "--catalog", "", "--store", "s.zarr" }, "--catalog is empty")]
+    [InlineData(new[] { "run", "--catalog", "c.json", "--store", "" }, "--store is empty")]
+    [InlineData(new[] { "run", "--catalog", "c.json", "--store", " " }, "--store is empty")]
+    [InlineData(new[] { "run", "--config", "", "--catalog", "c.json", "--store", "s.zarr" }, "--config is empty")]
+    [InlineData(new[] { "catalog", "--files", "", "--output", "c.json" }, "--files is empty")]
+    [InlineData(new[] { "catalog", "--files", "g", "--output", "" }, "--output is empty")]
+    [InlineData(new[] { "demo", "--out", "" }, "--out is empty")]
+    public void An_empty_text_option_is_a_usage_error(string[] args, string message)
+    {
+        // Each of these crashed with a stack trace (an empty path), read the current folder, or made a folder named ' '.
+        var r = CliRunner.Run(args);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal($"zagg: {message}\nTry 'zagg --help' or 'zagg <verb> --help'.\n", r.Error.ReplaceLineEndings("\n"));
+    }
+
     [Fact]
     public void Good_values_and_defaults_still_read()
     {

@@ -48,6 +48,9 @@ public class CatalogTests
     [InlineData("""{"metadata": {"parent_order": 6}, "catalog": {"-6134154": []}}""", "digit 5 at level 5")]
     [InlineData("""{"metadata": {"parent_order": 6}, "catalog": {"-61341": []}}""", "has order 4, metadata.parent_order is 6")]
     [InlineData("""{"metadata": {"parent_order": 6}, "catalog": {"-6134114": "x.h5"}}""", "should be a list of granule URLs")]
+    [InlineData("""{"metadata": {"parent_order": 6}, "catalog": {"-6134114": [1, 2]}}""", "catalog[\"-6134114\"][0] is not a granule URL (a string)")]
+    [InlineData("""{"metadata": {"parent_order": 6}, "catalog": {"-6134114": ["a.h5", null]}}""", "catalog[\"-6134114\"][1] is not a granule URL")]
+    [InlineData("""{"metadata": {"parent_order": 6}, "catalog": {"-6134114": [""]}}""", "catalog[\"-6134114\"][0] is not a granule URL")]
     public void Bad_catalogs_are_named(string json, string message)
     {
         var e = Assert.Throws<CatalogException>(() => GranuleCatalog.Parse(json, "cat.json"));

@@ -287,4 +287,14 @@ public class TemplateFromConfigTests
         Assert.Equal("t.yaml: output.grid.child_order 5 is coarser than the catalog's parent order 6", e.Message);
         Assert.Throws<ConfigException>(() => c.ToTemplate(6, 1));
     }
+
+    [Fact]
+    public void The_child_order_is_at_most_13_orders_below_the_parent_order()
+    {
+        // A parent cell's chunk holds 4^(child − parent) values: 4^13 at most (the plan's arrays are indexed by int).
+        var c = ConfigLoader.Parse(Atl06().Replace("child_order: 12}", "child_order: 20}"), "t.yaml");
+        c.RequireParentOrder(7);
+        var e = Assert.Throws<ConfigException>(() => c.RequireParentOrder(6));
+        Assert.Equal("t.yaml: output.grid.child_order 20 is 14 orders below the catalog's parent order 6; a parent cell's chunk holds 4^(child − parent) values, so at most 13 orders apart", e.Message);
+    }
 }

@@ -47,11 +47,11 @@ public sealed class AggregationPlan
     public IReadOnlyList<string> Variables => Array.ConvertAll(_casts, c => c.Name);
 
     /// <summary>Compiles a validated configuration for cells <paramref name="depth"/> orders above the child order.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="depth"/> is negative or more than 13 (4^depth children must index an array).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="depth"/> is negative or more than <see cref="PipelineConfig.MaxOrdersBelowParent"/> (4^depth children must index an array).</exception>
     public static AggregationPlan Compile(PipelineConfig config, int depth)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(depth);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(depth, 13);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(depth, PipelineConfig.MaxOrdersBelowParent);
         var columns = config.DataSource.Variables.Keys.ToArray();
         int Column(string name) => Array.IndexOf(columns, name);
         var variables = config.Variables;

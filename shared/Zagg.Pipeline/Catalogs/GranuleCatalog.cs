@@ -84,7 +84,11 @@ public sealed class GranuleCatalog
             if (!Morton.TryToNested(word, out _, out int o, out string? why)) throw new CatalogException($"{source}: catalog key \"{key}\": {why}");
             if (o != order) throw new CatalogException($"{source}: catalog key {key} has order {o}, metadata.parent_order is {order}");
             if (value is not JsonArray granules) throw new CatalogException($"{source}: catalog[\"{key}\"] should be a list of granule URLs");
-            cells.Add((word, granules.Select((g, i) => g?.GetValue<string>() ?? throw new CatalogException($"{source}: catalog[\"{key}\"][{i}] is not a URL")).ToList()));
+            var urls = new List<string>(granules.Count);
+            for (int i = 0; i < granules.Count; i++)
+                urls.Add(granules[i] is JsonValue v && v.TryGetValue(out string? url) && url.Length > 0
+                    ? url : throw new CatalogException($"{source}: catalog[\"{key}\"][{i}] is not a granule URL (a string)"));
+            cells.Add((word, urls));
         }
         return new GranuleCatalog { Metadata = (JsonObject)meta.DeepClone(), Cells = cells };
     }

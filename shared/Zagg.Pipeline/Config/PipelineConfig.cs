@@ -46,14 +46,22 @@ public sealed record PipelineConfig
     /// <summary>
     /// Checks that a catalog's parent order fits this configuration — the one place the rule lives:
     /// cells are aggregated at output.grid.child_order under parent cells, so the child order must
-    /// not be coarser than the parent order.
+    /// not be coarser than the parent order, nor more than <see cref="MaxOrdersBelowParent"/> orders finer.
     /// </summary>
-    /// <exception cref="ConfigException">child_order &lt; <paramref name="parentOrder"/>; the message names the config.</exception>
+    /// <exception cref="ConfigException">child_order &lt; <paramref name="parentOrder"/>, or more than <see cref="MaxOrdersBelowParent"/> above it; the message names the config.</exception>
     public void RequireParentOrder(int parentOrder)
     {
         if (Grid.ChildOrder < parentOrder)
             throw new ConfigException($"{Source}: output.grid.child_order {Grid.ChildOrder} is coarser than the catalog's parent order {parentOrder}");
+        if (Grid.ChildOrder - parentOrder > MaxOrdersBelowParent)
+            throw new ConfigException($"{Source}: output.grid.child_order {Grid.ChildOrder} is {Grid.ChildOrder - parentOrder} orders below the catalog's parent order {parentOrder}; a parent cell's chunk holds 4^(child − parent) values, so at most {MaxOrdersBelowParent} orders apart");
     }
+
+    /// <summary>
+    /// The most orders the child order may lie below the parent order: a parent cell's chunk holds 4^13 (67 M) values at
+    /// most, one array per variable.
+    /// </summary>
+    public const int MaxOrdersBelowParent = 13;
 
     /// <summary>The output template for a catalog of <paramref name="parentCells"/> cells at <paramref name="parentOrder"/>.</summary>
     /// <exception cref="ConfigException">The child order is coarser than <paramref name="parentOrder"/> (<see cref="RequireParentOrder"/>).</exception>
