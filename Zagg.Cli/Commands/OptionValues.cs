@@ -70,8 +70,8 @@ internal static class OptionValues
     }
 
     /// <summary>Refuses a value below <paramref name="min"/>: "--workers must be at least 1, not 0".</summary>
-    public static Option<int> AtLeast(this Option<int> option, int min)
-        => option.Check(v => v < min ? $"{option.Name} must be at least {min}, not {v}" : null);
+    public static Option<T> AtLeast<T>(this Option<T> option, int min)
+        => option.Check(v => v is int x && x < min ? $"{option.Name} must be at least {min}, not {x}" : null);
 
     /// <summary>Refuses a value outside [<paramref name="min"/>, <paramref name="max"/>]: "--order must be in 0–29, not 30".</summary>
     public static Option<T> InRange<T>(this Option<T> option, int min, int max)

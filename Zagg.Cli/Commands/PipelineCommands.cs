@@ -31,7 +31,7 @@ internal static class PipelineCommands
         var catalog = new Option<string?>("--catalog") { Description = "The catalog JSON (default: the config's catalog); or, instead, the query options of zagg catalog (--cycle or --start-date/--end-date, --bbox, …): the catalog service builds the catalog and keeps it in the store.", HelpName = "FILE" };
         var query = new QueryOptions();
         var store = new Option<string?>("--store") { Description = "Output store: a path, file://… or s3://bucket/prefix (default: the config's output.store).", HelpName = "STORE" };
-        var maxCells = new Option<int?>("--max-cells") { Description = "Process only the first N cells of the catalog.", HelpName = "N" };
+        var maxCells = new Option<int?>("--max-cells") { Description = "Process only the first N cells of the catalog.", HelpName = "N" }.AtLeast(1);
         var mortonCell = new Option<string?>("--morton-cell") { Description = "Process only this parent cell (a morton word of the catalog's parent order).", HelpName = "WORD" };
         var maxWorkers = new Option<int>("--max-workers") { Description = "Cells processed at once (default: the core count).", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "N" }.AtLeast(1);
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing store." };

@@ -17,7 +17,8 @@ namespace Zagg.Cli.Commands;
 /// </summary>
 internal sealed class QueryOptions
 {
-    public Option<int?> Cycle { get; } = new("--cycle") { Description = "ICESat-2 cycle N: 91 days from 2018-10-13 + (N-1)*91 days.", HelpName = "N" };
+    public Option<int?> Cycle { get; } = new Option<int?>("--cycle") { Description = "ICESat-2 cycle N: 91 days from 2018-10-13 + (N-1)*91 days.", HelpName = "N" }
+        .Check(v => v is < 1 ? $"--cycle {v}: ICESat-2 cycles are numbered from 1" : null);
     public Option<string?> StartDate { get; } = new("--start-date") { Description = "First day searched (UTC, included).", HelpName = "YYYY-MM-DD" };
     public Option<string?> EndDate { get; } = new("--end-date") { Description = "Last day searched (UTC, included).", HelpName = "YYYY-MM-DD" };
     public Option<string> ShortName { get; } = new("--short-name") { Description = "The product's short name.", DefaultValueFactory = _ => "ATL06", HelpName = "NAME" };
@@ -109,7 +110,6 @@ internal sealed class QueryOptions
         if (cycle is int n)
         {
             if (start is not null || end is not null) throw new CliException("give --cycle or --start-date/--end-date, not both");
-            if (n < 1) throw new CliException($"--cycle {n}: ICESat-2 cycles are numbered from 1");
             try { (from, to) = GranuleQuery.CycleDates(n); }
             catch (ArgumentOutOfRangeException) { throw new CliException($"--cycle {n}: too large"); }
         }

@@ -48,7 +48,12 @@ public static class ZaggCli
                     stderr.WriteLine($"zagg: error: {TerminalText.OneLine(e.Message)}");
                     return Failure;
                 }
-            foreach (var e in parse.Errors) stderr.WriteLine($"zagg: {TerminalText.OneLine(e.Message)}");
+            // One line and the hint: the error about the first word not understood, if any (an unknown option's value would
+            // be a second "unrecognized" line, and a verb missing beside it a less telling one), else the first error.
+            var shown = parse.UnmatchedTokens.Count > 0
+                ? parse.Errors.FirstOrDefault(e => e.Message.Contains($"'{parse.UnmatchedTokens[0]}'", StringComparison.Ordinal)) ?? parse.Errors[0]
+                : parse.Errors[0];
+            stderr.WriteLine($"zagg: {TerminalText.OneLine(shown.Message)}");
             stderr.WriteLine("Try 'zagg --help' or 'zagg <verb> --help'.");
             return Usage;
         }

@@ -39,6 +39,10 @@ public sealed class OptionValueTests
     [InlineData(new[] { "--lambda-memory", "64" }, "--lambda-memory must be a Lambda memory size, 128 to 10240 MB, not 64")]
     [InlineData(new[] { "--retries", "-1" }, "--retries must be at least 0, not -1")]
     [InlineData(new[] { "--parent-order", "40" }, "--parent-order must be in 1–18, not 40")]
+    [InlineData(new[] { "--max-cells", "0" }, "--max-cells must be at least 1, not 0")]
+    [InlineData(new[] { "--cycle", "0" }, "--cycle 0: ICESat-2 cycles are numbered from 1")]
+    // An unknown option and its value: the first error only ("Unrecognized command or argument '--files'"), not one line each.
+    [InlineData(new[] { "--files", "granules" }, "Unrecognized command or argument '--files'.")]
     public void A_run_value_out_of_range_is_a_usage_error_before_anything_starts(string[] option, string message)
     {
         // The catalog and store need not exist: the command line is refused before they are looked at.

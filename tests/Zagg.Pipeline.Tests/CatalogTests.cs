@@ -51,10 +51,19 @@ public class CatalogTests
     [InlineData("""{"metadata": {"parent_order": 6}, "catalog": {"-6134114": [1, 2]}}""", "catalog[\"-6134114\"][0] is not a granule URL (a string)")]
     [InlineData("""{"metadata": {"parent_order": 6}, "catalog": {"-6134114": ["a.h5", null]}}""", "catalog[\"-6134114\"][1] is not a granule URL")]
     [InlineData("""{"metadata": {"parent_order": 6}, "catalog": {"-6134114": [""]}}""", "catalog[\"-6134114\"][0] is not a granule URL")]
+    [InlineData("""{"metadata": {"parent_order": 6}, "catalog": {"-6134114": ["a.h5", "b.h5", "a.h5"]}}""", "catalog[\"-6134114\"] lists a.h5 twice")]
     public void Bad_catalogs_are_named(string json, string message)
     {
         var e = Assert.Throws<CatalogException>(() => GranuleCatalog.Parse(json, "cat.json"));
         Assert.StartsWith("cat.json: ", e.Message);
         Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void A_folder_given_as_the_catalog_is_named_as_one()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-catalog").FullName;
+        try { Assert.Equal($"{dir}: a folder, not a catalog file", Assert.Throws<CatalogException>(() => GranuleCatalog.Load(dir)).Message); }
+        finally { Directory.Delete(dir); }
     }
 }

@@ -61,13 +61,14 @@ public sealed class GranuleCatalog
     public static GranuleCatalog Load(string path)
     {
         string text;
+        if (Directory.Exists(path)) throw new CatalogException($"{path}: a folder, not a catalog file");
         try { text = File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CatalogException($"{path}: cannot be read: {e.Message}"); }
         return Parse(text, path);
     }
 
     /// <summary>Parses a catalog's JSON; <paramref name="source"/> names it in messages.</summary>
-    /// <exception cref="CatalogException">Not JSON, no metadata or catalog object, a bad parent_order, a key that is not a morton word of that order, or a granule list that is not strings.</exception>
+    /// <exception cref="CatalogException">Not JSON, no metadata or catalog object, a bad parent_order, a key that is not a morton word of that order, or a granule list that is not strings or lists one twice.</exception>
     public static GranuleCatalog Parse(string json, string source)
     {
         JsonObject root;
@@ -85,9 +86,15 @@ public sealed class GranuleCatalog
             if (o != order) throw new CatalogException($"{source}: catalog key {key} has order {o}, metadata.parent_order is {order}");
             if (value is not JsonArray granules) throw new CatalogException($"{source}: catalog[\"{key}\"] should be a list of granule URLs");
             var urls = new List<string>(granules.Count);
+            var seen = new HashSet<string>(granules.Count, StringComparer.Ordinal);
             for (int i = 0; i < granules.Count; i++)
-                urls.Add(granules[i] is JsonValue v && v.TryGetValue(out string? url) && url.Length > 0
-                    ? url : throw new CatalogException($"{source}: catalog[\"{key}\"][{i}] is not a granule URL (a string)"));
+            {
+                if (granules[i] is not JsonValue v || !v.TryGetValue(out string? url) || url.Length == 0)
+                    throw new CatalogException($"{source}: catalog[\"{key}\"][{i}] is not a granule URL (a string)");
+                // A granule listed twice would count its points twice.
+                if (!seen.Add(url)) throw new CatalogException($"{source}: catalog[\"{key}\"] lists {url} twice");
+                urls.Add(url);
+            }
             cells.Add((word, urls));
         }
         return new GranuleCatalog { Metadata = (JsonObject)meta.DeepClone(), Cells = cells };
