@@ -60,6 +60,20 @@ public class CatalogTests
     }
 
     [Fact]
+    public void A_search_that_lists_one_file_twice_makes_a_catalog_that_lists_it_once_and_reads_back()
+    {
+        // A catalog that listed a file twice would be refused when read (its points would count twice).
+        var footprint = new Zagg.Grid.Geometry.GeoFootprint();
+        Catalogs.Search.GranuleRecord Record(string ur, string s3) => new(ur, s3, null, footprint, null, null);
+        string a = "s3://b/ATL06_a.h5", b = "s3://b/ATL06_b.h5";
+        var granules = new[] { Record("A", a), Record("B", b), Record("A again", a) };
+        var query = new Catalogs.Search.GranuleQuery { StartDate = new DateOnly(2024, 1, 6), EndDate = new DateOnly(2024, 1, 7) };
+        var catalog = GranuleCatalog.FromSearch(granules, [(-6134114L, [2, 1, 0])], query, "test", AreaOfInterest.Antarctica, 6, Zagg.Grid.LatitudeConvention.Authalic);
+        Assert.Equal([a, b], catalog.Cells[0].Granules);
+        Assert.Equal([a, b], GranuleCatalog.Parse(catalog.ToJsonText(), "c.json").Cells[0].Granules);
+    }
+
+    [Fact]
     public void A_folder_given_as_the_catalog_is_named_as_one()
     {
         string dir = Directory.CreateTempSubdirectory("zagg-catalog").FullName;

@@ -173,10 +173,10 @@ public sealed class GranuleCatalog
         var listed = new HashSet<int>();
         foreach (var (morton, indices) in mapping)
         {
-            var urls = new string[indices.Length];
-            for (int i = 0; i < indices.Length; i++) { urls[i] = granules[indices[i]].Location; listed.Add(indices[i]); }
-            Array.Sort(urls, StringComparer.Ordinal);
-            cells.Add((morton, urls));
+            var urls = new SortedSet<string>(StringComparer.Ordinal);
+            // Two records of one file (a service that lists a granule twice) are one granule: a cell lists each file once.
+            foreach (int i in indices) { urls.Add(granules[i].Location); listed.Add(i); }
+            cells.Add((morton, [.. urls]));
         }
         var meta = new JsonObject
         {
