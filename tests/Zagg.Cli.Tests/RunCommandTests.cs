@@ -195,11 +195,9 @@ public class RunCommandTests
     public void A_folder_that_holds_other_files_is_not_made_a_store_and_overwrite_cannot_clear_it()
     {
         // --overwrite clears everything under a store: a store written among a user's files would take them with it.
-        string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
+        var (dir, catalog) = DemoRunFolders.Granules("zagg-run");
         try
         {
-            string catalog = Path.Combine(dir, "catalog.json");
-            Assert.Equal(0, CliRunner.Run("catalog", "--files", Demo, "--output", catalog).ExitCode);
             string folder = Path.Combine(dir, "mine");
             Directory.CreateDirectory(Path.Combine(folder, "notes"));
             File.WriteAllText(Path.Combine(folder, "notes", "a.txt"), "keep me");
@@ -225,11 +223,9 @@ public class RunCommandTests
     public void A_config_whose_child_order_does_not_fit_the_catalog_is_one_line(int childOrder, string message)
     {
         // Both crashed with a stack trace before the run's catalog step could refuse them.
-        string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
+        var (dir, catalog) = DemoRunFolders.Granules("zagg-run");
         try
         {
-            string catalog = Path.Combine(dir, "catalog.json");
-            Assert.Equal(0, CliRunner.Run("catalog", "--files", Demo, "--output", catalog).ExitCode);
             string config = Path.Combine(dir, "c.yaml");
             File.WriteAllText(config, File.ReadAllText(Path.Combine(LoopbackRoot(), "configs", "atl06.yaml")).Replace("child_order: 12}", $"child_order: {childOrder}}}"));
             var r = CliRunner.Run("run", "--config", config, "--catalog", catalog, "--store", Path.Combine(dir, "out.zarr"));
