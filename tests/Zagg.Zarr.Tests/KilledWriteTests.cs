@@ -108,4 +108,20 @@ public class KilledWriteTests
         await folder.SetAsync(key, Bytes(5, 100));
         Assert.Equal(["out.zarr.report.json"], Directory.GetFileSystemEntries(tmp.Dir).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public async Task Listing_does_not_follow_symbolic_links_so_deleting_what_is_listed_stays_inside_the_store()
+    {
+        using var tmp = new TempStore();
+        using var elsewhere = new TempStore();
+        File.WriteAllText(Path.Combine(elsewhere.Dir, "theirs.txt"), "not the store's");
+        var store = new LocalStore(tmp.Dir);
+        await store.SetAsync("h/c/0", Bytes(1, 10));
+        Directory.CreateSymbolicLink(Path.Combine(tmp.Dir, "linked"), elsewhere.Dir);
+        File.CreateSymbolicLink(Path.Combine(tmp.Dir, "h", "file-link"), Path.Combine(elsewhere.Dir, "theirs.txt"));
+        var keys = await KeysAsync(store);
+        Assert.Equal(["h/c/0"], keys);
+        foreach (string k in keys) await store.DeleteAsync(k);
+        Assert.Equal("not the store's", File.ReadAllText(Path.Combine(elsewhere.Dir, "theirs.txt")));
+    }
 }

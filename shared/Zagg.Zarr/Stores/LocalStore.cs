@@ -188,6 +188,14 @@ public sealed class LocalStore : IZarrStore
     public Task<bool> ExistsAsync(string key, CancellationToken ct = default) => Task.FromResult(File.Exists(PathOf(key)));
 
     /// <exception cref="StoreException">The folder cannot be listed (permissions, IO error).</exception>
+    private static readonly EnumerationOptions ListOptions = new()
+    {
+        RecurseSubdirectories = true,
+        AttributesToSkip = FileAttributes.ReparsePoint,
+        IgnoreInaccessible = false,
+        MatchType = MatchType.Simple,
+    };
+
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct = default)
     {
         if (!Directory.Exists(_root)) yield break;
@@ -195,7 +203,9 @@ public sealed class LocalStore : IZarrStore
         int slash = prefix.LastIndexOf('/');
         string dir = slash < 0 ? _root : Path.Combine(_root, prefix[..slash].Replace('/', Path.DirectorySeparatorChar));
         if (!Directory.Exists(dir)) yield break;
-        using var files = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).GetEnumerator();
+        // Symbolic links are not the store's: not followed, not listed (a store's clearing deletes what it lists, and a
+        // link to a folder elsewhere would take that folder's files with it).
+        using var files = Directory.EnumerateFiles(dir, "*", ListOptions).GetEnumerator();
         while (true)
         {
             ct.ThrowIfCancellationRequested();
