@@ -41,6 +41,8 @@ public class CatalogTests
 
     [Theory]
     [InlineData("{", "not valid JSON")]
+    [InlineData("""{"metadata": {"parent_order": 6}, "catalog": {"-6134114": ["a.h5"], "-6134114": ["b.h5"]}}""", "not valid JSON: Duplicate")]
+    [InlineData("""{"metadata": {"parent_order": 6}, "metadata": {}, "catalog": {}}""", "not valid JSON: Duplicate")]
     [InlineData("""{"catalog": {}}""", "no \"metadata\" object")]
     [InlineData("""{"metadata": {"parent_order": 30}, "catalog": {}}""", "parent_order must be an order in 1–18")]
     [InlineData("""{"metadata": {"parent_order": 6}}""", "no \"catalog\" object")]

@@ -288,6 +288,29 @@ public class TemplateFromConfigTests
         Assert.Throws<ConfigException>(() => c.ToTemplate(6, 1));
     }
 
+    [Theory]
+    [InlineData("output:\n  store: \"\"", "output.store (line")]
+    [InlineData("output:\n  store: ' '", "output.store (line")]
+    [InlineData("catalog: \"\"", "catalog (line")]
+    public void An_empty_store_or_catalog_is_named(string replace, string where)
+    {
+        // Each crashed on an empty path, or made a folder named ' '.
+        string yaml = replace.StartsWith("output", StringComparison.Ordinal)
+            ? Atl06().Replace("output:\n", replace + "\n")
+            : Atl06() + replace + "\n";
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, "t.yaml"));
+        Assert.StartsWith("t.yaml: " + where, e.Message);
+        Assert.EndsWith("is empty; give a path or URL", e.Message);
+    }
+
+    [Fact]
+    public void A_null_store_or_catalog_is_absent()
+    {
+        var c = ConfigLoader.Parse(Atl06() + "catalog: ~\n", "t.yaml");
+        Assert.Null(c.Catalog);
+        Assert.Null(c.Store);
+    }
+
     [Fact]
     public void The_child_order_is_at_most_13_orders_below_the_parent_order()
     {

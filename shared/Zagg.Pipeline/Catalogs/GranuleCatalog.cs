@@ -72,7 +72,9 @@ public sealed class GranuleCatalog
     public static GranuleCatalog Parse(string json, string source)
     {
         JsonObject root;
-        try { root = JsonNode.Parse(json) as JsonObject ?? throw new CatalogException($"{source}: not a JSON object"); }
+        // A key twice (a cell listed twice) is refused as the reader finds it, not later by the object's dictionary.
+        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject ?? throw new CatalogException($"{source}: not a JSON object"); }
+        catch (JsonException e) when (e.LineNumber is null) { throw new CatalogException($"{source}: not valid JSON: {e.Message}"); }
         catch (JsonException e) { throw new CatalogException($"{source}: not valid JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}"); }
         var meta = root["metadata"] as JsonObject ?? throw new CatalogException($"{source}: no \"metadata\" object");
         if (meta["parent_order"] is not JsonValue po || !po.TryGetValue(out int order) || order < Morton.MinOrder || order > Morton.MaxOrder)

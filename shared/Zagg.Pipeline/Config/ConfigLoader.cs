@@ -92,8 +92,8 @@ public static class ConfigLoader
                 Coordinates = coordinates,
                 Variables = variables,
                 Grid = grid,
-                Store = Optional<YamlScalarNode>(output, "store", "output")?.Value,
-                Catalog = Optional<YamlScalarNode>(root, "catalog", "")?.Value,
+                Store = Location(output, "store", "output"),
+                Catalog = Location(root, "catalog", ""),
                 Bounds = Optional<YamlMappingNode>(root, "bounds", "") is { } b ? Bounds(b) : null,
             };
         }
@@ -338,6 +338,15 @@ public static class ConfigLoader
             if (v is YamlScalarNode { Value: null or "" or "~" or "null" } && typeof(T) != typeof(YamlScalarNode)) return null;
             return v as T ?? throw Error(path.Length == 0 ? key : $"{path}.{key}", v,
                 typeof(T) == typeof(YamlMappingNode) ? "should be a mapping" : typeof(T) == typeof(YamlSequenceNode) ? "should be a list" : "should be a single value");
+        }
+
+        /// <summary>A path or URL: absent when not given or null (<c>~</c>); an empty or blank one is an error.</summary>
+        private string? Location(YamlMappingNode n, string key, string path)
+        {
+            var v = Optional<YamlScalarNode>(n, key, path);
+            if (v is null || (v.Style == YamlDotNet.Core.ScalarStyle.Plain && v.Value is null or "" or "~" or "null")) return null;
+            if (string.IsNullOrWhiteSpace(v.Value)) throw Error(path.Length == 0 ? key : $"{path}.{key}", v, "is empty; give a path or URL");
+            return v.Value;
         }
 
         private static string Suggest(string got, IEnumerable<string> options)
