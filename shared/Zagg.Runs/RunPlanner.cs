@@ -95,7 +95,10 @@ public static class RunPlanner
             // A new store goes only where nothing else is: a later --overwrite clears everything under it.
             if (!exists && await ForeignKeyAsync(store, ct).ConfigureAwait(false) is { } foreign)
                 throw new StoreExistsException($"{store.Name}: not empty and not a Zarr store (it holds {foreign}); give a new or empty folder for the store");
-            // Overwriting clears the store but this run's ledger: a query run's catalog step wrote its catalog there.
+            // Overwriting clears the store but this run's ledger: a query run's catalog step wrote its catalog there. Only
+            // a store zagg wrote is cleared: another Zarr hierarchy (a zarr.json of someone else's) is not ours to delete.
+            if (exists && await NotZaggStoreAsync(store, ct).ConfigureAwait(false) is { } why)
+                throw new StoreExistsException($"{why}; --overwrite replaces only a store zagg wrote (move or delete this one yourself)");
             if (exists) await ClearButLedgerAsync(store, m.RunId, ct).ConfigureAwait(false);
             await DggsStore.CreateAsync(store, config.ToTemplate(m.ParentOrder, m.CatalogCells), m.Spec.Selection.Overwrite, ct).ConfigureAwait(false);
             await ledger.MarkTemplateAsync(ct).ConfigureAwait(false);
@@ -106,6 +109,17 @@ public static class RunPlanner
             RunId = m.RunId, Spec = m.Spec, ParentOrder = m.ParentOrder, ChildOrder = config.Grid.ChildOrder, CatalogCells = m.CatalogCells,
         };
         return (ready, written);
+    }
+
+    /// <summary>Why the Zarr hierarchy at the location is not a Zagg DGGS store (<see cref="DggsStore.OpenAsync"/>), or null when it is one.</summary>
+    private static async Task<string?> NotZaggStoreAsync(IZarrStore store, CancellationToken ct)
+    {
+        try
+        {
+            await DggsStore.OpenAsync(store, ct).ConfigureAwait(false);
+            return null;
+        }
+        catch (ZarrException e) { return e.Message; }
     }
 
     /// <summary>A key at the location that is not zagg's own (<c>.zagg/</c>: ledgers, temporaries), or null.</summary>

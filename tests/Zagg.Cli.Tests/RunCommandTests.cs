@@ -217,6 +217,35 @@ public class RunCommandTests
         finally { Directory.Delete(dir, true); }
     }
 
+    [Fact]
+    public void Overwrite_replaces_only_a_store_zagg_wrote()
+    {
+        // Someone else's Zarr group, and an array inside a zagg store: --overwrite would clear them, so both are refused.
+        var (dir, catalog) = DemoRunFolders.Granules("zagg-run");
+        try
+        {
+            string foreign = Path.Combine(dir, "theirs.zarr");
+            Directory.CreateDirectory(foreign);
+            File.WriteAllText(Path.Combine(foreign, "zarr.json"), """{"zarr_format": 3, "node_type": "group", "attributes": {}}""");
+            File.WriteAllText(Path.Combine(foreign, "thesis.txt"), "keep me");
+            var r = CliRunner.Run("run", "--catalog", catalog, "--store", foreign, "--overwrite");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal($"zagg: error: {foreign}: not a Zagg DGGS store (no group with \"zagg\" attributes); --overwrite replaces only a store zagg wrote (move or delete this one yourself)", r.Error.Trim());
+            Assert.Equal("keep me", File.ReadAllText(Path.Combine(foreign, "thesis.txt")));
+
+            string store = Path.Combine(dir, "out.zarr");
+            Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", store).ExitCode);
+            string array = Path.Combine(store, "12", "count");
+            var inside = CliRunner.Run("run", "--catalog", catalog, "--store", array, "--overwrite");
+            Assert.Equal(1, inside.ExitCode);
+            Assert.Contains("--overwrite replaces only a store zagg wrote", inside.Error);
+            Assert.True(File.Exists(Path.Combine(array, "zarr.json")));
+            // A store zagg wrote is still replaced.
+            Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", store, "--overwrite").ExitCode);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Theory]
     [InlineData(5, "output.grid.child_order 5 is coarser than the catalog's parent order 6")]
     [InlineData(20, "output.grid.child_order 20 is 14 orders below the catalog's parent order 6")]

@@ -56,9 +56,8 @@ public class QueryCatalogTests : IDisposable
             },
         };
         Assert.Equal(Path.Combine(store, ".zagg", "runs", runId.ToString("N"), "catalog.json"), m.Spec.Catalog);
-        // An existing store, which the run overwrites.
-        Directory.CreateDirectory(store);
-        File.WriteAllText(Path.Combine(store, "zarr.json"), "{\"zarr_format\":3,\"node_type\":\"group\"}");
+        // An existing store zagg wrote (--overwrite replaces no other), which the run overwrites.
+        await Zagg.Pipeline.Output.DggsStore.CreateAsync(new Zagg.Zarr.Stores.LocalStore(store), ConfigReferences.Load(m.Spec.Config).ToTemplate(6, 1));
         File.WriteAllText(Path.Combine(store, "old"), "x");
 
         var ready = await RunPlanner.CheckCatalogAsync(m);
