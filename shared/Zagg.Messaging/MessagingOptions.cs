@@ -74,7 +74,8 @@ public sealed record MessagingOptions
     /// <exception cref="ArgumentException">The transport, the URL, the prefix or the SQS endpoint is wrong; the message names the option and the value (its password hidden).</exception>
     public static MessagingOptions Parse(string transport, string? rabbitMq, string? sqsPrefix = null, string sqsOption = "--transport sqs")
     {
-        if (!Transports.Contains(transport)) throw new ArgumentException($"--transport must be memory, rabbitmq or sqs, not '{transport}'");
+        if (!Transports.Contains(transport))
+            throw new ArgumentException($"--transport must be {string.Join(", ", Transports.Take(Transports.Count - 1))} or {Transports[^1]}, not '{transport}'");
         string url = rabbitMq ?? DefaultRabbitMq;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("amqp" or "amqps" or "rabbitmq"))
             throw new ArgumentException($"--rabbitmq must be an amqp:// URL such as {DefaultRabbitMq}, not '{Redact(url)}'");

@@ -89,17 +89,19 @@ public static class RunPlanner
         bool written = false;
         if (!await ledger.HasTemplateAsync(ct).ConfigureAwait(false))
         {
-            bool exists = await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false);
-            if (!m.Spec.Selection.Overwrite && exists)
-                throw new StoreExistsException($"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
+            if (await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false))
+            {
+                if (!m.Spec.Selection.Overwrite)
+                    throw new StoreExistsException($"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
+                // Only a store zagg wrote is cleared: another Zarr hierarchy (a zarr.json of someone else's) is not ours to delete.
+                if (await NotZaggStoreAsync(store, ct).ConfigureAwait(false) is { } why)
+                    throw new StoreExistsException($"{why}; --overwrite replaces only a store zagg wrote (move or delete this one yourself)");
+                // Overwriting clears the store but this run's ledger: a query run's catalog step wrote its catalog there.
+                await ClearButLedgerAsync(store, m.RunId, ct).ConfigureAwait(false);
+            }
             // A new store goes only where nothing else is: a later --overwrite clears everything under it.
-            if (!exists && await ForeignKeyAsync(store, ct).ConfigureAwait(false) is { } foreign)
+            else if (await ForeignKeyAsync(store, ct).ConfigureAwait(false) is { } foreign)
                 throw new StoreExistsException($"{store.Name}: not empty and not a Zarr store (it holds {foreign}); give a new or empty folder for the store");
-            // Overwriting clears the store but this run's ledger: a query run's catalog step wrote its catalog there. Only
-            // a store zagg wrote is cleared: another Zarr hierarchy (a zarr.json of someone else's) is not ours to delete.
-            if (exists && await NotZaggStoreAsync(store, ct).ConfigureAwait(false) is { } why)
-                throw new StoreExistsException($"{why}; --overwrite replaces only a store zagg wrote (move or delete this one yourself)");
-            if (exists) await ClearButLedgerAsync(store, m.RunId, ct).ConfigureAwait(false);
             await DggsStore.CreateAsync(store, config.ToTemplate(m.ParentOrder, m.CatalogCells), m.Spec.Selection.Overwrite, ct).ConfigureAwait(false);
             await ledger.MarkTemplateAsync(ct).ConfigureAwait(false);
             written = true;

@@ -187,7 +187,7 @@ public sealed class LocalStore : IZarrStore
 
     public Task<bool> ExistsAsync(string key, CancellationToken ct = default) => Task.FromResult(File.Exists(PathOf(key)));
 
-    /// <exception cref="StoreException">The folder cannot be listed (permissions, IO error).</exception>
+    // Every file below a folder, symbolic links skipped (ListAsync).
     private static readonly EnumerationOptions ListOptions = new()
     {
         RecurseSubdirectories = true,
@@ -196,6 +196,7 @@ public sealed class LocalStore : IZarrStore
         MatchType = MatchType.Simple,
     };
 
+    /// <exception cref="StoreException">The folder cannot be listed (permissions, IO error).</exception>
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct = default)
     {
         if (!Directory.Exists(_root)) yield break;
