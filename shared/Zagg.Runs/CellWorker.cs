@@ -103,6 +103,7 @@ public sealed class CellWorker : IAsyncDisposable
                     // A pyramid's state first: a cell whose chunks are all in has what consolidation needs.
                     if (aggregation.State is { } state) await new RunLedger(store.Store, m.RunId).WriteStateAsync(m.CatalogIndex, state, ct).ConfigureAwait(false);
                     await store.WriteCellAsync(nested, m.CatalogIndex, aggregation.Chunks, aggregation.Levels, ct).ConfigureAwait(false);
+                    aggregation.ReleaseChunks(); // written: the arrays serve the next cell
                     if (PhaseTrace.Enabled) PhaseTrace.WriteStore(nested, PhaseTrace.Since(t));
                 }
                 catch (Zagg.Zarr.ZarrException x)

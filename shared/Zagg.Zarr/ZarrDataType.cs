@@ -166,18 +166,26 @@ public static class ZarrDataTypes
     public static byte[] Repeat(ReadOnlySpan<byte> element, int count)
     {
         var result = new byte[count * element.Length];
-        if (element.IndexOfAnyExcept((byte)0) < 0) return result;
+        if (element.IndexOfAnyExcept((byte)0) >= 0) Fill(element, result);
+        return result;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> with copies of one element (<paramref name="element"/>: 1, 2, 4 or 8 bytes as a
+    /// type's <see cref="Size"/>; the destination a whole number of elements long), e.g. a pooled chunk with the fill value.
+    /// </summary>
+    public static void Fill(ReadOnlySpan<byte> element, Span<byte> destination)
+    {
         switch (element.Length)
         {
-            case 1: result.AsSpan().Fill(element[0]); break;
-            case 2: MemoryMarshal.Cast<byte, ushort>(result.AsSpan()).Fill(MemoryMarshal.Read<ushort>(element)); break;
-            case 4: MemoryMarshal.Cast<byte, uint>(result.AsSpan()).Fill(MemoryMarshal.Read<uint>(element)); break;
-            case 8: MemoryMarshal.Cast<byte, ulong>(result.AsSpan()).Fill(MemoryMarshal.Read<ulong>(element)); break;
+            case 1: destination.Fill(element[0]); break;
+            case 2: MemoryMarshal.Cast<byte, ushort>(destination).Fill(MemoryMarshal.Read<ushort>(element)); break;
+            case 4: MemoryMarshal.Cast<byte, uint>(destination).Fill(MemoryMarshal.Read<uint>(element)); break;
+            case 8: MemoryMarshal.Cast<byte, ulong>(destination).Fill(MemoryMarshal.Read<ulong>(element)); break;
             default:
-                for (int i = 0; i < result.Length; i += element.Length) element.CopyTo(result.AsSpan(i));
+                for (int i = 0; i < destination.Length; i += element.Length) element.CopyTo(destination[i..]);
                 break;
         }
-        return result;
     }
 
     /// <summary>One little-endian element as a double.</summary>

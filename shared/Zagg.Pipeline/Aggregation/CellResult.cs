@@ -120,4 +120,15 @@ public sealed record CellAggregation(CellResult Result, IReadOnlyDictionary<stri
     /// parent's (the consolidation step merges them); else null.
     /// </summary>
     public byte[]? State { get; init; }
+
+    /// <summary>
+    /// Gives the chunks' arrays (<see cref="Chunks"/>, every level's) back to the pool they came from, once they are
+    /// written: afterwards they must not be read. Calling it is optional (arrays not given back are collected).
+    /// </summary>
+    public void ReleaseChunks()
+    {
+        foreach (var chunk in Chunks.Values) Output.ChunkBuffers.Return(chunk);
+        foreach (var level in Levels.Values)
+            foreach (var chunk in level.Values) Output.ChunkBuffers.Return(chunk);
+    }
 }

@@ -19,13 +19,17 @@ internal sealed class OutputCast(VariableConfig variable)
 
     public string Name { get; } = variable.Name;
 
-    /// <summary>The chunk: one element per child, <paramref name="perChild"/>[c] where child c has points, else the fill.</summary>
+    /// <summary>
+    /// The chunk: one element per child, <paramref name="perChild"/>[c] where child c has points, else the fill; from
+    /// <see cref="Output.ChunkBuffers"/> (given back by <see cref="CellAggregation.ReleaseChunks"/> once written).
+    /// </summary>
     /// <exception cref="ZarrException">A result does not fit the integer dtype; the message names the variable and the child.</exception>
     public byte[] Write(ReadOnlySpan<double> perChild, ReadOnlySpan<int> start)
     {
         int children = start.Length - 1;
-        var chunk = ZarrDataTypes.Repeat(_fill, children);
+        var chunk = Output.ChunkBuffers.Rent(children * _size);
         var bytes = chunk.AsSpan();
+        ZarrDataTypes.Fill(_fill, bytes);
         switch (_type)
         {
             case ZarrDataType.Float32:

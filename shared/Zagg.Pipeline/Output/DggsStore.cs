@@ -288,27 +288,40 @@ public sealed class DggsStore
         long chunk = ChunkOf(parentNested, catalogIndex);
         var writes = new List<Task>();
         long first = parentNested << (2 * t.Depth);
-        if (_arrays.TryGetValue(CellIds, out var ids))
+        byte[]? ids = null, words = null;
+        try
         {
-            var bytes = new byte[t.ChunkLength * 8];
-            for (int i = 0; i < t.ChunkLength; i++) BitConverter.TryWriteBytes(bytes.AsSpan(i * 8), (ulong)(first + i));
-            writes.Add(ids.WriteChunkAsync([chunk], bytes, ct));
+            if (_arrays.TryGetValue(CellIds, out var idArray))
+            {
+                ids = ChunkBuffers.Rent(t.ChunkLength * 8);
+                for (int i = 0; i < t.ChunkLength; i++) BitConverter.TryWriteBytes(ids.AsSpan(i * 8), (ulong)(first + i));
+                writes.Add(idArray.WriteChunkAsync([chunk], ids, ct));
+            }
+            if (_arrays.TryGetValue(MortonName, out var morton))
+            {
+                words = ChunkBuffers.Rent(t.ChunkLength * 8);
+                // The chunk's cells are consecutive: checked at both ends, each word is computed without the per-cell checks.
+                Morton.FromNested(first, t.ChildOrder);
+                Morton.FromNested(first + t.ChunkLength - 1, t.ChildOrder);
+                for (int i = 0; i < t.ChunkLength; i++) BitConverter.TryWriteBytes(words.AsSpan(i * 8), Morton.FromNestedUnchecked(first + i, t.ChildOrder));
+                writes.Add(morton.WriteChunkAsync([chunk], words, ct));
+            }
+            foreach (var v in t.Variables)
+            {
+                var array = _arrays[v.Name];
+                writes.Add(array.WriteChunkAsync([chunk], variables.TryGetValue(v.Name, out var data) ? data : array.FilledChunk(), ct));
+            }
+            await Task.WhenAll(writes).ConfigureAwait(false);
         }
-        if (_arrays.TryGetValue(MortonName, out var morton))
+        finally
         {
-            var bytes = new byte[t.ChunkLength * 8];
-            // The chunk's cells are consecutive: checked at both ends, each word is computed without the per-cell checks.
-            Morton.FromNested(first, t.ChildOrder);
-            Morton.FromNested(first + t.ChunkLength - 1, t.ChildOrder);
-            for (int i = 0; i < t.ChunkLength; i++) BitConverter.TryWriteBytes(bytes.AsSpan(i * 8), Morton.FromNestedUnchecked(first + i, t.ChildOrder));
-            writes.Add(morton.WriteChunkAsync([chunk], bytes, ct));
+            // Given back once no write can read them; a write still running (something threw before the wait) keeps them.
+            if (writes.TrueForAll(static w => w.IsCompleted))
+            {
+                if (ids is not null) ChunkBuffers.Return(ids);
+                if (words is not null) ChunkBuffers.Return(words);
+            }
         }
-        foreach (var v in t.Variables)
-        {
-            var array = _arrays[v.Name];
-            writes.Add(array.WriteChunkAsync([chunk], variables.TryGetValue(v.Name, out var data) ? data : array.FilledChunk(), ct));
-        }
-        await Task.WhenAll(writes).ConfigureAwait(false);
     }
 
     /// <summary>
