@@ -417,8 +417,8 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
                 values[g] = cells.Parents > 1
                     ? await _shared.TakeAsync((url, group), cells.Parents, async () =>
                     {
-                        // Read whole (each chunk decoded once); the others' rows kept for them.
-                        var whole = await ReadValuesAsync(await FileAsync().ConfigureAwait(false), group, columns, cells.Length, 0, cells.Length, pooled: true, ct).ConfigureAwait(false);
+                        // Read whole (each chunk decoded once), into arrays of its own that outlive this cell (GroupValues); the others' rows kept for them.
+                        var whole = await ReadValuesAsync(await FileAsync().ConfigureAwait(false), group, columns, cells.Length, 0, cells.Length, pooled: false, ct).ConfigureAwait(false);
                         var (o0, o1) = cells.RangeOutside(parent, shift);
                         return (whole, o0 < 0 ? new GroupValues(0, 0, columns.Count, pooled: false) : whole.View(o0, o1 - o0 + 1));
                     }).ConfigureAwait(false)

@@ -9,6 +9,9 @@ namespace Zagg.Pipeline.Aggregation;
 /// group whose points lie in more than one parent cell are read whole once, and the other cells get views of the same
 /// arrays (<see cref="View"/>, <see cref="TryShare"/>: <see cref="SharedGroups"/>) rather than copies; the arrays are
 /// never changed once read, and pooled ones go back to <see cref="CellBuffers"/> when the last view of them is disposed.
+/// A whole group's arrays, which outlive the cell that read them, are not pooled: they are allocated on the pinned object
+/// heap, where no collection copies them (from the shared pool, a sparse catalog's many held groups drained it, and each
+/// new array was copied by the gen-0 and gen-1 collections that promoted it).
 /// </summary>
 internal sealed class GroupValues : IDisposable
 {
@@ -51,7 +54,7 @@ internal sealed class GroupValues : IDisposable
     /// <param name="first">The first row held, at index 0 of the arrays.</param>
     /// <param name="length">The rows held.</param>
     /// <param name="columns">The source columns.</param>
-    /// <param name="pooled">Whether the arrays come from <see cref="CellBuffers"/> (given back when the last view is disposed).</param>
+    /// <param name="pooled">Whether the arrays come from <see cref="CellBuffers"/> (given back when the last view is disposed), else from the pinned object heap.</param>
     public GroupValues(int first, int length, int columns, bool pooled)
     {
         _arrays = new Arrays(first, columns, pooled);
@@ -116,8 +119,8 @@ internal sealed class GroupValues : IDisposable
     /// <summary>Another view of the same rows, or null when the arrays were already given back (every view disposed).</summary>
     public GroupValues? TryShare() => _arrays.TryAddReference() ? new GroupValues(_arrays, First, Length) : null;
 
-    /// <summary>An array of <paramref name="n"/> values: pooled for a cell's own values, else its own.</summary>
-    public T[] Allocate<T>(int n) => _arrays.Pooled ? CellBuffers.Rent<T>(n) : GC.AllocateUninitializedArray<T>(n);
+    /// <summary>An array of <paramref name="n"/> values: pooled for a cell's own values, else its own, on the pinned object heap.</summary>
+    public T[] Allocate<T>(int n) => _arrays.Pooled ? CellBuffers.Rent<T>(n) : GC.AllocateUninitializedArray<T>(n, pinned: true);
 
     /// <summary>Releases this view; the arrays go back to the pool with the last view of them.</summary>
     public void Dispose()
