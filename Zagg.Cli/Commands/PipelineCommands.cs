@@ -104,6 +104,9 @@ internal static class PipelineCommands
                     SubmitOnly = submitOnly,
                 },
             };
+            // --overwrite deletes everything under a store zagg wrote: a catalog kept there would go with it.
+            if (run.Selection.Overwrite && catalogPath is not null && LocalFolder(storeUrl) is { } storeFolder && IsUnder(catalogPath, storeFolder))
+                throw new CliException($"the catalog {catalogPath} is inside {storeUrl}, which --overwrite deletes: keep the catalog outside the store");
             // The catalog's parent order against the config's grid, before anything starts (the catalog step checks it too).
             if (run.Catalog is { } loaded)
             {
@@ -284,6 +287,28 @@ internal static class PipelineCommands
         public required OrchestrationOptions Orchestration { get; init; }
     }
 
+    /// <summary>The folder of a local store location (a path or file:// URL), or null for a remote one or one that cannot be parsed.</summary>
+    private static string? LocalFolder(string store)
+        => StorageLocation.TryParse(store, out var where, out _) && where.Kind == StorageKind.File ? where.Path : null;
+
+    /// <summary>Whether <paramref name="path"/> lies inside <paramref name="folder"/> (full paths compared; links are not followed).</summary>
+    private static bool IsUnder(string path, string folder)
+    {
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
+        return Path.GetFullPath(path).StartsWith(root, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// For a dry run: why the run would refuse its store (<see cref="RunPlanner.CheckStoreAsync"/>), or null. Only a local
+    /// store is looked at: a dry run needs no credentials or network.
+    /// </summary>
+    private static async Task<string?> DryRunStoreRefusalAsync(UserRun run, CancellationToken ct)
+    {
+        if (LocalFolder(run.Store) is null) return null;
+        try { return (await RunPlanner.CheckStoreAsync(ZarrStores.Open(run.Store), run.Selection.Overwrite, ct)).Refusal; }
+        catch (ZarrException e) { return $"the store cannot be checked: {e.Message}"; }
+    }
+
     private static bool IsRemote(string granule)
         => granule.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) || granule.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || granule.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
@@ -301,6 +326,8 @@ internal static class PipelineCommands
             foreach (var cell in cells)
                 o.WriteLine($"  {cell.ParentMorton,12}  catalog index {cell.CatalogIndex,5}  {cell.Granules.Count} granules");
             if (run.Lambda is { } l) o.WriteLine(CostReport.Line(RunCosts.Estimate(cells, run.Config, l.MemoryMB), "estimated cost"));
+            // A dry run tells what the real run would refuse, without refusing to plan it.
+            if (await DryRunStoreRefusalAsync(run, ct) is { } refusal) console.Error.WriteLine($"zagg: warning: {refusal}; the run itself would stop here");
             return 0;
         }
         if (run.Lambda is { } lambda && run.Catalog is not null) o.WriteLine(CostReport.Line(RunCosts.Estimate(cells, run.Config, lambda.MemoryMB), "estimated cost"));

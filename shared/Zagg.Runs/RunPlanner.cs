@@ -89,19 +89,10 @@ public static class RunPlanner
         bool written = false;
         if (!await ledger.HasTemplateAsync(ct).ConfigureAwait(false))
         {
-            if (await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false))
-            {
-                if (!m.Spec.Selection.Overwrite)
-                    throw new StoreExistsException($"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
-                // Only a store zagg wrote is cleared: another Zarr hierarchy (a zarr.json of someone else's) is not ours to delete.
-                if (await NotZaggStoreAsync(store, ct).ConfigureAwait(false) is { } why)
-                    throw new StoreExistsException($"{why}; --overwrite replaces only a store zagg wrote (move or delete this one yourself)");
-                // Overwriting clears the store but this run's ledger: a query run's catalog step wrote its catalog there.
-                await ClearButLedgerAsync(store, m.RunId, ct).ConfigureAwait(false);
-            }
-            // A new store goes only where nothing else is: a later --overwrite clears everything under it.
-            else if (await ForeignKeyAsync(store, ct).ConfigureAwait(false) is { } foreign)
-                throw new StoreExistsException($"{store.Name}: not empty and not a Zarr store (it holds {foreign}); give a new or empty folder for the store");
+            var (exists, refusal) = await CheckStoreAsync(store, m.Spec.Selection.Overwrite, ct).ConfigureAwait(false);
+            if (refusal is not null) throw new StoreExistsException(refusal);
+            // Overwriting clears the store but this run's ledger: a query run's catalog step wrote its catalog there.
+            if (exists) await ClearButLedgerAsync(store, m.RunId, ct).ConfigureAwait(false);
             await DggsStore.CreateAsync(store, config.ToTemplate(m.ParentOrder, m.CatalogCells), m.Spec.Selection.Overwrite, ct).ConfigureAwait(false);
             await ledger.MarkTemplateAsync(ct).ConfigureAwait(false);
             written = true;
@@ -111,6 +102,28 @@ public static class RunPlanner
             RunId = m.RunId, Spec = m.Spec, ParentOrder = m.ParentOrder, ChildOrder = config.Grid.ChildOrder, CatalogCells = m.CatalogCells,
         };
         return (ready, written);
+    }
+
+    /// <summary>
+    /// The template step's rule for the store's location: whether a store exists there, and why the run would not write
+    /// its store there, or null when it would. Refused: an existing store without <paramref name="overwrite"/>; with it, a
+    /// Zarr hierarchy zagg did not write (not ours to delete); with or without it, a location holding anything but
+    /// zagg's own <c>.zagg/</c> (a new store goes only where nothing else is: a later --overwrite clears everything under it).
+    /// </summary>
+    /// <exception cref="ZarrException">The location cannot be read.</exception>
+    public static async Task<(bool Exists, string? Refusal)> CheckStoreAsync(IZarrStore store, bool overwrite, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false))
+        {
+            if (!overwrite) return (true, $"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
+            if (await NotZaggStoreAsync(store, ct).ConfigureAwait(false) is { } why)
+                return (true, $"{why}; --overwrite replaces only a store zagg wrote (move or delete this one yourself)");
+            return (true, null);
+        }
+        if (await ForeignKeyAsync(store, ct).ConfigureAwait(false) is { } foreign)
+            return (false, $"{store.Name}: not empty and not a Zarr store (it holds {foreign}); give a new or empty folder for the store");
+        return (false, null);
     }
 
     /// <summary>Why the Zarr hierarchy at the location is not a Zagg DGGS store (<see cref="DggsStore.OpenAsync"/>), or null when it is one.</summary>

@@ -218,6 +218,52 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void Overwrite_is_refused_when_the_catalog_lies_inside_the_store()
+    {
+        // --overwrite deletes everything under a store zagg wrote: the catalog kept there would go with it.
+        var (dir, catalog) = DemoRunFolders.Granules("zagg-run");
+        try
+        {
+            string store = Path.Combine(dir, "out.zarr");
+            Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", store).ExitCode);
+            string inside = Path.Combine(store, "catalog.json");
+            File.Copy(catalog, inside);
+            var r = CliRunner.Run("run", "--catalog", inside, "--store", store, "--overwrite");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal($"zagg: error: the catalog {inside} is inside {store}, which --overwrite deletes: keep the catalog outside the store", r.Error.Trim());
+            Assert.True(File.Exists(inside));
+            // Beside the store (a name that only starts like it) is not inside it.
+            string beside = store + "-catalog.json";
+            File.Copy(catalog, beside);
+            Assert.Equal(0, CliRunner.Run("run", "--catalog", beside, "--store", store, "--overwrite").ExitCode);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void A_dry_run_warns_of_the_store_the_run_would_refuse()
+    {
+        var (dir, catalog) = DemoRunFolders.Granules("zagg-run");
+        try
+        {
+            string store = Path.Combine(dir, "out.zarr");
+            var fresh = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--dry-run");
+            Assert.Equal(0, fresh.ExitCode);
+            Assert.Equal("", fresh.Error.Trim());
+            Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", store).ExitCode);
+            var again = CliRunner.Run("run", "--catalog", catalog, "--store", store, "--dry-run");
+            Assert.Equal(0, again.ExitCode);
+            Assert.Equal($"zagg: warning: {store}: a store already exists here (zagg run --overwrite replaces it); the run itself would stop here", again.Error.Trim());
+            Assert.Equal("", CliRunner.Run("run", "--catalog", catalog, "--store", store, "--dry-run", "--overwrite").Error.Trim());
+            // A folder of other files: the same words as the run's refusal.
+            var r = CliRunner.Run("run", "--catalog", catalog, "--store", dir, "--dry-run");
+            Assert.Equal(0, r.ExitCode);
+            Assert.StartsWith($"zagg: warning: {dir}: not empty and not a Zarr store (it holds ", r.Error.Trim());
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Overwrite_replaces_only_a_store_zagg_wrote()
     {
         // Someone else's Zarr group, and an array inside a zagg store: --overwrite would clear them, so both are refused.
