@@ -95,11 +95,20 @@ internal static class OptionValues
             ArgumentResult { Parent: OptionResult o } => o.Option,
             _ => null,
         };
-        return option is not null && error.Message.StartsWith(option.Name + ": '", StringComparison.Ordinal) && error.Message.EndsWith(What(option), StringComparison.Ordinal);
+        return option is not null && error.Message.StartsWith(option.Name + ": '", StringComparison.Ordinal)
+            && (error.Message.EndsWith(What(option), StringComparison.Ordinal) || error.Message.Contains("' is out of range for " + What(option), StringComparison.Ordinal));
     }
 
     /// <summary>What an option's value must be, as its error says.</summary>
     private static string What(Option option) => option.ValueType == typeof(double) || option.ValueType == typeof(double?) ? "a number" : "an integer";
+
+    /// <summary>The bound of an integer option's type a whole number passed: "at most 2147483647", "at least -2147483648".</summary>
+    private static string Bound(Option option, bool negative)
+    {
+        bool wide = option.ValueType == typeof(long) || option.ValueType == typeof(long?);
+        long bound = negative ? (wide ? long.MinValue : int.MinValue) : (wide ? long.MaxValue : int.MaxValue);
+        return $"{(negative ? "at least" : "at most")} {bound.ToString(CultureInfo.InvariantCulture)}";
+    }
 
     private delegate bool TryParser<T>(string text, out T value);
 
@@ -115,7 +124,12 @@ internal static class OptionValues
         if (r.Tokens.Count == 0) return option.DefaultValueFactory is { } factory ? factory(r) : none;
         string text = r.Tokens[0].Value;
         if (tryParse(text, out T value)) return value;
-        r.AddError($"{option.Name}: '{text}' is not {what}");
+        // A whole number the type cannot hold is a number, just too large (or too small): say so, not "not an integer".
+        System.Numerics.BigInteger number = default;
+        bool whole = what == "an integer" && System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number);
+        r.AddError(whole
+            ? $"{option.Name}: '{text}' is out of range for an integer ({Bound(option, number.Sign < 0)})"
+            : $"{option.Name}: '{text}' is not {what}");
         return none;
     }
 }

@@ -21,6 +21,10 @@ public sealed class OptionValueTests
     [InlineData(new[] { "run", "--catalog", "c.json", "--store", "s.zarr", "--workers", "x" }, "--workers: 'x' is not an integer")]
     [InlineData(new[] { "run", "--catalog", "c.json", "--store", "s.zarr", "--lambda-memory", "lots" }, "--lambda-memory: 'lots' is not an integer")]
     [InlineData(new[] { "catalog", "--files", "g", "--parent-order", "six" }, "--parent-order: 'six' is not an integer")]
+    // A whole number the option's type cannot hold is out of range, not "not an integer".
+    [InlineData(new[] { "run", "--catalog", "c.json", "--store", "s.zarr", "--max-cells", "99999999999" }, "--max-cells: '99999999999' is out of range for an integer (at most 2147483647)")]
+    [InlineData(new[] { "render", "no-such.zarr", "--order", "-99999999999" }, "--order: '-99999999999' is out of range for an integer (at least -2147483648)")]
+    [InlineData(new[] { "grid", "cell", "--nested", "99999999999999999999", "--order", "3" }, "--nested: '99999999999999999999' is out of range for an integer (at most 9223372036854775807)")]
     public void A_number_option_given_text_is_one_clear_line(string[] args, string message)
     {
         var r = CliRunner.Run(args);

@@ -199,6 +199,18 @@ public class ConfigTests
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load("/nonexistent/config.yaml"));
         Assert.Contains("/nonexistent/config.yaml: no such file, and not a built-in configuration (atl06)", e.Message);
     }
+
+    [Fact]
+    public void A_folder_given_as_the_config_is_named_a_folder()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-config").FullName;
+        try
+        {
+            var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(dir));
+            Assert.Equal($"{dir}: a folder, not a YAML configuration file", e.Message);
+        }
+        finally { Directory.Delete(dir); }
+    }
 }
 
 public class TemplateFromConfigTests

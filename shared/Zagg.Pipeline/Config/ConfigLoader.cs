@@ -42,6 +42,9 @@ public static class ConfigLoader
         try { return new ConfigText(null, File.ReadAllText(nameOrPath), nameOrPath); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
+            // What the user can act on: a folder, a file that cannot be read, or nothing there by that name.
+            if (Directory.Exists(nameOrPath)) throw new ConfigException($"{nameOrPath}: a folder, not a YAML configuration file");
+            if (File.Exists(nameOrPath)) throw new ConfigException($"{nameOrPath}: cannot be read ({e.Message})");
             throw new ConfigException($"{nameOrPath}: no such file, and not a built-in configuration ({string.Join(", ", BuiltIns)})");
         }
     }
