@@ -51,3 +51,29 @@ public class TransientFailureTests
         }
     }
 }
+
+/// <summary>A local path that cannot be a granule says what it is, and that asking again will not help.</summary>
+public class FileSourceOpenTests
+{
+    [Fact]
+    public void A_folder_is_named_a_folder_not_access_denied()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-granule").FullName;
+        try
+        {
+            var e = Assert.Throws<Hdf5SourceException>(() => new FileByteSource(dir));
+            Assert.Equal($"{dir}: a folder, not an HDF5 file", e.Message);
+            Assert.False(e.IsTransient);
+        }
+        finally { Directory.Delete(dir); }
+    }
+
+    [Fact]
+    public void A_missing_file_is_permanent_and_named()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"zagg-missing-{Guid.NewGuid():N}.h5");
+        var e = Assert.Throws<Hdf5SourceException>(() => new FileByteSource(path));
+        Assert.StartsWith($"{path}: cannot be opened: ", e.Message);
+        Assert.False(e.IsTransient);
+    }
+}

@@ -19,6 +19,8 @@ public sealed class FileByteSource : IByteSource
         {
             // A missing or forbidden file stays so; other IO errors (a flaky disk or network mount) may pass.
             bool transient = e is not (FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException);
+            // A folder opens as "access denied" on Linux: name what it is.
+            if (Directory.Exists(path)) throw new Hdf5SourceException($"{path}: a folder, not an HDF5 file", transient: false, e);
             throw new Hdf5SourceException($"{path}: cannot be opened: {e.Message}", transient, e);
         }
     }
