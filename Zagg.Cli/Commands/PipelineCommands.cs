@@ -104,9 +104,14 @@ internal static class PipelineCommands
                     SubmitOnly = submitOnly,
                 },
             };
-            // --overwrite deletes everything under a store zagg wrote: a catalog kept there would go with it.
-            if (run.Selection.Overwrite && catalogPath is not null && LocalFolder(storeUrl) is { } storeFolder && IsUnder(catalogPath, storeFolder))
-                throw new CliException($"the catalog {catalogPath} is inside {storeUrl}, which --overwrite deletes: keep the catalog outside the store");
+            // --overwrite deletes everything under a store zagg wrote: an input kept there (the catalog, the config, a
+            // granule; reached through a link or not) would go with it. A dry run warns instead.
+            if (run.Selection.Overwrite && InputInsideStore(run, parse.GetValue(config)!) is { } inside)
+            {
+                string why = $"{inside.What} {inside.Path} is inside {storeUrl}, which --overwrite deletes: keep the run's inputs outside the store";
+                if (!parse.GetValue(dryRun)) throw new CliException(why);
+                console.Error.WriteLine($"zagg: warning: {why}; the run itself would stop here");
+            }
             // The catalog's parent order against the config's grid, before anything starts (the catalog step checks it too).
             if (run.Catalog is { } loaded)
             {
@@ -291,22 +296,33 @@ internal static class PipelineCommands
     private static string? LocalFolder(string store)
         => StorageLocation.TryParse(store, out var where, out _) && where.Kind == StorageKind.File ? where.Path : null;
 
-    /// <summary>Whether <paramref name="path"/> lies inside <paramref name="folder"/> (full paths compared; links are not followed).</summary>
-    private static bool IsUnder(string path, string folder)
+    /// <summary>
+    /// The first of a run's local inputs (its catalog file, its config file, its local granules) that lies inside its
+    /// local store, links resolved (<see cref="LocalPaths.FirstInside"/>), or null.
+    /// </summary>
+    private static (string What, string Path)? InputInsideStore(UserRun run, string configName)
     {
-        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
-        return Path.GetFullPath(path).StartsWith(root, StringComparison.Ordinal);
+        if (LocalFolder(run.Store) is not { } folder) return null;
+        var inputs = new List<(string What, string Path)>();
+        if (run.CatalogPath is { } catalog) inputs.Add(("the catalog", catalog));
+        if (!ConfigLoader.BuiltIns.Contains(configName) && File.Exists(configName)) inputs.Add(("the config", configName));
+        if (run.Catalog is { } loaded)
+            foreach (var (_, granules) in loaded.Cells)
+                foreach (string g in granules)
+                    if (LocalFolder(g) is { } path) inputs.Add(("the granule", path));
+        return LocalPaths.FirstInside(folder, inputs);
     }
 
     /// <summary>
-    /// For a dry run: why the run would refuse its store (<see cref="RunPlanner.CheckStoreAsync"/>), or null. Only a local
-    /// store is looked at: a dry run needs no credentials or network.
+    /// For a dry run: why the run would refuse its store location (unparsable, not writable as a store, or refused by
+    /// <see cref="RunPlanner.CheckStoreAsync"/>), or null. An S3 store is not looked at: a dry run needs no credentials or network.
     /// </summary>
     private static async Task<string?> DryRunStoreRefusalAsync(UserRun run, CancellationToken ct)
     {
-        if (LocalFolder(run.Store) is null) return null;
+        if (!StorageLocation.TryParse(run.Store, out var where, out string? error)) return $"store location {error}";
+        if (where.Kind == StorageKind.S3) return null;
         try { return (await RunPlanner.CheckStoreAsync(ZarrStores.Open(run.Store), run.Selection.Overwrite, ct)).Refusal; }
-        catch (ZarrException e) { return $"the store cannot be checked: {e.Message}"; }
+        catch (ZarrException e) { return e.Message; }
     }
 
     private static bool IsRemote(string granule)
@@ -327,7 +343,7 @@ internal static class PipelineCommands
                 o.WriteLine($"  {cell.ParentMorton,12}  catalog index {cell.CatalogIndex,5}  {cell.Granules.Count} granules");
             if (run.Lambda is { } l) o.WriteLine(CostReport.Line(RunCosts.Estimate(cells, run.Config, l.MemoryMB), "estimated cost"));
             // A dry run tells what the real run would refuse, without refusing to plan it.
-            if (await DryRunStoreRefusalAsync(run, ct) is { } refusal) console.Error.WriteLine($"zagg: warning: {refusal}; the run itself would stop here");
+            if (await DryRunStoreRefusalAsync(run, ct) is { } refusal) console.Error.WriteLine($"zagg: warning: {refusal.TrimEnd('.')}; the run itself would stop here");
             return 0;
         }
         if (run.Lambda is { } lambda && run.Catalog is not null) o.WriteLine(CostReport.Line(RunCosts.Estimate(cells, run.Config, lambda.MemoryMB), "estimated cost"));

@@ -74,7 +74,18 @@ public sealed record StorageLocation
         if (text.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
         {
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || !uri.IsFile) { error = $"'{text}' is not a valid file:// URL (file:///absolute/path)"; return false; }
-            location = new StorageLocation(StorageKind.File, text) { Path = uri.LocalPath };
+            // RFC 8089: an authority of "localhost" is this machine; any other host would be read as a network share
+            // (a path with backslashes here, written in the current folder).
+            bool local = uri.Host.Length == 0 || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
+            if (!local) { error = $"'{text}' names the host '{uri.Host}'; a file:// URL is local: file:///absolute/path"; return false; }
+            location = new StorageLocation(StorageKind.File, text) { Path = uri.Host.Length == 0 ? uri.LocalPath : Uri.UnescapeDataString(uri.AbsolutePath) };
+            return true;
+        }
+        // RFC 8089's short form, file:/absolute/path; "file:out.zarr" is a URL without a path, not a folder named "file:…".
+        if (text.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (text.Length < 6 || text[5] != '/') { error = $"'{text}' is not a valid file:// URL (file:///absolute/path)"; return false; }
+            location = new StorageLocation(StorageKind.File, text) { Path = Uri.UnescapeDataString(text[5..]) };
             return true;
         }
         if (text.Contains("://", StringComparison.Ordinal)) { error = $"'{Redact(text)}': the scheme is not one of file://, s3://, http://, https:// (or give a path)"; return false; }

@@ -230,8 +230,27 @@ public class RunCommandTests
             File.Copy(catalog, inside);
             var r = CliRunner.Run("run", "--catalog", inside, "--store", store, "--overwrite");
             Assert.Equal(1, r.ExitCode);
-            Assert.Equal($"zagg: error: the catalog {inside} is inside {store}, which --overwrite deletes: keep the catalog outside the store", r.Error.Trim());
+            Assert.Equal($"zagg: error: the catalog {inside} is inside {store}, which --overwrite deletes: keep the run's inputs outside the store", r.Error.Trim());
             Assert.True(File.Exists(inside));
+            // Reached through links: a link to the catalog, and the store through a link (both once deleted it).
+            string link = Path.Combine(dir, "cat-link.json");
+            File.CreateSymbolicLink(link, inside);
+            Assert.Contains($"the catalog {link} is inside", CliRunner.Run("run", "--catalog", link, "--store", store, "--overwrite").Error);
+            string storeLink = Path.Combine(dir, "link.zarr");
+            Directory.CreateSymbolicLink(storeLink, store);
+            Assert.Contains($"the catalog {inside} is inside {storeLink}", CliRunner.Run("run", "--catalog", inside, "--store", storeLink, "--overwrite").Error);
+            Assert.True(File.Exists(inside));
+            // The config file and the granules are the run's inputs too.
+            string config = Path.Combine(store, "my.yaml");
+            File.WriteAllText(config, Zagg.Pipeline.Config.ConfigLoader.Find("atl06").Yaml);
+            var c = CliRunner.Run("run", "--config", config, "--catalog", catalog, "--store", store, "--overwrite");
+            Assert.Equal(1, c.ExitCode);
+            Assert.Contains($"the config {config} is inside {store}", c.Error);
+            Assert.True(File.Exists(config));
+            // A dry run warns of it instead.
+            var dry = CliRunner.Run("run", "--catalog", inside, "--store", store, "--overwrite", "--dry-run");
+            Assert.Equal(0, dry.ExitCode);
+            Assert.StartsWith($"zagg: warning: the catalog {inside} is inside {store}", dry.Error.Trim());
             // Beside the store (a name that only starts like it) is not inside it.
             string beside = store + "-catalog.json";
             File.Copy(catalog, beside);
@@ -259,6 +278,18 @@ public class RunCommandTests
             var r = CliRunner.Run("run", "--catalog", catalog, "--store", dir, "--dry-run");
             Assert.Equal(0, r.ExitCode);
             Assert.StartsWith($"zagg: warning: {dir}: not empty and not a Zarr store (it holds ", r.Error.Trim());
+            // A file where the store's folder would be, and a location that is not one.
+            string file = Path.Combine(dir, "afile.zarr");
+            File.WriteAllText(file, "not a folder");
+            Assert.Equal($"zagg: warning: {file}: cannot list the store: a file, not a folder; the run itself would stop here",
+                CliRunner.Run("run", "--catalog", catalog, "--store", file, "--dry-run").Error.Trim());
+            Assert.Equal("zagg: warning: store location 's3://' names no bucket; expected s3://bucket/key; the run itself would stop here",
+                CliRunner.Run("run", "--catalog", catalog, "--store", "s3://", "--dry-run").Error.Trim());
+            // The real run says the same of the file, and leaves it as it was.
+            var real = CliRunner.Run("run", "--catalog", catalog, "--store", file);
+            Assert.Equal(1, real.ExitCode);
+            Assert.Contains($"{file}: cannot list the store: a file, not a folder", real.Error);
+            Assert.Equal("not a folder", File.ReadAllText(file));
         }
         finally { Directory.Delete(dir, true); }
     }

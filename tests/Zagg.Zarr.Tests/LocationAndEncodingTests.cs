@@ -11,6 +11,9 @@ public class LocationAndEncodingTests
     [InlineData("out.zarr", StorageKind.File, "out.zarr", "", "")]
     [InlineData("/data/out.zarr", StorageKind.File, "/data/out.zarr", "", "")]
     [InlineData("file:///data/out.zarr", StorageKind.File, "/data/out.zarr", "", "")]
+    [InlineData("file://localhost/data/out.zarr", StorageKind.File, "/data/out.zarr", "", "")]
+    [InlineData("file:/data/out.zarr", StorageKind.File, "/data/out.zarr", "", "")]
+    [InlineData("file:///data/my%20run.zarr", StorageKind.File, "/data/my run.zarr", "", "")]
     [InlineData("s3://bucket/runs/out.zarr/", StorageKind.S3, "", "bucket", "runs/out.zarr")]
     [InlineData("s3://bucket", StorageKind.S3, "", "bucket", "")]
     [InlineData("https://host/a/b.h5", StorageKind.Http, "", "", "")]
@@ -28,6 +31,10 @@ public class LocationAndEncodingTests
     [InlineData("", "is empty")]
     [InlineData("s3:///x", "names no bucket")]
     [InlineData("ftp://host/x", "the scheme is not one of")]
+    // Another host's file:// URL is a network share (read as a path with backslashes, written in the current folder).
+    [InlineData("file://server/data/out.zarr", "names the host 'server'")]
+    [InlineData("file://out.zarr", "names the host 'out.zarr'")]
+    [InlineData("file:out.zarr", "is not a valid file:// URL")]
     [InlineData("gs://user:secret@bucket/x?token=secret", "the scheme is not one of")]
     public void Bad_locations_say_why_without_secrets(string text, string message)
     {

@@ -199,14 +199,25 @@ public sealed class LocalStore : IZarrStore
     /// <exception cref="StoreException">The folder cannot be listed (permissions, IO error).</exception>
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        if (!Directory.Exists(_root)) yield break;
+        if (!Directory.Exists(_root))
+        {
+            // A file where the store's folder should be: say so (writing under it would fail with "part of the path").
+            if (File.Exists(_root)) throw new StoreException(Name, "list", prefix, "a file, not a folder");
+            yield break;
+        }
         // Start from the deepest folder the prefix names, then filter by the full prefix.
         int slash = prefix.LastIndexOf('/');
         string dir = slash < 0 ? _root : Path.Combine(_root, prefix[..slash].Replace('/', Path.DirectorySeparatorChar));
         if (!Directory.Exists(dir)) yield break;
         // Symbolic links are not the store's: not followed, not listed (a store's clearing deletes what it lists, and a
         // link to a folder elsewhere would take that folder's files with it).
-        using var files = Directory.EnumerateFiles(dir, "*", ListOptions).GetEnumerator();
+        IEnumerator<string> files;
+        try { files = Directory.EnumerateFiles(dir, "*", ListOptions).GetEnumerator(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException(Name, "list", prefix, e.Message, e); // the folder itself cannot be opened
+        }
+        using var _ = files;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
