@@ -72,6 +72,7 @@ internal sealed class LocatedGroup
         if (order <= MaxNarrowOrder)
         {
             _narrow = GC.AllocateUninitializedArray<int>(cells.Length, pinned: true);
+            FreshPages.Populate(_narrow, cells.Length);
             for (int i = 0; i < cells.Length; i++) _narrow[i] = (int)cells[i];
         }
         else cells.CopyTo(_wide = GC.AllocateUninitializedArray<long>(cells.Length, pinned: true));
