@@ -17,15 +17,26 @@ public class CancelTests
             psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "zagg.dll"));
             foreach (string a in new[] { "catalog", "--cmr-url", "http://127.0.0.1:1", "--cycle", "22", "--output", "c.json" }) psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
+            // The output read line by line: the interrupt waits for the search to have started (a loaded machine starts
+            // the process in more than the few seconds a fixed delay allowed).
+            var stdout = new System.Text.StringBuilder();
+            var searching = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            p.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is null) return;
+                lock (stdout) stdout.AppendLine(e.Data);
+                if (e.Data.Contains("searching CMR", StringComparison.Ordinal)) searching.TrySetResult();
+            };
+            p.BeginOutputReadLine();
             var stderr = p.StandardError.ReadToEndAsync();
+            await searching.Task.WaitAsync(TimeSpan.FromMinutes(1));
             // Interrupt while the search is retrying (its first attempt fails at once, the backoff takes seconds).
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
             using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!) await kill.WaitForExitAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             await p.WaitForExitAsync(timeout.Token);
             string error = await stderr;
-            Assert.Contains("searching CMR", await stdout);
+            lock (stdout) Assert.Contains("searching CMR", stdout.ToString());
             Assert.Equal(130, p.ExitCode);
             Assert.Equal("zagg: cancelled", error.Trim());
             Assert.False(File.Exists(Path.Combine(dir, "c.json")));
