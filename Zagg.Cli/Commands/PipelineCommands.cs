@@ -63,6 +63,8 @@ internal static class PipelineCommands
             var cfg = LoadConfig(parse.GetValue(config)!);
             var (catalogPath, search) = QueryRuns.CatalogOrQuery(parse, catalog, query, cfg);
             string storeUrl = parse.GetValue(store) ?? cfg.Store ?? throw new CliException("no store: give --store or set output.store in the config");
+            // One reading of the location for every check and the run (a dry run reports a bad one as the run would meet it).
+            if (!parse.GetValue(dryRun) && !StorageLocation.TryParse(storeUrl, out _, out string? storeError)) throw new CliException($"store location {storeError}");
             string? d = parse.GetValue(driver);
             long? morton = null;
             if (parse.GetValue(mortonCell) is { } m)
@@ -104,6 +106,11 @@ internal static class PipelineCommands
                     SubmitOnly = submitOnly,
                 },
             };
+            // The report is written beside the store whatever the run: an input by that name would be replaced by it.
+            if (InputAt(run, parse.GetValue(config)!, RunReport.LocationOf(storeUrl)) is { } replaced)
+                throw new CliException($"{replaced.What} {replaced.Path} is the run's report file, which the run writes: give the store another name or move the file");
+            // A granule listed twice in a cell under two spellings (a link, "..", file://) would count its points twice.
+            if (run.Catalog is { } listed) RequireDistinctGranules(listed);
             // --overwrite deletes everything under a store zagg wrote: an input kept there (the catalog, the config, a
             // granule; reached through a link or not) would go with it. A dry run warns instead.
             if (run.Selection.Overwrite && InputInsideStore(run, parse.GetValue(config)!) is { } inside)
@@ -301,16 +308,44 @@ internal static class PipelineCommands
     /// local store, links resolved (<see cref="LocalPaths.FirstInside"/>), or null.
     /// </summary>
     private static (string What, string Path)? InputInsideStore(UserRun run, string configName)
+        => LocalFolder(run.Store) is { } folder ? LocalPaths.FirstInside(folder, LocalInputs(run, configName)) : null;
+
+    /// <summary>The first of a run's local inputs that is the file <paramref name="location"/> (links resolved), or null.</summary>
+    private static (string What, string Path)? InputAt(UserRun run, string configName, string location)
     {
-        if (LocalFolder(run.Store) is not { } folder) return null;
-        var inputs = new List<(string What, string Path)>();
-        if (run.CatalogPath is { } catalog) inputs.Add(("the catalog", catalog));
-        if (!ConfigLoader.BuiltIns.Contains(configName) && File.Exists(configName)) inputs.Add(("the config", configName));
+        if (LocalFolder(location) is not { } file) return null;
+        var resolver = new LocalPaths.Resolver();
+        string target = resolver.Resolve(file);
+        foreach (var input in LocalInputs(run, configName))
+            if (resolver.Resolve(input.Path) == target) return input;
+        return null;
+    }
+
+    /// <summary>A run's local inputs: its catalog file, its config file (not a built-in name), its local granules.</summary>
+    private static IEnumerable<(string What, string Path)> LocalInputs(UserRun run, string configName)
+    {
+        if (run.CatalogPath is { } catalog && LocalFolder(catalog) is { } catalogPath) yield return ("the catalog", catalogPath);
+        if (!ConfigLoader.BuiltIns.Contains(configName) && File.Exists(configName)) yield return ("the config", configName);
         if (run.Catalog is { } loaded)
             foreach (var (_, granules) in loaded.Cells)
                 foreach (string g in granules)
-                    if (LocalFolder(g) is { } path) inputs.Add(("the granule", path));
-        return LocalPaths.FirstInside(folder, inputs);
+                    if (LocalFolder(g) is { } path) yield return ("the granule", path);
+    }
+
+    /// <summary>Refuses a cell that lists one local granule twice under two spellings (links resolved): its points would count twice.</summary>
+    private static void RequireDistinctGranules(GranuleCatalog catalog)
+    {
+        var resolver = new LocalPaths.Resolver();
+        foreach (var (morton, granules) in catalog.Cells)
+        {
+            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (string g in granules)
+            {
+                if (LocalFolder(g) is not { } path) continue;
+                if (!seen.TryAdd(resolver.Resolve(path), g))
+                    throw new CliException($"the catalog's cell {morton} lists one granule twice, as {seen[resolver.Resolve(path)]} and {g}; its points would count twice");
+            }
+        }
     }
 
     /// <summary>
@@ -354,14 +389,14 @@ internal static class PipelineCommands
             await AuthCommands.CheckBeforeRunAsync(ct);
         }
         var runId = services?.Monitor.RunId ?? Guid.NewGuid();
-        string storeLocation = run.Store.Contains("://", StringComparison.Ordinal) ? run.Store : Path.GetFullPath(run.Store);
+        string storeLocation = LocalFolder(run.Store) is { } storeFolder ? Path.GetFullPath(storeFolder) : run.Store;
         var request = new RunRequested
         {
             RunId = runId,
             Spec = new RunSpec
             {
                 Config = ConfigReferences.FromUser(run.ConfigName),
-                Catalog = run.Query is null ? Path.GetFullPath(run.CatalogPath!) : RunLedger.CatalogLocation(storeLocation, runId),
+                Catalog = run.Query is null ? (LocalFolder(run.CatalogPath!) is { } catalogFile ? Path.GetFullPath(catalogFile) : run.CatalogPath!) : RunLedger.CatalogLocation(storeLocation, runId),
                 Query = run.Query?.Wire,
                 Store = storeLocation,
                 Selection = run.Selection,

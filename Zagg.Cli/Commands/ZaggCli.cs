@@ -59,7 +59,10 @@ public static class ZaggCli
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            // Ctrl-C cancels the command's token and waits for it to stop: System.CommandLine's 2 s ran out on a loaded
+            // machine (CI), and the process ended with 130 but without its "cancelled" line. A command stops within a
+            // moment of its token; 10 s is the bound for one that does not.
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });
         }
         catch (CliException e)
         {

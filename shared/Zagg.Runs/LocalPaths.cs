@@ -10,49 +10,81 @@ public static class LocalPaths
     private const int MaxLinks = 40;
 
     /// <summary>
-    /// The absolute path with every symbolic link along it resolved (as POSIX realpath does), as far as the path exists;
-    /// the components that do not exist are appended as given.
+    /// The absolute path with every symbolic link along it resolved, and each "..", as the system does, after the link
+    /// before it (POSIX realpath), as far as the path exists; the components that do not exist are appended as given.
     /// </summary>
-    public static string Resolve(string path) => Resolve(Path.GetFullPath(path), MaxLinks);
+    public static string Resolve(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        // Not Path.GetFullPath: it removes "a/.." as text, where "a" may be a link to elsewhere.
+        string absolute = Path.IsPathRooted(path) ? path : Path.Combine(Directory.GetCurrentDirectory(), path);
+        string root = Path.GetPathRoot(absolute) ?? "/";
+        var pending = new Stack<string>();
+        Push(pending, absolute[root.Length..]);
+        string current = root;
+        int links = MaxLinks;
+        bool exists = true;
+        while (pending.TryPop(out string? part))
+        {
+            if (part is "" or ".") continue;
+            if (part == "..")
+            {
+                current = Path.GetDirectoryName(current) ?? current; // the root's parent is the root
+                continue;
+            }
+            string next = Path.Combine(current, part);
+            if (exists)
+            {
+                FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+                if (info.LinkTarget is { } target && links-- > 0)
+                {
+                    // The link's target, walked the same way: from the root, or from the link's folder.
+                    if (Path.IsPathRooted(target)) current = Path.GetPathRoot(target) ?? root;
+                    Push(pending, Path.IsPathRooted(target) ? target[(Path.GetPathRoot(target) ?? "").Length..] : target);
+                    continue;
+                }
+                exists = info.Exists;
+            }
+            current = next;
+        }
+        return current;
+    }
 
-    /// <summary>The first of <paramref name="inputs"/> that lies inside <paramref name="folder"/> (both resolved), or null.</summary>
+    /// <summary>The first of <paramref name="inputs"/> whose resolved path is <paramref name="folder"/>'s or lies inside it, or null.</summary>
     /// <param name="folder">A local folder (it need not exist).</param>
     /// <param name="inputs">What each input is ("the catalog") and its local path.</param>
     public static (string What, string Path)? FirstInside(string folder, IEnumerable<(string What, string Path)> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        string root = Path.TrimEndingDirectorySeparator(Resolve(folder)) + Path.DirectorySeparatorChar;
-        // Many granules share a folder: each folder resolved once.
-        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+        string resolved = Path.TrimEndingDirectorySeparator(Resolve(folder));
+        string root = resolved + Path.DirectorySeparatorChar;
+        var resolver = new Resolver();
         foreach (var input in inputs)
         {
-            string full = Path.GetFullPath(input.Path);
-            string parent = Path.GetDirectoryName(full) ?? full;
-            if (!folders.TryGetValue(parent, out string? resolvedParent)) folders[parent] = resolvedParent = Resolve(parent, MaxLinks);
-            string resolved = Resolve(Path.Combine(resolvedParent, Path.GetFileName(full)), MaxLinks);
-            if (resolved.StartsWith(root, StringComparison.Ordinal) || resolved + Path.DirectorySeparatorChar == root) return input;
+            string path = resolver.Resolve(input.Path);
+            if (path.StartsWith(root, StringComparison.Ordinal) || path == resolved) return input;
         }
         return null;
     }
 
-    private static string Resolve(string full, int links)
+    /// <summary><see cref="LocalPaths.Resolve(string)"/> for many paths, each folder (as given) resolved once: a catalog's granules share a few folders.</summary>
+    public sealed class Resolver
     {
-        string root = Path.GetPathRoot(full) ?? "";
-        string current = root;
-        var parts = full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
-        for (int i = 0; i < parts.Length; i++)
+        private readonly Dictionary<string, string> _folders = new(StringComparer.Ordinal);
+
+        /// <summary>The path resolved (<see cref="LocalPaths.Resolve(string)"/>).</summary>
+        public string Resolve(string path)
         {
-            string next = Path.Combine(current, parts[i]);
-            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
-            if (!info.Exists && info.LinkTarget is null)
-            {
-                // The rest does not exist: appended as given.
-                return Path.Combine([next, .. parts[(i + 1)..]]);
-            }
-            if (info.LinkTarget is { } target && links > 0)
-                next = Resolve(Path.GetFullPath(target, current), links - 1);
-            current = next;
+            string absolute = Path.IsPathRooted(path) ? path : Path.Combine(Directory.GetCurrentDirectory(), path);
+            string parent = Path.GetDirectoryName(absolute) ?? absolute;
+            if (!_folders.TryGetValue(parent, out string? resolvedParent)) _folders[parent] = resolvedParent = LocalPaths.Resolve(parent);
+            return LocalPaths.Resolve(Path.Combine(resolvedParent, Path.GetFileName(absolute)));
         }
-        return current;
+    }
+
+    private static void Push(Stack<string> pending, string relative)
+    {
+        var parts = relative.Split(Path.DirectorySeparatorChar);
+        for (int i = parts.Length - 1; i >= 0; i--) pending.Push(parts[i]);
     }
 }

@@ -151,6 +151,9 @@ public static class RunPlanner
         var keys = new List<string>();
         await foreach (string k in store.ListAsync("", ct).ConfigureAwait(false))
             if (!k.StartsWith(keep, StringComparison.Ordinal)) keys.Add(k);
+        // The root's zarr.json last: a clearing that fails half-way (a key that cannot be deleted) leaves a store that is
+        // still one, which the retry and the next --overwrite clear again, rather than a folder refused as not a store.
+        keys.Sort(static (a, b) => (a == "zarr.json").CompareTo(b == "zarr.json"));
         foreach (string k in keys) await store.DeleteAsync(k, ct).ConfigureAwait(false);
     }
 

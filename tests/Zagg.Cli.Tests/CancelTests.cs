@@ -30,8 +30,9 @@ public class CancelTests
             p.BeginOutputReadLine();
             var stderr = p.StandardError.ReadToEndAsync();
             await searching.Task.WaitAsync(TimeSpan.FromMinutes(1));
-            // Interrupt while the search is retrying (its first attempt fails at once, the backoff takes seconds).
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            // Interrupt while the search is retrying (its first attempt fails at once, the backoff takes seconds): as long
+            // after the search starts as the fixed delay left on an idle machine.
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
             using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!) await kill.WaitForExitAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             await p.WaitForExitAsync(timeout.Token);

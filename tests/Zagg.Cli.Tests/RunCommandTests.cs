@@ -260,6 +260,47 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void Links_through_dotdot_file_urls_report_names_and_granule_spellings_are_read_as_the_system_reads_them()
+    {
+        var (dir, catalog) = DemoRunFolders.Granules("zagg-run");
+        try
+        {
+            string store = Path.Combine(dir, "out.zarr");
+            Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", store).ExitCode);
+            string inside = Path.Combine(store, "catalog.json");
+            File.Copy(catalog, inside);
+            // deep -> out.zarr/12, and cat.json -> deep/../catalog.json: the system follows the link before the "..".
+            string deep = Path.Combine(dir, "deep");
+            Directory.CreateSymbolicLink(deep, Path.Combine(store, "12"));
+            string link = Path.Combine(dir, "cat.json");
+            File.CreateSymbolicLink(link, "deep/../catalog.json");
+            Assert.Contains($"the catalog {link} is inside", CliRunner.Run("run", "--catalog", link, "--store", store, "--overwrite").Error);
+            Assert.True(File.Exists(inside));
+            // file:/absolute/path is that path, not a folder named "file:" here.
+            string other = Path.Combine(dir, "other.zarr");
+            Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", "file:" + other).ExitCode);
+            Assert.True(File.Exists(Path.Combine(other, "zarr.json")));
+            // The report is written beside the store: an input by its name is refused, not replaced.
+            string report = Path.Combine(dir, "next.zarr.report.json");
+            File.Copy(catalog, report);
+            var r = CliRunner.Run("run", "--catalog", report, "--store", Path.Combine(dir, "next.zarr"));
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains($"the catalog {report} is the run's report file", r.Error);
+            // One granule twice in a cell under two spellings would count twice.
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(catalog))!;
+            var cell = json["catalog"]!.AsObject().First().Value!.AsArray();
+            string first = cell[0]!.GetValue<string>();
+            cell.Add(Path.Combine(Path.GetDirectoryName(first)!, "..", Path.GetFileName(Path.GetDirectoryName(first)!), Path.GetFileName(first)));
+            string twice = Path.Combine(dir, "twice.json");
+            File.WriteAllText(twice, json.ToJsonString());
+            var t = CliRunner.Run("run", "--catalog", twice, "--store", Path.Combine(dir, "twice.zarr"));
+            Assert.Equal(1, t.ExitCode);
+            Assert.Contains("lists one granule twice", t.Error);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void A_dry_run_warns_of_the_store_the_run_would_refuse()
     {
         var (dir, catalog) = DemoRunFolders.Granules("zagg-run");
@@ -283,6 +324,8 @@ public class RunCommandTests
             File.WriteAllText(file, "not a folder");
             Assert.Equal($"zagg: warning: {file}: cannot list the store: a file, not a folder; the run itself would stop here",
                 CliRunner.Run("run", "--catalog", catalog, "--store", file, "--dry-run").Error.Trim());
+            Assert.Equal($"zagg: warning: {Path.Combine(file, "sub.zarr")}: cannot list the store: {file} is a file, not a folder; the run itself would stop here",
+                CliRunner.Run("run", "--catalog", catalog, "--store", Path.Combine(file, "sub.zarr"), "--dry-run").Error.Trim());
             Assert.Equal("zagg: warning: store location 's3://' names no bucket; expected s3://bucket/key; the run itself would stop here",
                 CliRunner.Run("run", "--catalog", catalog, "--store", "s3://", "--dry-run").Error.Trim());
             // The real run says the same of the file, and leaves it as it was.

@@ -203,6 +203,9 @@ public sealed class LocalStore : IZarrStore
         {
             // A file where the store's folder should be: say so (writing under it would fail with "part of the path").
             if (File.Exists(_root)) throw new StoreException(Name, "list", prefix, "a file, not a folder");
+            // ... or above it: the store's folder could not be made.
+            for (string? up = Path.GetDirectoryName(Path.GetFullPath(_root)); up is not null && !Directory.Exists(up); up = Path.GetDirectoryName(up))
+                if (File.Exists(up)) throw new StoreException(Name, "list", prefix, $"{up} is a file, not a folder");
             yield break;
         }
         // Start from the deepest folder the prefix names, then filter by the full prefix.
