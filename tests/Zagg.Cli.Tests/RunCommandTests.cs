@@ -217,17 +217,24 @@ public class RunCommandTests
         finally { Directory.Delete(dir, true); }
     }
 
+    /// <summary>The demo granules and catalog in a temporary folder, a store written from them, and a copy of the catalog inside the store.</summary>
+    private static (string Dir, string Catalog, string Store, string Inside) StoreHoldingItsCatalog()
+    {
+        var (dir, catalog) = DemoRunFolders.Granules("zagg-run");
+        string store = Path.Combine(dir, "out.zarr");
+        Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", store).ExitCode);
+        string inside = Path.Combine(store, "catalog.json");
+        File.Copy(catalog, inside);
+        return (dir, catalog, store, inside);
+    }
+
     [Fact]
     public void Overwrite_is_refused_when_the_catalog_lies_inside_the_store()
     {
         // --overwrite deletes everything under a store zagg wrote: the catalog kept there would go with it.
-        var (dir, catalog) = DemoRunFolders.Granules("zagg-run");
+        var (dir, catalog, store, inside) = StoreHoldingItsCatalog();
         try
         {
-            string store = Path.Combine(dir, "out.zarr");
-            Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", store).ExitCode);
-            string inside = Path.Combine(store, "catalog.json");
-            File.Copy(catalog, inside);
             var r = CliRunner.Run("run", "--catalog", inside, "--store", store, "--overwrite");
             Assert.Equal(1, r.ExitCode);
             Assert.Equal($"zagg: error: the catalog {inside} is inside {store}, which --overwrite deletes: keep the run's inputs outside the store", r.Error.Trim());
@@ -262,13 +269,9 @@ public class RunCommandTests
     [Fact]
     public void Links_through_dotdot_file_urls_report_names_and_granule_spellings_are_read_as_the_system_reads_them()
     {
-        var (dir, catalog) = DemoRunFolders.Granules("zagg-run");
+        var (dir, catalog, store, inside) = StoreHoldingItsCatalog();
         try
         {
-            string store = Path.Combine(dir, "out.zarr");
-            Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", store).ExitCode);
-            string inside = Path.Combine(store, "catalog.json");
-            File.Copy(catalog, inside);
             // deep -> out.zarr/12, and cat.json -> deep/../catalog.json: the system follows the link before the "..".
             string deep = Path.Combine(dir, "deep");
             Directory.CreateSymbolicLink(deep, Path.Combine(store, "12"));
