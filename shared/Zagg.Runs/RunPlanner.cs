@@ -116,9 +116,10 @@ public static class RunPlanner
         ArgumentNullException.ThrowIfNull(store);
         if (await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false))
         {
-            if (!overwrite) return (true, $"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
+            // Someone else's Zarr hierarchy is refused with or without --overwrite: the hint names what would work.
             if (await NotZaggStoreAsync(store, ct).ConfigureAwait(false) is { } why)
-                return (true, $"{why}; --overwrite replaces only a store zagg wrote (move or delete this one yourself)");
+                return (true, $"{why}; --overwrite replaces only a store zagg wrote (move or delete this one yourself, or give a new folder)");
+            if (!overwrite) return (true, $"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
             return (true, null);
         }
         if (await ForeignKeyAsync(store, ct).ConfigureAwait(false) is { } foreign)

@@ -351,10 +351,14 @@ public class RunCommandTests
             Directory.CreateDirectory(foreign);
             File.WriteAllText(Path.Combine(foreign, "zarr.json"), """{"zarr_format": 3, "node_type": "group", "attributes": {}}""");
             File.WriteAllText(Path.Combine(foreign, "thesis.txt"), "keep me");
-            var r = CliRunner.Run("run", "--catalog", catalog, "--store", foreign, "--overwrite");
-            Assert.Equal(1, r.ExitCode);
-            Assert.Equal($"zagg: error: {foreign}: not a Zagg DGGS store (no group with \"zagg\" attributes); --overwrite replaces only a store zagg wrote (move or delete this one yourself)", r.Error.Trim());
-            Assert.Equal("keep me", File.ReadAllText(Path.Combine(foreign, "thesis.txt")));
+            // With --overwrite or without it: the same refusal (without, the hint once named --overwrite, which refuses it too).
+            foreach (string[] extra in new[] { new[] { "--overwrite" }, Array.Empty<string>() })
+            {
+                var r = CliRunner.Run(["run", "--catalog", catalog, "--store", foreign, .. extra]);
+                Assert.Equal(1, r.ExitCode);
+                Assert.Equal($"zagg: error: {foreign}: not a Zagg DGGS store (no group with \"zagg\" attributes); --overwrite replaces only a store zagg wrote (move or delete this one yourself, or give a new folder)", r.Error.Trim());
+                Assert.Equal("keep me", File.ReadAllText(Path.Combine(foreign, "thesis.txt")));
+            }
 
             string store = Path.Combine(dir, "out.zarr");
             Assert.Equal(0, CliRunner.Run("run", "--catalog", catalog, "--store", store).ExitCode);
