@@ -106,14 +106,16 @@ internal static class PipelineCommands
                     SubmitOnly = submitOnly,
                 },
             };
+            // The checks of the run's local inputs share one resolver: each path is resolved once.
+            var paths = new LocalPaths.Resolver();
             // The report is written beside the store whatever the run: an input by that name would be replaced by it.
-            if (InputAt(run, parse.GetValue(config)!, RunReport.LocationOf(storeUrl)) is { } replaced)
+            if (InputAt(run, parse.GetValue(config)!, RunReport.LocationOf(storeUrl), paths) is { } replaced)
                 throw new CliException($"{replaced.What} {replaced.Path} is the run's report file, which the run writes: give the store another name or move the file");
             // A granule listed twice in a cell under two spellings (a link, "..", file://) would count its points twice.
-            if (run.Catalog is { } listed) RequireDistinctGranules(listed);
+            if (run.Catalog is { } listed) RequireDistinctGranules(listed, paths);
             // --overwrite deletes everything under a store zagg wrote: an input kept there (the catalog, the config, a
             // granule; reached through a link or not) would go with it. A dry run warns instead.
-            if (run.Selection.Overwrite && InputInsideStore(run, parse.GetValue(config)!) is { } inside)
+            if (run.Selection.Overwrite && InputInsideStore(run, parse.GetValue(config)!, paths) is { } inside)
             {
                 string why = $"{inside.What} {inside.Path} is inside {storeUrl}, which --overwrite deletes: keep the run's inputs outside the store";
                 if (!parse.GetValue(dryRun)) throw new CliException(why);
@@ -307,14 +309,13 @@ internal static class PipelineCommands
     /// The first of a run's local inputs (its catalog file, its config file, its local granules) that lies inside its
     /// local store, links resolved (<see cref="LocalPaths.FirstInside"/>), or null.
     /// </summary>
-    private static (string What, string Path)? InputInsideStore(UserRun run, string configName)
-        => LocalFolder(run.Store) is { } folder ? LocalPaths.FirstInside(folder, LocalInputs(run, configName)) : null;
+    private static (string What, string Path)? InputInsideStore(UserRun run, string configName, LocalPaths.Resolver resolver)
+        => LocalFolder(run.Store) is { } folder ? LocalPaths.FirstInside(folder, LocalInputs(run, configName), resolver) : null;
 
     /// <summary>The first of a run's local inputs that is the file <paramref name="location"/> (links resolved), or null.</summary>
-    private static (string What, string Path)? InputAt(UserRun run, string configName, string location)
+    private static (string What, string Path)? InputAt(UserRun run, string configName, string location, LocalPaths.Resolver resolver)
     {
         if (LocalFolder(location) is not { } file) return null;
-        var resolver = new LocalPaths.Resolver();
         string target = resolver.Resolve(file);
         foreach (var input in LocalInputs(run, configName))
             if (resolver.Resolve(input.Path) == target) return input;
@@ -333,17 +334,17 @@ internal static class PipelineCommands
     }
 
     /// <summary>Refuses a cell that lists one local granule twice under two spellings (links resolved): its points would count twice.</summary>
-    private static void RequireDistinctGranules(GranuleCatalog catalog)
+    private static void RequireDistinctGranules(GranuleCatalog catalog, LocalPaths.Resolver resolver)
     {
-        var resolver = new LocalPaths.Resolver();
         foreach (var (morton, granules) in catalog.Cells)
         {
             var seen = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (string g in granules)
             {
                 if (LocalFolder(g) is not { } path) continue;
-                if (!seen.TryAdd(resolver.Resolve(path), g))
-                    throw new CliException($"the catalog's cell {morton} lists one granule twice, as {seen[resolver.Resolve(path)]} and {g}; its points would count twice");
+                string resolved = resolver.Resolve(path);
+                if (!seen.TryAdd(resolved, g))
+                    throw new CliException($"the catalog's cell {morton} lists one granule twice, as {seen[resolved]} and {g}; its points would count twice");
             }
         }
     }

@@ -53,12 +53,13 @@ public static class LocalPaths
     /// <summary>The first of <paramref name="inputs"/> whose resolved path is <paramref name="folder"/>'s or lies inside it, or null.</summary>
     /// <param name="folder">A local folder (it need not exist).</param>
     /// <param name="inputs">What each input is ("the catalog") and its local path.</param>
-    public static (string What, string Path)? FirstInside(string folder, IEnumerable<(string What, string Path)> inputs)
+    /// <param name="resolver">Resolves the inputs (one shared by several checks resolves each path once).</param>
+    public static (string What, string Path)? FirstInside(string folder, IEnumerable<(string What, string Path)> inputs, Resolver? resolver = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         string resolved = Path.TrimEndingDirectorySeparator(Resolve(folder));
         string root = resolved + Path.DirectorySeparatorChar;
-        var resolver = new Resolver();
+        resolver ??= new Resolver();
         foreach (var input in inputs)
         {
             string path = resolver.Resolve(input.Path);
@@ -67,18 +68,27 @@ public static class LocalPaths
         return null;
     }
 
-    /// <summary><see cref="LocalPaths.Resolve(string)"/> for many paths, each folder (as given) resolved once: a catalog's granules share a few folders.</summary>
+    /// <summary>
+    /// <see cref="LocalPaths.Resolve(string)"/> for many paths: each path resolved once, and each folder (as given) once,
+    /// so a catalog's granules, which share a few folders, cost one look at their last component each.
+    /// </summary>
     public sealed class Resolver
     {
         private readonly Dictionary<string, string> _folders = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _paths = new(StringComparer.Ordinal);
 
         /// <summary>The path resolved (<see cref="LocalPaths.Resolve(string)"/>).</summary>
         public string Resolve(string path)
         {
+            if (_paths.TryGetValue(path, out string? known)) return known;
             string absolute = Path.IsPathRooted(path) ? path : Path.Combine(Directory.GetCurrentDirectory(), path);
             string parent = Path.GetDirectoryName(absolute) ?? absolute;
+            string name = Path.GetFileName(absolute);
             if (!_folders.TryGetValue(parent, out string? resolvedParent)) _folders[parent] = resolvedParent = LocalPaths.Resolve(parent);
-            return LocalPaths.Resolve(Path.Combine(resolvedParent, Path.GetFileName(absolute)));
+            string candidate = Path.Combine(resolvedParent, name);
+            // The folder has no link left in it: only the last component can still be a link (or "." and "..").
+            string resolved = name is "" or "." or ".." || new FileInfo(candidate).LinkTarget is not null ? LocalPaths.Resolve(candidate) : candidate;
+            return _paths[path] = resolved;
         }
     }
 

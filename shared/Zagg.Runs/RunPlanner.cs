@@ -106,9 +106,9 @@ public static class RunPlanner
 
     /// <summary>
     /// The template step's rule for the store's location: whether a store exists there, and why the run would not write
-    /// its store there, or null when it would. Refused: an existing store without <paramref name="overwrite"/>; with it, a
-    /// Zarr hierarchy zagg did not write (not ours to delete); with or without it, a location holding anything but
-    /// zagg's own <c>.zagg/</c> (a new store goes only where nothing else is: a later --overwrite clears everything under it).
+    /// its store there, or null when it would. Refused: a Zarr hierarchy zagg did not write (not ours to delete, with or
+    /// without <paramref name="overwrite"/>); a store zagg wrote, without it; a location holding anything but zagg's own
+    /// <c>.zagg/</c> (a new store goes only where nothing else is: a later --overwrite clears everything under it).
     /// </summary>
     /// <exception cref="ZarrException">The location cannot be read.</exception>
     public static async Task<(bool Exists, string? Refusal)> CheckStoreAsync(IZarrStore store, bool overwrite, CancellationToken ct = default)

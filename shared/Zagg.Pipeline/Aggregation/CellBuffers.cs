@@ -27,15 +27,7 @@ internal static class CellBuffers
 
     /// <summary>An array of at least <paramref name="length"/> elements, not cleared.</summary>
     public static T[] Rent<T>(int length) where T : unmanaged
-        => length <= PooledLength ? ArrayPool<T>.Shared.Rent(Math.Max(1, length)) : Kept<T>.Take(length) ?? Fresh<T>(length);
-
-    /// <summary>A new long array, its pages mapped at once (<see cref="FreshPages"/>).</summary>
-    private static T[] Fresh<T>(int length) where T : unmanaged
-    {
-        var array = GC.AllocateUninitializedArray<T>(length);
-        FreshPages.Populate(array, length);
-        return array;
-    }
+        => length <= PooledLength ? ArrayPool<T>.Shared.Rent(Math.Max(1, length)) : Kept<T>.Take(length) ?? FreshPages.Allocate<T>(length);
 
     /// <summary>Gives an array from <see cref="Rent{T}"/> back: to the pool when it came from there, else kept or to the collector.</summary>
     public static void Return<T>(T[] array) where T : unmanaged

@@ -20,6 +20,15 @@ internal static class FreshPages
     // Off after the first refusal (a kernel without the advice: EINVAL), or where there is no madvise.
     private static volatile bool s_enabled = OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("ZAGG_POPULATE") != "0";
 
+    /// <summary>A new array of <paramref name="length"/> elements, not cleared, its pages mapped at once (<see cref="Populate"/>).</summary>
+    /// <param name="pinned">On the pinned object heap (an array that outlives many collections), else where the GC puts it.</param>
+    public static T[] Allocate<T>(int length, bool pinned = false) where T : unmanaged
+    {
+        var array = GC.AllocateUninitializedArray<T>(length, pinned);
+        Populate(array, length);
+        return array;
+    }
+
     /// <summary>Maps the whole pages inside <paramref name="array"/>'s first <paramref name="length"/> elements (at least <see cref="MinBytes"/>).</summary>
     public static unsafe void Populate<T>(T[] array, int length) where T : unmanaged
     {

@@ -120,13 +120,7 @@ internal sealed class GroupValues : IDisposable
     public GroupValues? TryShare() => _arrays.TryAddReference() ? new GroupValues(_arrays, First, Length) : null;
 
     /// <summary>An array of <paramref name="n"/> values: pooled for a cell's own values, else its own, on the pinned object heap.</summary>
-    public T[] Allocate<T>(int n) where T : unmanaged
-    {
-        if (_arrays.Pooled) return CellBuffers.Rent<T>(n);
-        var array = GC.AllocateUninitializedArray<T>(n, pinned: true);
-        FreshPages.Populate(array, n);
-        return array;
-    }
+    public T[] Allocate<T>(int n) where T : unmanaged => _arrays.Pooled ? CellBuffers.Rent<T>(n) : FreshPages.Allocate<T>(n, pinned: true);
 
     /// <summary>Releases this view; the arrays go back to the pool with the last view of them.</summary>
     public void Dispose()

@@ -71,11 +71,10 @@ internal sealed class LocatedGroup
         Parents = _parents.Length;
         if (order <= MaxNarrowOrder)
         {
-            _narrow = GC.AllocateUninitializedArray<int>(cells.Length, pinned: true);
-            FreshPages.Populate(_narrow, cells.Length);
+            _narrow = FreshPages.Allocate<int>(cells.Length, pinned: true);
             for (int i = 0; i < cells.Length; i++) _narrow[i] = (int)cells[i];
         }
-        else cells.CopyTo(_wide = GC.AllocateUninitializedArray<long>(cells.Length, pinned: true));
+        else cells.CopyTo(_wide = FreshPages.Allocate<long>(cells.Length, pinned: true));
     }
 
     /// <summary>The number of parent cells the points lie in (the cells that read this group).</summary>
