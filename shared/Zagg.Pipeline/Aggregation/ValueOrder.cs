@@ -183,18 +183,24 @@ internal static class ValueOrder
 {
     /// <summary>Column <paramref name="k"/> of <paramref name="sorted"/> (child c's points at [start[c], start[c + 1])) ordered by value.</summary>
     public static IValueOrder Of(SortedColumns sorted, int k, int[] start)
+        => sorted.Singles(k) is { } singles ? OfSingles(singles, start) : OfDoubles(sorted.Doubles(k)!, start);
+
+    private static ValueOrder<ulong> OfSingles(float[] singles, int[] start)
     {
         int n = start[^1];
-        if (sorted.Singles(k) is { } singles)
-        {
-            var items = CellBuffers.Rent<ulong>(n);
-            // The keys' digits counted as the items are made (one pass less over them).
-            var counts = new int[ValueOrder<ulong>.HistogramLength];
-            for (int c = 0; c + 1 < start.Length; c++)
-                for (int i = start[c]; i < start[c + 1]; i++) ValueOrder<ulong>.Count(items[i] = ValueOrder<ulong>.Item(singles[i], c), counts);
-            return new ValueOrder<ulong>(items, n, counts);
-        }
-        var doubles = sorted.Doubles(k)!;
+        var items = CellBuffers.Rent<ulong>(n);
+        // The keys' digits counted as the items are made (one pass less over them).
+        var counts = new int[ValueOrder<ulong>.HistogramLength];
+        for (int c = 0; c + 1 < start.Length; c++)
+            for (int i = start[c]; i < start[c + 1]; i++) ValueOrder<ulong>.Count(items[i] = ValueOrder<ulong>.Item(singles[i], c), counts);
+        return new ValueOrder<ulong>(items, n, counts);
+    }
+
+    // Apart from OfSingles: ReadyToRun compiles no method that touches UInt128 (its ABI is settled at run time), so a
+    // method with both paths left the float32 one to the JIT too (bench/e2e/README, "What the JIT compiled").
+    private static ValueOrder<UInt128> OfDoubles(double[] doubles, int[] start)
+    {
+        int n = start[^1];
         var wide = CellBuffers.Rent<UInt128>(n);
         var wideCounts = new int[ValueOrder<UInt128>.HistogramLength];
         for (int c = 0; c + 1 < start.Length; c++)
