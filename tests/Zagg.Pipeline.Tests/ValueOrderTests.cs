@@ -6,9 +6,9 @@ using Zagg.Pipeline.Aggregation;
 namespace Zagg.Pipeline.Tests;
 
 /// <summary>
-/// The pyramid's sort by value (<see cref="ValueOrder{TItem}"/>) and the sketch made from it
-/// (<see cref="QuantileSketch.OfSorted"/>): the same order statistics as a sort, the same sketch bytes as
-/// <see cref="QuantileSketch.Of"/> (FsCheck).
+/// The pyramid's sorts by value (<see cref="ValueOrder{T, TKey}"/>) and the sketch made from them
+/// (<see cref="QuantileSketch.OfSorted(Span{double}, long, int)"/>): the same order statistics as a sort, the same sketch
+/// bytes as <see cref="QuantileSketch.Of"/> (FsCheck).
 /// </summary>
 public class ValueOrderTests
 {
@@ -29,6 +29,14 @@ public class ValueOrderTests
             _ => 1500f + r / 97f,
         }).ToArray();
 
+    /// <summary>A copy of <paramref name="values"/> in an array from <see cref="CellBuffers"/> (the order takes it over and gives it back).</summary>
+    private static T[] Pooled<T>(T[] values) where T : unmanaged
+    {
+        var array = CellBuffers.Rent<T>(values.Length);
+        values.CopyTo(array, 0);
+        return array;
+    }
+
     [Fact]
     public void A_sketch_of_sorted_values_has_the_bytes_of_a_sketch_of_the_values()
         => Prop.ForAll(Values.ToArbitrary(), x =>
@@ -37,6 +45,16 @@ public class ValueOrderTests
             var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
             foreach (int k in new[] { 8, QuantileSketch.DefaultK })
                 Assert.Equal(QuantileSketch.Of(values, k).ToBytes(), QuantileSketch.OfSorted(sorted.ToArray(), values.Length - sorted.Length, k).ToBytes());
+        }).Check(Checks);
+
+    [Fact]
+    public void A_sketch_of_sorted_float32_values_has_the_bytes_of_a_sketch_of_the_values()
+        => Prop.ForAll(Values.ToArbitrary(), x =>
+        {
+            var sorted = x.Where(v => !float.IsNaN(v)).Order().ToArray();
+            var work = new double[sorted.Length / 2];
+            foreach (int k in new[] { 8, QuantileSketch.DefaultK })
+                Assert.Equal(QuantileSketch.Of(x.Select(v => (double)v).ToArray(), k).ToBytes(), QuantileSketch.OfSorted(sorted, x.Length - sorted.Length, work, k).ToBytes());
         }).Check(Checks);
 
     [Fact]
@@ -54,17 +72,14 @@ public class ValueOrderTests
             var cursor = start[..children].ToArray();
             var byChild = new float[x.Length];
             for (int i = 0; i < x.Length; i++) byChild[cursor[child[i]]++] = x[i];
-            var items = CellBuffers.Rent<ulong>(x.Length);
-            var counts = new int[ValueOrder<ulong>.HistogramLength];
-            for (int c = 0; c < children; c++)
-                for (int i = start[c]; i < start[c + 1]; i++) ValueOrder<ulong>.Count(items[i] = ValueOrder<ulong>.Item(byChild[i], c), counts);
-            using var order = new ValueOrder<ulong>(items, x.Length, counts);
-            foreach (var (cells, shift) in new[] { (1, 4), (4, 2), (16, 0) })
+            using var order = new ValueOrder<float, uint>(Pooled(byChild), x.Length);
+            // Finest first, as the engine asks; each coarser cell's range then holds sorted runs already.
+            foreach (var (cells, shift) in new[] { (16, 0), (4, 2), (1, 4) })
             {
                 var coarse = new int[cells + 1];
                 for (int j = 0; j <= cells; j++) coarse[j] = start[j << shift];
                 var results = new[] { new double[cells], new double[cells], new double[cells] };
-                order.Quantiles(coarse, shift, [(0, 0.25), (1, null), (2, 0.9)], results);
+                order.Quantiles(coarse, [(0, 0.25), (1, null), (2, 0.9)], results);
                 for (int j = 0; j < cells; j++)
                 {
                     var cell = byChild[coarse[j]..coarse[j + 1]].Select(v => (double)v).ToArray();
@@ -75,17 +90,24 @@ public class ValueOrderTests
                 }
             }
             Assert.Equal(QuantileSketch.Of(byChild.Select(v => (double)v).ToArray()).ToBytes(), order.Sketch().ToBytes());
+            Assert.Throws<InvalidOperationException>(() => order.Sketch());
         }).Check(Checks);
 
     [Fact]
-    public void Items_order_values_as_numbers_whatever_the_child_and_give_them_back()
+    public void Keys_order_values_as_numbers_and_give_them_back()
     {
         double[] d = [double.NegativeInfinity, -1e300, -1, -double.Epsilon, 0, double.Epsilon, 2.5, 1e300, double.PositiveInfinity];
-        for (int i = 0; i + 1 < d.Length; i++) Assert.True(ValueOrder<UInt128>.Item(d[i], 1 << 26) < ValueOrder<UInt128>.Item(d[i + 1], 0));
-        foreach (double v in d) Assert.Equal(v, ValueOrder<UInt128>.Value(ValueOrder<UInt128>.Item(v, 12345)));
+        ulong DoubleKey(double v) => ValueOrder<double, ulong>.Key(BitConverter.DoubleToUInt64Bits(v));
+        for (int i = 0; i + 1 < d.Length; i++) Assert.True(DoubleKey(d[i]) < DoubleKey(d[i + 1]));
+        foreach (double v in d) Assert.Equal(v, ValueOrder<double, ulong>.Value(DoubleKey(v)));
         float[] f = [float.NegativeInfinity, -3e38f, -1, -float.Epsilon, 0, float.Epsilon, 2.5f, 3e38f, float.PositiveInfinity];
-        for (int i = 0; i + 1 < f.Length; i++) Assert.True(ValueOrder<ulong>.Item(f[i], 1 << 26) < ValueOrder<ulong>.Item(f[i + 1], 0));
-        foreach (float v in f) Assert.Equal(v, ValueOrder<ulong>.Value(ValueOrder<ulong>.Item(v, 12345)));
+        uint SingleKey(float v) => ValueOrder<float, uint>.Key(BitConverter.SingleToUInt32Bits(v));
+        for (int i = 0; i + 1 < f.Length; i++) Assert.True(SingleKey(f[i]) < SingleKey(f[i + 1]));
+        foreach (float v in f) Assert.Equal(v, ValueOrder<float, uint>.Value(SingleKey(v)));
+        // NaN of either sign keys below or above every number.
+        Assert.True(SingleKey(-float.NaN) < SingleKey(float.NegativeInfinity) || SingleKey(-float.NaN) > SingleKey(float.PositiveInfinity));
+        Assert.True(SingleKey(float.NaN) > SingleKey(float.PositiveInfinity) || SingleKey(float.NaN) < SingleKey(float.NegativeInfinity));
+        Assert.Throws<ArgumentException>(() => new ValueOrder<float, ulong>([1f], 1));
     }
 
     [Fact]
@@ -97,12 +119,9 @@ public class ValueOrderTests
         var start = new int[5];
         foreach (int c in child) start[c + 1]++;
         for (int c = 0; c < 4; c++) start[c + 1] += start[c];
-        var items = CellBuffers.Rent<UInt128>(x.Length);
-        var counts = new int[ValueOrder<UInt128>.HistogramLength];
-        for (int i = 0; i < x.Length; i++) ValueOrder<UInt128>.Count(items[i] = ValueOrder<UInt128>.Item(x[i], child[i]), counts);
-        using var order = new ValueOrder<UInt128>(items, x.Length, counts);
+        using var order = new ValueOrder<double, ulong>(Pooled(x), x.Length);
         var results = new[] { new double[4] };
-        order.Quantiles(start, 0, [(0, 0.75)], results);
+        order.Quantiles(start, [(0, 0.75)], results);
         for (int c = 0; c < 4; c++) Assert.Equal(Statistics.Quantile(x[start[c]..start[c + 1]], 0.75), results[0][c]);
         Assert.Equal(QuantileSketch.Of(x).ToBytes(), order.Sketch().ToBytes());
     }

@@ -126,7 +126,7 @@ public sealed class AggregationPlan
     /// chunk of 4^d coarser cells; and the parent cell's mergeable state when <paramref name="merge"/> is given (for the
     /// orders coarser than the parent's). NESTED children of a cell are consecutive, so a coarser cell is a run of
     /// children: its mergeable variables come from the children's states merged up four cells at a time, its quantiles
-    /// from the column sorted by value once (<see cref="PyramidLevels"/>); both exact, at O(cells) and one O(points) pass
+    /// from the column sorted in place, coarse cell by coarse cell (<see cref="PyramidLevels"/>); both exact, at O(cells) and one O(points) pass
     /// per order instead of every reducer again over the points.
     /// </summary>
     /// <exception cref="ZarrException">A result does not fit its variable's integer dtype.</exception>
@@ -154,7 +154,11 @@ public sealed class AggregationPlan
             var pyramidLevels = new Dictionary<int, Dictionary<string, byte[]>>();
             if (levels is null) return new PyramidCell(chunks, cellsWithData, pyramidLevels, null);
             t = PhaseTrace.Now();
-            for (int i = 0; i < orders.Length; i++) orders[i] = ValueOrder.Of(sorted, levels.QuantileColumns[i], start);
+            // The quantile columns are sorted in place when nothing reads them afterwards (no coarser statistic from the points).
+            bool take = levels.PointReducers.Length == 0;
+            for (int i = 0; i < orders.Length; i++) orders[i] = ValueOrder.Of(sorted, levels.QuantileColumns[i], points, take);
+            // The other columns given back now: the orders' working space, rented at their first sort, can reuse them.
+            if (take) sorted.Dispose();
             if (trace is not null) trace.ComputeSort = PhaseTrace.Since(t);
             t = PhaseTrace.Now();
             for (int d = Depth - 1; d >= 0; d--)
@@ -166,7 +170,7 @@ public sealed class AggregationPlan
                 int step = 1 << (2 * (Depth - d));
                 var coarse = new int[cells + 1];
                 for (int j = 0; j <= cells; j++) coarse[j] = start[j * step];
-                levels.Finish(states, orders, coarse, 2 * (Depth - d), results);
+                levels.Finish(states, orders, coarse, results);
                 if (levels.PointReducers.Length > 0) RunInBlocks(sorted, coarse, results, levels.PointReducers, null);
                 var level = new Dictionary<string, byte[]>(_casts.Length);
                 for (int v = 0; v < _casts.Length; v++) level[_casts[v].Name] = _casts[v].Write(results[v].AsSpan(0, cells), coarse);

@@ -7,7 +7,7 @@ namespace Zagg.Pipeline.Aggregation;
 /// (granules opened, metadata parsed), locate (coordinates read, decoded and located), read (variables and quality
 /// flag read and decoded), wait (the ordered pass waiting for granules fetched on other threads), keep (the filter and
 /// copy into the cell's columns), compute (sort, reducers, casts; with a pyramid split into the child order with its
-/// children's states, the sort of the quantile columns by value, and the coarser orders with the parent's state) — in milliseconds of wall time summed over the threads
+/// children's states, the quantile columns keyed by value, and the coarser orders with their sorts by value and the parent's state) — in milliseconds of wall time summed over the threads
 /// that did it; the most bytes the run's shared groups held (SharedGroups) and the process's GC counts, pause and allocations. Off, it costs
 /// one static boolean test per phase.
 /// </summary>
@@ -35,7 +35,7 @@ internal sealed class PhaseTrace
         => Console.Error.WriteLine(
             $"zagg-trace: cell {parent} thread {Environment.CurrentManagedThreadId} granules {granules} points {points} total {seconds * 1000:F0} ms: " +
             $"open {Ms(Open):F0} locate {Ms(Locate):F0} read {Ms(Read):F0} (ordered pass waiting {Ms(Wait):F0}) keep {Ms(Keep):F0} compute {Ms(Compute):F0}" +
-            (ComputeSort + ComputeLevels > 0 ? $" (child order {Ms(ComputeChild):F0} sort by value {Ms(ComputeSort):F0} coarser orders {Ms(ComputeLevels):F0})" : "") + "; " +
+            (ComputeSort + ComputeLevels > 0 ? $" (child order {Ms(ComputeChild):F0} keyed by value {Ms(ComputeSort):F0} coarser orders {Ms(ComputeLevels):F0})" : "") + "; " +
             $"shared groups' peak {sharedPeak >> 20} MB; GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} " +
             $"pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms allocated {GC.GetTotalAllocatedBytes() >> 20} MB");
 }

@@ -7,7 +7,7 @@ namespace Zagg.Pipeline.Aggregation;
 /// (<see cref="LevelExactness.Exact"/>: counts, sums, extrema, means, variances, weighted means, expressions of sums)
 /// from the children's states (<see cref="ChildStates"/>, one O(points) pass beside the child order's reducers) merged
 /// up the NESTED tree four cells at a time — O(cells) per order, not another pass over the points; every median and
-/// quantile from its column's values sorted once per parent cell (<see cref="ValueOrder"/>), exactly; and what does not
+/// quantile from its column's values sorted in place, coarse cell by coarse cell (<see cref="ValueOrder"/>), exactly; and what does not
 /// merge (an expression whose reduction reads another reduction) by its reducer over the coarser cells' points.
 /// </summary>
 /// <remarks>
@@ -75,8 +75,7 @@ internal sealed class PyramidLevels
     /// quantiles.
     /// </summary>
     /// <param name="coarse">cells + 1 offsets: coarse cell j's points are [coarse[j], coarse[j + 1]) of the child-sorted points.</param>
-    /// <param name="shift">2 × (child order − this order).</param>
-    public void Finish(ChildStates states, IValueOrder[] orders, ReadOnlySpan<int> coarse, int shift, double[][] results)
+    public void Finish(ChildStates states, IValueOrder[] orders, ReadOnlySpan<int> coarse, double[][] results)
     {
         var state = Merge.Empty();
         for (int j = 0; j + 1 < coarse.Length; j++)
@@ -88,7 +87,7 @@ internal sealed class PyramidLevels
                 if (_fromStates[v]) results[v][j] = Merge.Finish(v, state);
         }
         for (int i = 0; i < orders.Length; i++)
-            if (_quantiles[i].Length > 0) orders[i].Quantiles(coarse, shift, _quantiles[i], results);
+            if (_quantiles[i].Length > 0) orders[i].Quantiles(coarse, _quantiles[i], results);
     }
 
     /// <summary>The parent cell's state: its children's states merged to one (<paramref name="states"/> at depth 0), the sketches from the sorted values.</summary>

@@ -84,7 +84,7 @@ public sealed class QuantileSketch
     /// The sketch <see cref="Of"/> makes of the same values, from them already sorted: <paramref name="sorted"/> holds
     /// every value that is not NaN, ascending, and <paramref name="nanCount"/> says how many NaN there were besides. Each
     /// level is halved once, in place, with the same coins, so the bytes are those of <see cref="Of"/>, in O(n) instead
-    /// of a sort of n values (the pyramid sorts a parent's values once for every order: <see cref="ValueOrder"/>).
+    /// of a sort of n values (the pyramid sorts a parent's values once: <see cref="ValueOrder"/>).
     /// </summary>
     /// <param name="sorted">The values but NaN, ascending; overwritten (it is the halving's working space).</param>
     /// <param name="nanCount">NaN values counted besides.</param>
@@ -94,22 +94,59 @@ public sealed class QuantileSketch
     {
         var s = new QuantileSketch(k) { Count = sorted.Length + nanCount, HasNaN = nanCount > 0 };
         if (!sorted.IsEmpty) (s.Min, s.Max) = (sorted[0], sorted[^1]);
-        var items = sorted;
-        int h = 0;
+        s.HalveSorted(sorted, 0);
+        return s;
+    }
+
+    /// <summary>
+    /// <see cref="OfSorted(Span{double}, long, int)"/> of float32 values (each exactly a float64): the same bytes. The
+    /// first halving reads <paramref name="sorted"/> and writes <paramref name="work"/>, so the values stay as they are.
+    /// </summary>
+    /// <param name="sorted">The values but NaN, ascending.</param>
+    /// <param name="nanCount">NaN values counted besides.</param>
+    /// <param name="work">At least half of <paramref name="sorted"/>'s length: the working space of the halving.</param>
+    /// <param name="k">Level capacity (even, ≥ 8).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is odd or below 8.</exception>
+    /// <exception cref="ArgumentException"><paramref name="work"/> is shorter than half of <paramref name="sorted"/>.</exception>
+    internal static QuantileSketch OfSorted(ReadOnlySpan<float> sorted, long nanCount, Span<double> work, int k = DefaultK)
+    {
+        var s = new QuantileSketch(k) { Count = sorted.Length + nanCount, HasNaN = nanCount > 0 };
         var level = s.Level(0);
-        // Compress on one sorted level: the odd item out stays, every other item moves up, once per level.
-        while (items.Length > k)
+        if (sorted.IsEmpty) return s;
+        (s.Min, s.Max) = (sorted[0], sorted[^1]);
+        if (sorted.Length <= k)
+        {
+            foreach (float x in sorted) level.Add(x);
+            return s;
+        }
+        int pairs = sorted.Length / 2;
+        if (work.Length < pairs) throw new ArgumentException($"the working space holds {work.Length} values, the halving needs {pairs}", nameof(work));
+        int offset = Coin(0, s._compactions[0]++);
+        if (sorted.Length % 2 == 1) level.Add(sorted[^1]);
+        for (int i = 0; i < pairs; i++) work[i] = sorted[2 * i + offset];
+        s.RankErrorBound += 1;
+        s.HalveSorted(work[..pairs], 1);
+        return s;
+    }
+
+    /// <summary>
+    /// Puts sorted <paramref name="items"/> of weight 2^<paramref name="h"/> into the levels from <paramref name="h"/> up:
+    /// while they overflow a level, the odd item out stays there and every other item moves up, in place.
+    /// </summary>
+    private void HalveSorted(Span<double> items, int h)
+    {
+        var level = Level(h);
+        while (items.Length > K)
         {
             int pairs = items.Length / 2;
-            int offset = Coin(h, s._compactions[h]++);
+            int offset = Coin(h, _compactions[h]++);
             if (items.Length % 2 == 1) level.Add(items[^1]);
             for (int i = 0; i < pairs; i++) items[i] = items[2 * i + offset];
             items = items[..pairs];
-            s.RankErrorBound += 1L << h;
-            level = s.Level(++h);
+            RankErrorBound += 1L << h;
+            level = Level(++h);
         }
         foreach (double x in items) level.Add(x);
-        return s;
     }
 
     /// <summary>Adds one value.</summary>

@@ -60,6 +60,9 @@ internal sealed class SortedColumns : IDisposable
     /// <summary>Column <paramref name="k"/>'s float64 values (at least the points long; empty without points), or null when it is float32.</summary>
     public double[]? Doubles(int k) => _doubles[k];
 
+    /// <summary>Column <paramref name="k"/>'s array is taken over by its caller (who gives it back): no longer read or given back here.</summary>
+    public void TakeOver(int k) => (_singles[k], _doubles[k]) = (null, null);
+
     /// <summary>Counts each child's points: children + 1 ascending offsets, start[0] = 0.</summary>
     public static int[] Starts(GatheredPoints g, int children)
     {

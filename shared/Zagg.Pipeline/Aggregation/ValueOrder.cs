@@ -5,206 +5,218 @@ using System.Runtime.InteropServices;
 namespace Zagg.Pipeline.Aggregation;
 
 /// <summary>
-/// One source column of a parent cell's points sorted by value once, for every coarser order of the pyramid: an LSD
-/// radix sort (11-bit digits, a pass skipped where every key shares its digit) of items that pack the value's
-/// order-preserving unsigned key (IEEE 754 bits, the sign bit flipped for positives and every bit for negatives; NaN
-/// keys land at the two ends) in their upper half and the point's child index in their lower half: a float32 column's
-/// items are 8 bytes (<see cref="ulong"/>), a float64 column's 16 (<see cref="UInt128"/>), and a pass moves one item. A
-/// coarser cell's values then come in ascending order from one stable counting pass over the coarse cell index
-/// (<see cref="ByCell"/>): O(n) per order where a selection per coarse cell re-reads and re-partitions its values; and
-/// the parent's own values in order for its <see cref="QuantileSketch"/> (<see cref="QuantileSketch.OfSorted"/>)
-/// instead of a sort. The sort's second buffer is kept as the working space of both (8 bytes a point or more).
+/// One source column of a parent cell's points, in child order, sorted by value where the coarser orders need it: each
+/// coarser cell is a run of consecutive children (NESTED), so its values are one range of the column, and
+/// <see cref="Quantiles"/> sorts each range in place (order by order, finest first in <see cref="AggregationPlan"/>);
+/// <see cref="Sketch"/> sorts the whole column last, for the parent's <see cref="QuantileSketch"/> (<see cref="QuantileSketch.OfSorted(Span{double}, long, int)"/>).
+/// The values are replaced by their order-preserving unsigned keys (IEEE 754 bits, the sign bit flipped for positives
+/// and every bit for negatives; NaN keys land at the two ends of a sorted range), <typeparamref name="TKey"/> of the
+/// value's own size, and a range is sorted by an LSD radix sort (11-bit digits, a pass skipped where every key shares
+/// its digit; insertion below <see cref="InsertionLength"/> keys) through a second buffer of the column's size. So the
+/// column's memory is its own (taken over from <see cref="SortedColumns"/>, or a copy) plus that buffer: 4 bytes a
+/// float32 point; a sort of (value, child) items over the whole cell took 16 (bench/e2e/README, "The pyramid's value
+/// sort in place").
 /// </summary>
-/// <typeparam name="TItem"><see cref="ulong"/> for a float32 column, <see cref="UInt128"/> for a float64 one.</typeparam>
-internal sealed class ValueOrder<TItem> : IValueOrder where TItem : unmanaged, IBinaryInteger<TItem>, IUnsignedNumber<TItem>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>: the column's dtype.</typeparam>
+/// <typeparam name="TKey"><see cref="uint"/> for float32, <see cref="ulong"/> for float64.</typeparam>
+internal sealed class ValueOrder<T, TKey> : IValueOrder
+    where T : unmanaged where TKey : unmanaged, IBinaryInteger<TKey>, IUnsignedNumber<TKey>
 {
-    private static readonly int HalfBits = 4 * Unsafe.SizeOf<TItem>();
-    private readonly int _count;
-    private TItem[] _items;
-    private TItem[] _spare;
+    /// <summary>Bits per radix digit: 11 (a 2,048-entry histogram, 8 KiB, stays in the L1 cache).</summary>
+    private const int DigitBits = 11;
 
-    /// <summary>Sorts <paramref name="items"/> (<see cref="Item(float, int)"/> or <see cref="Item(double, int)"/> of every point) by value.</summary>
-    /// <param name="items">The points' items, taken over (from <see cref="CellBuffers"/>).</param>
-    /// <param name="count">Points: the items' length in use.</param>
-    /// <param name="counts">Every digit's histogram of the items' keys (<see cref="Count"/>, <see cref="Digits"/> × 2,048), counted while they were made.</param>
-    public ValueOrder(TItem[] items, int count, int[] counts)
-    {
-        _count = count;
-        _items = items;
-        _spare = CellBuffers.Rent<TItem>(count);
-        Sort(counts);
-    }
+    /// <summary>A range this short is sorted by insertion: a radix sort's histograms would cost more.</summary>
+    public const int InsertionLength = 64;
 
     /// <summary>Radix digits of a key: three for float32, six for float64.</summary>
-    public static int Digits => (HalfBits + DigitBits - 1) / DigitBits;
+    private static readonly int Digits = (8 * Unsafe.SizeOf<TKey>() + DigitBits - 1) / DigitBits;
 
-    /// <summary>Entries of the digits' histogram <see cref="Count"/> fills: <see cref="Digits"/> × 2,048.</summary>
-    public static int HistogramLength => Digits << DigitBits;
+    private readonly int _count;
+    private readonly int[] _counts = new int[Digits << DigitBits];
+    private T[] _column;
+    private T[] _spare = [];
+    private bool _decoded;
 
-    /// <summary>Counts every digit of an item's key into <paramref name="counts"/> (<see cref="Digits"/> × 2,048 entries).</summary>
-    public static void Count(TItem item, int[] counts)
+    /// <summary>Keys <paramref name="column"/>'s first <paramref name="count"/> values in place and takes it over (given back to <see cref="CellBuffers"/> on dispose).</summary>
+    /// <exception cref="ArgumentException">The type arguments are not (float, uint) or (double, ulong).</exception>
+    public ValueOrder(T[] column, int count)
     {
-        var key = item >> HalfBits;
-        for (int d = 0, digits = Digits; d < digits; d++) counts[(d << DigitBits) + (int)(uint.CreateTruncating(key >> (DigitBits * d)) & ((1 << DigitBits) - 1))]++;
+        if (!(typeof(T) == typeof(float) && typeof(TKey) == typeof(uint) || typeof(T) == typeof(double) && typeof(TKey) == typeof(ulong)))
+            throw new ArgumentException($"a {typeof(T).Name} column has no {typeof(TKey).Name} keys");
+        _count = count;
+        _column = column;
+        var keys = Keys;
+        for (int i = 0; i < keys.Length; i++) keys[i] = Key(keys[i]);
     }
 
-    /// <summary>The item of a float32 value of child <paramref name="child"/>.</summary>
-    public static ulong Item(float x, int child)
-    {
-        uint bits = BitConverter.SingleToUInt32Bits(x);
-        ulong key = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
-        return key << 32 | (uint)child;
-    }
+    private Span<TKey> Keys => MemoryMarshal.Cast<T, TKey>(_column.AsSpan(0, _count));
 
-    /// <summary>The item of a float64 value of child <paramref name="child"/>.</summary>
-    public static UInt128 Item(double x, int child)
+    // Rented at the first sort, so that a caller can give back what it no longer needs first (a buffer already touched).
+    private Span<TKey> Spare
     {
-        ulong bits = BitConverter.DoubleToUInt64Bits(x);
-        ulong key = (bits & 0x8000_0000_0000_0000ul) != 0 ? ~bits : bits | 0x8000_0000_0000_0000ul;
-        return (UInt128)key << 64 | (uint)child;
-    }
-
-    /// <summary>The value of an item, as float64.</summary>
-    public static double Value(TItem item)
-    {
-        if (typeof(TItem) == typeof(ulong))
+        get
         {
-            uint k = (uint)(ulong.CreateTruncating(item) >> 32);
-            return BitConverter.UInt32BitsToSingle((k & 0x8000_0000u) != 0 ? k & 0x7FFF_FFFFu : ~k);
+            if (_spare.Length == 0 && _count > 0) _spare = CellBuffers.Rent<T>(_count);
+            return MemoryMarshal.Cast<T, TKey>(_spare.AsSpan(0, _count));
         }
-        ulong w = ulong.CreateTruncating(item >> 64);
-        return BitConverter.UInt64BitsToDouble((w & 0x8000_0000_0000_0000ul) != 0 ? w & 0x7FFF_FFFF_FFFF_FFFFul : ~w);
     }
 
-    /// <summary>Every point's item, ascending by value.</summary>
-    public ReadOnlySpan<TItem> Items => _items.AsSpan(0, _count);
-
-    /// <summary>
-    /// The values grouped by coarse cell — cell j's at [<paramref name="coarse"/>[j], coarse[j + 1]), ascending within —
-    /// where child c lies in cell c >> <paramref name="shift"/>; in the working space, valid until the next call.
-    /// </summary>
-    /// <param name="coarse">cells + 1 ascending offsets (the children's offsets at every 2^shift-th child).</param>
-    /// <param name="shift">2 × (child order − the coarse order).</param>
-    public Span<double> ByCell(ReadOnlySpan<int> coarse, int shift)
+    /// <summary>The order-preserving key of a value's IEEE 754 bits (as <typeparamref name="TKey"/>).</summary>
+    public static TKey Key(TKey bits)
     {
-        var destination = MemoryMarshal.Cast<TItem, double>(_spare.AsSpan(0, _count))[.._count];
-        var cursor = CellBuffers.Rent<int>(coarse.Length);
-        try
-        {
-            coarse.CopyTo(cursor);
-            foreach (var item in Items) destination[cursor[int.CreateTruncating(item) >> shift]++] = Value(item);
-        }
-        finally { CellBuffers.Return(cursor); }
-        return destination;
+        var sign = TKey.One << (8 * Unsafe.SizeOf<TKey>() - 1);
+        return (bits & sign) != TKey.Zero ? ~bits : bits | sign;
+    }
+
+    /// <summary>The IEEE 754 bits of a key's value (the inverse of <see cref="Key"/>).</summary>
+    public static TKey Bits(TKey key)
+    {
+        var sign = TKey.One << (8 * Unsafe.SizeOf<TKey>() - 1);
+        return (key & sign) != TKey.Zero ? key & ~sign : ~key;
+    }
+
+    /// <summary>The value of a key, as float64.</summary>
+    public static double Value(TKey key)
+    {
+        var bits = Bits(key);
+        return typeof(TKey) == typeof(uint) ? BitConverter.UInt32BitsToSingle(uint.CreateTruncating(bits)) : BitConverter.UInt64BitsToDouble(ulong.CreateTruncating(bits));
     }
 
     /// <summary>
     /// Writes results[v][j] for every wanted (variable v, q-quantile or the median when q is null) and every coarse cell
     /// j with points, as <see cref="OrderStatisticsReducer"/> does from the same order statistics: NaN where a value is.
+    /// Sorts each coarse cell's range of the column in place.
     /// </summary>
-    public void Quantiles(ReadOnlySpan<int> coarse, int shift, ReadOnlySpan<(int Variable, double? Q)> wanted, double[][] results)
+    /// <param name="coarse">cells + 1 ascending offsets: coarse cell j's points are [coarse[j], coarse[j + 1]) of the column.</param>
+    /// <param name="wanted">The quantiles to write.</param>
+    /// <param name="results">Per variable, a result per coarse cell.</param>
+    /// <exception cref="InvalidOperationException">After <see cref="Sketch"/>.</exception>
+    public void Quantiles(ReadOnlySpan<int> coarse, ReadOnlySpan<(int Variable, double? Q)> wanted, double[][] results)
     {
-        var byCell = ByCell(coarse, shift);
+        if (_decoded) throw new InvalidOperationException("the column was given to the sketch");
+        var keys = Keys;
+        var spare = Spare;
         for (int j = 0; j + 1 < coarse.Length; j++)
         {
-            int n = coarse[j + 1] - coarse[j];
+            int from = coarse[j], n = coarse[j + 1] - from;
             if (n == 0) continue;
-            var sorted = byCell.Slice(coarse[j], n);
+            var sorted = keys.Slice(from, n);
+            Sort(sorted, spare.Slice(from, n));
             // NaN keys sort to the two ends.
-            bool nan = double.IsNaN(sorted[0]) || double.IsNaN(sorted[^1]);
+            bool nan = double.IsNaN(Value(sorted[0])) || double.IsNaN(Value(sorted[^1]));
             foreach (var (v, q) in wanted)
             {
                 if (nan) results[v][j] = double.NaN;
                 else if (q is { } quantile)
                 {
                     var (below, above, gamma) = Statistics.QuantileRanks(n, quantile);
-                    results[v][j] = Statistics.QuantileOf(sorted[below], sorted[above], gamma);
+                    results[v][j] = Statistics.QuantileOf(Value(sorted[below]), Value(sorted[above]), gamma);
                 }
-                else results[v][j] = Statistics.MedianOf(n, sorted[(n - 1) / 2], sorted[n / 2]);
+                else results[v][j] = Statistics.MedianOf(n, Value(sorted[(n - 1) / 2]), Value(sorted[n / 2]));
             }
         }
     }
 
-    /// <summary>The sketch of every point's value: <see cref="QuantileSketch.Of"/>'s bytes, from the sorted items.</summary>
+    /// <summary>
+    /// The sketch of every point's value: <see cref="QuantileSketch.Of"/>'s bytes, from the whole column sorted. The last
+    /// use: the column holds its sorted values afterwards, not keys.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called twice.</exception>
     public QuantileSketch Sketch()
     {
-        var items = Items;
-        int lo = 0, hi = items.Length;
-        while (lo < hi && double.IsNaN(Value(items[lo]))) lo++;
-        while (hi > lo && double.IsNaN(Value(items[hi - 1]))) hi--;
-        var values = MemoryMarshal.Cast<TItem, double>(_spare.AsSpan(0, _count))[..(hi - lo)];
-        for (int i = lo; i < hi; i++) values[i - lo] = Value(items[i]);
-        return QuantileSketch.OfSorted(values, items.Length - (hi - lo));
+        if (_decoded) throw new InvalidOperationException("the column was given to the sketch");
+        var keys = Keys;
+        Sort(keys, Spare);
+        int lo = 0, hi = keys.Length;
+        while (lo < hi && double.IsNaN(Value(keys[lo]))) lo++;
+        while (hi > lo && double.IsNaN(Value(keys[hi - 1]))) hi--;
+        // Back to values, in place (the same bits per point).
+        for (int i = lo; i < hi; i++) keys[i] = Bits(keys[i]);
+        _decoded = true;
+        long nanCount = keys.Length - (hi - lo);
+        if (typeof(T) == typeof(double))
+            return QuantileSketch.OfSorted(MemoryMarshal.Cast<T, double>(_column.AsSpan(lo, hi - lo)), nanCount);
+        return QuantileSketch.OfSorted(MemoryMarshal.Cast<T, float>(_column.AsSpan(lo, hi - lo)), nanCount, MemoryMarshal.Cast<TKey, double>(Spare));
     }
 
     public void Dispose()
     {
-        if (_items.Length > 0) CellBuffers.Return(_items);
+        if (_column.Length > 0) CellBuffers.Return(_column);
         if (_spare.Length > 0) CellBuffers.Return(_spare);
-        _items = [];
+        _column = [];
         _spare = [];
     }
 
-    /// <summary>Bits per radix digit: 11 (a 2,048-entry histogram, 8 KiB, stays in the L1 cache): three passes for a float32 key, six for a float64 one.</summary>
-    private const int DigitBits = 11;
-
-    private void Sort(int[] counts)
+    /// <summary>Sorts <paramref name="keys"/> ascending, <paramref name="spare"/> (as long) its working space.</summary>
+    private void Sort(Span<TKey> keys, Span<TKey> spare)
     {
-        int n = _count, digits = Digits;
+        int n = keys.Length;
+        if (n <= InsertionLength)
+        {
+            for (int i = 1; i < n; i++)
+            {
+                var x = keys[i];
+                int j = i - 1;
+                for (; j >= 0 && keys[j] > x; j--) keys[j + 1] = keys[j];
+                keys[j + 1] = x;
+            }
+            return;
+        }
         const int buckets = 1 << DigitBits, mask = buckets - 1;
-        if (n < 2) return;
+        var counts = _counts.AsSpan();
+        counts.Clear();
+        int digits = Digits;
+        foreach (var key in keys)
+            for (int d = 0; d < digits; d++) counts[(d << DigitBits) + (int)(uint.CreateTruncating(key >> (DigitBits * d)) & mask)]++;
+        Span<TKey> from = keys, to = spare;
         for (int d = 0; d < digits; d++)
         {
-            var count = counts.AsSpan(d * buckets, buckets);
+            var count = counts.Slice(d << DigitBits, buckets);
             if (count.Contains(n)) continue; // every key has this digit: the pass would not move anything
             int sum = 0;
             for (int b = 0; b < buckets; b++) (count[b], sum) = (sum, sum + count[b]);
-            var from = _items.AsSpan(0, n);
-            var to = _spare.AsSpan(0, n);
-            int shift = HalfBits + DigitBits * d;
-            foreach (var item in from) to[count[(int)(uint.CreateTruncating(item >> shift) & mask)]++] = item;
-            (_items, _spare) = (_spare, _items);
+            int shift = DigitBits * d;
+            foreach (var key in from) to[count[(int)(uint.CreateTruncating(key >> shift) & mask)]++] = key;
+            var t = from;
+            from = to;
+            to = t;
         }
+        if (from != keys) from.CopyTo(keys);
     }
 }
 
-/// <summary>A column's <see cref="ValueOrder{TItem}"/>, whichever its key type.</summary>
+/// <summary>A column's <see cref="ValueOrder{T, TKey}"/>, whichever its dtype.</summary>
 internal interface IValueOrder : IDisposable
 {
-    /// <inheritdoc cref="ValueOrder{TItem}.Quantiles"/>
-    void Quantiles(ReadOnlySpan<int> coarse, int shift, ReadOnlySpan<(int Variable, double? Q)> wanted, double[][] results);
+    /// <inheritdoc cref="ValueOrder{T, TKey}.Quantiles"/>
+    void Quantiles(ReadOnlySpan<int> coarse, ReadOnlySpan<(int Variable, double? Q)> wanted, double[][] results);
 
-    /// <inheritdoc cref="ValueOrder{TItem}.Sketch"/>
+    /// <inheritdoc cref="ValueOrder{T, TKey}.Sketch"/>
     QuantileSketch Sketch();
 }
 
-/// <summary>Makes a <see cref="ValueOrder{TItem}"/> of a sorted column in its source dtype.</summary>
+/// <summary>Makes a <see cref="ValueOrder{T, TKey}"/> of a sorted column in its source dtype.</summary>
 internal static class ValueOrder
 {
-    /// <summary>Column <paramref name="k"/> of <paramref name="sorted"/> (child c's points at [start[c], start[c + 1])) ordered by value.</summary>
-    public static IValueOrder Of(SortedColumns sorted, int k, int[] start)
-        => sorted.Singles(k) is { } singles ? OfSingles(singles, start) : OfDoubles(sorted.Doubles(k)!, start);
-
-    private static ValueOrder<ulong> OfSingles(float[] singles, int[] start)
+    /// <summary>
+    /// Column <paramref name="k"/> of <paramref name="sorted"/> (<paramref name="count"/> points, in child order) to be
+    /// ordered by value: taken over from <paramref name="sorted"/> when <paramref name="take"/> (nothing reads the column
+    /// there afterwards), else copied.
+    /// </summary>
+    public static IValueOrder Of(SortedColumns sorted, int k, int count, bool take)
     {
-        int n = start[^1];
-        var items = CellBuffers.Rent<ulong>(n);
-        // The keys' digits counted as the items are made (one pass less over them).
-        var counts = new int[ValueOrder<ulong>.HistogramLength];
-        for (int c = 0; c + 1 < start.Length; c++)
-            for (int i = start[c]; i < start[c + 1]; i++) ValueOrder<ulong>.Count(items[i] = ValueOrder<ulong>.Item(singles[i], c), counts);
-        return new ValueOrder<ulong>(items, n, counts);
+        IValueOrder order = sorted.Singles(k) is { } singles
+            ? new ValueOrder<float, uint>(take ? singles : Copy(singles, count), count)
+            : new ValueOrder<double, ulong>(take ? sorted.Doubles(k)! : Copy(sorted.Doubles(k)!, count), count);
+        if (take) sorted.TakeOver(k);
+        return order;
     }
 
-    // Apart from OfSingles: ReadyToRun compiles no method that touches UInt128 (its ABI is settled at run time), so a
-    // method with both paths left the float32 one to the JIT too (bench/e2e/README, "What the JIT compiled").
-    private static ValueOrder<UInt128> OfDoubles(double[] doubles, int[] start)
+    private static T[] Copy<T>(T[] column, int count) where T : unmanaged
     {
-        int n = start[^1];
-        var wide = CellBuffers.Rent<UInt128>(n);
-        var wideCounts = new int[ValueOrder<UInt128>.HistogramLength];
-        for (int c = 0; c + 1 < start.Length; c++)
-            for (int i = start[c]; i < start[c + 1]; i++) ValueOrder<UInt128>.Count(wide[i] = ValueOrder<UInt128>.Item(doubles[i], c), wideCounts);
-        return new ValueOrder<UInt128>(wide, n, wideCounts);
+        if (count == 0) return [];
+        var copy = CellBuffers.Rent<T>(count);
+        column.AsSpan(0, count).CopyTo(copy);
+        return copy;
     }
 }
