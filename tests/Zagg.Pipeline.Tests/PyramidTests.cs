@@ -156,6 +156,49 @@ public class PyramidTests
     }
 
     [Fact]
+    public void Statistics_recomputed_at_coarser_orders_keep_the_others_when_a_cell_spans_several_blocks()
+    {
+        // 200,000 points in one parent (more than one block of 64 Ki points): the coarser orders' statistics that do not
+        // merge (weights that read a reduction, an expression of a reduction) are recomputed block by block over the
+        // points; every other variable of those orders comes from the merged states and the value sort and must survive
+        // it (a block used to copy every variable's stale pool memory back, counts of 190,000,027 and -1e70).
+        static PipelineConfig With(string grid)
+        {
+            using var s = typeof(ConfigLoader).Assembly.GetManifestResourceStream("Zagg.Configs.atl06.yaml")!;
+            string yaml = new StreamReader(s).ReadToEnd()
+                .Replace("    h_q75:", "    h_wred: {function: average, source: h_li, params: {weights: \"s_li / np.sum(s_li)\"}, dtype: float32}\n    h_dev: {expression: \"np.max(h_li - np.mean(h_li))\", dtype: float32}\n    h_q75:")
+                .Replace("child_order: 12}", grid);
+            return ConfigLoader.Parse(yaml, "atl06.yaml");
+        }
+        const long parent = 1234;
+        var random = new Random(11);
+        // Children of the order-12 run, skewed so that some coarser cells are dense and some empty.
+        var child = Enumerable.Range(0, 200_000).Select(_ => (int)(Math.Pow(random.NextDouble(), 3) * 4096)).ToArray();
+        var h = child.Select(c => (float)(1000 + c % 97 + random.NextDouble() * 10)).ToArray();
+        var sigma = child.Select(_ => (float)(0.05 + random.NextDouble())).ToArray();
+        GatheredPoints Gather(int depth)
+        {
+            var g = new GatheredPoints(2, depth);
+            Assert.True(g.ReadsSingle(0, sourceIsSingle: true));
+            Assert.True(g.ReadsSingle(1, sourceIsSingle: true));
+            int shift = 2 * (6 - depth);
+            var cells = child.Select(c => (parent << (2 * depth)) + (c >> shift)).ToArray();
+            g.Add<long>(cells, parent, 2 * depth, parent << (2 * depth), [h, sigma], [null, null], quality: null, good: 0);
+            return g;
+        }
+        var pyramid = AggregationPlan.Compile(With("child_order: 12, orders: [8, 10, 12]}"), depth: 6);
+        using var all = Gather(6);
+        var cell = pyramid.Compute(all, [2, 4], merge: null);
+        foreach (var (order, depth) in new[] { (8, 2), (10, 4) })
+        {
+            using var points = Gather(depth);
+            var alone = AggregationPlan.Compile(With($"child_order: {order}}}"), depth).Compute(points, out _);
+            foreach (string name in new[] { "count", "h_min", "h_max", "h_q25", "h_q50", "h_q75", "h_wred", "h_dev" })
+                Assert.True(alone[name].AsSpan().SequenceEqual(cell.Levels[depth][name]), $"order {order} {name}");
+        }
+    }
+
+    [Fact]
     public async Task The_root_describes_the_pyramid_by_the_multiscales_convention()
     {
         var config = Config("authalic", "[6, 8, 10]");

@@ -224,6 +224,9 @@ public sealed class AggregationPlan
                 }
                 var blockStart = new int[c1 - c0 + 1];
                 for (int c = c0; c <= c1; c++) blockStart[c - c0] = start[c] - from;
+                // The block's results start as the cells' own: the reducers may write only some variables (a coarser
+                // order's point reducers), and every variable is copied back.
+                for (int v = 0; v < results.Length; v++) results[v].AsSpan(c0, c1 - c0).CopyTo(blockResults[v]);
                 Run(block, blockStart, n, blockResults, reducers, states, c0);
                 for (int v = 0; v < results.Length; v++) blockResults[v].AsSpan(0, c1 - c0).CopyTo(results[v].AsSpan(c0));
                 c0 = c1;
