@@ -199,6 +199,45 @@ public class PyramidTests
     }
 
     [Fact]
+    public async Task A_level_of_order_0_holds_the_base_cells_and_no_morton_words()
+    {
+        // Order 0 is the 12 base cells; morton words start at order 1, so its level has cell_ids and no morton array
+        // (the consolidation used to fail on it after every cell was written).
+        var config = Config("authalic", "[0, 12]");
+        long[] parents = Expected.GetProperty("conventions").GetProperty("authalic").EnumerateArray().Select(c => c.GetProperty("parent").GetInt64()).ToArray();
+        string dir = Path.Combine(Path.GetTempPath(), $"zagg-pyramid-{Guid.NewGuid():N}");
+        try
+        {
+            var store = await DggsStore.CreateAsync(new LocalStore(dir), config.ToTemplate(6, parents.Length));
+            var states = new Dictionary<long, byte[]>();
+            long points = 0;
+            await using (var aggregator = new CellAggregator(config, parentOrder: 6))
+                for (int i = 0; i < parents.Length; i++)
+                {
+                    var agg = await aggregator.AggregateAsync(parents[i], Granules);
+                    await store.WriteCellAsync(parents[i], i, agg.Chunks, agg.Levels);
+                    states[parents[i]] = agg.State!;
+                    points += agg.Result.TotalObs;
+                }
+            Assert.Equal([0], await DggsPyramid.WriteCoarseLevelsAsync(store, config, parents, states));
+            await store.ConsolidateAsync();
+            var opened = await DggsStore.OpenAsync(new LocalStore(dir));
+            Assert.Equal([0, 12], opened.Levels.Keys);
+            Assert.Null(await ZarrHierarchy.ReadNodeAsync(opened.Store, "0/morton"));
+            Assert.NotNull(await ZarrHierarchy.ReadNodeAsync(opened.Store, "12/morton"));
+            var counts = await DggsCellValues.ReadAsync(opened.Levels[0], "count");
+            long sum = 0;
+            for (int i = 0; i < counts.Cells.Length; i++)
+            {
+                Assert.InRange(counts.Cells[i], 0, 11);
+                sum += (long)counts.Values[i];
+            }
+            Assert.Equal(points, sum);
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public async Task The_root_describes_the_pyramid_by_the_multiscales_convention()
     {
         var config = Config("authalic", "[6, 8, 10]");

@@ -349,7 +349,8 @@ public sealed class DggsStore
     private static IEnumerable<(string Name, ZarrDataType Type, byte[] Fill)> ArraySpecs(DggsTemplate t)
     {
         if (t.Layout == DggsLayout.Compact) yield return (CellIds, ZarrDataType.UInt64, ZarrDataType.UInt64.Fill(0));
-        if (t.ChildOrder <= Morton.MaxOrder) yield return (MortonName, ZarrDataType.Int64, ZarrDataType.Int64.Fill(0));
+        // Morton words exist for orders 1–18 only: a level of order 0 (the 12 base cells) or above 18 has none.
+        if (t.ChildOrder is >= Morton.MinOrder and <= Morton.MaxOrder) yield return (MortonName, ZarrDataType.Int64, ZarrDataType.Int64.Fill(0));
         foreach (var v in t.Variables) yield return (v.Name, v.DataType, v.Fill);
     }
 
