@@ -87,6 +87,15 @@ public sealed class CellWorker : IAsyncDisposable
         {
             long nested = Morton.ToNested(m.ParentMorton, out int order);
             if (order != m.ParentOrder) throw new CellFailedException($"cell {m.ParentMorton} has order {order}, the message says {m.ParentOrder}");
+            // The cell's per-child arrays reserved from the process's memory: deep child orders take turns, and a cell
+            // that could never fit is refused before it allocates (never killed out of memory halfway).
+            long need = run.Aggregator.ChildArraysBytes;
+            if (!Budget.Fits(need))
+                throw new CellFailedException(
+                    $"a parent cell's arrays at {run.Aggregator.Depth} orders below the parent (4^{run.Aggregator.Depth} children) take ~{Gib(need)} GiB, " +
+                    $"more than the {Gib(Budget.Bytes)} GiB this worker lets cells hold (three quarters of its memory): choose a coarser output.grid.child_order")
+                { Permanent = true };
+            using var reservation = await Budget.ReserveAsync(need, ct).ConfigureAwait(false);
             var aggregation = await run.Aggregator.AggregateAsync(nested, m.Granules, ct).ConfigureAwait(false);
             var result = aggregation.Result;
             if (result.IsFailure)
@@ -136,6 +145,11 @@ public sealed class CellWorker : IAsyncDisposable
         }
         finally { await ReleaseAsync(run).ConfigureAwait(false); }
     }
+
+    /// <summary>The memory this process's cells may hold at once (shared by every worker of the process).</summary>
+    private static readonly MemoryBudget Budget = MemoryBudget.ForProcess();
+
+    private static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     private RunResources Acquire(AggregateCell m) => Acquire(m.RunId, m.Config, m.ParentOrder);
 

@@ -43,6 +43,24 @@ public sealed class AggregationPlan
     /// <summary>The number of children of a parent cell, 4^<see cref="Depth"/>.</summary>
     public int Children => 1 << (2 * Depth);
 
+    /// <summary>
+    /// About the bytes a parent cell's per-child arrays hold at once while it is computed and written, points apart: per
+    /// child, a float64 result per variable twice (the cell's, a block's), each variable's chunk in its dtype, cell_ids
+    /// and morton (8 bytes each) and its offset (4); with coarser orders, their children's states (48 bytes per variable)
+    /// and levels (a third more); a quarter more for what the measure showed besides (pool rounding, the write). The
+    /// built-in configuration gives 250 bytes a child; the peak resident memory of a run grew by 204–225 bytes a child at
+    /// child orders 15 and 16 (one cell at a time) and by ~250 at 17 (two at once) (bench/e2e/README, "A parent cell's
+    /// arrays, and memory").
+    /// </summary>
+    /// <param name="pyramid">Whether the run writes orders coarser than the child order.</param>
+    public long ChildArraysBytes(bool pyramid)
+    {
+        long perChild = 20;
+        foreach (var cast in _casts) perChild += 16 + cast.ItemSize;
+        if (pyramid) perChild = perChild * 4 / 3 + 48L * _casts.Length;
+        return perChild * 5 / 4 * Children;
+    }
+
     /// <summary>The output variables in config order (the order of <see cref="Evaluate"/>'s results).</summary>
     public IReadOnlyList<string> Variables => Array.ConvertAll(_casts, c => c.Name);
 

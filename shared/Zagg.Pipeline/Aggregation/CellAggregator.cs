@@ -33,6 +33,12 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     private readonly int[] _levelDepths = config.Grid.Orders.Where(o => o >= parentOrder && o < config.Grid.ChildOrder).Select(o => o - parentOrder).ToArray();
     private readonly MergePlan? _merge = config.Grid.Orders.Any(o => o < parentOrder) ? MergePlan.Compile(config) : null;
 
+    /// <summary>About the bytes one parent cell's per-child arrays hold while it is computed and written (<see cref="AggregationPlan.ChildArraysBytes"/>).</summary>
+    public long ChildArraysBytes => _plan.ChildArraysBytes(config.Grid.Orders.Count > 1);
+
+    /// <summary>Child order − parent order.</summary>
+    public int Depth => _depth;
+
     // Neighbouring cells share granules: each granule's coordinates are read and located once per run
     // (96 MiB holds 12 M points: the end-to-end catalogs' 5 M whole).
     private readonly LocatedCells _cells = new(maxBytes: 96 << 20);

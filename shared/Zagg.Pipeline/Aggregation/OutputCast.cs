@@ -19,6 +19,9 @@ internal sealed class OutputCast(VariableConfig variable)
 
     public string Name { get; } = variable.Name;
 
+    /// <summary>Bytes per element of the chunk (the variable's dtype).</summary>
+    public int ItemSize => _size;
+
     /// <summary>
     /// The chunk: one element per child, <paramref name="perChild"/>[c] where child c has points, else the fill; from
     /// <see cref="Output.ChunkBuffers"/> (given back by <see cref="CellAggregation.ReleaseChunks"/> once written).
