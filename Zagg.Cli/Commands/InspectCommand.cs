@@ -65,7 +65,7 @@ internal static class InspectCommand
         {
             if (!first) o.WriteLine();
             first = false;
-            await PrintLevelAsync(o, level, ct);
+            await PrintLevelAsync(o, level, dggs.Template.ParentOrder, ct);
         }
         return 0;
     }
@@ -137,11 +137,21 @@ internal static class InspectCommand
         return 0;
     }
 
-    private static async Task PrintLevelAsync(TextWriter o, DggsStore dggs, CancellationToken ct)
+    /// <param name="parentOrder">The store's parent order: a level coarser than it was merged from the parent cells' states.</param>
+    private static async Task PrintLevelAsync(TextWriter o, DggsStore dggs, int parentOrder, CancellationToken ct)
     {
         var t = dggs.Template;
-        o.WriteLine($"group       {t.GroupPath}/  HEALPix nested, parent order {t.ParentOrder}, child order {t.ChildOrder}, {t.Layout.ToString().ToLowerInvariant()} layout, {Zagg.Grid.LatitudeConventionNames.ToName(t.Latitude)} latitude");
-        if (t.Layout == DggsLayout.Compact) o.WriteLine($"cells       {t.ParentCellCount} parent cells × {t.ChunkLength} children");
+        string layout = $"{t.Layout.ToString().ToLowerInvariant()} layout, {Zagg.Grid.LatitudeConventionNames.ToName(t.Latitude)} latitude";
+        if (t.ChildOrder < parentOrder)
+        {
+            o.WriteLine($"group       {t.GroupPath}/  HEALPix nested, order {t.ChildOrder}, merged from the parent cells of order {parentOrder} at consolidation, {layout}");
+            if (t.Layout == DggsLayout.Compact) o.WriteLine($"cells       {t.ParentCellCount} cells, one a chunk");
+        }
+        else
+        {
+            o.WriteLine($"group       {t.GroupPath}/  HEALPix nested, parent order {t.ParentOrder}, child order {t.ChildOrder}, {layout}");
+            if (t.Layout == DggsLayout.Compact) o.WriteLine($"cells       {t.ParentCellCount} parent cells × {t.ChunkLength} children");
+        }
         var attrs = await DggsInspection.DggsAttributesAsync(dggs, ct);
         o.WriteLine($"dggs        {attrs?.ToJsonString(new JsonSerializerOptions { WriteIndented = false })}");
         o.WriteLine();

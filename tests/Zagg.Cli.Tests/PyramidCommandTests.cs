@@ -61,6 +61,10 @@ public sealed class PyramidCommandTests : IAsyncLifetime
         foreach (string group in new[] { "group       12/", "group       8/", "group       3/" }) Assert.Contains(group, r.Out);
         Assert.Contains("\"refinement_level\":3", r.Out);
         Assert.Contains("(sketch, rank error ≤ ", r.Out);
+        // A level coarser than the parent says it was merged, and counts cells, not parents × children.
+        Assert.Contains("group       3/  HEALPix nested, order 3, merged from the parent cells of order 6 at consolidation", r.Out);
+        Assert.Contains("group       8/  HEALPix nested, parent order 6, child order 8", r.Out);
+        Assert.DoesNotContain("× 1 children", r.Out);
         // The one-order store prints as before: no levels line.
         Assert.DoesNotContain("levels ", CliRunner.Run("inspect", OneOrder).Out);
     }
