@@ -29,6 +29,19 @@ public class PyramidTests
         return ConfigLoader.Parse(yaml, "atl06.yaml");
     }
 
+    /// <summary>
+    /// The built-in configuration with two statistics the states cannot merge: weights that read a reduction, and an
+    /// expression whose reduction reads another; its grid line replaced by <paramref name="grid"/>.
+    /// </summary>
+    private static PipelineConfig WithPointReducers(string grid)
+    {
+        using var s = typeof(ConfigLoader).Assembly.GetManifestResourceStream("Zagg.Configs.atl06.yaml")!;
+        string yaml = new StreamReader(s).ReadToEnd()
+            .Replace("    h_q75:", "    h_wred: {function: average, source: h_li, params: {weights: \"s_li / np.sum(s_li)\"}, dtype: float32}\n    h_dev: {expression: \"np.max(h_li - np.mean(h_li))\", dtype: float32}\n    h_q75:")
+            .Replace("child_order: 12}", grid);
+        return ConfigLoader.Parse(yaml, "atl06.yaml");
+    }
+
     private static double Ulp(double truth)
     {
         float rounded = (float)truth;
@@ -121,15 +134,7 @@ public class PyramidTests
         // Beside the built-in statistics, two the states cannot merge: weights that read a reduction, and an expression
         // whose reduction reads another. Counts, extrema, quantiles and these are computed over the same points either
         // way, so their chunks must be the same bytes as a one-order run's at 8 and at 10.
-        static PipelineConfig With(string grid)
-        {
-            using var s = typeof(ConfigLoader).Assembly.GetManifestResourceStream("Zagg.Configs.atl06.yaml")!;
-            string yaml = new StreamReader(s).ReadToEnd()
-                .Replace("    h_q75:", "    h_wred: {function: average, source: h_li, params: {weights: \"s_li / np.sum(s_li)\"}, dtype: float32}\n    h_dev: {expression: \"np.max(h_li - np.mean(h_li))\", dtype: float32}\n    h_q75:")
-                .Replace("child_order: 12}", grid);
-            return ConfigLoader.Parse(yaml, "atl06.yaml");
-        }
-        var pyramid = With("child_order: 12, orders: [8, 10, 12]}");
+        var pyramid = WithPointReducers("child_order: 12, orders: [8, 10, 12]}");
         var merge = MergePlan.Compile(pyramid);
         Assert.Equal(LevelExactness.None, merge.Exactness[merge.Variables.ToList().IndexOf("h_dev")]);
         // Orders coarser than the parent merge states: weights that read a reduction cannot be merged, weights per point can.
@@ -141,14 +146,14 @@ public class PyramidTests
         Assert.True(cell.Result.TotalObs > 0);
         foreach (int order in new[] { 8, 10 })
         {
-            await using var alone = new CellAggregator(With($"child_order: {order}}}"), parentOrder: 6);
+            await using var alone = new CellAggregator(WithPointReducers($"child_order: {order}}}"), parentOrder: 6);
             var one = await alone.AggregateAsync(parent, Granules);
             foreach (string name in new[] { "count", "h_min", "h_max", "h_q25", "h_q50", "h_q75", "h_wred", "h_dev" })
                 Assert.True(one.Chunks[name].AsSpan().SequenceEqual(cell.Levels[order][name]), $"order {order} {name}");
         }
         // The child order itself: a pyramid takes its quantiles from the sort by value the coarser orders need, a one-order
         // run from a selection per child; every chunk is the same bytes.
-        await using var childAlone = new CellAggregator(With("child_order: 12}"), parentOrder: 6);
+        await using var childAlone = new CellAggregator(WithPointReducers("child_order: 12}"), parentOrder: 6);
         var child = await childAlone.AggregateAsync(parent, Granules);
         Assert.Equal(child.Chunks.Keys.Order(), cell.Chunks.Keys.Order());
         foreach (var (name, chunk) in child.Chunks)
@@ -162,14 +167,6 @@ public class PyramidTests
         // merge (weights that read a reduction, an expression of a reduction) are recomputed block by block over the
         // points; every other variable of those orders comes from the merged states and the value sort and must survive
         // it (a block used to copy every variable's stale pool memory back, counts of 190,000,027 and -1e70).
-        static PipelineConfig With(string grid)
-        {
-            using var s = typeof(ConfigLoader).Assembly.GetManifestResourceStream("Zagg.Configs.atl06.yaml")!;
-            string yaml = new StreamReader(s).ReadToEnd()
-                .Replace("    h_q75:", "    h_wred: {function: average, source: h_li, params: {weights: \"s_li / np.sum(s_li)\"}, dtype: float32}\n    h_dev: {expression: \"np.max(h_li - np.mean(h_li))\", dtype: float32}\n    h_q75:")
-                .Replace("child_order: 12}", grid);
-            return ConfigLoader.Parse(yaml, "atl06.yaml");
-        }
         const long parent = 1234;
         var random = new Random(11);
         // Children of the order-12 run, skewed so that some coarser cells are dense and some empty.
@@ -186,13 +183,13 @@ public class PyramidTests
             g.Add<long>(cells, parent, 2 * depth, parent << (2 * depth), [h, sigma], [null, null], quality: null, good: 0);
             return g;
         }
-        var pyramid = AggregationPlan.Compile(With("child_order: 12, orders: [8, 10, 12]}"), depth: 6);
+        var pyramid = AggregationPlan.Compile(WithPointReducers("child_order: 12, orders: [8, 10, 12]}"), depth: 6);
         using var all = Gather(6);
         var cell = pyramid.Compute(all, [2, 4], merge: null);
         foreach (var (order, depth) in new[] { (8, 2), (10, 4) })
         {
             using var points = Gather(depth);
-            var alone = AggregationPlan.Compile(With($"child_order: {order}}}"), depth).Compute(points, out _);
+            var alone = AggregationPlan.Compile(WithPointReducers($"child_order: {order}}}"), depth).Compute(points, out _);
             foreach (string name in new[] { "count", "h_min", "h_max", "h_q25", "h_q50", "h_q75", "h_wred", "h_dev" })
                 Assert.True(alone[name].AsSpan().SequenceEqual(cell.Levels[depth][name]), $"order {order} {name}");
         }
