@@ -93,7 +93,8 @@ public sealed class CellWorker : IAsyncDisposable
             if (!Budget.Fits(need))
                 throw new CellFailedException(
                     $"a parent cell's arrays at {run.Aggregator.Depth} orders below the parent (4^{run.Aggregator.Depth} children) take ~{Gib(need)} GiB, " +
-                    $"more than the {Gib(Budget.Bytes)} GiB this worker lets cells hold (three quarters of its memory): choose a coarser output.grid.child_order")
+                    $"more than the {Gib(Budget.Bytes)} GiB this worker lets cells hold (three quarters of its memory): choose a coarser output.grid.child_order" +
+                    (run.Aggregator.WritesPyramid ? " or fewer output.grid.orders" : ""))
                 { Permanent = true };
             using var reservation = await Budget.ReserveAsync(need, ct).ConfigureAwait(false);
             var aggregation = await run.Aggregator.AggregateAsync(nested, m.Granules, ct).ConfigureAwait(false);

@@ -46,19 +46,23 @@ public sealed class AggregationPlan
     /// <summary>
     /// About the bytes a parent cell's per-child arrays hold at once while it is computed and written, points apart: per
     /// child, a float64 result per variable twice (the cell's, a block's), each variable's chunk in its dtype, cell_ids
-    /// and morton (8 bytes each) and its offset (4); with coarser orders, their children's states (48 bytes per variable)
-    /// and levels (a third more); a quarter more for what the measure showed besides (pool rounding, the write). The
-    /// built-in configuration gives 250 bytes a child; the peak resident memory of a run grew by 204–225 bytes a child at
-    /// child orders 15 and 16 (one cell at a time) and by ~250 at 17 (two at once) (bench/e2e/README, "A parent cell's
-    /// arrays, and memory").
+    /// and morton (8 bytes each) and its offset (4); with coarser orders, their levels (a third more) and the children's
+    /// mergeable states (48 bytes per moment, 16 per weighted sum); then half again for what the measures showed besides
+    /// (pool rounding, the write, the runtime). The built-in configuration gives 300 bytes a child (measured: 251–333 bytes
+    /// a child of peak resident memory at child orders 15–17), 615 with a four-order pyramid (measured 437–522)
+    /// (bench/e2e/README, "A parent cell's arrays, and memory").
     /// </summary>
     /// <param name="pyramid">Whether the run writes orders coarser than the child order.</param>
     public long ChildArraysBytes(bool pyramid)
     {
         long perChild = 20;
         foreach (var cast in _casts) perChild += 16 + cast.ItemSize;
-        if (pyramid) perChild = perChild * 4 / 3 + 48L * _casts.Length;
-        return perChild * 5 / 4 * Children;
+        if (pyramid)
+        {
+            var merge = _pyramid.Value.Merge;
+            perChild = perChild * 4 / 3 + 48L * merge.MomentExpressions.Length + 16L * merge.WeightedExpressions.Length;
+        }
+        return perChild * 3 / 2 * Children;
     }
 
     /// <summary>The output variables in config order (the order of <see cref="Evaluate"/>'s results).</summary>

@@ -34,7 +34,10 @@ public sealed class CellAggregator(PipelineConfig config, int parentOrder, Func<
     private readonly MergePlan? _merge = config.Grid.Orders.Any(o => o < parentOrder) ? MergePlan.Compile(config) : null;
 
     /// <summary>About the bytes one parent cell's per-child arrays hold while it is computed and written (<see cref="AggregationPlan.ChildArraysBytes"/>).</summary>
-    public long ChildArraysBytes => _plan.ChildArraysBytes(config.Grid.Orders.Count > 1);
+    public long ChildArraysBytes => _plan.ChildArraysBytes(WritesPyramid);
+
+    /// <summary>Whether the run writes orders besides the child order (output.grid.orders).</summary>
+    public bool WritesPyramid => config.Grid.Orders.Count > 1;
 
     /// <summary>Child order − parent order.</summary>
     public int Depth => _depth;
