@@ -65,7 +65,7 @@ internal static class InspectCommand
         {
             if (!first) o.WriteLine();
             first = false;
-            await PrintLevelAsync(o, level, dggs.Template.ParentOrder, ct);
+            await PrintLevelAsync(o, level, dggs.Template, ct);
         }
         return 0;
     }
@@ -124,33 +124,52 @@ internal static class InspectCommand
             throw new CliException($"--nested {nested} is not a cell of order {level}: NESTED ids run 0–{HealpixNested.CellCount(level) - 1}");
         var c = await new DggsCellReader(store).ReadAsync(nested, ct);
         var t = store.Template;
+        // A level coarser than the parent order was merged from the parent cells inside each of its cells.
+        bool merged = level < dggs.Template.ParentOrder;
         if (c is null)
-            throw new CliException($"{dggs.Store.Name}: cell {nested} (order {level}) lies in parent cell {nested >> (2 * t.Depth)} (order {t.ParentOrder}), which the store has not written");
+            throw new CliException(merged
+                ? $"{dggs.Store.Name}: cell {nested} (order {level}) was not written: no parent cell of order {dggs.Template.ParentOrder} inside it has data"
+                : $"{dggs.Store.Name}: cell {nested} (order {level}) lies in parent cell {nested >> (2 * t.Depth)} (order {t.ParentOrder}), which the store has not written");
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine($"morton      {(c.Morton is { } m ? m.ToString(inv) : "(none at this order)")}");
         o.WriteLine($"nested      {c.Nested.ToString(inv)}");
         o.WriteLine($"order       {c.Order.ToString(inv)}");
         string parentWord = c.ParentOrder is >= Morton.MinOrder and <= Morton.MaxOrder ? $", morton {Morton.FromNested(c.Parent, c.ParentOrder).ToString(inv)}" : "";
-        o.WriteLine($"parent      {c.Parent.ToString(inv)} (order {c.ParentOrder.ToString(inv)}{parentWord}), chunk {c.Chunk.ToString(inv)} of {t.GroupPath}/");
+        if (merged)
+            o.WriteLine($"merged      from the parent cells of order {dggs.Template.ParentOrder.ToString(inv)} inside it, chunk {c.Chunk.ToString(inv)} of {t.GroupPath}/");
+        else
+            o.WriteLine($"parent      {c.Parent.ToString(inv)} (order {c.ParentOrder.ToString(inv)}{parentWord}), chunk {c.Chunk.ToString(inv)} of {t.GroupPath}/");
         o.WriteLine();
         foreach (var v in c.Values) o.WriteLine($"{v.Variable,-14} {v.Text}");
         return 0;
     }
 
-    /// <param name="parentOrder">The store's parent order: a level coarser than it was merged from the parent cells' states.</param>
-    private static async Task PrintLevelAsync(TextWriter o, DggsStore dggs, int parentOrder, CancellationToken ct)
+    /// <param name="root">The store's own template (its parent and child orders): a level coarser than the parent order was
+    /// merged from the parent cells' states, one between them holds a chunk of coarser cells per parent cell.</param>
+    private static async Task PrintLevelAsync(TextWriter o, DggsStore dggs, DggsTemplate root, CancellationToken ct)
     {
         var t = dggs.Template;
         string layout = $"{t.Layout.ToString().ToLowerInvariant()} layout, {Zagg.Grid.LatitudeConventionNames.ToName(t.Latitude)} latitude";
-        if (t.ChildOrder < parentOrder)
+        bool compact = t.Layout == DggsLayout.Compact;
+        if (t.ChildOrder < root.ParentOrder)
         {
-            o.WriteLine($"group       {t.GroupPath}/  HEALPix nested, order {t.ChildOrder}, merged from the parent cells of order {parentOrder} at consolidation, {layout}");
-            if (t.Layout == DggsLayout.Compact) o.WriteLine($"cells       {t.ParentCellCount} cells, one a chunk");
+            o.WriteLine($"group       {t.GroupPath}/  HEALPix nested, order {t.ChildOrder}, merged from the parent cells of order {root.ParentOrder} at consolidation, {layout}");
+            if (compact) o.WriteLine($"cells       {t.ParentCellCount} cells, one a chunk");
+        }
+        else if (t.ChildOrder == root.ChildOrder)
+        {
+            o.WriteLine($"group       {t.GroupPath}/  HEALPix nested, parent order {t.ParentOrder}, child order {t.ChildOrder}, {layout}");
+            if (compact) o.WriteLine($"cells       {t.ParentCellCount} parent cells × {t.ChunkLength} children");
+        }
+        else if (t.ChildOrder == t.ParentOrder)
+        {
+            o.WriteLine($"group       {t.GroupPath}/  HEALPix nested, order {t.ChildOrder}, the parent cells, {layout}");
+            if (compact) o.WriteLine($"cells       {t.ParentCellCount} parent cells, one a chunk");
         }
         else
         {
-            o.WriteLine($"group       {t.GroupPath}/  HEALPix nested, parent order {t.ParentOrder}, child order {t.ChildOrder}, {layout}");
-            if (t.Layout == DggsLayout.Compact) o.WriteLine($"cells       {t.ParentCellCount} parent cells × {t.ChunkLength} children");
+            o.WriteLine($"group       {t.GroupPath}/  HEALPix nested, order {t.ChildOrder}, {t.ChunkLength} cells a chunk under each parent cell of order {t.ParentOrder}, {layout}");
+            if (compact) o.WriteLine($"cells       {t.ParentCellCount} parent cells × {t.ChunkLength} cells of order {t.ChildOrder}");
         }
         var attrs = await DggsInspection.DggsAttributesAsync(dggs, ct);
         o.WriteLine($"dggs        {attrs?.ToJsonString(new JsonSerializerOptions { WriteIndented = false })}");

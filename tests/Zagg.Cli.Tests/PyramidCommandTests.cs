@@ -63,7 +63,8 @@ public sealed class PyramidCommandTests : IAsyncLifetime
         Assert.Contains("(sketch, rank error ≤ ", r.Out);
         // A level coarser than the parent says it was merged, and counts cells, not parents × children.
         Assert.Contains("group       3/  HEALPix nested, order 3, merged from the parent cells of order 6 at consolidation", r.Out);
-        Assert.Contains("group       8/  HEALPix nested, parent order 6, child order 8", r.Out);
+        Assert.Contains("group       8/  HEALPix nested, order 8, 16 cells a chunk under each parent cell of order 6", r.Out);
+        Assert.Contains("group       12/  HEALPix nested, parent order 6, child order 12", r.Out);
         Assert.DoesNotContain("× 1 children", r.Out);
         // The one-order store prints as before: no levels line.
         Assert.DoesNotContain("levels ", CliRunner.Run("inspect", OneOrder).Out);
@@ -156,6 +157,9 @@ public sealed class PyramidCommandTests : IAsyncLifetime
                 long cell = (long)BitConverter.ToUInt64(ids, i * 8);
                 var r = CliRunner.Run("inspect", Pyramid, "--nested", cell.ToString(CultureInfo.InvariantCulture), "--order", order.ToString(CultureInfo.InvariantCulture));
                 Assert.True(r.ExitCode == 0, r.Error);
+                // A merged cell has no parent cell of its own: it says what it was made from.
+                if (order == 3) Assert.Contains("merged      from the parent cells of order 6 inside it", r.Out);
+                else Assert.Contains("parent      ", r.Out);
                 var printed = r.Out.Split('\n', StringSplitOptions.TrimEntries).SkipWhile(l => l.Length > 0).Skip(1).Where(l => l.Length > 0)
                     .Select(l => l.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries)).ToDictionary(p => p[0], p => p[1].Trim());
                 Assert.Equal(level.Template.Variables.Select(v => v.Name), printed.Keys);
