@@ -46,14 +46,20 @@ public static class MapLayout
             y0 = Math.Min(y0, y); y1 = Math.Max(y1, y);
         }
         if (!double.IsFinite(x0)) return null;
-        if (projection is PlateCarree)
+        if (projection is PlateCarree && x1 - x0 > 180)
         {
-            x0 = Math.Max(x0, -180); x1 = Math.Min(x1, 180);
-            y0 = Math.Max(y0, -90); y1 = Math.Min(y1, 90);
+            // Cells over half the globe wide (base cells, coarse levels): a corner on the antimeridian comes back as
+            // +180 or −180 whichever side it bounds, so the outline's longitudes cannot be trusted; take them all.
+            x0 = -180;
+            x1 = 180;
         }
         double margin = 0.02 * Math.Max(x1 - x0, y1 - y0);
         if (margin == 0) margin = 1;
-        return new MapBox(x0, y0, x1, y1).Grow(margin);
+        var box = new MapBox(x0, y0, x1, y1).Grow(margin);
+        // The world's edge bounds a plate carrée map: the margin never reaches past it.
+        return projection is PlateCarree
+            ? new MapBox(Math.Max(box.XMin, -180), Math.Max(box.YMin, -90), Math.Min(box.XMax, 180), Math.Min(box.YMax, 90))
+            : box;
     }
 
     /// <summary>
