@@ -134,11 +134,13 @@ internal static class InspectCommand
         o.WriteLine($"morton      {(c.Morton is { } m ? m.ToString(inv) : "(none at this order)")}");
         o.WriteLine($"nested      {c.Nested.ToString(inv)}");
         o.WriteLine($"order       {c.Order.ToString(inv)}");
-        string parentWord = c.ParentOrder is >= Morton.MinOrder and <= Morton.MaxOrder ? $", morton {Morton.FromNested(c.Parent, c.ParentOrder).ToString(inv)}" : "";
         if (merged)
             o.WriteLine($"merged      from the parent cells of order {dggs.Template.ParentOrder.ToString(inv)} inside it, chunk {c.Chunk.ToString(inv)} of {t.GroupPath}/");
         else
+        {
+            string parentWord = c.ParentOrder is >= Morton.MinOrder and <= Morton.MaxOrder ? $", morton {Morton.FromNested(c.Parent, c.ParentOrder).ToString(inv)}" : "";
             o.WriteLine($"parent      {c.Parent.ToString(inv)} (order {c.ParentOrder.ToString(inv)}{parentWord}), chunk {c.Chunk.ToString(inv)} of {t.GroupPath}/");
+        }
         o.WriteLine();
         foreach (var v in c.Values) o.WriteLine($"{v.Variable,-14} {v.Text}");
         return 0;
