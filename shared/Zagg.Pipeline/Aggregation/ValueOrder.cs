@@ -62,6 +62,7 @@ internal sealed class ValueOrder<T, TKey> : IValueOrder
     }
 
     /// <summary>The order-preserving key of a value's IEEE 754 bits (as <typeparamref name="TKey"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TKey Key(TKey bits)
     {
         var sign = TKey.One << (8 * Unsafe.SizeOf<TKey>() - 1);
@@ -69,6 +70,7 @@ internal sealed class ValueOrder<T, TKey> : IValueOrder
     }
 
     /// <summary>The IEEE 754 bits of a key's value (the inverse of <see cref="Key"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TKey Bits(TKey key)
     {
         var sign = TKey.One << (8 * Unsafe.SizeOf<TKey>() - 1);
