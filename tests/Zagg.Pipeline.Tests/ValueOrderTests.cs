@@ -110,6 +110,46 @@ public class ValueOrderTests
         Assert.Throws<ArgumentException>(() => new ValueOrder<float, ulong>([1f], 1));
     }
 
+    /// <summary>
+    /// The radix sort passes only over the bits below the highest one in which two keys differ: values that share their
+    /// sign, their exponent and all but <c>width</c> low bits of their mantissa (every width, one value alone included)
+    /// get NumPy's order statistics and the sketch of the values.
+    /// </summary>
+    [Fact]
+    public void Values_differing_in_few_low_bits_sort_as_any_others()
+        => Prop.ForAll(Gen.Zip(Gen.Choose(0, 52), Gen.Choose(0, int.MaxValue)).ToArbitrary(), t =>
+        {
+            var (width, seed) = t;
+            var random = new Random(seed);
+            int n = random.Next(1, 3000);
+            int singleWidth = Math.Min(width, 23);
+            uint singleBase = BitConverter.SingleToUInt32Bits(1500f) & ~(uint)((1L << singleWidth) - 1);
+            var f = new float[n];
+            for (int i = 0; i < n; i++) f[i] = BitConverter.UInt32BitsToSingle(singleBase | (uint)random.NextInt64(1L << singleWidth));
+            ulong doubleBase = BitConverter.DoubleToUInt64Bits(-1500.0) & ~((1UL << width) - 1);
+            var d = new double[n];
+            for (int i = 0; i < n; i++) d[i] = BitConverter.UInt64BitsToDouble(doubleBase | (ulong)random.NextInt64(1L << width));
+            int[] whole = [0, n];
+            using (var order = new ValueOrder<float, uint>(Pooled(f), n))
+            {
+                var results = new[] { new double[1], new double[1], new double[1] };
+                order.Quantiles(whole, [(0, 0.0), (1, null), (2, 0.9)], results);
+                var x = f.Select(v => (double)v).ToArray();
+                Assert.Equal(x.Min(), results[0][0]);
+                Assert.Equal(Statistics.Median(x), results[1][0]);
+                Assert.Equal(Statistics.Quantile(x, 0.9), results[2][0]);
+                Assert.Equal(QuantileSketch.Of(x).ToBytes(), order.Sketch().ToBytes());
+            }
+            using (var order = new ValueOrder<double, ulong>(Pooled(d), n))
+            {
+                var results = new[] { new double[1], new double[1] };
+                order.Quantiles(whole, [(0, 1.0), (1, 0.3)], results);
+                Assert.Equal(d.Max(), results[0][0]);
+                Assert.Equal(Statistics.Quantile(d, 0.3), results[1][0]);
+                Assert.Equal(QuantileSketch.Of(d).ToBytes(), order.Sketch().ToBytes());
+            }
+        }).Check(Checks);
+
     [Fact]
     public void A_float64_column_sorts_as_a_float32_one()
     {
