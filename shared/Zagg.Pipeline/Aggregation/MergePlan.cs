@@ -272,13 +272,15 @@ public sealed class MergePlan
         using var r = new BinaryReader(new MemoryStream(bytes));
         try
         {
-            if (r.ReadInt32() != CellState.Magic) throw new InvalidDataException("not a Zagg cell state");
+            int magic = r.ReadInt32();
+            if (magic == CellState.OlderMagic) throw new InvalidDataException("a cell state written by an older zagg (without the mean's low part): aggregate the cell again");
+            if (magic != CellState.Magic) throw new InvalidDataException("not a Zagg cell state");
             var s = Empty();
             s.Count = r.ReadInt64();
             if (r.ReadInt32() != s.Moments.Length || r.ReadInt32() != s.Weighted.Length || r.ReadInt32() != s.Sketches.Length)
                 throw new InvalidDataException("a cell state of another configuration");
             for (int m = 0; m < s.Moments.Length; m++)
-                s.Moments[m] = new MomentState(r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+                s.Moments[m] = new MomentState(r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
             for (int w = 0; w < s.Weighted.Length; w++) s.Weighted[w] = new WeightedSumState(r.ReadDouble(), r.ReadDouble());
             for (int k = 0; k < s.Sketches.Length; k++) s.Sketches[k] = QuantileSketch.FromBytes(r);
             return s;
@@ -290,7 +292,11 @@ public sealed class MergePlan
 /// <summary>The mergeable state of one cell (see <see cref="MergePlan"/>); made by <see cref="MergePlan.StateOf"/> or <see cref="MergePlan.Empty"/>.</summary>
 public sealed class CellState
 {
-    internal const int Magic = 0x5a435331; // "ZCS1"
+    /// <summary>"ZCS2": a moment state holds its mean as two float64 (high and low parts).</summary>
+    internal const int Magic = 0x5a435332;
+
+    /// <summary>"ZCS1": the states of zagg before the mean's low part, which this one does not read.</summary>
+    internal const int OlderMagic = 0x5a435331;
 
     internal CellState(MomentState[] moments, WeightedSumState[] weighted, QuantileSketch[] sketches)
     {
@@ -346,7 +352,7 @@ public sealed class CellState
             w.Write(Sketches.Length);
             foreach (var s in Moments)
             {
-                w.Write(s.Count); w.Write(s.Sum); w.Write(s.Min); w.Write(s.Max); w.Write(s.Mean); w.Write(s.M2);
+                w.Write(s.Count); w.Write(s.Sum); w.Write(s.Min); w.Write(s.Max); w.Write(s.Mean); w.Write(s.M2); w.Write(s.MeanLow);
             }
             foreach (var s in Weighted) { w.Write(s.SumWeights); w.Write(s.SumWeightedValues); }
             foreach (var k in Sketches) w.Write(k.ToBytes());
