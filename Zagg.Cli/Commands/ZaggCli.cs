@@ -21,6 +21,7 @@ public static class ZaggCli
             $"{ServiceIdentity.Product} {ServiceIdentity.Version}: aggregates satellite point observations into HEALPix grids stored as Zarr v3 (DGGS convention).");
         root.Subcommands.Add(PipelineCommands.Demo(console));
         root.Subcommands.Add(PipelineCommands.Run(console));
+        root.Subcommands.Add(ConfigCommand.Build(console));
         root.Subcommands.Add(CatalogCommand.Create(console));
         root.Subcommands.Add(GridCommands.Build(console));
         root.Subcommands.Add(H5Commands.Build(console));
