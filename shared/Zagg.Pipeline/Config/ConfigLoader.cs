@@ -195,6 +195,17 @@ public static class ConfigLoader
                     {
                         string pname = ((YamlScalarNode)pk).Value!;
                         string text = pv is YamlScalarNode ps ? ps.Value ?? "" : throw Error($"{path}.params.{pname}", pv, "should be a number, a column or an expression");
+                        if (pname == "q")
+                        {
+                            // q is a number, never a column or an expression: whatever was written, say what it must be.
+                            Expr? number;
+                            try { number = ParseExpression(text, $"{path}.params.q", pv, ds); }
+                            catch (ConfigException) { number = null; }
+                            if (number is not NumberExpr { Value: >= 0 and <= 1 })
+                                throw Error($"{path}.params.q", pv, $"q must be a number in [0, 1], not '{text}'");
+                            parameters[pname] = number;
+                            continue;
+                        }
                         parameters[pname] = ParseExpression(text, $"{path}.params.{pname}", pv, ds);
                     }
                 }
