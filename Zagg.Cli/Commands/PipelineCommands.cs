@@ -161,10 +161,16 @@ internal static class PipelineCommands
             var messaging = submitOnly ? ParseMessaging("rabbitmq", parse.GetValue(rabbitmq)) : new MessagingOptions();
             string dir = Path.GetFullPath(parse.GetValue(outDir)!);
             string granules = Path.Combine(dir, "granules");
-            try { Directory.CreateDirectory(granules); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliException($"cannot create {dir}: {e.Message}"); }
             var assembly = typeof(PipelineCommands).Assembly;
-            foreach (string name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Zagg.Demo.", StringComparison.Ordinal)))
+            var demoGranules = assembly.GetManifestResourceNames().Where(n => n.StartsWith("Zagg.Demo.", StringComparison.Ordinal)).ToList();
+            CheckDemoFolder(dir, demoGranules.Select(n => n["Zagg.Demo.".Length..]));
+            try
+            {
+                Directory.CreateDirectory(granules);
+                File.WriteAllText(Path.Combine(dir, DemoMarker), "written by zagg demo: it may write here again\n");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliException($"cannot create {dir}: {e.Message}"); }
+            foreach (string name in demoGranules)
             {
                 await using var src = assembly.GetManifestResourceStream(name)!;
                 await using var dst = File.Create(Path.Combine(granules, name["Zagg.Demo.".Length..]));
@@ -194,6 +200,27 @@ internal static class PipelineCommands
             return code;
         });
         return cmd;
+    }
+
+    /// <summary>The file that marks a folder as zagg demo's own, to be written again by the next demo.</summary>
+    private const string DemoMarker = ".zagg-demo";
+
+    /// <summary>What zagg demo writes in its folder, and replaces when it is there.</summary>
+    private static readonly string[] DemoOutputs = ["granules", "catalog.json", "atl06.zarr", "atl06.zarr.report.json", "atl06.png"];
+
+    /// <summary>
+    /// Refuses a --out folder where the demo would replace what it did not write: a folder holding one of its outputs'
+    /// names (a user's catalog.json, say) without the demo's marker, unless its granules are the demo's (a demo folder
+    /// from before the marker). A new or empty folder, or one of other files only, is the demo's to write in.
+    /// </summary>
+    /// <exception cref="CliException">The folder holds what the demo would replace.</exception>
+    private static void CheckDemoFolder(string dir, IEnumerable<string> granuleNames)
+    {
+        if (!Directory.Exists(dir) || File.Exists(Path.Combine(dir, DemoMarker))) return;
+        var replaced = DemoOutputs.Where(name => Path.Exists(Path.Combine(dir, name))).ToList();
+        if (replaced.Count == 0) return;
+        if (granuleNames.All(g => File.Exists(Path.Combine(dir, "granules", g)))) return;
+        throw new CliException($"{dir} already holds {string.Join(", ", replaced)}, which zagg demo did not write and would replace: give --out a new or empty folder");
     }
 
     private static Option<bool> SubmitOption() => new("--submit")
