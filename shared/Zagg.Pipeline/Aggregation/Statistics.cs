@@ -7,17 +7,39 @@ namespace Zagg.Pipeline.Aggregation;
 /// </summary>
 public static class Statistics
 {
-    /// <summary>Sum by pairwise summation, as NumPy sums floating-point arrays.</summary>
-    public static double Sum(ReadOnlySpan<double> a)
+    /// <summary>
+    /// Σa as NumPy's <c>np.add.reduce</c> gives it for a contiguous float64 array, to the bit: its pairwise summation
+    /// (numpy/core/src/umath/loops_utils.h.src, <c>pairwise_sum</c>: fewer than 8 values added in order; up to 128 in eight
+    /// interleaved partial sums, combined ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), the rest added in order;
+    /// longer, split at half rounded down to a multiple of 8) added to the reduction's identity, 0.
+    /// </summary>
+    public static double Sum(ReadOnlySpan<double> a) => 0.0 + PairwiseSum(a);
+
+    private static double PairwiseSum(ReadOnlySpan<double> a)
     {
-        if (a.Length <= 8)
+        int n = a.Length;
+        if (n < 8)
         {
             double s = 0;
             foreach (double v in a) s += v;
             return s;
         }
-        int half = a.Length / 2;
-        return Sum(a[..half]) + Sum(a[half..]);
+        if (n <= 128)
+        {
+            double r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7];
+            int i = 8;
+            for (; i < n - n % 8; i += 8)
+            {
+                r0 += a[i]; r1 += a[i + 1]; r2 += a[i + 2]; r3 += a[i + 3];
+                r4 += a[i + 4]; r5 += a[i + 5]; r6 += a[i + 6]; r7 += a[i + 7];
+            }
+            double s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+            for (; i < n; i++) s += a[i];
+            return s;
+        }
+        int half = n / 2;
+        half -= half % 8;
+        return PairwiseSum(a[..half]) + PairwiseSum(a[half..]);
     }
 
     public static double Mean(ReadOnlySpan<double> a) => a.Length == 0 ? double.NaN : Sum(a) / a.Length;
