@@ -211,8 +211,6 @@ public static class ConfigLoader
                 }
                 foreach (string required in statistic.Required)
                     if (!parameters.ContainsKey(required)) throw Error($"{path}.params.{required}", m, $"{statistic.Name} needs params.{required}{(required == "q" ? " in [0, 1]" : "")}");
-                if (parameters.TryGetValue("q", out var q) && q is not NumberExpr { Value: >= 0 and <= 1 })
-                    throw Error($"{path}.params.q", m["params"], "q must be a number in [0, 1]");
                 result.Add(new VariableConfig(name, statistic.Name, sourceColumn, parameters, null, type, fill));
             }
             if (result.Count == 0) throw Error("aggregation.variables", n, "names no variables");
