@@ -162,18 +162,20 @@ internal static class PipelineCommands
             string dir = Path.GetFullPath(parse.GetValue(outDir)!);
             string granules = Path.Combine(dir, "granules");
             var assembly = typeof(PipelineCommands).Assembly;
-            var demoGranules = assembly.GetManifestResourceNames().Where(n => n.StartsWith("Zagg.Demo.", StringComparison.Ordinal)).ToList();
-            CheckDemoFolder(dir, demoGranules.Select(n => n["Zagg.Demo.".Length..]));
+            const string prefix = "Zagg.Demo.";
+            var demoGranules = assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(n => (Resource: n, File: n[prefix.Length..])).ToList();
+            CheckDemoFolder(dir, demoGranules.Select(g => g.File));
             try
             {
                 Directory.CreateDirectory(granules);
                 File.WriteAllText(Path.Combine(dir, DemoMarker), "written by zagg demo: it may write here again\n");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CliException($"cannot create {dir}: {e.Message}"); }
-            foreach (string name in demoGranules)
+            foreach (var (resource, file) in demoGranules)
             {
-                await using var src = assembly.GetManifestResourceStream(name)!;
-                await using var dst = File.Create(Path.Combine(granules, name["Zagg.Demo.".Length..]));
+                await using var src = assembly.GetManifestResourceStream(resource)!;
+                await using var dst = File.Create(Path.Combine(granules, file));
                 await src.CopyToAsync(dst, ct);
             }
             var cfg = ConfigLoader.Load("atl06");
