@@ -94,17 +94,17 @@ public sealed class Hdf5Dataset : Hdf5Object
             filters = Filter.ParsePipeline(ref fr);
         }
         var fill = FillValueMessage.Parse(header, ctx, type.Size, where);
-        if ((UInt128)space.ElementCount * (ulong)Math.Max(1, type.Size) > (UInt128)(1UL << 62))
+        if (Saturating.Multiply(space.ElementCount, (ulong)Math.Max(1, type.Size)) > 1UL << 62)
             throw new Hdf5Exception($"{where}: {space.ElementCount} elements of {type.Size} bytes are implausibly large; the file is damaged");
         if (layout.Class == LayoutClass.Chunked)
         {
             if (layout.ChunkElementSize != (ulong)type.Size)
                 throw new Hdf5Exception($"{where}: the chunked layout's element size {layout.ChunkElementSize} differs from the datatype's {type.Size} bytes; the file is damaged");
-            UInt128 chunkBytes = (UInt128)Math.Max(1, type.Size);
+            ulong chunkBytes = (ulong)Math.Max(1, type.Size);
             foreach (ulong d in layout.ChunkDims)
             {
                 if (d == 0) throw new Hdf5Exception($"{where}: a chunk dimension is 0");
-                chunkBytes *= d;
+                chunkBytes = Saturating.Multiply(chunkBytes, d);
                 if (chunkBytes > MaxChunkBytes) throw new Hdf5Exception($"{where}: chunks of {string.Join(" x ", layout.ChunkDims)} elements are larger than {MaxChunkBytes >> 20} MiB; the file is damaged or beyond this reader");
             }
         }
@@ -140,8 +140,9 @@ public sealed class Hdf5Dataset : Hdf5Object
     /// <summary>The bytes of rows [start, stop), when one array can hold them.</summary>
     private int ByteCount(long start, long stop)
     {
-        UInt128 bytes = (UInt128)(ulong)(stop - start) * (ulong)RowElements * (ulong)Datatype.Size;
-        if (bytes > (UInt128)Array.MaxLength) throw new Hdf5Exception($"{Where}: {bytes} bytes are too many for one read; read fewer rows");
+        ulong bytes = Saturating.Multiply(Saturating.Multiply((ulong)(stop - start), (ulong)RowElements), (ulong)Datatype.Size);
+        if (bytes > (ulong)Array.MaxLength)
+            throw new Hdf5Exception($"{Where}: rows {start} to {stop} are more than {Array.MaxLength} bytes, too many for one read; read fewer rows");
         return (int)bytes;
     }
 

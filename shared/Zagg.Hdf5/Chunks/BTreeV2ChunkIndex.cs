@@ -48,7 +48,7 @@ internal sealed class BTreeV2ChunkIndex : ChunkIndex
             {
                 scaled[d] = r.U64();
                 // A scaled offset whose element offset does not fit 63 bits is damage (it wrapped to a real chunk's before).
-                UInt128 element = (UInt128)scaled[d] * (ulong)input.Grid.ChunkDims[d];
+                ulong element = Saturating.Multiply(scaled[d], input.Grid.ChunkDims[d]);
                 if (element > long.MaxValue)
                     throw new Hdf5Exception($"{input.Where}: v2 B-tree chunk record {list.Count} has scaled offset {scaled[d]} in dimension {d}, beyond any dataspace; the B-tree is damaged");
                 offset[d] = (long)element;

@@ -59,11 +59,11 @@ internal sealed class ChunkGrid(Dataspace space, DataLayout layout)
     /// <summary>Chunks in the grid.</summary>
     public long Count()
     {
-        UInt128 n = 1;
+        ulong n = 1;
         foreach (long g in Dims())
         {
-            n *= (ulong)g;
-            if (n > long.MaxValue) throw new Hdf5Exception($"{n} chunks or more: the chunk grid is implausibly large, the file is damaged");
+            n = Saturating.Multiply(n, (ulong)g);
+            if (n > long.MaxValue) throw new Hdf5Exception($"more than {long.MaxValue} chunks: the chunk grid is implausibly large, the file is damaged");
         }
         return (long)n;
     }

@@ -1,3 +1,5 @@
+using Zagg.Hdf5.Format;
+
 namespace Zagg.Hdf5.Chunks;
 
 /// <summary>
@@ -18,10 +20,10 @@ internal sealed class ImplicitChunkIndex : ChunkIndex
         var grid = input.Grid;
         long[] max = grid.Dims(), extent = grid.ExtentDims();
         int rank = max.Length;
-        UInt128 total = 1;
-        foreach (long e in extent) total = UInt128.Min(total * (ulong)e, (UInt128)1 << 64);
+        ulong total = 1;
+        foreach (long e in extent) total = Saturating.Multiply(total, (ulong)e);
         // The chunks of the extent are stored back to back: they must fit in the file's allocation before any is listed.
-        if (total * input.RawBytes > input.Context.EndOfAllocation)
+        if (Saturating.Multiply(total, input.RawBytes) > input.Context.EndOfAllocation)
             throw new Hdf5Exception($"{input.Where}: the implicit index's {total} chunks of {input.RawBytes} bytes are more than the file holds ({input.Context.EndOfAllocation} bytes allocated); the file is damaged");
         long count = (long)total;
         var list = new List<ChunkRef>((int)Math.Min(count, 1 << 16));
@@ -31,16 +33,16 @@ internal sealed class ImplicitChunkIndex : ChunkIndex
             ct.ThrowIfCancellationRequested();
             long rest = k;
             for (int d = rank - 1; d >= 0; d--) { scaled[d] = rest % extent[d]; rest /= extent[d]; }
-            UInt128 linear = 0;
+            ulong linear = 0;
             var offset = new long[rank];
             for (int d = 0; d < rank; d++)
             {
-                linear = linear * (ulong)max[d] + (ulong)scaled[d];
+                linear = Saturating.Add(Saturating.Multiply(linear, (ulong)max[d]), (ulong)scaled[d]);
                 offset[d] = scaled[d] * (long)grid.ChunkDims[d];
             }
-            UInt128 address = input.Layout.Address + linear * input.RawBytes;
+            ulong address = Saturating.Add(input.Layout.Address, Saturating.Multiply(linear, input.RawBytes));
             if (address > long.MaxValue) throw new Hdf5Exception($"{input.Where}: implicit chunk {k} lies at an address beyond any file; the layout is damaged");
-            list.Add(new ChunkRef(offset, (ulong)address, input.RawBytes, 0));
+            list.Add(new ChunkRef(offset, address, input.RawBytes, 0));
         }
         return Task.FromResult(list);
     }

@@ -58,11 +58,11 @@ internal sealed record Dataspace(ulong[] Dims, ulong[]? MaxDims, bool IsNull)
             }
         }
         // Element counts must fit a signed 64-bit count with room for the element size.
-        UInt128 count = 1;
+        ulong count = 1;
         foreach (ulong d in dims)
         {
-            count *= d;
-            if (count > (UInt128)(1UL << 48)) throw r.Error($"dimensions {string.Join(" x ", dims)} are implausibly large");
+            count = Saturating.Multiply(count, d);
+            if (count > 1UL << 48) throw r.Error($"dimensions {string.Join(" x ", dims)} are implausibly large");
         }
         return new Dataspace(dims, max, isNull);
     }
