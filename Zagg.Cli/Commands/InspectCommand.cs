@@ -142,7 +142,7 @@ internal static class InspectCommand
             o.WriteLine($"parent      {c.Parent.ToString(inv)} (order {c.ParentOrder.ToString(inv)}{parentWord}), chunk {c.Chunk.ToString(inv)} of {t.GroupPath}/");
         }
         o.WriteLine();
-        foreach (var v in c.Values) o.WriteLine($"{v.Variable,-14} {v.Text}");
+        foreach (var v in c.Values) o.WriteLine($"{v.Variable,-14} {v.Text}{(merged ? InexactNote(store, v.Variable) : "")}");
         return 0;
     }
 
@@ -181,10 +181,16 @@ internal static class InspectCommand
         {
             string N(double? v) => v is null ? "-" : v.Value.ToString("G7", CultureInfo.InvariantCulture);
             string name = s.Path[(t.GroupPath.Length + 1)..];
-            string note = dggs.Arrays[name].Metadata.Attributes["zagg"] is JsonObject z && z["exact"]?.GetValue<bool>() == false
-                ? z["rank_error_bound"] is { } b ? $"  (sketch, rank error ≤ {b.GetValue<double>().ToString("P2", CultureInfo.InvariantCulture)})" : "  (not merged)"
-                : "";
-            o.WriteLine($"{name,-14} {s.DataType.Name(),-8} {string.Join("×", s.Shape),-12} {string.Join("×", s.ChunkShape),-7} {s.Codecs,-26} {s.FillValue,-6} {$"{s.ChunksWritten}/{s.ChunksExpected}",-15} {N(s.Min),12} {N(s.Max),12} {N(s.Mean),12}{note}");
+            o.WriteLine($"{name,-14} {s.DataType.Name(),-8} {string.Join("×", s.Shape),-12} {string.Join("×", s.ChunkShape),-7} {s.Codecs,-26} {s.FillValue,-6} {$"{s.ChunksWritten}/{s.ChunksExpected}",-15} {N(s.Min),12} {N(s.Max),12} {N(s.Mean),12}{InexactNote(dggs, name)}");
         }
     }
+
+    /// <summary>
+    /// "  (sketch, rank error ≤ …)" for a variable a level holds as a sketch's estimate, "  (not merged)" for one it could
+    /// not merge, "" for an exact one: from the array's <c>zagg</c> attributes (<see cref="DggsPyramid"/>).
+    /// </summary>
+    private static string InexactNote(DggsStore level, string name)
+        => level.Arrays.TryGetValue(name, out var array) && array.Metadata.Attributes["zagg"] is JsonObject z && z["exact"]?.GetValue<bool>() == false
+            ? z["rank_error_bound"] is { } b ? $"  (sketch, rank error ≤ {b.GetValue<double>().ToString("P2", CultureInfo.InvariantCulture)})" : "  (not merged)"
+            : "";
 }
