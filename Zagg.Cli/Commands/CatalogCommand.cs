@@ -75,7 +75,7 @@ internal static class CatalogCommand
         var o = console.Out;
         o.WriteLine($"searching {search.Describe()}: {search.Product(query)}, {GranuleQuery.Iso(query.StartDate)} to {GranuleQuery.Iso(query.EndDate)}{(query.Cycle is int c ? $" (cycle {c})" : "")}, area {aoi.Source} (box {query.BoundingBox ?? aoi.BoundingBox})");
         bool terminal = ReferenceEquals(o, Console.Out) && !Console.IsOutputRedirected;
-        var progress = new ProgressBar(terminal);
+        var progress = new ProgressBar(terminal, console.Error);
         CatalogSearchResult result;
         try { result = await CatalogSearch.BuildAsync(search, query, aoi, order, convention, progress, ct); }
         catch (Exception e) when (e is CatalogSearchException or ArgumentException or AreaOfInterestException) { progress.End(); throw new CliException(e.Message); }
@@ -116,15 +116,30 @@ internal static class CatalogCommand
         return (min, max, (double)sum / cat.Cells.Count);
     }
 
-    /// <summary>The paging progress: a bar on a terminal (granules received of the announced total), nothing otherwise.</summary>
-    internal sealed class ProgressBar(bool terminal) : IProgress<SearchProgress>
+    /// <summary>
+    /// The paging progress: a bar on a terminal (granules received of the announced total), nothing otherwise; a wait's
+    /// notice (no answer yet, a retry) is one <c>zagg:</c> line on <paramref name="notices"/> either way.
+    /// </summary>
+    internal sealed class ProgressBar(bool terminal, TextWriter notices) : IProgress<SearchProgress>
     {
+        private readonly Lock _gate = new();
         private bool _drawn;
 
         public int Pages { get; private set; }
 
         public void Report(SearchProgress value)
         {
+            lock (_gate) Show(value);
+        }
+
+        private void Show(SearchProgress value)
+        {
+            if (value.Notice is { } notice)
+            {
+                End();
+                notices.WriteLine($"zagg: {TerminalText.OneLine(notice)}");
+                return;
+            }
             Pages = value.Pages;
             if (!terminal) return;
             const int width = 30;

@@ -76,11 +76,12 @@ internal static class QueryRuns
 
         private async Task FollowAsync(CancellationToken ct)
         {
-            var bar = new CatalogCommand.ProgressBar(terminal);
+            var bar = new CatalogCommand.ProgressBar(terminal, console.Error);
             try
             {
                 var ledger = new RunLedger(ZarrStores.Open(request.Spec.Store), request.RunId);
                 int pages = 0;
+                string? waiting = null;
                 while (!ct.IsCancellationRequested)
                 {
                     // Read before looking at the run's state: a step that ended now still shows its summary.
@@ -91,6 +92,11 @@ internal static class QueryRuns
                         bar.End();
                         Summary(p);
                         return;
+                    }
+                    if (p?.Waiting is { } w && w != waiting)
+                    {
+                        waiting = w;
+                        bar.Report(new Zagg.Pipeline.Catalogs.Search.SearchProgress(p.Pages, (int)Math.Min(p.Granules, int.MaxValue), p.Hits, w));
                     }
                     if (p is not null && p.Pages > pages)
                     {

@@ -18,6 +18,9 @@ public sealed record CatalogProgress
     /// <summary>The total the service announced (CMR-Hits, STAC numberMatched), when it did.</summary>
     public long? Hits { get; init; }
 
+    /// <summary>The search's line about a wait while it waits (no answer yet, a retry: <see cref="SearchProgress.Notice"/>); null in a page's report.</summary>
+    public string? Waiting { get; init; }
+
     /// <summary>The catalog is built and written.</summary>
     public bool Built { get; init; }
 
@@ -100,7 +103,7 @@ internal sealed class LedgerSearchProgress(RunLedger ledger) : IProgress<SearchP
                 _next = null;
             }
             // Progress is for display: a store that refuses it fails the catalog write that follows, with its reason.
-            try { await ledger.WriteCatalogProgressAsync(new CatalogProgress { Pages = p.Pages, Granules = p.Granules, Hits = p.Hits }).ConfigureAwait(false); }
+            try { await ledger.WriteCatalogProgressAsync(new CatalogProgress { Pages = p.Pages, Granules = p.Granules, Hits = p.Hits, Waiting = p.Notice }).ConfigureAwait(false); }
             catch (Exception e) when (e is Zagg.Zarr.ZarrException or IOException) { }
         }
     }

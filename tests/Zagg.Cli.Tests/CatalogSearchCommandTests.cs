@@ -42,6 +42,20 @@ public class CatalogSearchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_retry_is_one_line_on_the_error_stream_and_the_search_goes_on()
+    {
+        await using var cmr = await FakeCmr.StartAsync(FakeCmr.DemoRecords());
+        cmr.FailNext(503, body: "busy");
+        string searched = Path.Combine(_dir, "searched.json");
+        var r = CliRunner.Run("catalog", "--cmr-url", cmr.Url, "--start-date", "2024-01-01", "--end-date", "2024-01-31", "--output", searched);
+        Assert.True(r.ExitCode == 0, r.Error);
+        var line = Assert.Single(r.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"zagg: CMR at {cmr.Url}: page 1 (", line);
+        Assert.Contains("): 503 Service Unavailable; retry 1 of 5 in ", line);
+        Assert.Contains($"catalog written to {searched}", r.Out);
+    }
+
+    [Fact]
     public async Task A_STAC_search_writes_the_same_cells_as_CMR()
     {
         var records = UmmRecords.Filler(30).ToList(); // January 10–27, 2024: in cycle 22
@@ -79,9 +93,13 @@ public class CatalogSearchCommandTests : IDisposable
         cmr.FailNext(500, times: 100, body: "upstream exploded");
         var r = CliRunner.Run("catalog", "--cmr-url", cmr.Url, "--cycle", "1", "--retries", "1", "--output", Path.Combine(_dir, "c.json"));
         Assert.Equal(1, r.ExitCode);
-        Assert.StartsWith($"zagg: error: CMR at {cmr.Url} keeps failing: page 1", r.Error);
-        Assert.Contains("500 Internal Server Error: upstream exploded (2 attempts)", r.Error);
-        Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
+        // The retry was told as it happened; the failure is one error line after it.
+        var lines = r.Error.TrimEnd('\n').Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"zagg: CMR at {cmr.Url}: page 1 (", lines[0]);
+        Assert.Contains("): 500 Internal Server Error; retry 1 of 1 in ", lines[0]);
+        Assert.StartsWith($"zagg: error: CMR at {cmr.Url} keeps failing: page 1", lines[1]);
+        Assert.Contains("500 Internal Server Error: upstream exploded (2 attempts)", lines[1]);
         AssertNothingWritten();
     }
 

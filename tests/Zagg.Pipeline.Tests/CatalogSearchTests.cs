@@ -119,6 +119,44 @@ public class CatalogSearchTests(ITestOutputHelper output)
         Assert.Equal(4 + 2, cmr.Requests.Count); // four failures, then two pages of three
     }
 
+    /// <summary>Collects what a search reports, from any thread.</summary>
+    private sealed class Reports : IProgress<SearchProgress>
+    {
+        private readonly List<SearchProgress> _all = [];
+        public void Report(SearchProgress value) { lock (_all) _all.Add(value); }
+        public List<string> Notices { get { lock (_all) return [.. _all.Where(p => p.Notice is not null).Select(p => p.Notice!)]; } }
+        public int Pages { get { lock (_all) return _all.Count(p => p.Notice is null); } }
+    }
+
+    [Fact]
+    public async Task A_slow_answer_and_each_retry_are_told_while_the_search_waits()
+    {
+        await using var cmr = await FakeCmr.StartAsync(FakeCmr.DemoRecords());
+        cmr.Delay = TimeSpan.FromMilliseconds(700);
+        cmr.FailNext(503);
+        var reports = new Reports();
+        var options = Fast with { NoticeAfter = TimeSpan.FromMilliseconds(200), AttemptTimeout = TimeSpan.FromSeconds(30) };
+        var found = await new CmrGranuleSearch(cmr.Url, options).SearchAsync(January, reports);
+        Assert.Equal(4, found.Count);
+        var notices = reports.Notices;
+        output.WriteLine(string.Join("\n", notices));
+        // Three attempts (the refused one, then two pages), each waited past 200 ms; one retry after the 503.
+        Assert.Equal(3, notices.Count(n => n.Contains("no answer yet after 200 ms; waiting up to 30 s", StringComparison.Ordinal)));
+        Assert.Single(notices, n => n.StartsWith($"CMR at {cmr.Url}: page 1 (", StringComparison.Ordinal) && n.Contains(": 503 Service Unavailable; retry 1 of 3 in ", StringComparison.Ordinal));
+        Assert.All(notices, n => Assert.StartsWith($"CMR at {cmr.Url}: page ", n));
+        Assert.Equal(2, reports.Pages);
+    }
+
+    [Fact]
+    public async Task A_prompt_answer_tells_nothing()
+    {
+        await using var cmr = await FakeCmr.StartAsync(FakeCmr.DemoRecords());
+        var reports = new Reports();
+        await new CmrGranuleSearch(cmr.Url, Fast with { NoticeAfter = TimeSpan.FromSeconds(20) }).SearchAsync(January, reports);
+        Assert.Empty(reports.Notices);
+        Assert.Equal(2, reports.Pages);
+    }
+
     [Fact]
     public async Task A_service_failing_for_ever_is_a_clear_error_after_the_retries()
     {

@@ -33,6 +33,9 @@ public sealed class FakeCmr : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>How long every answer waits before it is sent (a slow or silent service).</summary>
+    public TimeSpan Delay { get; set; }
+
     private FakeCmr(WebApplication app, string url) { _app = app; Url = url; }
 
     /// <summary>The next <paramref name="times"/> requests get <paramref name="status"/> with <paramref name="body"/> (and a Retry-After of that many seconds), or a dropped connection when <paramref name="drop"/>.</summary>
@@ -70,6 +73,7 @@ public sealed class FakeCmr : IAsyncDisposable
             SearchAfter.Add(c.Request.Headers.TryGetValue("CMR-Search-After", out var sa) ? sa.ToString() : null);
             failing = _faults.TryDequeue(out fault);
         }
+        if (Delay > TimeSpan.Zero) await Task.Delay(Delay, c.RequestAborted);
         if (failing)
         {
             if (fault.Drop) { c.Abort(); return; }

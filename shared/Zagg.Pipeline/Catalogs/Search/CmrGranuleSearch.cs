@@ -52,12 +52,14 @@ public sealed class CmrGranuleSearch : IGranuleSearch
     /// <inheritdoc/>
     public async Task<IReadOnlyList<GranuleRecord>> SearchAsync(GranuleQuery query, IProgress<SearchProgress>? progress = null, CancellationToken ct = default)
     {
-        using var http = new SearchHttp(Describe(), _options, _handler);
         string url = QueryUrl(query);
         var found = new List<GranuleRecord>();
         string? after = null;
         long? hits = null;
         long received = 0;
+        int pagesRead = 0;
+        using var http = new SearchHttp(Describe(), _options, _handler,
+            progress is null ? null : text => progress.Report(new SearchProgress(pagesRead, (int)received, hits, text)));
         for (int page = 1; ; page++)
         {
             string what = $"page {page} ({url})";
@@ -72,6 +74,7 @@ public sealed class CmrGranuleSearch : IGranuleSearch
             if (headers.TryGetValues("CMR-Hits", out var h) && long.TryParse(h.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out long n)) hits = n;
             int items = ReadPage(body, $"{Describe()} {what}", found, query.NameFilter, ref hits);
             received += items;
+            pagesRead = page;
             progress?.Report(new SearchProgress(page, (int)received, hits));
             after = headers.TryGetValues("CMR-Search-After", out var a) ? a.FirstOrDefault() : null;
             if (items == 0 || after is null || received >= hits) break;

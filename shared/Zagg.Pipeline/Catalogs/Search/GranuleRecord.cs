@@ -20,7 +20,10 @@ public sealed record GranuleRecord(string GranuleUR, string? S3Url, string? Http
 }
 
 /// <summary>How far a search is: pages read, granules received, and the total the server announced (CMR-Hits, STAC numberMatched) when it did.</summary>
-public readonly record struct SearchProgress(int Pages, int Granules, long? Hits);
+/// <param name="Notice">A line about a wait, when that is what is reported: an attempt that has waited
+/// <see cref="SearchOptions.NoticeAfter"/> for its answer, or a retry (what failed, which retry, after how long); null in a
+/// page's report.</param>
+public readonly record struct SearchProgress(int Pages, int Granules, long? Hits, string? Notice = null);
 
 /// <summary>A granule search service (NASA CMR, a STAC API).</summary>
 public interface IGranuleSearch

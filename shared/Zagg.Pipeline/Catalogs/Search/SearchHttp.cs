@@ -21,6 +21,12 @@ public sealed record SearchOptions
 
     /// <summary>Results per page (CMR <c>page_size</c>, at most 2000; STAC <c>limit</c>).</summary>
     public int PageSize { get; init; } = 2000;
+
+    /// <summary>
+    /// How long an attempt waits for its answer before the search says so (<see cref="SearchProgress.Notice"/>): a
+    /// service that never answers costs <see cref="AttemptTimeout"/> an attempt, and that wait is not silent.
+    /// </summary>
+    public TimeSpan NoticeAfter { get; init; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>
@@ -33,10 +39,20 @@ internal sealed class SearchHttp : IDisposable
     private readonly HttpClient _client;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly string _service;
+    private readonly SearchOptions _options;
+    private readonly Action<string>? _notice;
+    private static readonly ResiliencePropertyKey<string> What = new("zagg.what");
 
-    public SearchHttp(string service, SearchOptions options, HttpMessageHandler? handler = null)
+    /// <param name="service">The service in messages ("CMR at https://…").</param>
+    /// <param name="options">Retries, their backoff, the attempt timeout and when a wait is told.</param>
+    /// <param name="handler">The HTTP handler (tests), else a new client's own.</param>
+    /// <param name="notice">Told one line when an attempt has waited <see cref="SearchOptions.NoticeAfter"/> for its answer and
+    /// before each retry (what failed, which retry, after how long); never a credential.</param>
+    public SearchHttp(string service, SearchOptions options, HttpMessageHandler? handler = null, Action<string>? notice = null)
     {
         _service = service;
+        _options = options;
+        _notice = notice;
         _client = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _client.Timeout = Timeout.InfiniteTimeSpan;
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("zagg", typeof(SearchHttp).Assembly.GetName().Version?.ToString(3) ?? "0"));
@@ -56,6 +72,21 @@ internal sealed class SearchHttp : IDisposable
                     .HandleResult(IsTransient),
                 DelayGenerator = static args =>
                     ValueTask.FromResult(args.Outcome.Result?.Headers.RetryAfter?.Delta is TimeSpan after && after <= TimeSpan.FromMinutes(1) ? after : (TimeSpan?)null),
+                OnRetry = args =>
+                {
+                    if (_notice is { } tell)
+                    {
+                        string why = args.Outcome.Exception switch
+                        {
+                            TimeoutRejectedException => $"no answer in {Seconds(options.AttemptTimeout)}",
+                            { } e => Innermost(e),
+                            null => $"{(int)args.Outcome.Result!.StatusCode} {args.Outcome.Result.ReasonPhrase}",
+                        };
+                        string what = args.Context.Properties.GetValue(What, "a request");
+                        tell($"{_service}: {what}: {why}; retry {args.AttemptNumber + 1} of {options.MaxRetries} in {Seconds(args.RetryDelay)}");
+                    }
+                    return ValueTask.CompletedTask;
+                },
             });
         _pipeline = builder.AddTimeout(options.AttemptTimeout).Build();
     }
@@ -69,23 +100,30 @@ internal sealed class SearchHttp : IDisposable
     {
         HttpResponseMessage response;
         int attempts = 0;
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(What, what);
         try
         {
-            response = await _pipeline.ExecuteAsync(async token =>
+            response = await _pipeline.ExecuteAsync(async (c, _) =>
             {
                 attempts++;
+                // A wait past NoticeAfter is told once an attempt: the service may be slow, or may never answer.
+                await using var waiting = _notice is null ? null : new Timer(
+                    _ => _notice($"{_service}: {what}: no answer yet after {Seconds(_options.NoticeAfter)}; waiting up to {Seconds(_options.AttemptTimeout)}"),
+                    null, _options.NoticeAfter, Timeout.InfiniteTimeSpan);
                 using var request = make();
-                var r = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
-                try { await r.Content.LoadIntoBufferAsync(token).ConfigureAwait(false); }
+                var r = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, c.CancellationToken).ConfigureAwait(false);
+                try { await r.Content.LoadIntoBufferAsync(c.CancellationToken).ConfigureAwait(false); }
                 catch { r.Dispose(); throw; }
                 return r;
-            }, ct).ConfigureAwait(false);
+            }, context, 0).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TimeoutRejectedException && !ct.IsCancellationRequested)
         {
             string why = e is TimeoutRejectedException ? "no answer in time" : Innermost(e);
             throw new CatalogSearchException($"{_service} cannot be reached: {what}: {why} ({Attempts(attempts)})", e);
         }
+        finally { ResilienceContextPool.Shared.Return(context); }
         using (response)
         {
             string body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
@@ -100,6 +138,11 @@ internal sealed class SearchHttp : IDisposable
     }
 
     private static string Attempts(int n) => n == 1 ? "1 attempt" : $"{n} attempts";
+
+    private static string Seconds(TimeSpan t)
+        => t.TotalSeconds >= 10 ? FormattableString.Invariant($"{t.TotalSeconds:F0} s")
+            : t.TotalSeconds >= 1 ? FormattableString.Invariant($"{t.TotalSeconds:0.#} s")
+            : FormattableString.Invariant($"{t.TotalMilliseconds:F0} ms");
 
     private static string Innermost(Exception e)
     {

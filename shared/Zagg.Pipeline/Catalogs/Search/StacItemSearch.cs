@@ -58,13 +58,14 @@ public sealed class StacItemSearch : IGranuleSearch
     /// <inheritdoc/>
     public async Task<IReadOnlyList<GranuleRecord>> SearchAsync(GranuleQuery query, IProgress<SearchProgress>? progress = null, CancellationToken ct = default)
     {
-        using var http = new SearchHttp(Describe(), _options, _handler);
         var found = new List<GranuleRecord>();
         string url = _base + "/search";
         JsonObject? body = SearchBody(query);
         JsonObject lastPost = body;
         long? matched = null;
-        int received = 0;
+        int received = 0, pagesRead = 0;
+        using var http = new SearchHttp(Describe(), _options, _handler,
+            progress is null ? null : text => progress.Report(new SearchProgress(pagesRead, received, matched, text)));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int page = 1; ; page++)
         {
@@ -80,6 +81,7 @@ public sealed class StacItemSearch : IGranuleSearch
             }, what, ct).ConfigureAwait(false);
             var next = ReadPage(text, $"{Describe()} {what}", found, query.NameFilter, ref matched, out int items);
             received += items;
+            pagesRead = page;
             progress?.Report(new SearchProgress(page, received, matched));
             if (next is null || items == 0) break;
             // A next link pointing where we have been would loop for ever.
