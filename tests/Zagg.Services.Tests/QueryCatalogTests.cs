@@ -82,6 +82,23 @@ public class QueryCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_searchs_wait_is_kept_in_the_ledger_until_its_next_page()
+    {
+        var ledger = new RunLedger(new Zagg.Zarr.Stores.LocalStore(Path.Combine(_dir, "out.zarr")), Guid.NewGuid());
+        var progress = new LedgerSearchProgress(ledger);
+        progress.Report(new Zagg.Pipeline.Catalogs.Search.SearchProgress(1, 2000, 2504, "CMR at http://x: page 2 (…): 503 Service Unavailable; retry 1 of 5 in 1.2 s"));
+        await progress.FlushAsync();
+        var waiting = await ledger.ReadCatalogProgressAsync();
+        Assert.Equal((1, 2000L, 2504L), (waiting!.Pages, waiting.Granules, waiting.Hits!.Value));
+        Assert.Equal("CMR at http://x: page 2 (…): 503 Service Unavailable; retry 1 of 5 in 1.2 s", waiting.Waiting);
+        progress.Report(new Zagg.Pipeline.Catalogs.Search.SearchProgress(2, 2504, 2504));
+        await progress.FlushAsync();
+        var answered = await ledger.ReadCatalogProgressAsync();
+        Assert.Equal(2, answered!.Pages);
+        Assert.Null(answered.Waiting);
+    }
+
+    [Fact]
     public async Task A_query_run_into_an_existing_store_is_refused_before_the_search()
     {
         await using var cmr = await FakeCmr.StartAsync(FakeCmr.DemoRecords());
