@@ -128,7 +128,7 @@ internal static class InspectCommand
         bool merged = level < dggs.Template.ParentOrder;
         if (c is null)
             throw new CliException(merged
-                ? $"{dggs.Store.Name}: cell {nested} (order {level}) was not written: no parent cell of order {dggs.Template.ParentOrder} inside it has data"
+                ? $"{dggs.Store.Name}: cell {nested} (order {level}) was not written: no parent cell of order {dggs.Template.ParentOrder} inside it has data, or one of them failed (zagg inspect {dggs.Store.Name} lists the run's failed cells)"
                 : $"{dggs.Store.Name}: cell {nested} (order {level}) lies in parent cell {nested >> (2 * t.Depth)} (order {t.ParentOrder}), which the store has not written");
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine($"morton      {(c.Morton is { } m ? m.ToString(inv) : "(none at this order)")}");

@@ -84,15 +84,20 @@ public sealed class RunConsolidator
         if (!dggs.Template.LevelOrders.Any(o => o < dggs.Template.ParentOrder)) return;
         var parents = new List<long>(plan.Cells.Count);
         var states = new Dictionary<long, byte[]>();
+        var failed = new List<long>();
         foreach (var cell in plan.Cells)
         {
             long nested = Zagg.Grid.Morton.ToNested(cell.ParentMorton, out _);
             parents.Add(nested);
-            if (tally.Cells.TryGetValue(cell.CatalogIndex, out var r) && r.Succeeded && r.ChildCellsWithData > 0
-                && await tally.Ledger.ReadStateAsync(cell.CatalogIndex, ct).ConfigureAwait(false) is { } bytes)
-                states[nested] = bytes;
+            if (!tally.Cells.TryGetValue(cell.CatalogIndex, out var r) || !r.Succeeded) failed.Add(nested);
+            else if (r.ChildCellsWithData > 0)
+            {
+                // A cell with data whose state is gone cannot be merged: its coarser cells would hold the others alone.
+                if (await tally.Ledger.ReadStateAsync(cell.CatalogIndex, ct).ConfigureAwait(false) is { } bytes) states[nested] = bytes;
+                else failed.Add(nested);
+            }
         }
-        await DggsPyramid.WriteCoarseLevelsAsync(dggs, config, parents, states, ct).ConfigureAwait(false);
+        await DggsPyramid.WriteCoarseLevelsAsync(dggs, config, parents, states, failed, ct).ConfigureAwait(false);
     }
 
     private static async Task<RunCompleted> CompleteAsync(Tally tally, Guid runId, CancellationToken ct)

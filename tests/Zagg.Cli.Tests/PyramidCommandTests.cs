@@ -90,6 +90,29 @@ public sealed class PyramidCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_failed_parent_cell_leaves_its_coarser_cell_unwritten()
+    {
+        // The first parent cell's granules replaced by a file that does not exist: that cell fails.
+        var catalog = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "catalog.json")))!;
+        var cells = catalog["catalog"]!.AsObject();
+        string failedWord = cells.First().Key;
+        cells[failedWord] = new System.Text.Json.Nodes.JsonArray(Path.Combine(_dir, "missing.h5"));
+        string bad = Path.Combine(_dir, "bad.json"), store = Path.Combine(_dir, "failed.zarr");
+        File.WriteAllText(bad, catalog.ToJsonString());
+        var r = CliRunner.Run("run", "--config", Config("failed.yaml", "child_order: 12, orders: [3, 12]"), "--catalog", bad, "--store", store);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(", 1 errors, ", r.Out);
+        // Order 3 holds the failed parent's cell and others: the one holding it is not written, the others are.
+        string coarseWord = failedWord[..(failedWord.StartsWith('-') ? 5 : 4)]; // its order-3 ancestor: the base digit and three levels
+        var inspect = CliRunner.Run("inspect", store, $"--cell={coarseWord}");
+        Assert.Equal(1, inspect.ExitCode);
+        Assert.Contains("(order 3) was not written: no parent cell of order 6 inside it has data, or one of them failed", inspect.Error);
+        var listing = CliRunner.Run("inspect", store).Out.Split('\n');
+        string order3Count = listing.SkipWhile(l => !l.StartsWith("group       3/", StringComparison.Ordinal)).First(l => l.StartsWith("count ", StringComparison.Ordinal));
+        Assert.Matches(@" (\d+)/(?!\1)\d+ ", order3Count); // fewer chunks written than expected
+    }
+
+    [Fact]
     public void Render_of_a_level_equals_the_render_of_a_one_order_store_at_that_order()
     {
         string a = Path.Combine(_dir, "level8.png"), b = Path.Combine(_dir, "store8.png"), c = Path.Combine(_dir, "level3.png");

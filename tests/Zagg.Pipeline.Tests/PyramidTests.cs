@@ -235,6 +235,42 @@ public class PyramidTests
     }
 
     [Fact]
+    public async Task A_coarser_cell_holding_a_failed_parent_cell_is_not_written()
+    {
+        // Parent cells are merged into order 3; the first one failed, so the order-3 cell holding it would count only
+        // the other parents' points, a part passing for the whole: it stays unwritten, as the failed parent's own chunk.
+        var config = Config("authalic", "[3, 12]");
+        long[] parents = Expected.GetProperty("conventions").GetProperty("authalic").EnumerateArray().Select(c => c.GetProperty("parent").GetInt64()).ToArray();
+        string dir = Path.Combine(Path.GetTempPath(), $"zagg-pyramid-{Guid.NewGuid():N}");
+        try
+        {
+            var store = await DggsStore.CreateAsync(new LocalStore(dir), config.ToTemplate(6, parents.Length));
+            var states = new Dictionary<long, byte[]>();
+            var points = new Dictionary<long, long>();
+            await using (var aggregator = new CellAggregator(config, parentOrder: 6))
+                for (int i = 0; i < parents.Length; i++)
+                {
+                    var agg = await aggregator.AggregateAsync(parents[i], Granules);
+                    points[parents[i] >> 6] = points.GetValueOrDefault(parents[i] >> 6) + agg.Result.TotalObs;
+                    if (i == 0) continue; // failed: no chunk, no state
+                    await store.WriteCellAsync(parents[i], i, agg.Chunks, agg.Levels);
+                    states[parents[i]] = agg.State!;
+                }
+            long failedCoarse = parents[0] >> 6;
+            Assert.Contains(parents.Skip(1), p => p >> 6 == failedCoarse); // the failed parent shares its order-3 cell
+            Assert.Contains(parents, p => p >> 6 != failedCoarse);        // and another order-3 cell has none failed
+            Assert.Equal([3], await DggsPyramid.WriteCoarseLevelsAsync(store, config, parents, states, [parents[0]]));
+            await store.ConsolidateAsync();
+            var counts = await DggsCellValues.ReadAsync((await DggsStore.OpenAsync(new LocalStore(dir))).Levels[3], "count");
+            Assert.DoesNotContain(failedCoarse, counts.Cells);
+            var written = counts.Cells.Zip(counts.Values).ToDictionary(c => c.First, c => (long)c.Second);
+            Assert.Equal(points.Keys.Where(c => c != failedCoarse).Order(), written.Keys.Order());
+            foreach (var (cell, count) in written) Assert.Equal(points[cell], count);
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public async Task The_root_describes_the_pyramid_by_the_multiscales_convention()
     {
         var config = Config("authalic", "[6, 8, 10]");

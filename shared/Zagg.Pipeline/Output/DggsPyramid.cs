@@ -27,12 +27,15 @@ public static class DggsPyramid
     /// <param name="config">The run's configuration (the statistics' mergeable forms).</param>
     /// <param name="parentCells">Every parent cell of the run (NESTED ids at the parent order), with or without data.</param>
     /// <param name="states">Parent cell → its state bytes (<see cref="CellAggregation.State"/>), for the cells with data.</param>
+    /// <param name="failedParentCells">Parent cells that failed (NESTED ids at the parent order). A coarser cell holding one is
+    /// not written, as a failed parent cell's own chunk is not: its numbers would be those of the other parents alone, a
+    /// part passing for the whole.</param>
     /// <param name="ct">Cancellation.</param>
     /// <returns>The levels written (order ascending).</returns>
     /// <exception cref="InvalidDataException">A state is not one of this configuration.</exception>
     /// <exception cref="ZarrException">A merged value does not fit its integer dtype, or the store cannot be written.</exception>
     public static async Task<IReadOnlyList<int>> WriteCoarseLevelsAsync(DggsStore store, PipelineConfig config, IReadOnlyCollection<long> parentCells,
-        IReadOnlyDictionary<long, byte[]> states, CancellationToken ct = default)
+        IReadOnlyDictionary<long, byte[]> states, IReadOnlyCollection<long>? failedParentCells = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(config);
@@ -57,6 +60,8 @@ public static class DggsPyramid
                 if (!merged.TryGetValue(p >> shift, out var into)) merged[p >> shift] = into = merge.Empty();
                 into.Merge(state);
             }
+            if (failedParentCells is not null)
+                foreach (long failed in failedParentCells) merged.Remove(failed >> shift);
             double rankError = 0;
             foreach (var s in merged.Values) rankError = Math.Max(rankError, s.RelativeRankError);
             var level = await DggsStore.CreateLevelAsync(store.Store, t.Level(order, cells.Length), name => Attributes(merge, name, parent, rankError), ct).ConfigureAwait(false);
