@@ -58,8 +58,8 @@ public sealed class WorkerProcesses : IAsyncDisposable
             int number = i;
             void Forward(string? line)
             {
-                if (line is null) return;
-                lock (log) log.WriteLine($"[worker {number}] {line}");
+                if (line is null || WorkerLogLines.Shown(line) is not { } shown) return;
+                lock (log) log.WriteLine($"[worker {number}] {shown}");
             }
             process.OutputDataReceived += (_, e) => Forward(e.Data);
             process.ErrorDataReceived += (_, e) => Forward(e.Data);
