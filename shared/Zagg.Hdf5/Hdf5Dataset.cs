@@ -99,7 +99,7 @@ public sealed class Hdf5Dataset : Hdf5Object
         if (layout.Class == LayoutClass.Chunked)
         {
             if (layout.ChunkElementSize != (ulong)type.Size)
-                throw new Hdf5Exception($"{where}: the chunked layout's element size {layout.ChunkElementSize} differs from the datatype's {type.Size} bytes; the file is damaged");
+                throw new Hdf5Exception($"{where}: the chunked layout's element size {layout.ChunkElementSize} differs from the datatype's {(type.Oversized ? "more than 2 GiB" : $"{type.Size} bytes")}; the file is damaged");
             ulong chunkBytes = (ulong)Math.Max(1, type.Size);
             foreach (ulong d in layout.ChunkDims)
             {
@@ -142,7 +142,7 @@ public sealed class Hdf5Dataset : Hdf5Object
     {
         ulong bytes = Saturating.Multiply(Saturating.Multiply((ulong)(stop - start), (ulong)RowElements), (ulong)Datatype.Size);
         if (bytes > (ulong)Array.MaxLength)
-            throw new Hdf5Exception($"{Where}: rows {start} to {stop} are more than {Array.MaxLength} bytes, too many for one read; read fewer rows");
+            throw new Hdf5Exception($"{Where}: rows {start} to {stop} hold more than the {Array.MaxLength} bytes one read can return: a damaged dimension, or a dataset beyond this reader");
         return (int)bytes;
     }
 

@@ -323,4 +323,38 @@ public class H5CommandTests
         using var s = File.OpenRead(path);
         return Npy.Read(s);
     }
+
+    [Fact]
+    public void A_granule_whose_dimensions_claim_more_than_one_read_holds_is_one_line_naming_the_dataset()
+    {
+        // A demo granule with its 1-D datasets' dimension and maximum (each length n stored as the pair n, n) set to
+        // 2^31 elements: the header parses, a read of the whole dataset cannot be one array.
+        string demo = Path.Combine(AppContext.BaseDirectory, "demo", "ATL06_20240101000000_01012210_007_01.h5");
+        byte[] bytes = File.ReadAllBytes(demo);
+        var r0 = CliRunner.Run("h5", "ls", demo);
+        var m = System.Text.RegularExpressions.Regex.Match(r0.Out, @"/gt1l/land_ice_segments/latitude  <f8  \((\d+),\)");
+        Assert.True(m.Success, r0.Out);
+        ulong n = ulong.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        byte[] pair = [.. BitConverter.GetBytes(n), .. BitConverter.GetBytes(n)], huge = [.. BitConverter.GetBytes(1UL << 31), .. BitConverter.GetBytes(1UL << 31)];
+        int patched = 0;
+        for (int at = bytes.AsSpan().IndexOf(pair); at >= 0; at = bytes.AsSpan(at + 16).IndexOf(pair) is int next and >= 0 ? at + 16 + next : -1)
+        {
+            huge.CopyTo(bytes, at);
+            patched++;
+        }
+        Assert.True(patched > 0);
+        string dir = Directory.CreateTempSubdirectory("zagg-h5-huge").FullName;
+        try
+        {
+            string file = Path.Combine(dir, Path.GetFileName(demo));
+            File.WriteAllBytes(file, bytes);
+            var r = CliRunner.Run("catalog", "--files", file, "--output", Path.Combine(dir, "c.json"));
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("/land_ice_segments/", r.Error);
+            Assert.Contains($"rows 0 to {1L << 31} hold more than the {Array.MaxLength} bytes one read can return: a damaged dimension, or a dataset beyond this reader", r.Error);
+            Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
+            Assert.False(File.Exists(Path.Combine(dir, "c.json")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }
