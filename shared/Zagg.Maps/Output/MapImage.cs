@@ -26,7 +26,7 @@ public static class MapImage
         if (raster.Length != (long)w * h) throw new ArgumentException($"the raster holds {raster.Length} values, the grid {w}×{h}", nameof(raster));
         int s = Math.Max(w, h) >= 900 ? 2 : 1;
         string title = style.Units is { Length: > 0 } u ? $"{style.Title} ({u})" : style.Title;
-        string[] ticks = [Format(style.Hi), Format((style.Lo + style.Hi) / 2), Format(style.Lo)];
+        string[] ticks = Ticks(style.Hi, (style.Lo + style.Hi) / 2, style.Lo);
         int barWidth = 16 * s, pad = 8 * s;
         int tickWidth = 0;
         foreach (string t in ticks) tickWidth = Math.Max(tickWidth, PixelFont.Measure(t, s));
@@ -101,6 +101,22 @@ public static class MapImage
 
     /// <summary>A value for a tick label: four significant digits, invariant culture.</summary>
     public static string Format(float v) => v.ToString("G4", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The colour bar's three labels (top, middle, bottom): four significant digits, or as many more (up to float32's
+    /// nine) as it takes for different values to read differently — a range of 1,861.8 to 1,863.1 is not
+    /// "1862 / 1862 / 1863".
+    /// </summary>
+    public static string[] Ticks(float hi, float mid, float lo)
+    {
+        for (int digits = 4; ; digits++)
+        {
+            string format = "G" + digits.ToString(CultureInfo.InvariantCulture);
+            string[] t = [hi.ToString(format, CultureInfo.InvariantCulture), mid.ToString(format, CultureInfo.InvariantCulture), lo.ToString(format, CultureInfo.InvariantCulture)];
+            bool distinct = (t[0] != t[1] || hi == mid) && (t[1] != t[2] || mid == lo) && (t[0] != t[2] || hi == lo);
+            if (distinct || digits == 9) return t;
+        }
+    }
 
     private static void DrawGraticule(Canvas canvas, MapGrid grid)
     {
