@@ -154,7 +154,7 @@ internal static class PipelineCommands
         var outDir = new Option<string>("--out", "-o") { Description = "Folder for the demo's granules, catalog, store and report.", DefaultValueFactory = _ => "zagg-demo", HelpName = "DIR" };
         var submit = SubmitOption();
         var rabbitmq = new Option<string?>("--rabbitmq") { Description = $"With --submit: the broker (default: ZAGG_RABBITMQ, else {MessagingOptions.DefaultRabbitMq}).", HelpName = "URL" };
-        var cmd = new Command("demo", "The whole job on built-in ATL06-format granules (tracks near the South Pole): catalog, aggregate, report. No account, network or broker.") { outDir, submit, rabbitmq };
+        var cmd = new Command("demo", "The whole job on built-in ATL06-format granules (tracks near the South Pole): catalog, aggregate with the built-in configuration atl06 (zagg config atl06 prints it), report. No account, network or broker.") { outDir, submit, rabbitmq };
         cmd.SetAction(async (parse, ct) =>
         {
             bool submitOnly = parse.GetValue(submit);
