@@ -55,7 +55,7 @@ public static class ZaggCli
                 ? parse.Errors.FirstOrDefault(e => e.Message.Contains($"'{parse.UnmatchedTokens[0]}'", StringComparison.Ordinal)) ?? parse.Errors[0]
                 : parse.Errors[0];
             stderr.WriteLine($"zagg: {TerminalText.OneLine(shown.Message)}");
-            stderr.WriteLine("Try 'zagg --help' or 'zagg <verb> --help'.");
+            stderr.WriteLine($"Try '{HelpFor(parse.CommandResult)}'.");
             return Usage;
         }
         try
@@ -77,6 +77,14 @@ public static class ZaggCli
             stderr.WriteLine("zagg: cancelled");
             return Cancelled;
         }
+    }
+
+    /// <summary>The help of the verb the command line reached ("zagg grid cell --help"), or zagg's own.</summary>
+    private static string HelpFor(System.CommandLine.Parsing.CommandResult command)
+    {
+        var names = new List<string>();
+        for (var c = command; c.Parent is System.CommandLine.Parsing.CommandResult parent; c = parent) names.Insert(0, c.Command.Name);
+        return names.Count == 0 ? "zagg --help" : $"zagg {string.Join(' ', names)} --help";
     }
 }
 

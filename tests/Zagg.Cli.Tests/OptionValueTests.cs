@@ -52,7 +52,7 @@ public sealed class OptionValueTests
         // The catalog and store need not exist: the command line is refused before they are looked at.
         var r = CliRunner.Run(["run", "--catalog", "no-such.json", "--store", "no-such.zarr", .. option]);
         Assert.Equal(2, r.ExitCode);
-        Assert.Equal($"zagg: {message}\nTry 'zagg --help' or 'zagg <verb> --help'.\n", r.Error.ReplaceLineEndings("\n"));
+        Assert.Equal($"zagg: {message}\nTry 'zagg run --help'.\n", r.Error.ReplaceLineEndings("\n"));
         Assert.Equal("", r.Out);
     }
 
@@ -69,7 +69,18 @@ public sealed class OptionValueTests
         // Each of these crashed with a stack trace (an empty path), read the current folder, or made a folder named ' '.
         var r = CliRunner.Run(args);
         Assert.Equal(2, r.ExitCode);
-        Assert.Equal($"zagg: {message}\nTry 'zagg --help' or 'zagg <verb> --help'.\n", r.Error.ReplaceLineEndings("\n"));
+        Assert.Equal($"zagg: {message}\nTry 'zagg {args[0]} --help'.\n", r.Error.ReplaceLineEndings("\n"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "frobnicate" }, "Unrecognized command or argument 'frobnicate'.", "zagg --help")]
+    [InlineData(new[] { "grid", "frobnicate" }, "Unrecognized command or argument 'frobnicate'.", "zagg grid --help")]
+    [InlineData(new[] { "grid", "cell", "--bogus", "x" }, "Unrecognized command or argument 'x'.", "zagg grid cell --help")]
+    public void The_hint_names_the_help_of_the_verb_reached(string[] args, string message, string help)
+    {
+        var r = CliRunner.Run(args);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal($"zagg: {message}\nTry '{help}'.\n", r.Error.ReplaceLineEndings("\n"));
     }
 
     [Fact]
