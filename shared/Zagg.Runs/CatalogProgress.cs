@@ -68,9 +68,10 @@ public sealed record CatalogProgress
 
 /// <summary>
 /// The search's page reports, kept in the run's ledger as they come (one write at a time, the latest report winning: a
-/// slow store never holds up the search); <see cref="FlushAsync"/> waits for the last write.
+/// slow store never holds up the search); <see cref="FlushAsync"/> waits for the last write. A wait's notice is also told to
+/// <paramref name="notice"/> (the service's log) as it comes.
 /// </summary>
-internal sealed class LedgerSearchProgress(RunLedger ledger) : IProgress<SearchProgress>
+internal sealed class LedgerSearchProgress(RunLedger ledger, Action<string>? notice = null) : IProgress<SearchProgress>
 {
     private readonly Lock _gate = new();
     private SearchProgress? _next;
@@ -81,6 +82,7 @@ internal sealed class LedgerSearchProgress(RunLedger ledger) : IProgress<SearchP
 
     public void Report(SearchProgress value)
     {
+        if (value.Notice is { } line) notice?.Invoke(line);
         lock (_gate)
         {
             Last = value;

@@ -41,12 +41,19 @@ public static class RunPlanner
     /// <returns>The CatalogReady to publish.</returns>
     /// <exception cref="ConfigException">The config is wrong, or its child order is coarser than the catalog's parent order.</exception>
     /// <exception cref="CatalogException">The catalog cannot be read, or the selection names no cell of it.</exception>
-    public static async Task<CatalogReady> CheckCatalogAsync(RunRequested m, CancellationToken ct = default)
+    public static Task<CatalogReady> CheckCatalogAsync(RunRequested m, CancellationToken ct = default) => CheckCatalogAsync(m, null, ct);
+
+    /// <inheritdoc cref="CheckCatalogAsync(RunRequested, CancellationToken)"/>
+    /// <param name="m">The run's request.</param>
+    /// <param name="notice">Told each line about a query's wait (no answer yet, a retry: <see cref="SearchProgress.Notice"/>), for
+    /// the service's log; the ledger keeps them for zagg run's terminal either way.</param>
+    /// <param name="ct">Cancellation.</param>
+    public static async Task<CatalogReady> CheckCatalogAsync(RunRequested m, Action<string>? notice, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(m);
         var config = ConfigReferences.Load(m.Spec.Config);
         var catalog = m.Spec.Query is { } query
-            ? await BuildQueryCatalogAsync(m, query, config, ct).ConfigureAwait(false)
+            ? await BuildQueryCatalogAsync(m, query, config, notice, ct).ConfigureAwait(false)
             : await LoadCatalogAsync(m.Spec.Catalog, ct).ConfigureAwait(false);
         config.RequireParentOrder(catalog.ParentOrder);
         // The selection must name a cell of this catalog: refuse now rather than dispatch nothing.
@@ -59,13 +66,13 @@ public static class RunPlanner
     /// (<see cref="QueryCatalogs.BuildAsync"/>), writes the catalog to the run's catalog location, and keeps the paging
     /// progress and the summary in the run's ledger (<see cref="CatalogProgress"/>) for zagg run's terminal.
     /// </summary>
-    private static async Task<GranuleCatalog> BuildQueryCatalogAsync(RunRequested m, CatalogQuery query, PipelineConfig config, CancellationToken ct)
+    private static async Task<GranuleCatalog> BuildQueryCatalogAsync(RunRequested m, CatalogQuery query, PipelineConfig config, Action<string>? notice, CancellationToken ct)
     {
         var store = ZarrStores.Open(m.Spec.Store);
         if (!m.Spec.Selection.Overwrite && await store.ExistsAsync("zarr.json", ct).ConfigureAwait(false))
             throw new StoreExistsException($"{store.Name}: a store already exists here (zagg run --overwrite replaces it)");
         var ledger = new RunLedger(store, m.RunId);
-        var progress = new LedgerSearchProgress(ledger);
+        var progress = new LedgerSearchProgress(ledger, notice);
         var result = await QueryCatalogs.BuildAsync(query, m.Spec.Catalog, config, progress, ct).ConfigureAwait(false);
         await progress.FlushAsync().ConfigureAwait(false);
         await ledger.WriteCatalogProgressAsync(CatalogProgress.Of(result, progress.Last.Pages, progress.Last.Hits, m.Spec.Catalog), ct).ConfigureAwait(false);

@@ -82,11 +82,13 @@ public class QueryCatalogTests : IDisposable
     }
 
     [Fact]
-    public async Task A_searchs_wait_is_kept_in_the_ledger_until_its_next_page()
+    public async Task A_searchs_wait_is_told_to_the_services_log_and_kept_in_the_ledger_until_its_next_page()
     {
         var ledger = new RunLedger(new Zagg.Zarr.Stores.LocalStore(Path.Combine(_dir, "out.zarr")), Guid.NewGuid());
-        var progress = new LedgerSearchProgress(ledger);
+        var told = new List<string>();
+        var progress = new LedgerSearchProgress(ledger, told.Add);
         progress.Report(new Zagg.Pipeline.Catalogs.Search.SearchProgress(1, 2000, 2504, "CMR at http://x: page 2 (…): 503 Service Unavailable; retry 1 of 5 in 1.2 s"));
+        Assert.Equal(["CMR at http://x: page 2 (…): 503 Service Unavailable; retry 1 of 5 in 1.2 s"], told); // the service's log
         await progress.FlushAsync();
         var waiting = await ledger.ReadCatalogProgressAsync();
         Assert.Equal((1, 2000L, 2504L), (waiting!.Pages, waiting.Granules, waiting.Hits!.Value));
@@ -96,6 +98,7 @@ public class QueryCatalogTests : IDisposable
         var answered = await ledger.ReadCatalogProgressAsync();
         Assert.Equal(2, answered!.Pages);
         Assert.Null(answered.Waiting);
+        Assert.Single(told); // a page's report is not a notice
     }
 
     [Fact]
