@@ -15,7 +15,7 @@ public sealed class RunRequestedConsumer(ILogger<RunRequestedConsumer> log) : IC
 {
     public async Task Consume(ConsumeContext<RunRequested> context)
     {
-        var ready = await RunPlanner.CheckCatalogAsync(context.Message, line => log.LogWarning("Run {RunId}: {Wait}", context.Message.RunId, line), context.CancellationToken).ConfigureAwait(false);
+        var ready = await RunPlanner.CheckCatalogAsync(context.Message, line => log.LogInformation("Run {RunId}: {Wait}", context.Message.RunId, line), context.CancellationToken).ConfigureAwait(false);
         log.LogInformation("Run {RunId}: catalog {Catalog} has {Cells} cells of order {Order}", ready.RunId, ready.Spec.Catalog, ready.CatalogCells, ready.ParentOrder);
         await context.Publish(ready, context.CancellationToken).ConfigureAwait(false);
     }
@@ -26,7 +26,7 @@ public sealed class RunRequestedHandler(ILogger<RunRequestedConsumer> log) : ISq
 {
     public async Task HandleAsync(RunRequested message, SqsHandlerContext context)
     {
-        var ready = await RunPlanner.CheckCatalogAsync(message, line => log.LogWarning("Run {RunId}: {Wait}", message.RunId, line), context.CancellationToken).ConfigureAwait(false);
+        var ready = await RunPlanner.CheckCatalogAsync(message, line => log.LogInformation("Run {RunId}: {Wait}", message.RunId, line), context.CancellationToken).ConfigureAwait(false);
         log.LogInformation("Run {RunId}: catalog {Catalog} has {Cells} cells of order {Order}", ready.RunId, ready.Spec.Catalog, ready.CatalogCells, ready.ParentOrder);
         context.Publish(ready);
     }
