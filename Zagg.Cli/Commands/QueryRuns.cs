@@ -96,12 +96,12 @@ internal static class QueryRuns
                     if (p?.Waiting is { } w && w != waiting)
                     {
                         waiting = w;
-                        bar.Report(new Zagg.Pipeline.Catalogs.Search.SearchProgress(p.Pages, (int)Math.Min(p.Granules, int.MaxValue), p.Hits, w));
+                        bar.Report(p.ToSearchProgress());
                     }
                     if (p is not null && p.Pages > pages)
                     {
                         pages = p.Pages;
-                        bar.Report(new Zagg.Pipeline.Catalogs.Search.SearchProgress(p.Pages, (int)Math.Min(p.Granules, int.MaxValue), p.Hits));
+                        bar.Report(p.ToSearchProgress() with { Notice = null });
                     }
                     if (ended) return;
                     await Task.Delay(Poll, ct).ConfigureAwait(false);

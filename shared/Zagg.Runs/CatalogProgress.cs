@@ -51,6 +51,9 @@ public sealed record CatalogProgress
     /// <summary>Where the catalog was written, once built.</summary>
     public string? Catalog { get; init; }
 
+    /// <summary>The search's report this progress keeps (<see cref="LedgerSearchProgress"/> wrote it from one), for a terminal that follows the run.</summary>
+    public SearchProgress ToSearchProgress() => new(Pages, (int)Math.Min(Granules, int.MaxValue), Hits, Waiting);
+
     /// <summary>The summary once a search's catalog is written.</summary>
     public static CatalogProgress Of(CatalogSearchResult result, int pages, long? hits, string location)
     {

@@ -113,8 +113,8 @@ public static class MapImage
         {
             string format = "G" + digits.ToString(CultureInfo.InvariantCulture);
             string[] t = [hi.ToString(format, CultureInfo.InvariantCulture), mid.ToString(format, CultureInfo.InvariantCulture), lo.ToString(format, CultureInfo.InvariantCulture)];
-            bool distinct = (t[0] != t[1] || hi == mid) && (t[1] != t[2] || mid == lo) && (t[0] != t[2] || hi == lo);
-            if (distinct || digits == 9) return t;
+            // As many different labels as different values: no two values read alike.
+            if (new HashSet<string>(t).Count == new HashSet<float> { hi, mid, lo }.Count || digits == 9) return t;
         }
     }
 

@@ -104,7 +104,7 @@ internal sealed class SearchHttp : IDisposable
         context.Properties.Set(What, what);
         try
         {
-            response = await _pipeline.ExecuteAsync(async (c, _) =>
+            response = await _pipeline.ExecuteAsync(async c =>
             {
                 attempts++;
                 // A wait past NoticeAfter is told once an attempt: the service may be slow, or may never answer.
@@ -116,7 +116,7 @@ internal sealed class SearchHttp : IDisposable
                 try { await r.Content.LoadIntoBufferAsync(c.CancellationToken).ConfigureAwait(false); }
                 catch { r.Dispose(); throw; }
                 return r;
-            }, context, 0).ConfigureAwait(false);
+            }, context).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TimeoutRejectedException && !ct.IsCancellationRequested)
         {
