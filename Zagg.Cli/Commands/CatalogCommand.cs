@@ -53,12 +53,17 @@ internal static class CatalogCommand
     {
         var list = PipelineCommands.ExpandFiles(glob);
         var watch = Stopwatch.StartNew();
-        GranuleCatalog cat;
-        try { cat = await GranuleCatalog.FromFilesAsync(list, order, cfg, ct); }
+        FilesCatalog read;
+        try { read = await GranuleCatalog.ReadFilesAsync(list, order, cfg, ct); }
         catch (Exception e) when (e is Zagg.Hdf5.Hdf5Exception or InvalidDataException) { throw new CliException(e.Message); }
+        var cat = read.Catalog;
+        if (read.InvalidPositions > 0)
+            console.Error.WriteLine($"zagg: warning: {TerminalText.Count(read.InvalidPositions, "point")} in {TerminalText.Count(read.GranulesWithInvalidPositions, "granule")} have no valid position (NaN, |latitude| > 90 or an infinite longitude); they are in no cell and the run skips them");
+        if (cat.Cells.Count == 0)
+            throw new CliException($"no point of the {TerminalText.Count(list.Count, "granule")} has a valid position in any group the configuration names ({string.Join(", ", cfg.DataSource.Groups)}); no catalog written");
         Save(cat, path);
         var (min, max, mean) = PerCell(cat);
-        console.Out.WriteLine($"{list.Count} granules, {cat.Cells.Count} cells of order {order} in {watch.Elapsed.TotalSeconds:F2} s; granules per cell min {min}, max {max}, mean {mean:F1}");
+        console.Out.WriteLine($"{TerminalText.Count(list.Count, "granule")}, {cat.Cells.Count} cells of order {order} in {watch.Elapsed.TotalSeconds:F2} s; granules per cell min {min}, max {max}, mean {mean:F1}");
         console.Out.WriteLine($"catalog written to {path}");
         return 0;
     }

@@ -405,7 +405,7 @@ internal static class PipelineCommands
             o.WriteLine($"store   {run.Store}{(run.Selection.Overwrite ? " (overwrite)" : "")}");
             o.WriteLine($"cells   {cells.Count} of {run.Catalog!.Cells.Count} (parent order {run.Catalog.ParentOrder}, child order {run.Config.Grid.ChildOrder}), largest first");
             foreach (var cell in cells)
-                o.WriteLine($"  {cell.ParentMorton,12}  catalog index {cell.CatalogIndex,5}  {cell.Granules.Count} granules");
+                o.WriteLine($"  {cell.ParentMorton,12}  catalog index {cell.CatalogIndex,5}  {TerminalText.Count(cell.Granules.Count, "granule")}");
             if (run.Lambda is { } l) o.WriteLine(CostReport.Line(RunCosts.Estimate(cells, run.Config, l.MemoryMB), "estimated cost"));
             // A dry run tells what the real run would refuse, without refusing to plan it.
             if (await DryRunStoreRefusalAsync(run, ct) is { } refusal) console.Error.WriteLine($"zagg: warning: {refusal.TrimEnd('.')}; the run itself would stop here");

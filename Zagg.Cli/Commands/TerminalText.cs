@@ -25,5 +25,8 @@ public static class TerminalText
         return sb.ToString();
     }
 
+    /// <summary>A count and its noun, singular for one: "1 granule", "2 granules" (nouns whose plural adds an s).</summary>
+    public static string Count(long n, string noun) => n == 1 ? $"1 {noun}" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{n} {noun}s");
+
     private static bool NeedsChange(char c) => char.IsControl(c) || c == '\uFFFD';
 }

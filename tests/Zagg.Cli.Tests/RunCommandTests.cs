@@ -42,6 +42,8 @@ public class RunCommandTests
             var c = CliRunner.Run("catalog", "--files", Path.Combine(Demo, "ATL06_*.h5"), "--parent-order", "6", "--output", catalog, "--config", config);
             Assert.Equal(0, c.ExitCode);
             Assert.Contains("4 granules, 7 cells of order 6", c.Out);
+            // tools/fixtures/atl06_testset.py puts NaN latitudes at rows 5 and 500 of the second granule's gt2l.
+            Assert.Equal("zagg: warning: 2 points in 1 granule have no valid position (NaN, |latitude| > 90 or an infinite longitude); they are in no cell and the run skips them", c.Error.Trim());
             string store = Path.Combine(dir, "out.zarr");
             var r = CliRunner.Run("run", "--config", config, "--catalog", catalog, "--store", store, "--max-workers", "3");
             Assert.True(r.ExitCode == 0, r.Error);
@@ -99,6 +101,23 @@ public class RunCommandTests
             Assert.Equal(0, CliRunner.Run("demo", "--out", dir).ExitCode); // runs again over its own output
         }
         finally { Directory.Delete(Path.GetDirectoryName(dir)!, true); }
+    }
+
+    [Fact]
+    public void Granules_without_a_point_in_the_configured_groups_give_no_catalog()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
+        try
+        {
+            string config = Path.Combine(dir, "gt9.yaml");
+            File.WriteAllText(config, File.ReadAllText(Path.Combine(LoopbackRoot(), "configs", "atl06.yaml")).Replace("groups: [gt1l, gt1r, gt2l, gt2r, gt3l, gt3r]", "groups: [gt9x]"));
+            string catalog = Path.Combine(dir, "catalog.json");
+            var r = CliRunner.Run("catalog", "--files", Path.Combine(Demo, "ATL06_20240102*.h5"), "--output", catalog, "--config", config);
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal("zagg: error: no point of the 1 granule has a valid position in any group the configuration names (gt9x); no catalog written", r.Error.Trim());
+            Assert.False(File.Exists(catalog));
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]

@@ -238,12 +238,25 @@ public sealed class GranuleCatalog
     /// <exception cref="Hdf5Exception">A granule cannot be read, or lacks the config's longitude dataset.</exception>
     /// <exception cref="InvalidDataException">A group's latitude and longitude differ in length.</exception>
     public static async Task<GranuleCatalog> FromFilesAsync(IReadOnlyList<string> files, int parentOrder, PipelineConfig config, CancellationToken ct = default)
+        => (await ReadFilesAsync(files, parentOrder, config, ct).ConfigureAwait(false)).Catalog;
+
+    /// <summary>
+    /// <see cref="FromFilesAsync"/>, also counting the points that are in no cell because their position is not one
+    /// (NaN, |latitude| &gt; 90°, an infinite longitude: <see cref="GeoGrid.Locate(ReadOnlySpan{double}, ReadOnlySpan{double}, int, LatitudeConvention, Span{long})"/>).
+    /// The aggregation skips the same points.
+    /// </summary>
+    /// <exception cref="Hdf5Exception">A granule cannot be read, or lacks the config's longitude dataset.</exception>
+    /// <exception cref="InvalidDataException">A group's latitude and longitude differ in length.</exception>
+    public static async Task<FilesCatalog> ReadFilesAsync(IReadOnlyList<string> files, int parentOrder, PipelineConfig config, CancellationToken ct = default)
     {
         var cells = new SortedDictionary<long, SortedSet<string>>();
+        long invalid = 0;
+        int granulesWithInvalid = 0;
         var ds = config.DataSource;
         IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
         foreach (string file in files)
         {
+            long invalidHere = 0;
             await using var h5 = await Hdf5File.OpenAsync(new FileByteSource(file), ownsSource: true, ct).ConfigureAwait(false);
             foreach (string group in groups)
             {
@@ -252,13 +265,15 @@ public sealed class GranuleCatalog
                 var lon = await (await h5.GetDatasetAsync(ds.Longitude.Replace("{group}", group), ct).ConfigureAwait(false)).ReadAsync<double>(ct: ct).ConfigureAwait(false);
                 if (lat.Length != lon.Length) throw new InvalidDataException($"{file}: {group} latitude and longitude differ in length");
                 var parents = new long[lat.Length];
-                GeoGrid.Locate(lat, lon, parentOrder, config.Grid.Latitude, parents);
+                invalidHere += GeoGrid.Locate(lat, lon, parentOrder, config.Grid.Latitude, parents);
                 foreach (long p in parents)
                     if (p >= 0) (cells.TryGetValue(p, out var set) ? set : cells[p] = []).Add(Path.GetFullPath(file));
             }
+            invalid += invalidHere;
+            if (invalidHere > 0) granulesWithInvalid++;
         }
         string shortName = files.Select(f => Path.GetFileName(f).Split('_')[0]).Distinct().Count() == 1 && files.Count > 0 ? Path.GetFileName(files[0]).Split('_')[0] : "unknown";
-        return new GranuleCatalog
+        var catalog = new GranuleCatalog
         {
             Metadata = new JsonObject
             {
@@ -272,8 +287,15 @@ public sealed class GranuleCatalog
             },
             Cells = cells.Select(c => (Morton.FromNested(c.Key, parentOrder), (IReadOnlyList<string>)c.Value.ToList())).ToList(),
         };
+        return new FilesCatalog(catalog, invalid, granulesWithInvalid);
     }
 }
+
+/// <summary>A catalog of local granules (<see cref="GranuleCatalog.ReadFilesAsync"/>) and what reading them found besides.</summary>
+/// <param name="Catalog">The catalog.</param>
+/// <param name="InvalidPositions">Points whose position is not one (NaN, |latitude| &gt; 90°, an infinite longitude): in no cell, and skipped by the aggregation.</param>
+/// <param name="GranulesWithInvalidPositions">How many granules have such points.</param>
+public sealed record FilesCatalog(GranuleCatalog Catalog, long InvalidPositions, int GranulesWithInvalidPositions);
 
 /// <summary>A catalog that cannot be read or is not valid; the message names its location and what is wrong.</summary>
 public sealed class CatalogException(string message) : Exception(message);
