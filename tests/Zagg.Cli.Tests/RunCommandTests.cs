@@ -348,6 +348,11 @@ public class RunCommandTests
                 CliRunner.Run("run", "--catalog", catalog, "--store", file, "--dry-run").Error.Trim());
             Assert.Equal($"zagg: warning: {Path.Combine(file, "sub.zarr")}: cannot list the store: {file} is a file, not a folder; the run itself would stop here",
                 CliRunner.Run("run", "--catalog", catalog, "--store", Path.Combine(file, "sub.zarr"), "--dry-run").Error.Trim());
+            // A symbolic link whose target does not exist is named as one, not as "a file".
+            string dangling = Path.Combine(dir, "dangling.zarr"), gone = Path.Combine(dir, "gone", "out.zarr");
+            File.CreateSymbolicLink(dangling, gone);
+            Assert.Equal($"zagg: warning: {dangling}: cannot list the store: a symbolic link to {gone}, which does not exist; the run itself would stop here",
+                CliRunner.Run("run", "--catalog", catalog, "--store", dangling, "--dry-run").Error.Trim());
             Assert.Equal("zagg: warning: store location 's3://' names no bucket; expected s3://bucket/key; the run itself would stop here",
                 CliRunner.Run("run", "--catalog", catalog, "--store", "s3://", "--dry-run").Error.Trim());
             // The real run says the same of the file, and leaves it as it was.

@@ -187,6 +187,13 @@ public sealed class LocalStore : IZarrStore
 
     public Task<bool> ExistsAsync(string key, CancellationToken ct = default) => Task.FromResult(File.Exists(PathOf(key)));
 
+    // What stands where a folder should be and is not one: a file, or a symbolic link whose target does not exist (File.Exists
+    // is true for such a link, Directory.Exists false).
+    private static string NotAFolder(string path)
+        => new FileInfo(path) is { LinkTarget: { } target } link && link.ResolveLinkTarget(returnFinalTarget: true) is { Exists: false }
+            ? $"a symbolic link to {target}, which does not exist"
+            : "a file, not a folder";
+
     // Every file below a folder, symbolic links skipped (ListAsync).
     private static readonly EnumerationOptions ListOptions = new()
     {
@@ -202,10 +209,10 @@ public sealed class LocalStore : IZarrStore
         if (!Directory.Exists(_root))
         {
             // A file where the store's folder should be: say so (writing under it would fail with "part of the path").
-            if (File.Exists(_root)) throw new StoreException(Name, "list", prefix, "a file, not a folder");
+            if (File.Exists(_root)) throw new StoreException(Name, "list", prefix, NotAFolder(_root));
             // ... or above it: the store's folder could not be made.
             for (string? up = Path.GetDirectoryName(Path.GetFullPath(_root)); up is not null && !Directory.Exists(up); up = Path.GetDirectoryName(up))
-                if (File.Exists(up)) throw new StoreException(Name, "list", prefix, $"{up} is a file, not a folder");
+                if (File.Exists(up)) throw new StoreException(Name, "list", prefix, $"{up} is {NotAFolder(up)}");
             yield break;
         }
         // Start from the deepest folder the prefix names, then filter by the full prefix.
