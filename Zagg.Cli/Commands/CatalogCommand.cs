@@ -55,7 +55,14 @@ internal static class CatalogCommand
         var watch = Stopwatch.StartNew();
         FilesCatalog read;
         try { read = await GranuleCatalog.ReadFilesAsync(list, order, cfg, ct); }
-        catch (Exception e) when (e is Zagg.Hdf5.Hdf5Exception or InvalidDataException) { throw new CliException(e.Message); }
+        catch (UnreadableGranulesException e) when (e.Failures.Count == 1) { throw new CliException(e.Message); }
+        catch (UnreadableGranulesException e)
+        {
+            const int shown = 10;
+            for (int i = 0; i < Math.Min(shown, e.Failures.Count); i++) console.Error.WriteLine($"zagg: {TerminalText.OneLine(e.Failures[i])}");
+            if (e.Failures.Count > shown) console.Error.WriteLine($"zagg: … and {e.Failures.Count - shown} more");
+            throw new CliException($"{e.Failures.Count} of {e.Granules} granules cannot be read; no catalog written");
+        }
         var cat = read.Catalog;
         if (read.InvalidPositions > 0)
             console.Error.WriteLine($"zagg: warning: {TerminalText.Count(read.InvalidPositions, "point")} in {TerminalText.Count(read.GranulesWithInvalidPositions, "granule")} have no valid position (NaN, |latitude| > 90 or an infinite longitude); they are in no cell and the run skips them");

@@ -121,6 +121,35 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void Catalog_files_names_every_granule_it_cannot_read_and_writes_no_catalog()
+    {
+        string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;
+        try
+        {
+            var demo = Directory.GetFiles(Demo, "*.h5").Order().ToArray();
+            string bad1 = Path.Combine(dir, "a-truncated.h5"), bad2 = Path.Combine(dir, "b-not-hdf5.h5"), good = Path.Combine(dir, "c-good.h5");
+            File.WriteAllBytes(bad1, File.ReadAllBytes(demo[0])[..4096]);
+            File.WriteAllText(bad2, "not an HDF5 file");
+            File.Copy(demo[2], good);
+            string catalog = Path.Combine(dir, "catalog.json");
+            var r = CliRunner.Run("catalog", "--files", dir, "--output", catalog);
+            Assert.Equal(1, r.ExitCode);
+            var lines = r.Error.TrimEnd('\n').Split('\n');
+            Assert.Equal(3, lines.Length);
+            Assert.StartsWith($"zagg: {bad1}: truncated file", lines[0]);
+            Assert.StartsWith($"zagg: {bad2}: ", lines[1]);
+            Assert.Equal("zagg: error: 2 of 3 granules cannot be read; no catalog written", lines[2]);
+            Assert.False(File.Exists(catalog));
+            // One granule that cannot be read is one line, as before.
+            File.Delete(bad2);
+            var one = CliRunner.Run("catalog", "--files", dir, "--output", catalog);
+            Assert.StartsWith($"zagg: error: {bad1}: truncated file", Assert.Single(one.Error.TrimEnd('\n').Split('\n')));
+            Assert.False(File.Exists(catalog));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Dry_run_selection_and_refusals()
     {
         string dir = Directory.CreateTempSubdirectory("zagg-run").FullName;

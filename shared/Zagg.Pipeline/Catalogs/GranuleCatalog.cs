@@ -235,8 +235,8 @@ public sealed class GranuleCatalog
     /// A catalog of local granules by reading their coordinates: every parent cell a valid point
     /// falls in (exact, no footprints), in NESTED order, each with the granules that have points there.
     /// </summary>
-    /// <exception cref="Hdf5Exception">A granule cannot be read, or lacks the config's longitude dataset.</exception>
-    /// <exception cref="InvalidDataException">A group's latitude and longitude differ in length.</exception>
+    /// <exception cref="UnreadableGranulesException">Granules cannot be read (damaged, truncated, not HDF5, lacking the config's longitude dataset,
+    /// latitude and longitude of different lengths): every granule is tried, and all that failed are named.</exception>
     public static async Task<GranuleCatalog> FromFilesAsync(IReadOnlyList<string> files, int parentOrder, PipelineConfig config, CancellationToken ct = default)
         => (await ReadFilesAsync(files, parentOrder, config, ct).ConfigureAwait(false)).Catalog;
 
@@ -245,8 +245,7 @@ public sealed class GranuleCatalog
     /// (NaN, |latitude| &gt; 90°, an infinite longitude: <see cref="GeoGrid.Locate(ReadOnlySpan{double}, ReadOnlySpan{double}, int, LatitudeConvention, Span{long})"/>).
     /// The aggregation skips the same points.
     /// </summary>
-    /// <exception cref="Hdf5Exception">A granule cannot be read, or lacks the config's longitude dataset.</exception>
-    /// <exception cref="InvalidDataException">A group's latitude and longitude differ in length.</exception>
+    /// <exception cref="UnreadableGranulesException">Granules cannot be read: every granule is tried, and all that failed are named.</exception>
     public static async Task<FilesCatalog> ReadFilesAsync(IReadOnlyList<string> files, int parentOrder, PipelineConfig config, CancellationToken ct = default)
     {
         var cells = new SortedDictionary<long, SortedSet<string>>();
@@ -254,24 +253,39 @@ public sealed class GranuleCatalog
         int granulesWithInvalid = 0;
         var ds = config.DataSource;
         IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
+        List<string>? unreadable = null;
         foreach (string file in files)
         {
+            // A granule's cells are kept only once all its groups are read: a damaged one adds nothing.
+            var found = new List<long[]>();
             long invalidHere = 0;
-            await using var h5 = await Hdf5File.OpenAsync(new FileByteSource(file), ownsSource: true, ct).ConfigureAwait(false);
-            foreach (string group in groups)
+            try
             {
-                if (await h5.TryGetAsync(ds.Latitude.Replace("{group}", group), ct).ConfigureAwait(false) is not Hdf5Dataset latDs) continue;
-                var lat = await latDs.ReadAsync<double>(ct: ct).ConfigureAwait(false);
-                var lon = await (await h5.GetDatasetAsync(ds.Longitude.Replace("{group}", group), ct).ConfigureAwait(false)).ReadAsync<double>(ct: ct).ConfigureAwait(false);
-                if (lat.Length != lon.Length) throw new InvalidDataException($"{file}: {group} latitude and longitude differ in length");
-                var parents = new long[lat.Length];
-                invalidHere += GeoGrid.Locate(lat, lon, parentOrder, config.Grid.Latitude, parents);
-                foreach (long p in parents)
-                    if (p >= 0) (cells.TryGetValue(p, out var set) ? set : cells[p] = []).Add(Path.GetFullPath(file));
+                await using var h5 = await Hdf5File.OpenAsync(new FileByteSource(file), ownsSource: true, ct).ConfigureAwait(false);
+                foreach (string group in groups)
+                {
+                    if (await h5.TryGetAsync(ds.Latitude.Replace("{group}", group), ct).ConfigureAwait(false) is not Hdf5Dataset latDs) continue;
+                    var lat = await latDs.ReadAsync<double>(ct: ct).ConfigureAwait(false);
+                    var lon = await (await h5.GetDatasetAsync(ds.Longitude.Replace("{group}", group), ct).ConfigureAwait(false)).ReadAsync<double>(ct: ct).ConfigureAwait(false);
+                    if (lat.Length != lon.Length) throw new InvalidDataException($"{file}: {group} latitude and longitude differ in length");
+                    var parents = new long[lat.Length];
+                    invalidHere += GeoGrid.Locate(lat, lon, parentOrder, config.Grid.Latitude, parents);
+                    found.Add(parents);
+                }
             }
+            catch (Exception e) when (e is Hdf5Exception or InvalidDataException)
+            {
+                (unreadable ??= []).Add(e.Message);
+                continue;
+            }
+            string path = Path.GetFullPath(file);
+            foreach (var parents in found)
+                foreach (long p in parents)
+                    if (p >= 0) (cells.TryGetValue(p, out var set) ? set : cells[p] = []).Add(path);
             invalid += invalidHere;
             if (invalidHere > 0) granulesWithInvalid++;
         }
+        if (unreadable is not null) throw new UnreadableGranulesException(unreadable, files.Count);
         string shortName = files.Select(f => Path.GetFileName(f).Split('_')[0]).Distinct().Count() == 1 && files.Count > 0 ? Path.GetFileName(files[0]).Split('_')[0] : "unknown";
         var catalog = new GranuleCatalog
         {
@@ -296,6 +310,20 @@ public sealed class GranuleCatalog
 /// <param name="InvalidPositions">Points whose position is not one (NaN, |latitude| &gt; 90°, an infinite longitude): in no cell, and skipped by the aggregation.</param>
 /// <param name="GranulesWithInvalidPositions">How many granules have such points.</param>
 public sealed record FilesCatalog(GranuleCatalog Catalog, long InvalidPositions, int GranulesWithInvalidPositions);
+
+/// <summary>
+/// Local granules that cannot be read (<see cref="GranuleCatalog.ReadFilesAsync"/>): all of them, each by the reader's
+/// message, which names the file. The message is the one failure's, or "N of M granules cannot be read: " and the first.
+/// </summary>
+public sealed class UnreadableGranulesException(IReadOnlyList<string> failures, int granules)
+    : Exception(failures.Count == 1 ? failures[0] : $"{failures.Count} of {granules} granules cannot be read: {failures[0]} (and {failures.Count - 1} more)")
+{
+    /// <summary>One message per granule that cannot be read, in the order given; each names its file.</summary>
+    public IReadOnlyList<string> Failures { get; } = failures;
+
+    /// <summary>How many granules were read or tried.</summary>
+    public int Granules { get; } = granules;
+}
 
 /// <summary>A catalog that cannot be read or is not valid; the message names its location and what is wrong.</summary>
 public sealed class CatalogException(string message) : Exception(message);
