@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Zagg.Pipeline.Aggregation;
 
@@ -87,8 +88,19 @@ internal sealed class SortedColumns : IDisposable
     private static void CountChildren<TChild>(SegmentedColumn<TChild> child, int[] start) where TChild : unmanaged, IBinaryInteger<TChild>
     {
         for (int s = 0; s < child.Segments.Count; s++)
-            foreach (var c in child.Segment(s)) start[int.CreateTruncating(c) + 1]++;
+            foreach (var c in child.Segment(s)) start[Index(c) + 1]++;
     }
+
+    /// <summary>
+    /// A child index as an int. The two index types are read directly: a ReadyToRun image does not inline
+    /// <c>int.CreateTruncating&lt;ushort&gt;</c> (the framework's generic math over two of its own types lies outside the
+    /// image) and called it, unoptimized, once a point.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Index<TChild>(TChild c) where TChild : unmanaged, IBinaryInteger<TChild>
+        => typeof(TChild) == typeof(ushort) ? Unsafe.As<TChild, ushort>(ref c)
+            : typeof(TChild) == typeof(int) ? Unsafe.As<TChild, int>(ref c)
+            : int.CreateTruncating(c);
 
     private static T[] Scatter<T>(GatheredPoints g, SegmentedColumn<T> values, int[] cursor, int points) where T : unmanaged, INumberBase<T>
     {
@@ -105,7 +117,7 @@ internal sealed class SortedColumns : IDisposable
         {
             var c = child.Segment(s);
             var v = values.Segment(s);
-            for (int i = 0; i < v.Length; i++) sorted[cursor[int.CreateTruncating(c[i])]++] = v[i];
+            for (int i = 0; i < v.Length; i++) sorted[cursor[Index(c[i])]++] = v[i];
         }
     }
 }
