@@ -112,7 +112,11 @@ internal static class PipelineCommands
             if (InputAt(run, parse.GetValue(config)!, RunReport.LocationOf(storeUrl), paths) is { } replaced)
                 throw new CliException($"{replaced.What} {replaced.Path} is the run's report file, which the run writes: give the store another name or move the file");
             // A granule listed twice in a cell under two spellings (a link, "..", file://) would count its points twice.
-            if (run.Catalog is { } listed) RequireDistinctGranules(listed, paths);
+            if (run.Catalog is { } listed)
+            {
+                try { RunPlanner.RequireDistinctGranules(listed, paths); }
+                catch (CatalogException e) { throw new CliException(e.Message); }
+            }
             // --overwrite deletes everything under a store zagg wrote: an input kept there (the catalog, the config, a
             // granule; reached through a link or not) would go with it. A dry run warns instead.
             if (run.Selection.Overwrite && InputInsideStore(run, parse.GetValue(config)!, paths) is { } inside)
@@ -360,22 +364,6 @@ internal static class PipelineCommands
             foreach (var (_, granules) in loaded.Cells)
                 foreach (string g in granules)
                     if (LocalFolder(g) is { } path) yield return ("the granule", path);
-    }
-
-    /// <summary>Refuses a cell that lists one local granule twice under two spellings (links resolved): its points would count twice.</summary>
-    private static void RequireDistinctGranules(GranuleCatalog catalog, LocalPaths.Resolver resolver)
-    {
-        foreach (var (morton, granules) in catalog.Cells)
-        {
-            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (string g in granules)
-            {
-                if (LocalFolder(g) is not { } path) continue;
-                string resolved = resolver.Resolve(path);
-                if (!seen.TryAdd(resolved, g))
-                    throw new CliException($"the catalog's cell {morton} lists one granule twice, as {seen[resolved]} and {g}; its points would count twice");
-            }
-        }
     }
 
     /// <summary>

@@ -56,9 +56,34 @@ public static class RunPlanner
             ? await BuildQueryCatalogAsync(m, query, config, notice, ct).ConfigureAwait(false)
             : await LoadCatalogAsync(m.Spec.Catalog, ct).ConfigureAwait(false);
         config.RequireParentOrder(catalog.ParentOrder);
+        RequireDistinctGranules(catalog, new LocalPaths.Resolver());
         // The selection must name a cell of this catalog: refuse now rather than dispatch nothing.
         Select(catalog, m.Spec.Selection, config);
         return new CatalogReady { RunId = m.RunId, Spec = m.Spec, ParentOrder = catalog.ParentOrder, CatalogCells = catalog.Cells.Count };
+    }
+
+    /// <summary>
+    /// Refuses a cell that lists one local granule twice under two spellings (a link, "..", file://; links resolved by
+    /// <paramref name="resolver"/>): its points would count twice. The catalog reader already refuses one spelling twice;
+    /// remote granules (s3://, https://) are compared as written there.
+    /// </summary>
+    /// <exception cref="CatalogException">A cell lists one local granule twice; the message names the cell and both spellings.</exception>
+    public static void RequireDistinctGranules(GranuleCatalog catalog, LocalPaths.Resolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(resolver);
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (morton, granules) in catalog.Cells)
+        {
+            seen.Clear();
+            foreach (string g in granules)
+            {
+                if (!Zagg.Cloud.StorageLocation.TryParse(g, out var where, out _) || where.Kind != Zagg.Cloud.StorageKind.File) continue;
+                string resolved = resolver.Resolve(where.Path);
+                if (!seen.TryAdd(resolved, g))
+                    throw new CatalogException($"the catalog's cell {morton} lists one granule twice, as {seen[resolved]} and {g}; its points would count twice");
+            }
+        }
     }
 
     /// <summary>
