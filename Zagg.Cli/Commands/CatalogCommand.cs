@@ -65,9 +65,20 @@ internal static class CatalogCommand
         }
         var cat = read.Catalog;
         if (read.InvalidPositions > 0)
-            console.Error.WriteLine($"zagg: warning: {TerminalText.Count(read.InvalidPositions, "point")} in {TerminalText.Count(read.GranulesWithInvalidPositions, "granule")} have no valid position (NaN, |latitude| > 90 or an infinite longitude); they are in no cell and the run skips them");
+        {
+            string points = $"{TerminalText.Count(read.InvalidPositions, "point")} in {TerminalText.Count(read.GranulesWithInvalidPositions, "granule")}";
+            console.Error.WriteLine(read.InvalidPositions == 1
+                ? $"zagg: warning: {points} has no valid position (NaN, |latitude| > 90 or an infinite longitude); it is in no cell and the run skips it"
+                : $"zagg: warning: {points} have no valid position (NaN, |latitude| > 90 or an infinite longitude); they are in no cell and the run skips them");
+        }
+        if (read.GroupsRead == 0)
+        {
+            var ds = cfg.DataSource;
+            string where = ds.Groups.Count > 0 ? $"{ds.Latitude} for the groups {string.Join(", ", ds.Groups)}" : ds.Latitude;
+            throw new CliException($"{(list.Count == 1 ? "the granule does not hold" : $"none of the {list.Count} granules holds")} the configuration's latitude dataset ({where}); no catalog written");
+        }
         if (cat.Cells.Count == 0)
-            throw new CliException($"no point of the {TerminalText.Count(list.Count, "granule")} has a valid position in any group the configuration names ({string.Join(", ", cfg.DataSource.Groups)}); no catalog written");
+            throw new CliException($"no point of the {(list.Count == 1 ? "granule" : $"{list.Count} granules")} has a valid position; no catalog written");
         Save(cat, path);
         var (min, max, mean) = PerCell(cat);
         console.Out.WriteLine($"{TerminalText.Count(list.Count, "granule")}, {cat.Cells.Count} cells of order {order} in {watch.Elapsed.TotalSeconds:F2} s; granules per cell min {min}, max {max}, mean {mean:F1}");

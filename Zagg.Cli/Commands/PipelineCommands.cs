@@ -527,7 +527,12 @@ internal static class PipelineCommands
 
     internal static List<string> ExpandFiles(string pattern)
     {
-        if (Directory.Exists(pattern)) return Directory.GetFiles(pattern, "*.h5").Order().ToList();
+        if (Directory.Exists(pattern))
+        {
+            var inFolder = Directory.GetFiles(pattern, "*.h5").Order().ToList();
+            if (inFolder.Count == 0) throw new CliException($"--files {pattern}: the folder holds no *.h5 file");
+            return inFolder;
+        }
         if (File.Exists(pattern)) return [pattern];
         string dir = Path.GetDirectoryName(pattern) is { Length: > 0 } d ? d : ".";
         string glob = Path.GetFileName(pattern);

@@ -114,8 +114,11 @@ public class RunCommandTests
             string catalog = Path.Combine(dir, "catalog.json");
             var r = CliRunner.Run("catalog", "--files", Path.Combine(Demo, "ATL06_20240102*.h5"), "--output", catalog, "--config", config);
             Assert.Equal(1, r.ExitCode);
-            Assert.Equal("zagg: error: no point of the 1 granule has a valid position in any group the configuration names (gt9x); no catalog written", r.Error.Trim());
+            Assert.Equal("zagg: error: the granule does not hold the configuration's latitude dataset (/{group}/land_ice_segments/latitude for the groups gt9x); no catalog written", r.Error.Trim());
             Assert.False(File.Exists(catalog));
+            // A folder without granules is named as such.
+            string empty = Directory.CreateDirectory(Path.Combine(dir, "empty")).FullName;
+            Assert.Equal($"zagg: error: --files {empty}: the folder holds no *.h5 file", CliRunner.Run("catalog", "--files", empty, "--output", catalog).Error.Trim());
         }
         finally { Directory.Delete(dir, true); }
     }
@@ -382,6 +385,18 @@ public class RunCommandTests
             File.CreateSymbolicLink(dangling, gone);
             Assert.Equal($"zagg: warning: {dangling}: cannot list the store: a symbolic link to {gone}, which does not exist; the run itself would stop here",
                 CliRunner.Run("run", "--catalog", catalog, "--store", dangling, "--dry-run").Error.Trim());
+            // Through a chain of links, the target that is missing; a loop of links, as one.
+            string chain = Path.Combine(dir, "chain.zarr"), loop1 = Path.Combine(dir, "loop1"), loop2 = Path.Combine(dir, "loop2");
+            File.CreateSymbolicLink(chain, "dangling.zarr");
+            File.CreateSymbolicLink(loop1, loop2);
+            File.CreateSymbolicLink(loop2, loop1);
+            Assert.Equal($"zagg: warning: {chain}: cannot list the store: a symbolic link to {gone}, which does not exist; the run itself would stop here",
+                CliRunner.Run("run", "--catalog", catalog, "--store", chain, "--dry-run").Error.Trim());
+            Assert.Equal($"zagg: warning: {loop1}: cannot list the store: a symbolic link that leads back to itself (a loop of links); the run itself would stop here",
+                CliRunner.Run("run", "--catalog", catalog, "--store", loop1, "--dry-run").Error.Trim());
+            var looped = CliRunner.Run("run", "--catalog", catalog, "--store", Path.Combine(loop1, "sub.zarr"));
+            Assert.Equal(1, looped.ExitCode);
+            Assert.Equal($"zagg: error: {Path.Combine(loop1, "sub.zarr")}: cannot list the store: {loop1} is a symbolic link that leads back to itself (a loop of links)", looped.Error.Trim());
             Assert.Equal("zagg: warning: store location 's3://' names no bucket; expected s3://bucket/key; the run itself would stop here",
                 CliRunner.Run("run", "--catalog", catalog, "--store", "s3://", "--dry-run").Error.Trim());
             // The real run says the same of the file, and leaves it as it was.

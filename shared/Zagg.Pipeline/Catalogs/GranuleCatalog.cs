@@ -250,7 +250,7 @@ public sealed class GranuleCatalog
     {
         var cells = new SortedDictionary<long, SortedSet<string>>();
         long invalid = 0;
-        int granulesWithInvalid = 0;
+        int granulesWithInvalid = 0, groupsRead = 0;
         var ds = config.DataSource;
         IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
         List<string>? unreadable = null;
@@ -284,6 +284,7 @@ public sealed class GranuleCatalog
                     if (p >= 0) (cells.TryGetValue(p, out var set) ? set : cells[p] = []).Add(path);
             invalid += invalidHere;
             if (invalidHere > 0) granulesWithInvalid++;
+            groupsRead += found.Count;
         }
         if (unreadable is not null) throw new UnreadableGranulesException(unreadable, files.Count);
         string shortName = files.Select(f => Path.GetFileName(f).Split('_')[0]).Distinct().Count() == 1 && files.Count > 0 ? Path.GetFileName(files[0]).Split('_')[0] : "unknown";
@@ -301,7 +302,7 @@ public sealed class GranuleCatalog
             },
             Cells = cells.Select(c => (Morton.FromNested(c.Key, parentOrder), (IReadOnlyList<string>)c.Value.ToList())).ToList(),
         };
-        return new FilesCatalog(catalog, invalid, granulesWithInvalid);
+        return new FilesCatalog(catalog, invalid, granulesWithInvalid, groupsRead);
     }
 }
 
@@ -309,7 +310,9 @@ public sealed class GranuleCatalog
 /// <param name="Catalog">The catalog.</param>
 /// <param name="InvalidPositions">Points whose position is not one (NaN, |latitude| &gt; 90°, an infinite longitude): in no cell, and skipped by the aggregation.</param>
 /// <param name="GranulesWithInvalidPositions">How many granules have such points.</param>
-public sealed record FilesCatalog(GranuleCatalog Catalog, long InvalidPositions, int GranulesWithInvalidPositions);
+/// <param name="GroupsRead">How many groups (beams) of all the granules have the configuration's latitude dataset and were read: 0 when
+/// the configuration names datasets or groups the granules do not have.</param>
+public sealed record FilesCatalog(GranuleCatalog Catalog, long InvalidPositions, int GranulesWithInvalidPositions, int GroupsRead);
 
 /// <summary>
 /// Local granules that cannot be read (<see cref="GranuleCatalog.ReadFilesAsync"/>): all of them, each by the reader's

@@ -126,8 +126,26 @@ public static class ConfigLoader
                 Keys(q, $"{p}.quality_filter", ["dataset", "value"]);
                 qf = new QualityFilterConfig(Text(Required<YamlScalarNode>(q, "dataset", $"{p}.quality_filter")), Number(Required<YamlScalarNode>(q, "value", $"{p}.quality_filter"), $"{p}.quality_filter.value"));
             }
-            return new DataSourceConfig(reader, driver, groups,
+            var source = new DataSourceConfig(reader, driver, groups,
                 Text(Required<YamlScalarNode>(coords, "latitude", $"{p}.coordinates")), Text(Required<YamlScalarNode>(coords, "longitude", $"{p}.coordinates")), variables, qf);
+            // Each group reads its own datasets: a path without {group} beside listed groups would read one dataset once per
+            // group (its points counted as many times); a path with {group} and no groups would name no dataset.
+            var paths = new List<(string Key, YamlNode? Node, string Path)>
+            {
+                ($"{p}.coordinates.latitude", coords["latitude"], source.Latitude),
+                ($"{p}.coordinates.longitude", coords["longitude"], source.Longitude),
+            };
+            foreach (var (name, path) in variables) paths.Add(($"{p}.variables.{name}", n["variables"][name], path));
+            if (qf is not null) paths.Add(($"{p}.quality_filter.dataset", n["quality_filter"]["dataset"], qf.Dataset));
+            foreach (var (key, node, path) in paths)
+            {
+                bool perGroup = path.Contains("{group}", StringComparison.Ordinal);
+                if (groups.Count == 0 && perGroup)
+                    throw Error(key, node, $"'{path}' names {{group}}, but {p}.groups lists no group (ATL06's: [gt1l, gt1r, gt2l, gt2r, gt3l, gt3r])");
+                if (groups.Count > 0 && !perGroup)
+                    throw Error(key, node, $"'{path}' does not name {{group}}: each of {p}.groups ({string.Join(", ", groups)}) would read this one dataset, its points counted once per group");
+            }
+            return source;
         }
 
         /// <summary>

@@ -190,9 +190,14 @@ public sealed class LocalStore : IZarrStore
     // What stands where a folder should be and is not one: a file, or a symbolic link whose target does not exist (File.Exists
     // is true for such a link, Directory.Exists false).
     private static string NotAFolder(string path)
-        => new FileInfo(path) is { LinkTarget: { } target } link && link.ResolveLinkTarget(returnFinalTarget: true) is { Exists: false }
-            ? $"a symbolic link to {target}, which does not exist"
-            : "a file, not a folder";
+    {
+        var link = new FileInfo(path);
+        if (link.LinkTarget is null) return "a file, not a folder";
+        FileSystemInfo? final;
+        try { final = link.ResolveLinkTarget(returnFinalTarget: true); }
+        catch (IOException) { return "a symbolic link that leads back to itself (a loop of links)"; } // ELOOP
+        return final is { Exists: false } ? $"a symbolic link to {final.FullName}, which does not exist" : "a file, not a folder";
+    }
 
     // Every file below a folder, symbolic links skipped (ListAsync).
     private static readonly EnumerationOptions ListOptions = new()
