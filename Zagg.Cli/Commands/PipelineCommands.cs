@@ -484,6 +484,9 @@ internal static class PipelineCommands
             console.Error.WriteLine($"zagg: … and {failures.Count - FailuresShown} more failed cells (every one in the report)");
         o.WriteLine($"report: {completed.Report}");
         o.WriteLine(completed.Summary);
+        // Every cell read and none with a point: most often a configuration whose groups or datasets the granules do not have.
+        if (completed.Succeeded && cells.Count > 0 && completed.ParentCellsWithData == 0)
+            console.Error.WriteLine($"zagg: warning: none of the {cells.Count} cells has data (each: \"No data after filtering\" or \"No granules found\" in the report): check that the granules hold the configuration's {(run.Config.DataSource.Groups.Count > 0 ? $"groups ({string.Join(", ", run.Config.DataSource.Groups)}) and datasets" : "datasets")}, and its quality filter");
         if (run.Lambda is { } costed)
         {
             // Measured: each cell's aggregation time as the run ledger recorded it, on Lambdas of the configured memory.

@@ -116,6 +116,13 @@ public class RunCommandTests
             Assert.Equal(1, r.ExitCode);
             Assert.Equal("zagg: error: the granule does not hold the configuration's latitude dataset (/{group}/land_ice_segments/latitude for the groups gt9x); no catalog written", r.Error.Trim());
             Assert.False(File.Exists(catalog));
+            // A run with that configuration over a catalog of the granules' real groups: done, and a warning that no cell has data.
+            string good = Path.Combine(dir, "good.json");
+            Assert.Equal(0, CliRunner.Run("catalog", "--files", Path.Combine(Demo, "ATL06_20240102*.h5"), "--output", good).ExitCode);
+            var run = CliRunner.Run("run", "--config", config, "--catalog", good, "--store", Path.Combine(dir, "out.zarr"));
+            Assert.Equal(0, run.ExitCode);
+            Assert.Contains("Done: 0 cells with data, 0 obs, 0 errors", run.Out);
+            Assert.EndsWith("cells has data (each: \"No data after filtering\" or \"No granules found\" in the report): check that the granules hold the configuration's groups (gt9x) and datasets, and its quality filter", run.Error.Trim());
             // A folder without granules is named as such.
             string empty = Directory.CreateDirectory(Path.Combine(dir, "empty")).FullName;
             Assert.Equal($"zagg: error: --files {empty}: the folder holds no *.h5 file", CliRunner.Run("catalog", "--files", empty, "--output", catalog).Error.Trim());
