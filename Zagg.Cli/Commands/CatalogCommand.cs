@@ -71,6 +71,13 @@ internal static class CatalogCommand
                 ? $"zagg: warning: {points} has no valid position (NaN, |latitude| > 90 or an infinite longitude); it is in no cell and the run skips it"
                 : $"zagg: warning: {points} have no valid position (NaN, |latitude| > 90 or an infinite longitude); they are in no cell and the run skips them");
         }
+        if (read.GroupsRead > 0 && read.GroupsInNoGranule.Count > 0)
+        {
+            string groups = read.GroupsInNoGranule.Count == 1
+                ? $"the configuration's group {read.GroupsInNoGranule[0]} is"
+                : $"the configuration's groups {string.Join(", ", read.GroupsInNoGranule)} are";
+            console.Error.WriteLine($"zagg: warning: {groups} {(list.Count == 1 ? "not in the granule" : $"in none of the {list.Count} granules")} (a group a granule lacks is skipped: check the spelling)");
+        }
         if (read.GroupsRead == 0)
         {
             var ds = cfg.DataSource;

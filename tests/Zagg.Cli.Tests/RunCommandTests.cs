@@ -123,6 +123,12 @@ public class RunCommandTests
             Assert.Equal(0, run.ExitCode);
             Assert.Contains("Done: 0 cells with data, 0 obs, 0 errors", run.Out);
             Assert.EndsWith("cells has data (each: \"No data after filtering\" or \"No granules found\" in the report): check that the granules hold the configuration's groups (gt9x) and datasets, and its quality filter", run.Error.Trim());
+            // A misspelt group beside real ones: the catalog is written, with a warning naming it.
+            string typo = Path.Combine(dir, "typo.yaml");
+            File.WriteAllText(typo, File.ReadAllText(Path.Combine(LoopbackRoot(), "configs", "atl06.yaml")).Replace("groups: [gt1l, gt1r, gt2l, gt2r, gt3l, gt3r]", "groups: [gt1l, gt1r, gt2l, gt2r, gt3l, gt3r, gt4l]"));
+            var typoRun = CliRunner.Run("catalog", "--files", Path.Combine(Demo, "ATL06_20240101*.h5"), "--output", Path.Combine(dir, "typo.json"), "--config", typo);
+            Assert.Equal(0, typoRun.ExitCode);
+            Assert.Equal("zagg: warning: the configuration's group gt4l is not in the granule (a group a granule lacks is skipped: check the spelling)", typoRun.Error.Trim());
             // A folder without granules is named as such.
             string empty = Directory.CreateDirectory(Path.Combine(dir, "empty")).FullName;
             Assert.Equal($"zagg: error: --files {empty}: the folder holds no *.h5 file", CliRunner.Run("catalog", "--files", empty, "--output", catalog).Error.Trim());

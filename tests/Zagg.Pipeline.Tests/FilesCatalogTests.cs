@@ -23,6 +23,10 @@ public class FilesCatalogTests
         Assert.Equal(1, read.GranulesWithInvalidPositions);
         var alone = await GranuleCatalog.ReadFilesAsync([files[0], files[2], files[3]], 6, config);
         Assert.Equal(0, alone.InvalidPositions);
+        // The fixture script leaves gt3r out of the third granule only.
+        Assert.Empty(read.GroupsInNoGranule);
+        Assert.Equal(["gt3r"], (await GranuleCatalog.ReadFilesAsync([files[2]], 6, config)).GroupsInNoGranule);
+        Assert.Equal(6 * 4 - 1, read.GroupsRead);
         Assert.Equal(read.Catalog.Cells.Select(c => c.Morton), (await GranuleCatalog.FromFilesAsync(files, 6, config)).Cells.Select(c => c.Morton));
     }
 }

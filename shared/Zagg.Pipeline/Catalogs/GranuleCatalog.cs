@@ -254,6 +254,7 @@ public sealed class GranuleCatalog
         var ds = config.DataSource;
         IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
         List<string>? unreadable = null;
+        var groupFound = new bool[groups.Count];
         foreach (string file in files)
         {
             // A granule's cells are kept only once all its groups are read: a damaged one adds nothing.
@@ -262,9 +263,11 @@ public sealed class GranuleCatalog
             try
             {
                 await using var h5 = await Hdf5File.OpenAsync(new FileByteSource(file), ownsSource: true, ct).ConfigureAwait(false);
-                foreach (string group in groups)
+                for (int gi = 0; gi < groups.Count; gi++)
                 {
+                    string group = groups[gi];
                     if (await h5.TryGetAsync(ds.Latitude.Replace("{group}", group), ct).ConfigureAwait(false) is not Hdf5Dataset latDs) continue;
+                    groupFound[gi] = true;
                     var lat = await latDs.ReadAsync<double>(ct: ct).ConfigureAwait(false);
                     var lon = await (await h5.GetDatasetAsync(ds.Longitude.Replace("{group}", group), ct).ConfigureAwait(false)).ReadAsync<double>(ct: ct).ConfigureAwait(false);
                     if (lat.Length != lon.Length) throw new InvalidDataException($"{file}: {group} latitude and longitude differ in length");
@@ -302,7 +305,10 @@ public sealed class GranuleCatalog
             },
             Cells = cells.Select(c => (Morton.FromNested(c.Key, parentOrder), (IReadOnlyList<string>)c.Value.ToList())).ToList(),
         };
-        return new FilesCatalog(catalog, invalid, granulesWithInvalid, groupsRead);
+        var absent = new List<string>();
+        for (int gi = 0; gi < groups.Count; gi++)
+            if (!groupFound[gi] && ds.Groups.Count > 0) absent.Add(groups[gi]);
+        return new FilesCatalog(catalog, invalid, granulesWithInvalid, groupsRead, absent);
     }
 }
 
@@ -312,7 +318,9 @@ public sealed class GranuleCatalog
 /// <param name="GranulesWithInvalidPositions">How many granules have such points.</param>
 /// <param name="GroupsRead">How many groups (beams) of all the granules have the configuration's latitude dataset and were read: 0 when
 /// the configuration names datasets or groups the granules do not have.</param>
-public sealed record FilesCatalog(GranuleCatalog Catalog, long InvalidPositions, int GranulesWithInvalidPositions, int GroupsRead);
+/// <param name="GroupsInNoGranule">The configuration's groups whose latitude dataset no granule holds (a misspelt beam, or one
+/// these granules lack), in configuration order.</param>
+public sealed record FilesCatalog(GranuleCatalog Catalog, long InvalidPositions, int GranulesWithInvalidPositions, int GroupsRead, IReadOnlyList<string> GroupsInNoGranule);
 
 /// <summary>
 /// Local granules that cannot be read (<see cref="GranuleCatalog.ReadFilesAsync"/>): all of them, each by the reader's
