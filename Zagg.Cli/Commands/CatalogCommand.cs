@@ -51,11 +51,11 @@ internal static class CatalogCommand
 
     private static async Task<int> FromFilesAsync(CliConsole console, string glob, int order, PipelineConfig cfg, string path, CancellationToken ct)
     {
-        var list = PipelineCommands.ExpandFiles(glob);
+        var list = DistinctFiles(console, PipelineCommands.ExpandFiles(glob));
         var watch = Stopwatch.StartNew();
         FilesCatalog read;
         try { read = await GranuleCatalog.ReadFilesAsync(list, order, cfg, ct); }
-        catch (UnreadableGranulesException e) when (e.Failures.Count == 1) { throw new CliException(e.Message); }
+        catch (UnreadableGranulesException e) when (e.Granules == 1) { throw new CliException(e.Message); }
         catch (UnreadableGranulesException e)
         {
             const int shown = 10;
@@ -71,6 +71,8 @@ internal static class CatalogCommand
                 ? $"zagg: warning: {points} has no valid position (NaN, |latitude| > 90 or an infinite longitude); it is in no cell and the run skips it"
                 : $"zagg: warning: {points} have no valid position (NaN, |latitude| > 90 or an infinite longitude); they are in no cell and the run skips them");
         }
+        if (read.GroupsRead > 0 && read.GranulesWithoutGroups > 0)
+            console.Error.WriteLine($"zagg: warning: {(read.GranulesWithoutGroups == 1 ? "1 granule holds" : $"{read.GranulesWithoutGroups} granules hold")} the configuration's latitude dataset in none of its groups: in no cell");
         if (read.GroupsRead > 0 && read.GroupsInNoGranule.Count > 0)
         {
             string groups = read.GroupsInNoGranule.Count == 1
@@ -124,9 +126,27 @@ internal static class CatalogCommand
         return cat;
     }
 
+    /// <summary>
+    /// The granules once each: a later spelling of a file already listed (a symbolic link to it, links resolved) is
+    /// dropped with a warning, as its points would otherwise count twice and the run would refuse the catalog.
+    /// </summary>
+    private static List<string> DistinctFiles(CliConsole console, List<string> files)
+    {
+        var resolver = new Zagg.Runs.LocalPaths.Resolver();
+        var first = new Dictionary<string, string>(StringComparer.Ordinal);
+        var distinct = new List<string>(files.Count);
+        foreach (string f in files)
+        {
+            if (first.TryAdd(resolver.Resolve(f), f)) distinct.Add(f);
+            else console.Error.WriteLine($"zagg: warning: {f} is {first[resolver.Resolve(f)]} (a link); read once");
+        }
+        return distinct;
+    }
+
     /// <summary>Refuses an --output whose folder does not exist before any search or reading, rather than after it.</summary>
     private static void RequireFolder(string path)
     {
+        if (Directory.Exists(path)) throw new CliException($"--output {path}: a folder; give the catalog file's name");
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null && !Directory.Exists(folder)) throw new CliException($"--output {path}: cannot be written: folder {folder} does not exist");
     }

@@ -156,11 +156,25 @@ public class RunCommandTests
             Assert.StartsWith($"zagg: {bad2}: ", lines[1]);
             Assert.Equal("zagg: error: 2 of 3 granules cannot be read; no catalog written", lines[2]);
             Assert.False(File.Exists(catalog));
-            // One granule that cannot be read is one line, as before.
+            // One of two: named, and counted.
             File.Delete(bad2);
             var one = CliRunner.Run("catalog", "--files", dir, "--output", catalog);
-            Assert.StartsWith($"zagg: error: {bad1}: truncated file", Assert.Single(one.Error.TrimEnd('\n').Split('\n')));
+            var oneLines = one.Error.TrimEnd('\n').Split('\n');
+            Assert.Equal(2, oneLines.Length);
+            Assert.StartsWith($"zagg: {bad1}: truncated file", oneLines[0]);
+            Assert.Equal("zagg: error: 1 of 2 granules cannot be read; no catalog written", oneLines[1]);
             Assert.False(File.Exists(catalog));
+            // A granule given alone is the one error line.
+            var alone = CliRunner.Run("catalog", "--files", bad1, "--output", catalog);
+            Assert.StartsWith($"zagg: error: {bad1}: truncated file", Assert.Single(alone.Error.TrimEnd('\n').Split('\n')));
+            // A link to a granule already listed is read once, with a warning; a folder as --output is refused at once.
+            File.Delete(bad1);
+            File.CreateSymbolicLink(Path.Combine(dir, "d-link.h5"), good);
+            var linked = CliRunner.Run("catalog", "--files", dir, "--output", catalog);
+            Assert.Equal(0, linked.ExitCode);
+            Assert.Equal($"zagg: warning: {Path.Combine(dir, "d-link.h5")} is {good} (a link); read once", linked.Error.Split('\n')[0]);
+            Assert.Contains("1 granule, ", linked.Out);
+            Assert.Equal($"zagg: error: --output {dir}: a folder; give the catalog file's name", CliRunner.Run("catalog", "--files", dir, "--output", dir).Error.Trim());
         }
         finally { Directory.Delete(dir, true); }
     }

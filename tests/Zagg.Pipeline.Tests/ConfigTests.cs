@@ -71,6 +71,7 @@ public class ConfigTests
     [InlineData("params: {q: 0.25}", "params: {quantile: 0.25}", "h_q25.params.quantile (line")]
     [InlineData("count: {function: len, source: h_li, dtype: int32, fill_value: 0}", "count: {function: len, source: h_li, dtype: int8, fill_value: 300}", "300 does not fit int8")]
     [InlineData("driver: s3", "driver: ftp", "'ftp' is not s3 or https")]
+    [InlineData("groups: [gt1l, gt1r, gt2l, gt2r, gt3l, gt3r]", "groups: [gt1l, gt1r, gt1l]", "data_source.groups (line 6): lists gt1l twice: each group is read once per granule, and its points would count twice")]
     [InlineData("groups: [gt1l, gt1r, gt2l, gt2r, gt3l, gt3r]", "groups: []", "data_source.coordinates.latitude (line 8): '/{group}/land_ice_segments/latitude' names {group}, but data_source.groups lists no group")]
     [InlineData("s_li: \"/{group}/land_ice_segments/h_li_sigma\"", "s_li: \"/gt1l/land_ice_segments/h_li_sigma\"", "data_source.variables.s_li (line 12): '/gt1l/land_ice_segments/h_li_sigma' does not name {group}: each of data_source.groups (gt1l, gt1r, gt2l, gt2r, gt3l, gt3r) would read this one dataset")]
     [InlineData("dataset: \"/{group}/land_ice_segments/atl06_quality_summary\"", "dataset: \"/q\"", "data_source.quality_filter.dataset (line 14): '/q' does not name {group}")]

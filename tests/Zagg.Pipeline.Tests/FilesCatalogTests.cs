@@ -27,6 +27,13 @@ public class FilesCatalogTests
         Assert.Empty(read.GroupsInNoGranule);
         Assert.Equal(["gt3r"], (await GranuleCatalog.ReadFilesAsync([files[2]], 6, config)).GroupsInNoGranule);
         Assert.Equal(6 * 4 - 1, read.GroupsRead);
+        Assert.Equal(0, read.GranulesWithoutGroups);
+        // Only gt3r: the third granule holds none of the groups.
+        var gt3r = config with { DataSource = config.DataSource with { Groups = ["gt3r"] } };
+        var mixed = await GranuleCatalog.ReadFilesAsync([files[0], files[2]], 6, gt3r);
+        Assert.Equal(1, mixed.GranulesWithoutGroups);
+        Assert.Empty(mixed.GroupsInNoGranule);
+        Assert.Equal(1, mixed.GroupsRead);
         Assert.Equal(read.Catalog.Cells.Select(c => c.Morton), (await GranuleCatalog.FromFilesAsync(files, 6, config)).Cells.Select(c => c.Morton));
     }
 }

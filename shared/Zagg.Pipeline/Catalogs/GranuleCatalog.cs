@@ -250,7 +250,7 @@ public sealed class GranuleCatalog
     {
         var cells = new SortedDictionary<long, SortedSet<string>>();
         long invalid = 0;
-        int granulesWithInvalid = 0, groupsRead = 0;
+        int granulesWithInvalid = 0, groupsRead = 0, withoutGroups = 0;
         var ds = config.DataSource;
         IReadOnlyList<string> groups = ds.Groups.Count > 0 ? ds.Groups : [""];
         List<string>? unreadable = null;
@@ -288,6 +288,7 @@ public sealed class GranuleCatalog
             invalid += invalidHere;
             if (invalidHere > 0) granulesWithInvalid++;
             groupsRead += found.Count;
+            if (found.Count == 0) withoutGroups++;
         }
         if (unreadable is not null) throw new UnreadableGranulesException(unreadable, files.Count);
         string shortName = files.Select(f => Path.GetFileName(f).Split('_')[0]).Distinct().Count() == 1 && files.Count > 0 ? Path.GetFileName(files[0]).Split('_')[0] : "unknown";
@@ -308,7 +309,7 @@ public sealed class GranuleCatalog
         var absent = new List<string>();
         for (int gi = 0; gi < groups.Count; gi++)
             if (!groupFound[gi] && ds.Groups.Count > 0) absent.Add(groups[gi]);
-        return new FilesCatalog(catalog, invalid, granulesWithInvalid, groupsRead, absent);
+        return new FilesCatalog(catalog, invalid, granulesWithInvalid, groupsRead, absent, withoutGroups);
     }
 }
 
@@ -320,7 +321,9 @@ public sealed class GranuleCatalog
 /// the configuration names datasets or groups the granules do not have.</param>
 /// <param name="GroupsInNoGranule">The configuration's groups whose latitude dataset no granule holds (a misspelt beam, or one
 /// these granules lack), in configuration order.</param>
-public sealed record FilesCatalog(GranuleCatalog Catalog, long InvalidPositions, int GranulesWithInvalidPositions, int GroupsRead, IReadOnlyList<string> GroupsInNoGranule);
+/// <param name="GranulesWithoutGroups">Granules that hold the configuration's latitude dataset in none of its groups (in no cell).</param>
+public sealed record FilesCatalog(GranuleCatalog Catalog, long InvalidPositions, int GranulesWithInvalidPositions, int GroupsRead, IReadOnlyList<string> GroupsInNoGranule,
+    int GranulesWithoutGroups);
 
 /// <summary>
 /// Local granules that cannot be read (<see cref="GranuleCatalog.ReadFilesAsync"/>): all of them, each by the reader's

@@ -111,6 +111,8 @@ public static class ConfigLoader
             string driver = Optional<YamlScalarNode>(n, "driver", p)?.Value ?? "s3";
             if (driver is not ("s3" or "https")) throw Error($"{p}.driver", n["driver"], $"'{driver}' is not s3 or https");
             var groups = Optional<YamlSequenceNode>(n, "groups", p)?.Children.Select((g, i) => g is YamlScalarNode s && !string.IsNullOrEmpty(s.Value) ? s.Value : throw Error($"{p}.groups[{i}]", g, "should be a group name")).ToList() ?? [];
+            if (groups.GroupBy(g => g, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw Error($"{p}.groups", n["groups"], $"lists {twice.Key} twice: each group is read once per granule, and its points would count twice");
             var coords = Required<YamlMappingNode>(n, "coordinates", p);
             Keys(coords, $"{p}.coordinates", ["latitude", "longitude"]);
             var variables = new Dictionary<string, string>();
