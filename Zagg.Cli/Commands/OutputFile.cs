@@ -12,7 +12,8 @@ public sealed class OutputFile : IDisposable
 
     public OutputFile(string path)
     {
-        _path = Path.GetFullPath(path);
+        // Through a symbolic link to the file it names, as a shell's redirection writes: the rename replaces that file, not the link.
+        _path = Zagg.Cloud.SymbolicLinks.FinalTarget(Path.GetFullPath(path)) ?? throw new CliException($"cannot write {path}: a loop of symbolic links");
         string dir = Path.GetDirectoryName(_path)!;
         if (!Directory.Exists(dir)) throw new CliException($"cannot write {path}: folder {dir} does not exist");
         _temp = Path.Combine(dir, $".{Path.GetFileName(_path)}.{Environment.ProcessId}.tmp");

@@ -7,7 +7,7 @@ namespace Zagg.Runs;
 public static class LocalPaths
 {
     // Links followed before a path is taken as it is (a loop, or a chain longer than any the system allows: Linux's 40).
-    private const int MaxLinks = 40;
+    private const int MaxLinks = Zagg.Cloud.SymbolicLinks.MaxLinks;
 
     /// <summary>
     /// The absolute path with every symbolic link along it resolved, and each "..", as the system does, after the link

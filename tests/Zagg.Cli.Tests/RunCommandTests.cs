@@ -175,6 +175,12 @@ public class RunCommandTests
             Assert.Equal($"zagg: warning: {Path.Combine(dir, "d-link.h5")} is {good} (a link); read once", linked.Error.Split('\n')[0]);
             Assert.Contains("1 granule, ", linked.Out);
             Assert.Equal($"zagg: error: --output {dir}: a folder; give the catalog file's name", CliRunner.Run("catalog", "--files", dir, "--output", dir).Error.Trim());
+            // --output through a symbolic link (even to a file not written yet) writes the file it leads to; the link stays.
+            string outLink = Path.Combine(dir, "out-link.json"), outTarget = Path.Combine(dir, "target.json");
+            File.CreateSymbolicLink(outLink, "target.json");
+            Assert.Equal(0, CliRunner.Run("catalog", "--files", good, "--output", outLink).ExitCode);
+            Assert.Equal("target.json", new FileInfo(outLink).LinkTarget);
+            Assert.Contains("\"catalog\"", File.ReadAllText(outTarget));
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -104,17 +104,20 @@ public sealed class GranuleCatalog
 
     /// <summary>
     /// Writes the catalog as indented JSON to a local path, atomically: a temporary file in the same
-    /// folder renamed into place, removed if anything fails, so no partial catalog is ever left.
+    /// folder renamed into place, removed if anything fails, so no partial catalog is ever left. A symbolic link is
+    /// written through: the file it leads to is replaced (<see cref="SymbolicLinks.FinalTarget"/>), the link stays.
     /// </summary>
-    /// <exception cref="IOException">The folder does not exist or cannot be written.</exception>
+    /// <exception cref="IOException">The folder does not exist or cannot be written, or the path is a loop of symbolic links.</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to write there.</exception>
     public void Save(string path)
     {
-        string temp = path + ".tmp";
+        // Through a symbolic link to the file it names, as a shell's redirection writes: the rename replaces that file, not the link.
+        string target = SymbolicLinks.FinalTarget(path) ?? throw new IOException($"{path}: a loop of symbolic links");
+        string temp = target + ".tmp";
         try
         {
             File.WriteAllText(temp, ToJsonText());
-            File.Move(temp, path, overwrite: true);
+            File.Move(temp, target, overwrite: true);
         }
         catch
         {

@@ -191,15 +191,13 @@ public sealed class LocalStore : IZarrStore
     // is true for such a link, Directory.Exists false).
     private static string NotAFolder(string path)
     {
-        var at = new FileInfo(path);
-        if (at.LinkTarget is null) return "a file, not a folder";
-        // Followed link by link (not ResolveLinkTarget, which throws on a loop), at most as far as Linux does (40 links).
-        for (int links = 0; at.LinkTarget is { } target; links++)
+        if (new FileInfo(path).LinkTarget is null) return "a file, not a folder";
+        return Zagg.Cloud.SymbolicLinks.FinalTarget(path) switch
         {
-            if (links == 40) return "a symbolic link that leads back to itself (a loop of links)";
-            at = new FileInfo(Path.IsPathRooted(target) ? target : Path.Combine(Path.GetDirectoryName(at.FullName)!, target));
-        }
-        return at.Exists ? "a file, not a folder" : $"a symbolic link to {at.FullName}, which does not exist";
+            null => "a symbolic link that leads back to itself (a loop of links)",
+            { } final when !File.Exists(final) => $"a symbolic link to {final}, which does not exist",
+            _ => "a file, not a folder",
+        };
     }
 
     // Every file below a folder, symbolic links skipped (ListAsync).
