@@ -64,6 +64,12 @@ internal static class CatalogCommand
             throw new CliException($"{e.Failures.Count} of {e.Granules} granules cannot be read; no catalog written");
         }
         var cat = read.Catalog;
+        if (read.GroupsRead == 0)
+        {
+            var ds = cfg.DataSource;
+            string where = ds.Groups.Count > 0 ? $"{ds.Latitude} for the groups {string.Join(", ", ds.Groups)}" : ds.Latitude;
+            throw new CliException($"{(list.Count == 1 ? "the granule does not hold" : $"none of the {list.Count} granules holds")} the configuration's latitude dataset ({where}); no catalog written");
+        }
         if (read.InvalidPositions > 0)
         {
             string points = $"{TerminalText.Count(read.InvalidPositions, "point")} in {TerminalText.Count(read.GranulesWithInvalidPositions, "granule")}";
@@ -71,20 +77,14 @@ internal static class CatalogCommand
                 ? $"zagg: warning: {points} has no valid position (NaN, |latitude| > 90 or an infinite longitude); it is in no cell and the run skips it"
                 : $"zagg: warning: {points} have no valid position (NaN, |latitude| > 90 or an infinite longitude); they are in no cell and the run skips them");
         }
-        if (read.GroupsRead > 0 && read.GranulesWithoutGroups > 0)
+        if (read.GranulesWithoutGroups > 0)
             console.Error.WriteLine($"zagg: warning: {(read.GranulesWithoutGroups == 1 ? "1 granule holds" : $"{read.GranulesWithoutGroups} granules hold")} the configuration's latitude dataset in none of its groups: in no cell");
-        if (read.GroupsRead > 0 && read.GroupsInNoGranule.Count > 0)
+        if (read.GroupsInNoGranule.Count > 0)
         {
             string groups = read.GroupsInNoGranule.Count == 1
                 ? $"the configuration's group {read.GroupsInNoGranule[0]} is"
                 : $"the configuration's groups {string.Join(", ", read.GroupsInNoGranule)} are";
             console.Error.WriteLine($"zagg: warning: {groups} {(list.Count == 1 ? "not in the granule" : $"in none of the {list.Count} granules")} (a group a granule lacks is skipped: check the spelling)");
-        }
-        if (read.GroupsRead == 0)
-        {
-            var ds = cfg.DataSource;
-            string where = ds.Groups.Count > 0 ? $"{ds.Latitude} for the groups {string.Join(", ", ds.Groups)}" : ds.Latitude;
-            throw new CliException($"{(list.Count == 1 ? "the granule does not hold" : $"none of the {list.Count} granules holds")} the configuration's latitude dataset ({where}); no catalog written");
         }
         if (cat.Cells.Count == 0)
             throw new CliException($"no point of the {(list.Count == 1 ? "granule" : $"{list.Count} granules")} has a valid position; no catalog written");
@@ -137,8 +137,9 @@ internal static class CatalogCommand
         var distinct = new List<string>(files.Count);
         foreach (string f in files)
         {
-            if (first.TryAdd(resolver.Resolve(f), f)) distinct.Add(f);
-            else console.Error.WriteLine($"zagg: warning: {f} is {first[resolver.Resolve(f)]} (a link); read once");
+            string resolved = resolver.Resolve(f);
+            if (first.TryAdd(resolved, f)) distinct.Add(f);
+            else console.Error.WriteLine($"zagg: warning: {f} is {first[resolved]} (a link); read once");
         }
         return distinct;
     }

@@ -486,7 +486,13 @@ internal static class PipelineCommands
         o.WriteLine(completed.Summary);
         // Every cell read and none with a point: most often a configuration whose groups or datasets the granules do not have.
         if (completed.Succeeded && cells.Count > 0 && completed.ParentCellsWithData == 0)
-            console.Error.WriteLine($"zagg: warning: {(cells.Count == 1 ? "the cell has no data (\"No data after filtering\" or \"No granules found\"" : $"none of the {cells.Count} cells has data (each: \"No data after filtering\" or \"No granules found\"")} in the report): check that the granules hold the configuration's {(run.Config.DataSource.Groups.Count > 0 ? $"groups ({string.Join(", ", run.Config.DataSource.Groups)}) and datasets" : "datasets")}, and its quality filter");
+        {
+            const string outcomes = "\"No data after filtering\" or \"No granules found\"";
+            string none = cells.Count == 1 ? $"the cell has no data ({outcomes}" : $"none of the {cells.Count} cells has data (each: {outcomes}";
+            var groups = run.Config.DataSource.Groups;
+            string held = groups.Count > 0 ? $"groups ({string.Join(", ", groups)}) and datasets" : "datasets";
+            console.Error.WriteLine($"zagg: warning: {none} in the report): check that the granules hold the configuration's {held}, and its quality filter");
+        }
         if (run.Lambda is { } costed)
         {
             // Measured: each cell's aggregation time as the run ledger recorded it, on Lambdas of the configured memory.

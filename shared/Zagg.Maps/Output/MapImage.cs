@@ -109,12 +109,13 @@ public static class MapImage
     /// </summary>
     public static string[] Ticks(float hi, float mid, float lo)
     {
+        int values = new HashSet<float> { hi, mid, lo }.Count;
         for (int digits = 4; ; digits++)
         {
             string format = "G" + digits.ToString(CultureInfo.InvariantCulture);
             string[] t = [hi.ToString(format, CultureInfo.InvariantCulture), mid.ToString(format, CultureInfo.InvariantCulture), lo.ToString(format, CultureInfo.InvariantCulture)];
             // As many different labels as different values: no two values read alike.
-            if (new HashSet<string>(t).Count == new HashSet<float> { hi, mid, lo }.Count || digits == 9) return t;
+            if (new HashSet<string>(t).Count == values || digits == 9) return t;
         }
     }
 

@@ -310,8 +310,9 @@ public sealed class GranuleCatalog
             Cells = cells.Select(c => (Morton.FromNested(c.Key, parentOrder), (IReadOnlyList<string>)c.Value.ToList())).ToList(),
         };
         var absent = new List<string>();
-        for (int gi = 0; gi < groups.Count; gi++)
-            if (!groupFound[gi] && ds.Groups.Count > 0) absent.Add(groups[gi]);
+        if (ds.Groups.Count > 0)
+            for (int gi = 0; gi < groups.Count; gi++)
+                if (!groupFound[gi]) absent.Add(groups[gi]);
         return new FilesCatalog(catalog, invalid, granulesWithInvalid, groupsRead, absent, withoutGroups);
     }
 }
