@@ -81,4 +81,29 @@ public class GeoBoxTests
             for (int lon = -180; lon < 180; lon += 5)
                 Assert.Equal(Holds(Box(box), lat, lon), Holds(b, lat, lon));
     }
+
+    [Theory]
+    [InlineData(-180, -90, 180, -60)]
+    [InlineData(0, -90, 360, -60)]     // longitudes east of Greenwich, the 0–360 convention
+    [InlineData(350, -80, 10, -60)]    // across Greenwich in 0–360, lon_min > lon_max
+    [InlineData(170, -80, -170, -60)]  // across the antimeridian
+    [InlineData(-10, 89.5, 10, 90)]    // up to the pole
+    public void A_box_users_may_write_has_no_problem(double lonMin, double latMin, double lonMax, double latMax)
+    {
+        Assert.Null(GeoBox.ProblemOf(lonMin, latMin, lonMax, latMax));
+        _ = new GeoBox(lonMin, latMin, lonMax, latMax); // and the type takes it
+    }
+
+    [Theory]
+    [InlineData(double.NaN, 0, 1, 1, "lon_min NaN is not a finite number")]
+    [InlineData(0, 0, double.PositiveInfinity, 1, "lon_max Infinity is not a finite number")]
+    [InlineData(0, -90.5, 1, 1, "lat_min -90.5 is outside [-90, 90]")]
+    [InlineData(0, 0, 1, 91, "lat_max 91 is outside [-90, 90]")]
+    [InlineData(-180.5, 0, 1, 1, "lon_min -180.5 is outside [-180, 360]")]
+    [InlineData(0, 0, 360.5, 1, "lon_max 360.5 is outside [-180, 360]")]
+    [InlineData(0, 10, 1, -10, "lat_min 10 is north of lat_max -10")]
+    [InlineData(0, -70, 1, -70, "lat_min and lat_max are both -70: the box has no area")]
+    [InlineData(5, -80, 5, -60, "lon_min and lon_max are both 5: the box has no area")]
+    public void A_box_that_is_not_one_is_named_by_its_first_broken_rule(double lonMin, double latMin, double lonMax, double latMax, string problem)
+        => Assert.Equal(problem, GeoBox.ProblemOf(lonMin, latMin, lonMax, latMax));
 }

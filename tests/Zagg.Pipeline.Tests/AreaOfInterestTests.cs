@@ -67,6 +67,11 @@ public sealed class AreaOfInterestTests : IDisposable
     [InlineData("0,0,10,91", "lat_max 91 is outside [-90, 90]")]
     [InlineData("0,10,10,0", "lat_min 10 is north of lat_max 0")]
     [InlineData("a,0,10,1", "lon_min 'a' is not a number")]
+    [InlineData("0,0,10,NaN", "lat_max 'NaN' is not a number")]
+    [InlineData("-181,0,10,1", "lon_min -181 is outside [-180, 360]")]
+    [InlineData("0,0,361,1", "lon_max 361 is outside [-180, 360]")]
+    [InlineData("5,-80,5,-60", "lon_min and lon_max are both 5: the box has no area")]
+    [InlineData("0,-60,10,-60", "lat_min and lat_max are both -60: the box has no area")]
     public void Bad_bboxes_are_named(string bbox, string message)
     {
         var e = Assert.Throws<AreaOfInterestException>(() => AreaOfInterest.FromBbox(bbox));

@@ -83,9 +83,12 @@ public class ConfigTests
     [InlineData("    cell_ids: {dtype: uint64, fill_value: 0}", "    cell_ids: {dtype: uint64, fill_value: 7}", "cell_ids is stored with fill_value 0")]
     [InlineData("reader: h5coro", "reader: h5py", "data_source.reader (line 4): 'h5py' is not a known reader (h5coro, zagg")]
     [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [0, 0, 1]}", "bounds.spatial.bbox (line 34): should be [lon_min, lat_min, lon_max, lat_max]")]
-    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [0, -91, 1, 1]}", "latitudes must be in [-90, 90] degrees")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [0, -91, 1, 1]}", "bounds.spatial.bbox (line 34): lat_min -91 is outside [-90, 90]")]
     [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [0, 10, 1, -10]}", "lat_min 10 is north of lat_max -10")]
-    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [190, 0, 1, 1]}", "longitudes must be in [-180, 180] degrees")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [370, 0, 1, 1]}", "bounds.spatial.bbox (line 34): lon_min 370 is outside [-180, 360]")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [10, -80, 10, -60]}", "bounds.spatial.bbox (line 34): lon_min and lon_max are both 10: the box has no area")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [0, -70, 10, -70]}", "bounds.spatial.bbox (line 34): lat_min and lat_max are both -70: the box has no area")]
+    [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [0, .nan, 10, -70]}", "bounds.spatial.bbox (line 34): lat_min NaN is not a finite number")]
     [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {polygon: area.geojson, bbox: [0, 0, 1, 1]}", "bounds.spatial (line 34): has both polygon and bbox")]
     public void Mistakes_are_named_by_key_path_and_line(string find, string replace, string message)
     {

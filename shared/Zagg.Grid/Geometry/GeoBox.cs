@@ -20,6 +20,33 @@ public readonly record struct GeoBox
         West = west; South = south; East = east; North = north;
     }
 
+    /// <summary>The names a box's four numbers go by where users write them: lon_min, lat_min, lon_max, lat_max.</summary>
+    public static IReadOnlyList<string> CornerNames { get; } = ["lon_min", "lat_min", "lon_max", "lat_max"];
+
+    /// <summary>
+    /// Why lon_min, lat_min, lon_max, lat_max (degrees, as a user writes a box: the command line's --bbox, a configuration's
+    /// <c>bounds.spatial.bbox</c>) is not a box to search or cover, or null when it is; the one rule for every such input.
+    /// Each value finite; latitudes in [−90, 90] with lat_min south of lat_max; longitudes in [−180, 360] (either convention),
+    /// lon_min &gt; lon_max crossing the antimeridian; not flat: lat_min = lat_max or lon_min = lon_max covers no area.
+    /// </summary>
+    /// <returns>The first rule broken, naming the value (e.g. "lat_min -95 is outside [-90, 90]"), or null.</returns>
+    public static string? ProblemOf(double lonMin, double latMin, double lonMax, double latMax)
+    {
+        ReadOnlySpan<double> v = [lonMin, latMin, lonMax, latMax];
+        for (int i = 0; i < 4; i++)
+            if (!double.IsFinite(v[i])) return $"{CornerNames[i]} {Invariant(v[i])} is not a finite number";
+        for (int i = 1; i < 4; i += 2)
+            if (Math.Abs(v[i]) > 90) return $"{CornerNames[i]} {Invariant(v[i])} is outside [-90, 90]";
+        for (int i = 0; i < 4; i += 2)
+            if (v[i] < -180 || v[i] > 360) return $"{CornerNames[i]} {Invariant(v[i])} is outside [-180, 360]";
+        if (latMin > latMax) return $"lat_min {Invariant(latMin)} is north of lat_max {Invariant(latMax)}";
+        if (latMin == latMax) return $"lat_min and lat_max are both {Invariant(latMin)}: the box has no area";
+        if (lonMin == lonMax) return $"lon_min and lon_max are both {Invariant(lonMin)}: the box has no area";
+        return null;
+    }
+
+    private static string Invariant(double v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public double West { get; }
     public double South { get; }
     public double East { get; }

@@ -44,9 +44,9 @@ public sealed class AreaOfInterest
 
     /// <summary>
     /// A box given as "lon_min,lat_min,lon_max,lat_max" in degrees (the command line's --bbox);
-    /// lon_min &gt; lon_max crosses the antimeridian.
+    /// lon_min &gt; lon_max crosses the antimeridian. The rules are <see cref="GeoBox.ProblemOf"/>'s.
     /// </summary>
-    /// <exception cref="AreaOfInterestException">Not four numbers, a latitude outside [−90, 90], lat_min &gt; lat_max, or a longitude outside [−180, 360].</exception>
+    /// <exception cref="AreaOfInterestException">Not four numbers, or a box <see cref="GeoBox.ProblemOf"/> refuses.</exception>
     /// <param name="bbox">The box's text.</param>
     /// <param name="name">What the messages call it (the command line's "--bbox").</param>
     public static AreaOfInterest FromBbox(string bbox, string name = "bbox")
@@ -57,20 +57,15 @@ public sealed class AreaOfInterest
         if (parts.Length != 4)
             throw new AreaOfInterestException($"{name} '{bbox}': expected 4 numbers lon_min,lat_min,lon_max,lat_max, got {parts.Length}");
         var v = new double[4];
-        string[] names = ["lon_min", "lat_min", "lon_max", "lat_max"];
         for (int i = 0; i < 4; i++)
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]) || !double.IsFinite(v[i]))
-                throw new AreaOfInterestException($"{name} '{bbox}': {names[i]} '{parts[i]}' is not a number");
-        for (int i = 1; i < 4; i += 2)
-            if (Math.Abs(v[i]) > 90) throw new AreaOfInterestException($"{name} '{bbox}': {names[i]} {Fmt(v[i])} is outside [-90, 90]");
-        for (int i = 0; i < 4; i += 2)
-            if (v[i] < -180 || v[i] > 360) throw new AreaOfInterestException($"{name} '{bbox}': {names[i]} {Fmt(v[i])} is outside [-180, 360]");
-        if (v[1] > v[3]) throw new AreaOfInterestException($"{name} '{bbox}': lat_min {Fmt(v[1])} is north of lat_max {Fmt(v[3])}");
+                throw new AreaOfInterestException($"{name} '{bbox}': {GeoBox.CornerNames[i]} '{parts[i]}' is not a number");
+        if (GeoBox.ProblemOf(v[0], v[1], v[2], v[3]) is { } problem) throw new AreaOfInterestException($"{name} '{bbox}': {problem}");
         var box = new GeoBox(v[0], v[1], v[2], v[3]);
         return FromBox($"bbox:{box}", box);
     }
 
-    /// <summary>The polygons of a GeoJSON file (Polygon, MultiPolygon, Feature, FeatureCollection; holes).</summary>
+        /// <summary>The polygons of a GeoJSON file (Polygon, MultiPolygon, Feature, FeatureCollection; holes).</summary>
     /// <exception cref="GeoJsonException">The file cannot be read or is not polygonal GeoJSON.</exception>
     /// <exception cref="AreaOfInterestException">A ring that is not one (fewer than three distinct positions, antipodal neighbours) or that crosses itself or its part's other rings.</exception>
     public static AreaOfInterest FromGeoJsonFile(string path)
@@ -161,6 +156,4 @@ public sealed class AreaOfInterest
             return partNames[p] + message[end..].Replace(" ring 0", "", StringComparison.Ordinal);
         return message;
     }
-
-    private static string Fmt(double v) => v.ToString(CultureInfo.InvariantCulture);
 }

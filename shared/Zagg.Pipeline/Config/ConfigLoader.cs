@@ -3,6 +3,7 @@ using System.Reflection;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using Zagg.Grid;
+using Zagg.Grid.Geometry;
 using Zagg.Zarr;
 using Zagg.Pipeline.Output;
 
@@ -302,10 +303,7 @@ public static class ConfigLoader
                     if (polygon is not null) throw Error("bounds.spatial", sp, "has both polygon and bbox; give one");
                     bbox = b.Children.Select((x, i) => Number(x as YamlScalarNode ?? throw Error($"bounds.spatial.bbox[{i}]", x, "should be a number"), $"bounds.spatial.bbox[{i}]")).ToArray();
                     if (bbox.Length != 4) throw Error("bounds.spatial.bbox", b, "should be [lon_min, lat_min, lon_max, lat_max]");
-                    // lon_min > lon_max is a box across the antimeridian; latitudes must be ordered.
-                    if (bbox[0] is < -180 or > 180 || bbox[2] is < -180 or > 180) throw Error("bounds.spatial.bbox", b, "longitudes must be in [-180, 180] degrees");
-                    if (bbox[1] is < -90 or > 90 || bbox[3] is < -90 or > 90) throw Error("bounds.spatial.bbox", b, "latitudes must be in [-90, 90] degrees");
-                    if (bbox[1] > bbox[3]) throw Error("bounds.spatial.bbox", b, $"lat_min {bbox[1]} is north of lat_max {bbox[3]}");
+                    if (GeoBox.ProblemOf(bbox[0], bbox[1], bbox[2], bbox[3]) is { } problem) throw Error("bounds.spatial.bbox", b, problem);
                 }
             }
             return new BoundsConfig(start, end, polygon, bbox);
