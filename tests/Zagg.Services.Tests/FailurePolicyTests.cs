@@ -15,6 +15,15 @@ public class FailurePolicyTests
         new ContractVersionException("newer"),
         new StoreExistsException("out.zarr: a store already exists here"),
         new CellFailedException("ATL06_1.h5: no such dataset") { Permanent = true },
+        // Faults in the code: the same message meets the same code again.
+        new NullReferenceException(),
+        new IndexOutOfRangeException(),
+        new InvalidCastException(),
+        new ArgumentOutOfRangeException("order"),
+        new NotSupportedException(),
+        new OverflowException(),
+        new FormatException(),
+        new AggregateException(new ConfigException("atl06.yaml: bad"), new NullReferenceException()),
     ];
 
     public static TheoryData<Exception> Transient() =>
@@ -26,6 +35,9 @@ public class FailurePolicyTests
         new Zagg.Zarr.ZarrException("s3://bucket/out.zarr: unreachable"),
         new TimeoutException(),
         new OperationCanceledException(),
+        new InvalidOperationException("the connection was closed"),
+        new AggregateException(new NullReferenceException(), new IOException("disk full")),
+        new AggregateException(),
     ];
 
     [Theory]
