@@ -124,8 +124,7 @@ internal static class InspectCommand
             throw new CliException($"--nested {nested} is not a cell of order {level}: NESTED ids run 0–{HealpixNested.CellCount(level) - 1}");
         var c = await new DggsCellReader(store).ReadAsync(nested, ct);
         var t = store.Template;
-        // A level coarser than the parent order was merged from the parent cells inside each of its cells.
-        bool merged = level < dggs.Template.ParentOrder;
+        bool merged = dggs.Template.IsMergedLevel(level);
         if (c is null)
             throw new CliException(merged
                 ? $"{dggs.Store.Name}: cell {nested} (order {level}) was not written: no parent cell of order {dggs.Template.ParentOrder} inside it has data, or one of them failed (zagg inspect {dggs.Store.Name} lists the run's failed cells)"
@@ -153,7 +152,7 @@ internal static class InspectCommand
         var t = dggs.Template;
         string layout = $"{t.Layout.ToString().ToLowerInvariant()} layout, {Zagg.Grid.LatitudeConventionNames.ToName(t.Latitude)} latitude";
         bool compact = t.Layout == DggsLayout.Compact;
-        if (t.ChildOrder < root.ParentOrder)
+        if (root.IsMergedLevel(t.ChildOrder))
         {
             o.WriteLine($"group       {t.GroupPath}/  HEALPix nested, order {t.ChildOrder}, merged from the parent cells of order {root.ParentOrder} at consolidation, {layout}");
             if (compact) o.WriteLine($"cells       {t.ParentCellCount} cells, one a chunk");

@@ -81,7 +81,7 @@ public sealed class RunConsolidator
         var config = ConfigReferences.Load(plan.Config);
         if (config.Grid.Orders.Count < 2) return;
         var dggs = await DggsStore.OpenAsync(tally.Ledger.Store, ct).ConfigureAwait(false);
-        if (!dggs.Template.LevelOrders.Any(o => o < dggs.Template.ParentOrder)) return;
+        if (!dggs.Template.HasMergedLevels) return;
         var parents = new List<long>(plan.Cells.Count);
         var states = new Dictionary<long, byte[]>();
         var failed = new List<long>();

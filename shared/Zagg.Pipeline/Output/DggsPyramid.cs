@@ -43,7 +43,7 @@ public static class DggsPyramid
         ArgumentNullException.ThrowIfNull(states);
         var t = store.Template;
         int parent = t.ParentOrder;
-        var coarse = t.LevelOrders.Where(o => o < parent).ToList();
+        var coarse = t.LevelOrders.Where(t.IsMergedLevel).ToList();
         if (coarse.Count == 0) return [];
         var merge = MergePlan.Compile(config);
         var parsed = new SortedDictionary<long, CellState>();

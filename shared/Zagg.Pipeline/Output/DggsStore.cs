@@ -85,6 +85,16 @@ public sealed record DggsTemplate
     public bool IsPyramid => LevelOrders.Count > 1;
 
     /// <summary>
+    /// Whether the level at <paramref name="order"/> is coarser than the parent order, so that its cells are merged from the
+    /// parent cells inside each at consolidation (<see cref="DggsPyramid"/>), exact only for mergeable statistics; a level
+    /// at or above the parent order is computed from each cell's points by the worker that holds them.
+    /// </summary>
+    public bool IsMergedLevel(int order) => order < ParentOrder;
+
+    /// <summary>Whether any level is merged at consolidation (<see cref="IsMergedLevel"/>).</summary>
+    public bool HasMergedLevels => IsMergedLevel(LevelOrders[0]);
+
+    /// <summary>
     /// The template of the pyramid's level at <paramref name="order"/>. At or above the parent order (finer): the same
     /// parent cells, one chunk of 4^(order − parent) cells each. Coarser than the parent order: one chunk per cell of
     /// that order (the whole group of parent cells under it), <paramref name="cells"/> of them in the compact layout.
@@ -336,7 +346,7 @@ public sealed class DggsStore
         ArgumentNullException.ThrowIfNull(levels);
         foreach (var (order, chunks) in levels)
         {
-            if (order == Template.ChildOrder || !Levels.TryGetValue(order, out var level) || order < Template.ParentOrder)
+            if (order == Template.ChildOrder || !Levels.TryGetValue(order, out var level) || Template.IsMergedLevel(order))
                 throw new ArgumentException($"order {order} is not a level of this store between the parent order {Template.ParentOrder} and the child order {Template.ChildOrder}");
             await level.WriteCellAsync(parentNested, catalogIndex, chunks, ct).ConfigureAwait(false);
         }
