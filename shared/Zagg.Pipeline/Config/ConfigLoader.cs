@@ -216,14 +216,14 @@ public static class ConfigLoader
                     {
                         string pname = ((YamlScalarNode)pk).Value!;
                         string text = pv is YamlScalarNode ps ? ps.Value ?? "" : throw Error($"{path}.params.{pname}", pv, "should be a number, a column or an expression");
-                        if (pname == "q")
+                        if (statistic.Fractions.Contains(pname))
                         {
-                            // q is a number, never a column or an expression: whatever was written, say what it must be.
+                            // A number, never a column or an expression: whatever was written, say what it must be.
                             Expr? number;
-                            try { number = ParseExpression(text, $"{path}.params.q", pv, ds); }
+                            try { number = ParseExpression(text, $"{path}.params.{pname}", pv, ds); }
                             catch (ConfigException) { number = null; }
                             if (number is not NumberExpr { Value: >= 0 and <= 1 })
-                                throw Error($"{path}.params.q", pv, $"q must be a number in [0, 1], not '{text}'");
+                                throw Error($"{path}.params.{pname}", pv, $"{pname} must be a number in [0, 1], not '{text}'");
                             parameters[pname] = number;
                             continue;
                         }
@@ -231,7 +231,7 @@ public static class ConfigLoader
                     }
                 }
                 foreach (string required in statistic.Required)
-                    if (!parameters.ContainsKey(required)) throw Error($"{path}.params.{required}", m, $"{statistic.Name} needs params.{required}{(required == "q" ? " in [0, 1]" : "")}");
+                    if (!parameters.ContainsKey(required)) throw Error($"{path}.params.{required}", m, $"{statistic.Name} needs params.{required}{(statistic.Fractions.Contains(required) ? " in [0, 1]" : "")}");
                 result.Add(new VariableConfig(name, statistic.Name, sourceColumn, parameters, null, type, fill));
             }
             if (result.Count == 0) throw Error("aggregation.variables", n, "names no variables");

@@ -46,7 +46,14 @@ public enum StatisticMerge
 /// <param name="Needs">What it reads.</param>
 /// <param name="Merge">How its state merges.</param>
 /// <param name="Summary">What it computes, for messages and documentation.</param>
-public sealed record StatisticDefinition(string Name, string[] Aliases, string[] Parameters, string[] Required, StatisticNeeds Needs, StatisticMerge Merge, string Summary);
+public sealed record StatisticDefinition(string Name, string[] Aliases, string[] Parameters, string[] Required, StatisticNeeds Needs, StatisticMerge Merge, string Summary)
+{
+    /// <summary>
+    /// The <c>params</c> keys that take a number in [0, 1] and nothing else (a quantile's q), never a column or an
+    /// expression over columns as other parameters may.
+    /// </summary>
+    public string[] Fractions { get; init; } = [];
+}
 
 /// <summary>
 /// The statistics a variable's <c>function</c> may name: the one list, read by the configuration's
@@ -68,7 +75,7 @@ public static class StatisticCatalog
         new("var", [], [], [], StatisticNeeds.Values, StatisticMerge.Exact, "population variance, from (n, mean, M2) merged by Chan's formula"),
         new("std", [], [], [], StatisticNeeds.Values, StatisticMerge.Exact, "population standard deviation, √var"),
         new("median", [], [], [], StatisticNeeds.OrderStatistics, StatisticMerge.Sketch, "the 0.5 quantile (middle value, or the mean of the two middle values)"),
-        new("quantile", [], ["q"], ["q"], StatisticNeeds.OrderStatistics, StatisticMerge.Sketch, "the q-quantile, q in [0, 1], linear interpolation"),
+        new("quantile", [], ["q"], ["q"], StatisticNeeds.OrderStatistics, StatisticMerge.Sketch, "the q-quantile, q in [0, 1], linear interpolation") { Fractions = ["q"] },
     ];
 
     /// <summary>Every name a function may be given (canonical names and aliases), for messages and suggestions.</summary>
