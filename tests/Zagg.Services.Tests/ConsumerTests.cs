@@ -177,6 +177,32 @@ public class ConsumerTests
     }
 
     [Fact]
+    public async Task The_sqs_worker_acknowledges_a_redelivered_cell_the_ledger_records_without_aggregating_it_again()
+    {
+        using var run = await TestRun.CreateAsync();
+        var (morton, granules) = run.Catalog.Cells[2];
+        var m = new AggregateCell
+        {
+            RunId = run.RunId, CatalogIndex = 2, ParentMorton = morton, ParentOrder = 6, Granules = granules,
+            Store = run.Store, Config = ConfigReference.BuiltIn("atl06"),
+        };
+        // The ledger records the cell aggregated, but the store has no template: aggregating the cell again would fail.
+        await new RunLedger(ZarrStores.Open(run.Store), run.RunId)
+            .RecordAsync(new CellRecord { CatalogIndex = 2, ParentMorton = morton, Succeeded = true, ChildCellsWithData = 5 });
+        await using var worker = new CellWorker();
+        var handler = new AggregateCellHandler(worker);
+
+        var redelivered = new Zagg.Messaging.Sqs.SqsHandlerContext(Zagg.Messaging.Sqs.SqsEnvelope.Wrap(m), receiveCount: 2, CancellationToken.None);
+        await handler.HandleAsync(m, redelivered);
+        Assert.Empty(redelivered.Outbox); // acknowledged: nothing published, nothing aggregated
+
+        // Delivered the first time, the same message is aggregated whatever the ledger says (here: it fails on the missing template).
+        var first = new Zagg.Messaging.Sqs.SqsHandlerContext(Zagg.Messaging.Sqs.SqsEnvelope.Wrap(m), receiveCount: 1, CancellationToken.None);
+        var e = await Assert.ThrowsAsync<CellFailedException>(() => handler.HandleAsync(m, first));
+        Assert.StartsWith("writing the cell to ", e.Message);
+    }
+
+    [Fact]
     public async Task A_cell_with_a_damaged_granule_faults_at_once_unretried_and_consolidation_reports_it_failed_with_its_attempt()
     {
         using var run = await TestRun.CreateAsync(spoil: f =>
