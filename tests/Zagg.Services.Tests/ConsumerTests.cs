@@ -153,16 +153,23 @@ public class ConsumerTests
         Assert.Equal(first, TestRun.Chunks(run.Store));
     }
 
-    [Fact]
-    public async Task A_redelivered_cell_is_skipped_only_when_the_ledger_records_it_aggregated()
+    /// <summary>The message that aggregates the run's third cell (catalog index 2).</summary>
+    private static AggregateCell CellTwo(TestRun run)
     {
-        using var run = await TestRun.CreateAsync();
         var (morton, granules) = run.Catalog.Cells[2];
-        var m = new AggregateCell
+        return new AggregateCell
         {
             RunId = run.RunId, CatalogIndex = 2, ParentMorton = morton, ParentOrder = 6, Granules = granules,
             Store = run.Store, Config = ConfigReference.BuiltIn("atl06"),
         };
+    }
+
+    [Fact]
+    public async Task A_redelivered_cell_is_skipped_only_when_the_ledger_records_it_aggregated()
+    {
+        using var run = await TestRun.CreateAsync();
+        var m = CellTwo(run);
+        long morton = m.ParentMorton;
         Assert.False(await CellWorker.IsRecordedAsync(m)); // no ledger yet
         var ledger = new RunLedger(ZarrStores.Open(run.Store), run.RunId);
         await ledger.RecordAsync(CellRecord.Failed(m, "unreadable", 3, "host:1"));
@@ -180,12 +187,8 @@ public class ConsumerTests
     public async Task The_sqs_worker_acknowledges_a_redelivered_cell_the_ledger_records_without_aggregating_it_again()
     {
         using var run = await TestRun.CreateAsync();
-        var (morton, granules) = run.Catalog.Cells[2];
-        var m = new AggregateCell
-        {
-            RunId = run.RunId, CatalogIndex = 2, ParentMorton = morton, ParentOrder = 6, Granules = granules,
-            Store = run.Store, Config = ConfigReference.BuiltIn("atl06"),
-        };
+        var m = CellTwo(run);
+        long morton = m.ParentMorton;
         // The ledger records the cell aggregated, but the store has no template: aggregating the cell again would fail.
         await new RunLedger(ZarrStores.Open(run.Store), run.RunId)
             .RecordAsync(new CellRecord { CatalogIndex = 2, ParentMorton = morton, Succeeded = true, ChildCellsWithData = 5 });
