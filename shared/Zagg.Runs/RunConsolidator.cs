@@ -97,6 +97,13 @@ public sealed class RunConsolidator
                 else failed.Add(nested);
             }
         }
+        // The cells the selection left out are parent cells of the catalog too, whose numbers the run does not have.
+        foreach (long word in plan.LeftOut ?? [])
+        {
+            long nested = Zagg.Grid.Morton.ToNested(word, out _);
+            parents.Add(nested);
+            failed.Add(nested);
+        }
         await DggsPyramid.WriteCoarseLevelsAsync(dggs, config, parents, states, failed, ct).ConfigureAwait(false);
     }
 

@@ -14,6 +14,13 @@ public sealed record RunPlan(IReadOnlyList<PlannedCell> Cells, DateTimeOffset Re
 
     /// <summary>The run's catalog location (a query run's: the one its catalog step built); null in plans written before it was kept.</summary>
     public string? Catalog { get; init; }
+
+    /// <summary>
+    /// The catalog's parent cells (morton words) that the run's selection (<c>--max-cells</c>, <c>--morton-cell</c>) left
+    /// out: a pyramid's merged cells holding one are left unwritten, as those holding a failed cell are, since their numbers
+    /// would be of part of their points. Empty when the selection takes every cell; null in plans written before it was kept.
+    /// </summary>
+    public IReadOnlyList<long>? LeftOut { get; init; }
 }
 
 /// <summary>

@@ -203,7 +203,7 @@ public static class RunPlanner
         var catalog = await LoadCatalogAsync(m.Spec.Catalog, ct).ConfigureAwait(false);
         var cells = Select(catalog, m.Spec.Selection, config);
         var ledger = new RunLedger(ZarrStores.Open(m.Spec.Store), m.RunId);
-        await ledger.WritePlanAsync(new RunPlan(cells, m.Spec.RequestedAt) { Config = m.Spec.Config, Catalog = m.Spec.Catalog }, ct).ConfigureAwait(false);
+        await ledger.WritePlanAsync(new RunPlan(cells, m.Spec.RequestedAt) { Config = m.Spec.Config, Catalog = m.Spec.Catalog, LeftOut = LeftOut(catalog, cells) }, ct).ConfigureAwait(false);
         var dispatched = new CellsDispatched { RunId = m.RunId, Store = m.Spec.Store, Cells = cells.Count, RequestedAt = m.Spec.RequestedAt };
         var messages = new AggregateCell[cells.Count];
         for (int i = 0; i < cells.Count; i++)
@@ -216,6 +216,17 @@ public static class RunPlanner
             };
         }
         return new RunDispatch(dispatched, messages);
+    }
+
+    /// <summary>The morton words of the catalog's parent cells that <paramref name="selected"/> does not hold, in catalog order.</summary>
+    private static List<long> LeftOut(GranuleCatalog catalog, IReadOnlyList<PlannedCell> selected)
+    {
+        var taken = new HashSet<long>(selected.Count);
+        foreach (var cell in selected) taken.Add(cell.CatalogIndex);
+        var left = new List<long>(catalog.Cells.Count - taken.Count);
+        for (int i = 0; i < catalog.Cells.Count; i++)
+            if (!taken.Contains(i)) left.Add(catalog.Cells[i].Morton);
+        return left;
     }
 
     /// <summary>

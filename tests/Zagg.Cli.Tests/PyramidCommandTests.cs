@@ -113,6 +113,30 @@ public sealed class PyramidCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_run_of_part_of_the_catalog_leaves_the_merged_cells_it_covers_only_in_part_unwritten()
+    {
+        // A parent cell whose order-3 ancestor holds other parent cells of the catalog too, run alone (--morton-cell).
+        using var catalog = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "catalog.json")));
+        var words = catalog.RootElement.GetProperty("catalog").EnumerateObject().Select(p => p.Name).ToList();
+        static string Ancestor(string word) => word[..(word.StartsWith('-') ? 5 : 4)]; // order 3: the base digit and three levels
+        string shared = words.First(w => words.Count(o => Ancestor(o) == Ancestor(w)) > 1);
+        string store = Path.Combine(_dir, "part.zarr");
+        var r = CliRunner.Run("run", "--config", Config("part.yaml", "child_order: 12, orders: [3, 12]"), "--catalog", Path.Combine(_dir, "catalog.json"),
+            "--store", store, $"--morton-cell={shared}");
+        Assert.True(r.ExitCode == 0, r.Error);
+        // The parent cell itself is written; its order-3 cell, which would hold its points alone, is not.
+        var own = CliRunner.Run("inspect", store, $"--cell={shared}111111");
+        Assert.True(own.ExitCode == 0, own.Error);
+        var inspect = CliRunner.Run("inspect", store, $"--cell={Ancestor(shared)}");
+        Assert.Equal(1, inspect.ExitCode);
+        Assert.Contains($"(order 3) was not written", inspect.Error);
+        // Every order-3 cell of the catalog's parent cells is expected, as every parent cell is at order 12.
+        var listing = CliRunner.Run("inspect", store).Out.Split('\n');
+        string order3Count = listing.SkipWhile(l => !l.StartsWith("group       3/", StringComparison.Ordinal)).First(l => l.StartsWith("count ", StringComparison.Ordinal));
+        Assert.Contains($" 0/{words.Select(Ancestor).Distinct().Count()} ", order3Count);
+    }
+
+    [Fact]
     public void Render_of_a_level_equals_the_render_of_a_one_order_store_at_that_order()
     {
         string a = Path.Combine(_dir, "level8.png"), b = Path.Combine(_dir, "store8.png"), c = Path.Combine(_dir, "level3.png");

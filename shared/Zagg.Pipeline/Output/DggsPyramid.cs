@@ -27,9 +27,9 @@ public static class DggsPyramid
     /// <param name="config">The run's configuration (the statistics' mergeable forms).</param>
     /// <param name="parentCells">Every parent cell of the run (NESTED ids at the parent order), with or without data.</param>
     /// <param name="states">Parent cell → its state bytes (<see cref="CellAggregation.State"/>), for the cells with data.</param>
-    /// <param name="failedParentCells">Parent cells that failed (NESTED ids at the parent order). A coarser cell holding one is
-    /// not written, as a failed parent cell's own chunk is not: its numbers would be those of the other parents alone, a
-    /// part passing for the whole.</param>
+    /// <param name="failedParentCells">Parent cells whose numbers the run does not have (NESTED ids at the parent order): failed,
+    /// or left out by the run's selection. A coarser cell holding one is not written, as a failed parent cell's own chunk is
+    /// not: its numbers would be those of the other parents alone, a part passing for the whole.</param>
     /// <param name="ct">Cancellation.</param>
     /// <returns>The levels written (order ascending).</returns>
     /// <exception cref="InvalidDataException">A state is not one of this configuration.</exception>
