@@ -88,6 +88,8 @@ public class GeoBoxTests
     [InlineData(350, -80, 10, -60)]    // across Greenwich in 0–360, lon_min > lon_max
     [InlineData(170, -80, -170, -60)]  // across the antimeridian
     [InlineData(-10, 89.5, 10, 90)]    // up to the pole
+    [InlineData(180, -80, 360, -60)]   // the eastern hemisphere in 0–360
+    [InlineData(-180, -80, 0, -60)]    // the western hemisphere
     public void A_box_users_may_write_has_no_problem(double lonMin, double latMin, double lonMax, double latMax)
     {
         Assert.Null(GeoBox.ProblemOf(lonMin, latMin, lonMax, latMax));
@@ -104,6 +106,9 @@ public class GeoBoxTests
     [InlineData(0, 10, 1, -10, "lat_min 10 is north of lat_max -10")]
     [InlineData(0, -70, 1, -70, "lat_min and lat_max are both -70: the box has no area")]
     [InlineData(5, -80, 5, -60, "lon_min and lon_max are both 5: the box has no area")]
+    [InlineData(180, -80, -180, -60, "lon_min 180 and lon_max -180 are the same meridian: the box has no area")]
+    [InlineData(200, -80, -160, -60, "lon_min 200 and lon_max -160 are the same meridian: the box has no area")]
+    [InlineData(350, -80, -10, -60, "lon_min 350 and lon_max -10 are the same meridian: the box has no area")]
     public void A_box_that_is_not_one_is_named_by_its_first_broken_rule(double lonMin, double latMin, double lonMax, double latMax, string problem)
         => Assert.Equal(problem, GeoBox.ProblemOf(lonMin, latMin, lonMax, latMax));
 }

@@ -27,7 +27,9 @@ public readonly record struct GeoBox
     /// Why lon_min, lat_min, lon_max, lat_max (degrees, as a user writes a box: the command line's --bbox, a configuration's
     /// <c>bounds.spatial.bbox</c>) is not a box to search or cover, or null when it is; the one rule for every such input.
     /// Each value finite; latitudes in [−90, 90] with lat_min south of lat_max; longitudes in [−180, 360] (either convention),
-    /// lon_min &gt; lon_max crossing the antimeridian; not flat: lat_min = lat_max or lon_min = lon_max covers no area.
+    /// lon_min &gt; lon_max crossing the antimeridian; not flat: lat_min = lat_max, or lon_min and lon_max on one meridian
+    /// (equal, or 360° apart going east across the antimeridian: 180 to −180, 200 to −160), covers no area. From −180 to 180
+    /// (or 0 to 360) is every longitude.
     /// </summary>
     /// <returns>The first rule broken, naming the value (e.g. "lat_min -95 is outside [-90, 90]"), or null.</returns>
     public static string? ProblemOf(double lonMin, double latMin, double lonMax, double latMax)
@@ -42,6 +44,9 @@ public readonly record struct GeoBox
         if (latMin > latMax) return $"lat_min {Invariant(latMin)} is north of lat_max {Invariant(latMax)}";
         if (latMin == latMax) return $"lat_min and lat_max are both {Invariant(latMin)}: the box has no area";
         if (lonMin == lonMax) return $"lon_min and lon_max are both {Invariant(lonMin)}: the box has no area";
+        // Going east from lon_min to lon_max: across the antimeridian when lon_min > lon_max (180 to −180, 200 to −160).
+        if ((lonMin < lonMax ? lonMax - lonMin : lonMax - lonMin + 360) == 0)
+            return $"lon_min {Invariant(lonMin)} and lon_max {Invariant(lonMax)} are the same meridian: the box has no area";
         return null;
     }
 

@@ -58,7 +58,7 @@ public sealed class AreaOfInterest
             throw new AreaOfInterestException($"{name} '{bbox}': expected 4 numbers lon_min,lat_min,lon_max,lat_max, got {parts.Length}");
         var v = new double[4];
         for (int i = 0; i < 4; i++)
-            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]) || !double.IsFinite(v[i]))
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]))
                 throw new AreaOfInterestException($"{name} '{bbox}': {GeoBox.CornerNames[i]} '{parts[i]}' is not a number");
         if (GeoBox.ProblemOf(v[0], v[1], v[2], v[3]) is { } problem) throw new AreaOfInterestException($"{name} '{bbox}': {problem}");
         var box = new GeoBox(v[0], v[1], v[2], v[3]);
