@@ -96,6 +96,40 @@ public class StatisticsTests
     }
 
     [Fact]
+    public void Zero_weights_give_nan_whether_a_number_or_a_column_and_a_weight_all_points_share_gives_the_mean()
+    {
+        // NumPy refuses weights that sum to zero ("Weights sum to zero, can't be normalized"); Σw·x / Σw is then 0/0.
+        string yaml = """
+            data_source:
+              reader: zagg
+              driver: s3
+              coordinates: {latitude: /lat, longitude: /lon}
+              variables: {h_li: /h, s_li: /s}
+            aggregation:
+              variables:
+                mean: {function: mean, source: h_li, dtype: float64}
+                zero: {function: average, source: h_li, params: {weights: 0}, dtype: float64}
+                zeros: {function: average, source: h_li, params: {weights: "0 * s_li"}, dtype: float64}
+                two: {function: average, source: h_li, params: {weights: 2}, dtype: float64}
+            output:
+              grid: {child_order: 8}
+            """;
+        var plan = AggregationPlan.Compile(ConfigLoader.Parse(yaml, "weights.yaml"), depth: 2);
+        double[] h = [1598.8, 1700.25, 2000.5, 1833.0, 1650.75];
+        double[] sigma = [0.1, 0.2, 0.3, 0.4, 0.5];
+        var start = new int[plan.Children + 1];
+        for (int c = 1; c <= plan.Children; c++) start[c] = c == 1 ? 2 : h.Length; // child 0: two points, child 1: three
+        var results = plan.Evaluate([h, sigma], start);
+        var names = plan.Variables.ToList();
+        for (int child = 0; child < 2; child++)
+        {
+            Assert.True(double.IsNaN(results[names.IndexOf("zero")][child]), "weights: 0");
+            Assert.True(double.IsNaN(results[names.IndexOf("zeros")][child]), "weights: 0 * s_li");
+            Assert.Equal(results[names.IndexOf("mean")][child], results[names.IndexOf("two")][child]);
+        }
+    }
+
+    [Fact]
     public void The_library_functions_agree_with_numpy()
     {
         foreach (var c in Golden.GetProperty("cells").EnumerateArray())

@@ -90,7 +90,7 @@ internal sealed class WeightedMeanReducer(int variable, int column, Expr? weight
 {
     public override void Reduce(in SortedCell cell, double[][] results)
     {
-        var w = weights is null ? null : cell.Expressions.Evaluate(weights).PerPoint;
+        var w = weights is null ? default : cell.Expressions.Evaluate(weights);
         var r = results[variable];
         var start = cell.Start;
         var values = cell.Columns[column];
@@ -99,7 +99,11 @@ internal sealed class WeightedMeanReducer(int variable, int column, Expr? weight
             int from = start[c], n = start[c + 1] - from;
             if (n == 0) continue;
             var x = values.AsSpan(from, n);
-            r[c] = w is null ? Statistics.Mean(x) : Statistics.WeightedAverage(x, w.AsSpan(from, n), cell.Scratch);
+            r[c] = weights is null ? Statistics.Mean(x)
+                : w.PerPoint is { } perPoint ? Statistics.WeightedAverage(x, perPoint.AsSpan(from, n), cell.Scratch)
+                // One weight for the child's points (a number, or a reduction such as np.max(s_li)): the same rule as the
+                // pyramid's states, Σw·x / Σw = w·Σx / (n·w): the plain mean for any finite non-zero weight, NaN for 0.
+                : WeightedSumState.OfOneWeight(x, w.PerChild is { } perChild ? perChild[c] : w.Scalar).WeightedMean;
         }
     }
 }
