@@ -90,6 +90,9 @@ public class ConfigTests
     [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [0, -70, 10, -70]}", "bounds.spatial.bbox (line 34): lat_min and lat_max are both -70: the box has no area")]
     [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {bbox: [0, .nan, 10, -70]}", "bounds.spatial.bbox (line 34): lat_min NaN is not a finite number")]
     [InlineData("catalog: catalog.json", "catalog: catalog.json\nbounds:\n  spatial: {polygon: area.geojson, bbox: [0, 0, 1, 1]}", "bounds.spatial (line 34): has both polygon and bbox")]
+    [InlineData("    h_min: {", "    cell_ids: {", "aggregation.variables.cell_ids (line 22): is the name of a coordinate array the store writes (cell_ids, morton)")]
+    [InlineData("    h_min: {", "    \"a/b\": {", "aggregation.variables.a/b (line 22): is not a usable array name")]
+    [InlineData("    h_min: {function: min, source: h_li, dtype: float32", "    h_min: {function: min, source: h_li, dtype: bool", "aggregation.variables.h_min.dtype (line 22): bool cannot hold a statistic's value")]
     public void Mistakes_are_named_by_key_path_and_line(string find, string replace, string message)
     {
         string yaml = Atl06() + "catalog: catalog.json\n";

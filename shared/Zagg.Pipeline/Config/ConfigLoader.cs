@@ -186,6 +186,7 @@ public static class ConfigLoader
             {
                 string name = ((YamlScalarNode)k).Value!;
                 string path = $"aggregation.variables.{name}";
+                if (DggsStore.VariableNameProblem(name) is { } problem) throw Error(path, k, problem);
                 if (v is not YamlMappingNode m) throw Error(path, v, "should be a mapping with function (and source) or expression, and dtype");
                 Keys(m, path, ["function", "source", "params", "expression", "dtype", "fill_value"]);
                 var fn = Optional<YamlScalarNode>(m, "function", path)?.Value;
@@ -193,6 +194,7 @@ public static class ConfigLoader
                 if ((fn is null) == (exprText is null))
                     throw Error(path, m, fn is null ? "needs either function or expression" : "has both function and expression; give one");
                 var type = DataType(m, path);
+                if (type == ZarrDataType.Bool) throw Error($"{path}.dtype", m["dtype"], "bool cannot hold a statistic's value; choose an integer or float dtype");
                 var fill = Fill(m, path, type);
                 if (exprText is not null)
                 {

@@ -375,12 +375,27 @@ public sealed class DggsStore
             if (orders[i] < 0 || (i > 0 && orders[i] <= orders[i - 1]))
                 throw new ZarrException($"orders {string.Join(", ", orders)}: need ascending, distinct orders from 0");
         if (!orders.Contains(t.ChildOrder)) throw new ZarrException($"orders {string.Join(", ", orders)} do not include the level's order {t.ChildOrder}");
-        var names = new HashSet<string> { CellIds, MortonName };
+        var names = new HashSet<string>();
         foreach (var v in t.Variables)
         {
-            if (string.IsNullOrWhiteSpace(v.Name) || v.Name.Contains('/') || v.Name.StartsWith('.')) throw new ZarrException($"'{v.Name}' is not a usable array name");
-            if (!names.Add(v.Name)) throw new ZarrException($"variable '{v.Name}' is named twice or clashes with a coordinate");
+            if (VariableNameProblem(v.Name) is { } problem) throw new ZarrException($"variable '{v.Name}' {problem}");
+            if (!names.Add(v.Name)) throw new ZarrException($"variable '{v.Name}' is named twice");
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="name"/> cannot name a variable's array in a group, or null when it can: the one rule for the
+    /// store and the configuration's <c>aggregation.variables</c>. A Zarr v3 node name (§ "Node names": not empty, no "/",
+    /// not only periods; here no leading "." or "__", which the spec reserves) that is not a coordinate's (<c>cell_ids</c>,
+    /// <c>morton</c>).
+    /// </summary>
+    public static string? VariableNameProblem(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (string.IsNullOrWhiteSpace(name) || name.Contains('/') || name.StartsWith('.') || name.StartsWith("__", StringComparison.Ordinal))
+            return "is not a usable array name (not empty, no '/', not starting with '.' or '__')";
+        if (name is CellIds or MortonName) return $"is the name of a coordinate array the store writes ({CellIds}, {MortonName})";
+        return null;
     }
 
     /// <summary>
