@@ -93,6 +93,9 @@ public class ConfigTests
     [InlineData("    h_min: {", "    cell_ids: {", "aggregation.variables.cell_ids (line 22): is the name of a coordinate array the store writes (cell_ids, morton)")]
     [InlineData("    h_min: {", "    \"a/b\": {", "aggregation.variables.a/b (line 22): is not a usable array name")]
     [InlineData("    h_min: {function: min, source: h_li, dtype: float32", "    h_min: {function: min, source: h_li, dtype: bool", "aggregation.variables.h_min.dtype (line 22): bool cannot hold a statistic's value")]
+    [InlineData("function: min,", "function: minimum,", "aggregation.variables.h_min.function (line 22): unknown function 'minimum'; did you mean 'min'?")]
+    [InlineData("params: {q: 0.25}", "params: {q: [0.1, 0.9]}", "h_q25.params.q (line 27): q must be one number in [0, 1]")]
+    [InlineData("h_variance: {function: var, source: h_li,", "h_variance: {function: var, source: h_li, params: {ddof: 1},", "aggregation.variables.h_variance.params (line 26): var takes no params")]
     public void Mistakes_are_named_by_key_path_and_line(string find, string replace, string message)
     {
         string yaml = Atl06() + "catalog: catalog.json\n";
@@ -265,6 +268,10 @@ public class TemplateFromConfigTests
     [InlineData("zagg")]
     public void Known_readers_are_accepted(string reader)
         => Assert.Equal(reader, ConfigLoader.Parse(Atl06().Replace("reader: h5coro", $"reader: {reader}"), "t.yaml").DataSource.Reader);
+
+    [Fact]
+    public void A_quantile_of_minus_zero_is_the_quantile_of_zero()
+        => Assert.Equal(new NumberExpr(0), ConfigLoader.Parse(Atl06().Replace("params: {q: 0.25}", "params: {q: -0.0}"), "t.yaml").Variables.Single(v => v.Name == "h_q25").Parameters["q"]);
 
     [Fact]
     public void Bounds_are_carried_as_validated()

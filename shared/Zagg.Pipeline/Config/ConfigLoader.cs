@@ -213,17 +213,21 @@ public static class ConfigLoader
                 var parameters = new Dictionary<string, Expr>();
                 if (Optional<YamlMappingNode>(m, "params", path) is { } pm)
                 {
+                    if (statistic.Parameters.Length == 0 && pm.Children.Count > 0) throw Error($"{path}.params", pm, $"{statistic.Name} takes no params");
                     Keys(pm, $"{path}.params", statistic.Parameters);
                     foreach (var (pk, pv) in pm.Children)
                     {
                         string pname = ((YamlScalarNode)pk).Value!;
-                        string text = pv is YamlScalarNode ps ? ps.Value ?? "" : throw Error($"{path}.params.{pname}", pv, "should be a number, a column or an expression");
-                        if (statistic.Fractions.Contains(pname))
+                        bool fraction = statistic.Fractions.Contains(pname);
+                        string text = pv is YamlScalarNode ps ? ps.Value ?? ""
+                            : throw Error($"{path}.params.{pname}", pv, fraction ? $"{pname} must be one number in [0, 1]" : "should be a number, a column or an expression");
+                        if (fraction)
                         {
                             // A number, never a column or an expression: whatever was written, say what it must be.
                             Expr? number;
                             try { number = ParseExpression(text, $"{path}.params.{pname}", pv, ds); }
                             catch (ConfigException) { number = null; }
+                            if (number is UnaryExpr { Op: '-', Operand: NumberExpr { Value: 0 } }) number = new NumberExpr(0); // -0.0
                             if (number is not NumberExpr { Value: >= 0 and <= 1 })
                                 throw Error($"{path}.params.{pname}", pv, $"{pname} must be a number in [0, 1], not '{text}'");
                             parameters[pname] = number;
@@ -383,8 +387,11 @@ public static class ConfigLoader
 
         private static string Suggest(string got, IEnumerable<string> options)
         {
-            var best = options.Select(o => (o, d: Distance(got, o))).Where(x => x.d <= Math.Max(2, got.Length / 3)).OrderBy(x => x.d).FirstOrDefault();
-            return best.o is null ? "" : $"; did you mean '{best.o}'?";
+            var best = options.Select(o => (o, d: Distance(got, o))).Where(x => x.d <= Math.Max(2, got.Length / 3)).OrderBy(x => x.d).FirstOrDefault().o
+                // Else a name the word begins with, or that begins with it ('minimum' → 'min', 'med' → 'median').
+                ?? options.FirstOrDefault(o => Math.Min(o.Length, got.Length) >= 3
+                    && (got.StartsWith(o, StringComparison.Ordinal) || o.StartsWith(got, StringComparison.Ordinal)));
+            return best is null ? "" : $"; did you mean '{best}'?";
         }
 
         private static int Distance(string a, string b)
