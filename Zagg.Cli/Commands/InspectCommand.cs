@@ -140,6 +140,10 @@ internal static class InspectCommand
             string parentWord = c.ParentOrder is >= Morton.MinOrder and <= Morton.MaxOrder ? $", morton {Morton.FromNested(c.Parent, c.ParentOrder).ToString(inv)}" : "";
             o.WriteLine($"parent      {c.Parent.ToString(inv)} (order {c.ParentOrder.ToString(inv)}{parentWord}), chunk {c.Chunk.ToString(inv)} of {t.GroupPath}/");
         }
+        // A run stopped part-way (Ctrl-C, a killed process) may have written some of the cell's arrays and not others.
+        foreach (var run in await RunLedger.ListRunsAsync(dggs.Store, ct))
+            if (await new RunLedger(dggs.Store, run).ReadCompletedAsync(ct) is null)
+                o.WriteLine($"note        run {run:N} did not complete: the cell's values may be partly written (zagg run --overwrite writes them again)");
         o.WriteLine();
         foreach (var v in c.Values) o.WriteLine($"{v.Variable,-14} {v.Text}{(merged ? InexactNote(store, v.Variable) : "")}");
         return 0;

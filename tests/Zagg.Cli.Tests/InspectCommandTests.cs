@@ -154,6 +154,7 @@ public class InspectCommandTests
             Assert.Equal("1068.25", Stored(5, "h_mean", 2, 5)); // 1000.25 + 10·5 + 2 + 16, as written
             Assert.Contains($"count          {Stored(5, "count", 2, 5)}", lines);
             Assert.Contains($"h_mean         {Stored(5, "h_mean", 2, 5)}", lines);
+            Assert.DoesNotContain(lines, l => l.StartsWith("note ", StringComparison.Ordinal));
 
             // A child left as fill; a cell of the coarser level (--order 4).
             lines = Lines(CliRunner.Run("inspect", dir, "--nested", ((parents[0] << 4) + 3).ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -166,6 +167,12 @@ public class InspectCommandTests
             Assert.Contains($"parent      {parents[0]} (order 3, morton {Morton.FromNested(parents[0], 3)}), chunk 0 of 4/", lines);
             Assert.Contains($"count          {Stored(4, "count", 0, 2)}", lines);
             Assert.Contains($"h_mean         {Stored(4, "h_mean", 0, 2)}", lines);
+
+            // A run that did not complete (Ctrl-C) is named: the cell's arrays may be written in part.
+            var stopped = Guid.NewGuid();
+            await new Zagg.Runs.RunLedger(ZarrStores.Open(dir), stopped).RecordAsync(new Zagg.Runs.CellRecord { CatalogIndex = 2, ParentMorton = -3111, Succeeded = true });
+            Assert.Contains($"note        run {stopped:N} did not complete: the cell's values may be partly written (zagg run --overwrite writes them again)",
+                Lines(CliRunner.Run("inspect", dir, "--nested", cell.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
             // Wrong input: one line each, exit 1.
             foreach (var (args, message) in new (string[], string)[]
