@@ -26,8 +26,12 @@ internal sealed class OutputCast(VariableConfig variable)
     /// The chunk: one element per child, <paramref name="perChild"/>[c] where child c has points, else the fill; from
     /// <see cref="Output.ChunkBuffers"/> (given back by <see cref="CellAggregation.ReleaseChunks"/> once written).
     /// </summary>
+    /// <param name="perChild">The results, one per child.</param>
+    /// <param name="start">Child c's points are [start[c], start[c + 1]): a child without points keeps the fill.</param>
+    /// <param name="cell">What a refusal calls the one cell a single-element chunk holds (a merged level's "cell 8 of order 0"),
+    /// else null: it names the child by its index in the chunk.</param>
     /// <exception cref="ZarrException">A result does not fit the integer dtype; the message names the variable and the child.</exception>
-    public byte[] Write(ReadOnlySpan<double> perChild, ReadOnlySpan<int> start)
+    public byte[] Write(ReadOnlySpan<double> perChild, ReadOnlySpan<int> start, string? cell = null)
     {
         int children = start.Length - 1;
         var chunk = Output.ChunkBuffers.Rent(children * _size);
@@ -49,7 +53,7 @@ internal sealed class OutputCast(VariableConfig variable)
                     if (start[c + 1] == start[c] || !double.IsFinite(perChild[c])) continue;
                     var element = bytes.Slice(c * _size, _size);
                     try { _type.Encode(perChild[c], element, _where); }
-                    catch (ZarrException) { _type.Encode(perChild[c], element, $"{_where} (child {c})"); } // the same refusal, naming the child
+                    catch (ZarrException) { _type.Encode(perChild[c], element, $"{_where} ({cell ?? $"child {c}"})"); } // the same refusal, naming the cell
                 }
                 break;
         }

@@ -72,7 +72,7 @@ public static class DggsPyramid
                 var values = merge.Finish(state);
                 start[1] = 1;
                 var chunks = new Dictionary<string, byte[]>(casts.Length);
-                for (int v = 0; v < casts.Length; v++) chunks[casts[v].Name] = casts[v].Write([values[v]], start);
+                for (int v = 0; v < casts.Length; v++) chunks[casts[v].Name] = casts[v].Write([values[v]], start, $"cell {cell} of order {order}");
                 long index = Array.BinarySearch(cells, cell);
                 await level.WriteCellAsync(cell, index, chunks, ct).ConfigureAwait(false);
             }

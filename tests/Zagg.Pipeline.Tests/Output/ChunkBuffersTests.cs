@@ -52,6 +52,16 @@ public class ChunkBuffersTests
         }
     }
 
+    [Fact]
+    public void A_value_that_does_not_fit_names_its_child_or_the_cell_it_is_told()
+    {
+        var cast = new OutputCast(new VariableConfig("c", "len", "h_li", new Dictionary<string, Expr>(), null, ZarrDataType.Int16, null));
+        var child = Assert.Throws<Zagg.Zarr.ZarrException>(() => cast.Write([1, 43428], [0, 1, 2]));
+        Assert.Contains("aggregation.variables.c (child 1): ", child.Message);
+        var merged = Assert.Throws<Zagg.Zarr.ZarrException>(() => cast.Write([43428], [0, 1], "cell 8 of order 0"));
+        Assert.Contains("aggregation.variables.c (cell 8 of order 0): ", merged.Message);
+    }
+
     [Theory]
     [InlineData(new byte[] { 7 })]
     [InlineData(new byte[] { 1, 2 })]
