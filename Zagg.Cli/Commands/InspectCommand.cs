@@ -127,7 +127,7 @@ internal static class InspectCommand
         bool merged = dggs.Template.IsMergedLevel(level);
         if (c is null)
             throw new CliException(merged
-                ? $"{dggs.Store.Name}: cell {nested} (order {level}) was not written: no parent cell of order {dggs.Template.ParentOrder} inside it has data, or one of them failed (zagg inspect {dggs.Store.Name} lists the run's failed cells)"
+                ? $"{dggs.Store.Name}: cell {nested} (order {level}) was not written: no parent cell of order {dggs.Template.ParentOrder} inside it has data, or one of them failed or was left out of the run by --max-cells or --morton-cell (zagg inspect {dggs.Store.Name} lists the run's failed cells)"
                 : $"{dggs.Store.Name}: cell {nested} (order {level}) lies in parent cell {nested >> (2 * t.Depth)} (order {t.ParentOrder}), which the store has not written");
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine($"morton      {(c.Morton is { } m ? m.ToString(inv) : "(none at this order)")}");
@@ -184,7 +184,7 @@ internal static class InspectCommand
         {
             string N(double? v) => v is null ? "-" : v.Value.ToString("G7", CultureInfo.InvariantCulture);
             string name = s.Path[(t.GroupPath.Length + 1)..];
-            o.WriteLine($"{name,-14} {s.DataType.Name(),-8} {string.Join("×", s.Shape),-12} {string.Join("×", s.ChunkShape),-7} {s.Codecs,-26} {s.FillValue,-6} {$"{s.ChunksWritten}/{s.ChunksExpected}",-15} {N(s.Min),12} {N(s.Max),12} {N(s.Mean),12}{InexactNote(dggs, name)}");
+            o.WriteLine($"{name,-14} {s.DataType.Name(),-8} {string.Join("×", s.Shape),-12} {string.Join("×", s.ChunkShape),-7} {s.Codecs,-26} {s.FillValue,-6} {$"{s.ChunksWritten}/{(s.ChunksExpected is { } e ? e.ToString(CultureInfo.InvariantCulture) : "?")}",-15} {N(s.Min),12} {N(s.Max),12} {N(s.Mean),12}{InexactNote(dggs, name)}");
         }
     }
 

@@ -21,11 +21,13 @@ public sealed class AggregationPlan
     private readonly OutputCast[] _casts;
     private readonly Dictionary<string, int> _index;
     private readonly Lazy<PyramidLevels> _pyramid;
+    private readonly int _childOrder;
 
     private AggregationPlan(PipelineConfig config, string[] columns, int depth, Reducer[] reducers, OutputCast[] casts)
     {
         // Compiled on the first cell with coarser orders: a one-order run never compiles the mergeable forms.
         _pyramid = new Lazy<PyramidLevels>(() => new PyramidLevels(config, MergePlan.Compile(config)));
+        _childOrder = config.Grid.ChildOrder;
         Columns = columns;
         Depth = depth;
         _reducers = reducers;
@@ -195,7 +197,7 @@ public sealed class AggregationPlan
                 levels.Finish(states, orders, coarse, results);
                 if (levels.PointReducers.Length > 0) RunInBlocks(sorted, coarse, results, levels.PointReducers, null);
                 var level = new Dictionary<string, byte[]>(_casts.Length);
-                for (int v = 0; v < _casts.Length; v++) level[_casts[v].Name] = _casts[v].Write(results[v].AsSpan(0, cells), coarse);
+                for (int v = 0; v < _casts.Length; v++) level[_casts[v].Name] = _casts[v].Write(results[v].AsSpan(0, cells), coarse, order: _childOrder - Depth + d);
                 pyramidLevels[d] = level;
             }
             var state = merge is null ? null : levels.ParentState(states!, orders, points);

@@ -30,8 +30,9 @@ internal sealed class OutputCast(VariableConfig variable)
     /// <param name="start">Child c's points are [start[c], start[c + 1]): a child without points keeps the fill.</param>
     /// <param name="cell">What a refusal calls the one cell a single-element chunk holds (a merged level's "cell 8 of order 0"),
     /// else null: it names the child by its index in the chunk.</param>
+    /// <param name="order">The order of the chunk's cells when it is a coarser level's ("child 48 at order 9"), else null.</param>
     /// <exception cref="ZarrException">A result does not fit the integer dtype; the message names the variable and the child.</exception>
-    public byte[] Write(ReadOnlySpan<double> perChild, ReadOnlySpan<int> start, string? cell = null)
+    public byte[] Write(ReadOnlySpan<double> perChild, ReadOnlySpan<int> start, string? cell = null, int? order = null)
     {
         int children = start.Length - 1;
         var chunk = Output.ChunkBuffers.Rent(children * _size);
@@ -53,7 +54,10 @@ internal sealed class OutputCast(VariableConfig variable)
                     if (start[c + 1] == start[c] || !double.IsFinite(perChild[c])) continue;
                     var element = bytes.Slice(c * _size, _size);
                     try { _type.Encode(perChild[c], element, _where); }
-                    catch (ZarrException) { _type.Encode(perChild[c], element, $"{_where} ({cell ?? $"child {c}"})"); } // the same refusal, naming the cell
+                    catch (ZarrException) // the same refusal, naming the cell
+                    {
+                        _type.Encode(perChild[c], element, $"{_where} ({cell ?? (order is null ? $"child {c}" : $"child {c} at order {order}")})");
+                    }
                 }
                 break;
         }

@@ -11,13 +11,14 @@ namespace Zagg.Pipeline.Output;
 /// <param name="Codecs">The codec chain, e.g. "bytes → gzip".</param>
 /// <param name="FillValue">The fill value in its JSON form.</param>
 /// <param name="ChunksWritten">Chunks present in the store.</param>
-/// <param name="ChunksExpected">Chunks a complete compact store holds (its parent cells); for the full layout, the chunks written.</param>
+/// <param name="ChunksExpected">Chunks a complete compact store holds (its parent cells); null for the full layout, whose arrays
+/// cover every cell of the sphere and do not record which parent cells the catalog has.</param>
 /// <param name="ValuesCounted">Values that are neither the fill value nor NaN, over written chunks.</param>
 /// <param name="Min">Their minimum, or null when none.</param>
 /// <param name="Max">Their maximum, or null when none.</param>
 /// <param name="Mean">Their mean, or null when none.</param>
 public sealed record ArraySummary(string Path, ZarrDataType DataType, long[] Shape, int[] ChunkShape, string Codecs, string FillValue,
-    long ChunksWritten, long ChunksExpected, long ValuesCounted, double? Min, double? Max, double? Mean);
+    long ChunksWritten, long? ChunksExpected, long ValuesCounted, double? Min, double? Max, double? Mean);
 
 /// <summary>Reads back what a DGGS store holds (the <c>zagg inspect</c> command's data).</summary>
 public static class DggsInspection
@@ -32,7 +33,7 @@ public static class DggsInspection
         {
             var meta = array.Metadata;
             long[] written = await DggsCellValues.WrittenChunksAsync(store, name, ct).ConfigureAwait(false);
-            long expected = store.Template.Layout == DggsLayout.Compact ? array.ChunkCount : written.Length;
+            long? expected = store.Template.Layout == DggsLayout.Compact ? array.ChunkCount : null;
             double min = double.PositiveInfinity, max = double.NegativeInfinity, sum = 0;
             long n = 0;
             foreach (long c in written)

@@ -131,6 +131,9 @@ public sealed class DggsStore
     /// <summary>Each cell's morton word (int64), written when the child order is at most <see cref="Morton.MaxOrder"/>.</summary>
     public const string MortonName = "morton";
 
+    /// <summary>The metadata document of every Zarr v3 node (§ "Storage keys"): no array of a group may take its name.</summary>
+    private const string ZarrMetadataKey = "zarr.json";
+
     private readonly Dictionary<string, ZarrArray> _arrays;
 
     private DggsStore(IZarrStore store, DggsTemplate template, Dictionary<string, ZarrArray> arrays)
@@ -394,6 +397,7 @@ public sealed class DggsStore
         ArgumentNullException.ThrowIfNull(name);
         if (string.IsNullOrWhiteSpace(name) || name.Contains('/') || name.StartsWith('.') || name.StartsWith("__", StringComparison.Ordinal))
             return "is not a usable array name (not empty, no '/', not starting with '.' or '__')";
+        if (name == ZarrMetadataKey) return $"is the name of the group's own metadata document ({ZarrMetadataKey})";
         if (name is CellIds or MortonName) return $"is the name of a coordinate array the store writes ({CellIds}, {MortonName})";
         return null;
     }

@@ -60,6 +60,8 @@ public class ChunkBuffersTests
         Assert.Contains("aggregation.variables.c (child 1): ", child.Message);
         var merged = Assert.Throws<Zagg.Zarr.ZarrException>(() => cast.Write([43428], [0, 1], "cell 8 of order 0"));
         Assert.Contains("aggregation.variables.c (cell 8 of order 0): ", merged.Message);
+        var level = Assert.Throws<Zagg.Zarr.ZarrException>(() => cast.Write([1, 43428], [0, 1, 2], order: 9));
+        Assert.Contains("aggregation.variables.c (child 1 at order 9): ", level.Message);
     }
 
     [Theory]

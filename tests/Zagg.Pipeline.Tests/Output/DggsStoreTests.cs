@@ -110,6 +110,10 @@ public class DggsStoreTests
             if (values.ContainsKey(i))
                 Assert.Equal(Morton.FromNested((Parents[i] << 6) + 17, 5), BitConverter.ToInt64(morton, 17 * 8));
         }
+        // Two chunks written; a complete compact store has three, a full-layout store does not say how many it should.
+        var count = (await DggsInspection.SummarizeAsync(reopened)).Single(s => s.Path.EndsWith("/count", StringComparison.Ordinal));
+        Assert.Equal(2, count.ChunksWritten);
+        Assert.Equal(layout == DggsLayout.Compact ? 3 : null, count.ChunksExpected);
         if (layout == DggsLayout.Full)
         {
             Assert.False(reopened.Arrays.ContainsKey("cell_ids"));
