@@ -20,6 +20,16 @@ public class StatisticsTests
         Assert.True(Math.Abs(expected - actual) <= tol, $"{what}: NumPy {expected:R}, ours {actual:R}");
     }
 
+    /// <summary>The data_source of the plans below: two source columns, h_li and s_li.</summary>
+    private const string SourceColumns = """
+        data_source:
+          reader: zagg
+          driver: s3
+          coordinates: {latitude: /lat, longitude: /lon}
+          variables: {h_li: /h, s_li: /s}
+
+        """;
+
     /// <summary>
     /// A plan of every statistic (each alias and prefix form once), float64 output so nothing is rounded away;
     /// the quantiles the golden file holds.
@@ -27,12 +37,7 @@ public class StatisticsTests
     private static AggregationPlan EveryStatistic(out string[] quantiles)
     {
         quantiles = Golden.GetProperty("cells")[0].GetProperty("quantile").EnumerateObject().Select(q => q.Name).ToArray();
-        string yaml = """
-            data_source:
-              reader: zagg
-              driver: s3
-              coordinates: {latitude: /lat, longitude: /lon}
-              variables: {h_li: /h, s_li: /s}
+        string yaml = SourceColumns + """
             aggregation:
               variables:
                 len: {function: len, source: h_li, dtype: int32, fill_value: 0}
@@ -99,12 +104,7 @@ public class StatisticsTests
     public void Zero_weights_give_nan_whether_a_number_or_a_column_and_a_weight_all_points_share_gives_the_mean()
     {
         // NumPy refuses weights that sum to zero ("Weights sum to zero, can't be normalized"); Σw·x / Σw is then 0/0.
-        string yaml = """
-            data_source:
-              reader: zagg
-              driver: s3
-              coordinates: {latitude: /lat, longitude: /lon}
-              variables: {h_li: /h, s_li: /s}
+        string yaml = SourceColumns + """
             aggregation:
               variables:
                 mean: {function: mean, source: h_li, dtype: float64}
