@@ -184,7 +184,7 @@ internal static class InspectCommand
         {
             string N(double? v) => v is null ? "-" : v.Value.ToString("G7", CultureInfo.InvariantCulture);
             string name = s.Path[(t.GroupPath.Length + 1)..];
-            o.WriteLine($"{name,-14} {s.DataType.Name(),-8} {string.Join("×", s.Shape),-12} {string.Join("×", s.ChunkShape),-7} {s.Codecs,-26} {s.FillValue,-6} {$"{s.ChunksWritten}/{(s.ChunksExpected is { } e ? e.ToString(CultureInfo.InvariantCulture) : "?")}",-15} {N(s.Min),12} {N(s.Max),12} {N(s.Mean),12}{InexactNote(dggs, name)}");
+            o.WriteLine($"{name,-14} {s.DataType.Name(),-8} {string.Join("×", s.Shape),-12} {string.Join("×", s.ChunkShape),-7} {s.Codecs,-26} {s.FillValue,-6} {$"{s.ChunksWritten}/{(s.ChunksExpected is { } e ? e.ToString(CultureInfo.InvariantCulture) : "?")}",-15} {N(s.Min),12} {N(s.Max),12} {N(s.Mean),12}{(s.ChunksWritten > 0 ? InexactNote(dggs, name) : "")}");
         }
     }
 

@@ -97,6 +97,7 @@ public class ConfigTests
     [InlineData("params: {q: 0.25}", "params: {q: [0.1, 0.9]}", "h_q25.params.q (line 27): q must be one number in [0, 1]")]
     [InlineData("h_variance: {function: var, source: h_li,", "h_variance: {function: var, source: h_li, params: {ddof: 1},", "aggregation.variables.h_variance.params (line 26): var takes no params")]
     [InlineData("    h_min: {", "    zarr.json: {", "aggregation.variables.zarr.json (line 22): is the name of the group's own metadata document (zarr.json)")]
+    [InlineData("    h_min: {function: min, source: h_li, dtype: float32", "    h_min: {function: min, source: h_li, dtype: Bool", "'Bool' is not a data type (int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64)")]
     public void Mistakes_are_named_by_key_path_and_line(string find, string replace, string message)
     {
         string yaml = Atl06() + "catalog: catalog.json\n";

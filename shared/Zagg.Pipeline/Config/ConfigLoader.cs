@@ -193,8 +193,7 @@ public static class ConfigLoader
                 var exprText = Optional<YamlScalarNode>(m, "expression", path)?.Value;
                 if ((fn is null) == (exprText is null))
                     throw Error(path, m, fn is null ? "needs either function or expression" : "has both function and expression; give one");
-                var type = DataType(m, path);
-                if (type == ZarrDataType.Bool) throw Error($"{path}.dtype", m["dtype"], "bool cannot hold a statistic's value; choose an integer or float dtype");
+                var type = DataType(m, path, statistic: true);
                 var fill = Fill(m, path, type);
                 if (exprText is not null)
                 {
@@ -326,11 +325,15 @@ public static class ConfigLoader
             return e;
         }
 
-        private ZarrDataType DataType(YamlMappingNode m, string path)
+        /// <param name="statistic">A variable's dtype: every type but bool, which cannot hold a statistic's value.</param>
+        private ZarrDataType DataType(YamlMappingNode m, string path, bool statistic = false)
         {
             var d = Optional<YamlScalarNode>(m, "dtype", path) ?? throw Error($"{path}.dtype", m, "is required (e.g. float32, int32)");
-            var names = Enum.GetValues<ZarrDataType>().Select(t => t.Name()).ToList();
-            return ZarrDataTypes.TryParse(d.Value, out var t) ? t : throw Error($"{path}.dtype", d, $"'{d.Value}' is not a data type ({string.Join(", ", names)}){Suggest(d.Value ?? "", names)}");
+            var names = Enum.GetValues<ZarrDataType>().Where(t => !statistic || t != ZarrDataType.Bool).Select(t => t.Name()).ToList();
+            if (!ZarrDataTypes.TryParse(d.Value, out var type))
+                throw Error($"{path}.dtype", d, $"'{d.Value}' is not a data type ({string.Join(", ", names)}){Suggest(d.Value ?? "", names)}");
+            if (statistic && type == ZarrDataType.Bool) throw Error($"{path}.dtype", d, "bool cannot hold a statistic's value; choose an integer or float dtype");
+            return type;
         }
 
         private byte[]? Fill(YamlMappingNode m, string path, ZarrDataType type)
