@@ -9,9 +9,10 @@ namespace Zagg.Pipeline.Aggregation;
 /// group whose points lie in more than one parent cell are read whole once, and the other cells get views of the same
 /// arrays (<see cref="View"/>, <see cref="TryShare"/>: <see cref="SharedGroups"/>) rather than copies; the arrays are
 /// never changed once read, and pooled ones go back to <see cref="CellBuffers"/> when the last view of them is disposed.
-/// A whole group's arrays, which outlive the cell that read them, are not pooled: they are allocated on the pinned object
-/// heap, where no collection copies them (from the shared pool, a sparse catalog's many held groups drained it, and each
-/// new array was copied by the gen-0 and gen-1 collections that promoted it).
+/// A whole group's arrays, which outlive the cell that read them, are not from the shared pool: they live on the pinned
+/// object heap, where no collection copies them (from the shared pool, a sparse catalog's many held groups drained it, and
+/// each new array was copied by the gen-0 and gen-1 collections that promoted it), and go back to <see cref="PinnedBuffers"/>
+/// with the last view of them, for a later group to reuse rather than allocate anew.
 /// </summary>
 internal sealed class GroupValues : IDisposable
 {
@@ -34,16 +35,22 @@ internal sealed class GroupValues : IDisposable
 
         public void Release()
         {
-            if (Interlocked.Decrement(ref References) != 0 || !Pooled) return;
+            if (Interlocked.Decrement(ref References) != 0) return;
             for (int k = 0; k < Singles.Length; k++)
             {
-                if (Singles[k] is { } s) CellBuffers.Return(s);
-                if (Doubles[k] is { } d) CellBuffers.Return(d);
+                if (Singles[k] is { } s) Return(s);
+                if (Doubles[k] is { } d) Return(d);
                 Singles[k] = null;
                 Doubles[k] = null;
             }
-            if (Pass is { } p) CellBuffers.Return(p);
+            if (Pass is { } p) Return(p);
             Pass = null;
+        }
+
+        private void Return<T>(T[] array) where T : unmanaged
+        {
+            if (Pooled) CellBuffers.Return(array);
+            else PinnedBuffers.Return(array);
         }
     }
 
@@ -54,7 +61,7 @@ internal sealed class GroupValues : IDisposable
     /// <param name="first">The first row held, at index 0 of the arrays.</param>
     /// <param name="length">The rows held.</param>
     /// <param name="columns">The source columns.</param>
-    /// <param name="pooled">Whether the arrays come from <see cref="CellBuffers"/> (given back when the last view is disposed), else from the pinned object heap.</param>
+    /// <param name="pooled">Whether the arrays come from <see cref="CellBuffers"/>, else from <see cref="PinnedBuffers"/> (the pinned object heap); either way they go back when the last view is disposed.</param>
     public GroupValues(int first, int length, int columns, bool pooled)
     {
         _arrays = new Arrays(first, columns, pooled);
@@ -119,8 +126,8 @@ internal sealed class GroupValues : IDisposable
     /// <summary>Another view of the same rows, or null when the arrays were already given back (every view disposed).</summary>
     public GroupValues? TryShare() => _arrays.TryAddReference() ? new GroupValues(_arrays, First, Length) : null;
 
-    /// <summary>An array of <paramref name="n"/> values: pooled for a cell's own values, else its own, on the pinned object heap.</summary>
-    public T[] Allocate<T>(int n) where T : unmanaged => _arrays.Pooled ? CellBuffers.Rent<T>(n) : FreshPages.Allocate<T>(n, pinned: true);
+    /// <summary>An array of at least <paramref name="n"/> values: from <see cref="CellBuffers"/> for a cell's own values, else from <see cref="PinnedBuffers"/>.</summary>
+    public T[] Allocate<T>(int n) where T : unmanaged => _arrays.Pooled ? CellBuffers.Rent<T>(n) : PinnedBuffers.Rent<T>(n);
 
     /// <summary>Releases this view; the arrays go back to the pool with the last view of them.</summary>
     public void Dispose()
