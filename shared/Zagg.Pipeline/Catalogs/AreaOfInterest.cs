@@ -65,7 +65,7 @@ public sealed class AreaOfInterest
         return FromBox($"bbox:{box}", box);
     }
 
-        /// <summary>The polygons of a GeoJSON file (Polygon, MultiPolygon, Feature, FeatureCollection; holes).</summary>
+    /// <summary>The polygons of a GeoJSON file (Polygon, MultiPolygon, Feature, FeatureCollection; holes).</summary>
     /// <exception cref="GeoJsonException">The file cannot be read or is not polygonal GeoJSON.</exception>
     /// <exception cref="AreaOfInterestException">A ring that is not one (fewer than three distinct positions, antipodal neighbours) or that crosses itself or its part's other rings.</exception>
     public static AreaOfInterest FromGeoJsonFile(string path)

@@ -25,7 +25,8 @@ public static class DggsPyramid
     /// </summary>
     /// <param name="store">The store (its finest level, as <see cref="DggsStore.OpenAsync"/> returns it).</param>
     /// <param name="config">The run's configuration (the statistics' mergeable forms).</param>
-    /// <param name="parentCells">Every parent cell of the run (NESTED ids at the parent order), with or without data.</param>
+    /// <param name="parentCells">Every parent cell of the catalog (NESTED ids at the parent order), with or without data: those the
+    /// run aggregated and those its selection left out, so that each level expects every cell holding one.</param>
     /// <param name="states">Parent cell → its state bytes (<see cref="CellAggregation.State"/>), for the cells with data.</param>
     /// <param name="failedParentCells">Parent cells whose numbers the run does not have (NESTED ids at the parent order): failed,
     /// or left out by the run's selection. A coarser cell holding one is not written, as a failed parent cell's own chunk is
